@@ -1,0 +1,95 @@
+"""Classification code lists (支出功能分类, 部门经济分类 …) read from resources/codes/*.csv."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .paths import codes_dir
+
+_PUNCT = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "　": "", " ": ""})
+
+
+@dataclass(frozen=True, slots=True)
+class CodeEntry:
+    code: str
+    name: str
+    level: int
+    parent: str | None
+    year: int
+
+
+def normalise_name(name: str) -> str:
+    """Names compared without spaces and with half-width brackets."""
+    return re.sub(r"\s+", "", name.translate(_PUNCT))
+
+
+class CodeLists:
+    """All code lists by name (``func_class`` …), each code with its names by year."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self._lists: dict[str, dict[str, list[CodeEntry]]] = {}
+        for path in sorted((folder or codes_dir()).glob("*.csv")):
+            with path.open(encoding="utf-8", newline="") as fh:
+                reader = csv.DictReader(fh)
+                if not reader.fieldnames or "code" not in reader.fieldnames:
+                    continue
+                entries: dict[str, list[CodeEntry]] = {}
+                for rec in reader:
+                    entry = CodeEntry(
+                        rec["code"].strip(), rec["name"].strip(), int(rec.get("level") or 0),
+                        (rec.get("parent_code") or "").strip() or None, int(rec.get("year") or 0),
+                    )
+                    entries.setdefault(entry.code, []).append(entry)
+                self._lists[path.stem] = entries
+
+    def names(self) -> list[str]:
+        return sorted(self._lists)
+
+    def entry(self, list_name: str, code: str, year: int | None = None) -> CodeEntry | None:
+        """The entry for ``code``, preferring the given year, else the nearest earlier, else any."""
+        found = self._lists.get(list_name, {}).get(code)
+        if not found:
+            return None
+        if year is None:
+            return found[-1]
+        earlier = [e for e in found if e.year <= year]
+        return max(earlier, key=lambda e: e.year) if earlier else min(found, key=lambda e: e.year)
+
+    def name(self, list_name: str, code: str, year: int | None = None) -> str | None:
+        entry = self.entry(list_name, code, year)
+        return entry.name if entry else None
+
+    def same_name(self, a: str, b: str) -> bool:
+        return normalise_name(a) == normalise_name(b)
+
+    def search(self, list_name: str, text: str, year: int | None = None, limit: int = 50) -> list[CodeEntry]:
+        """Codes starting with ``text`` or names containing it, for completion while typing."""
+        out = []
+        needle = text.strip()
+        for code in sorted(self._lists.get(list_name, {})):
+            entry = self.entry(list_name, code, year)
+            if entry and (code.startswith(needle) or (needle and needle in entry.name)):
+                out.append(entry)
+                if len(out) >= limit:
+                    break
+        return out
+
+
+def check_code_shape(code: str, levels: list[int] | None = None) -> str | None:
+    """A Chinese message if ``code`` is not a well-formed 3/5/7-digit code, else ``None``."""
+    allowed = levels or [3, 5, 7]
+    if not code.isdigit():
+        return f"科目编码“{code}”应全部是数字"
+    if len(code) not in allowed:
+        return f"科目编码“{code}”应为 {'、'.join(map(str, allowed))} 位数字"
+    return None
+
+
+@lru_cache(maxsize=1)
+def default_code_lists() -> CodeLists:
+    """The shipped code lists, read once per process."""
+    return CodeLists()

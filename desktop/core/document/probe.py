@@ -1,0 +1,98 @@
+"""Look at a file before opening it: is it ours, whole, not from a newer version? Never writes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DocumentError
+
+APPLICATION_ID = 0x474B4231  # "GKB1"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+HEADER_SIZE = 100
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """What the probe learned: the schema version and whether the file may be written."""
+
+    user_version: int
+    writable: bool
+    readonly_reason: str | None
+
+
+def _header_problem(path: Path, head: bytes, size: int) -> DocumentError | None:
+    if size == 0:
+        return DocumentError(
+            "empty", f"文件“{path.name}”是空的（0 字节），不是公开表工作台文档。可能复制或下载没有完成，请重新获取该文件。"
+        )
+    if not head.startswith(SQLITE_MAGIC):
+        hint = "它看起来是 Excel 工作簿，请用“导入 Excel”（gongkai import）打开。" if head.startswith(b"PK") else ""
+        return DocumentError("not_document", f"文件“{path.name}”不是公开表工作台文档（.gkb），无法识别其格式。{hint}")
+    if len(head) < HEADER_SIZE:
+        return DocumentError("corrupt", f"文件“{path.name}”不完整（文件头被截断），无法打开。请使用备份或向发送者重新索取。")
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(head[28:32], "big")
+    if page_size and page_count and size < page_size * page_count:
+        return DocumentError(
+            "corrupt",
+            f"文件“{path.name}”不完整（应有 {page_size * page_count} 字节，实际 {size} 字节），可能被截断或复制中断。"
+            "请使用备份或向发送者重新索取。",
+        )
+    return None
+
+
+def _write_access(path: Path) -> str | None:
+    if not os.access(path, os.W_OK):
+        return "文件是只读的"
+    if not os.access(path.parent, os.W_OK):
+        return "文件所在的文件夹不可写入（保存时需要在同一文件夹写入临时日志）"
+    return None
+
+
+def probe(path: Path, schema_version: int) -> ProbeResult:
+    """Check ``path`` without changing a byte; raise :class:`DocumentError` if it cannot be opened."""
+    if not path.exists():
+        raise DocumentError("missing", f"找不到文件：{path}")
+    if path.is_dir():
+        raise DocumentError("not_document", f"“{path}”是文件夹，不是公开表工作台文档。")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(HEADER_SIZE)
+        size = path.stat().st_size
+    except PermissionError as exc:
+        raise DocumentError("unreadable", f"没有权限读取文件“{path.name}”。请检查文件权限。") from exc
+    problem = _header_problem(path, head, size)
+    if problem:
+        raise problem
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DocumentError("corrupt", f"文件“{path.name}”无法读取：{exc}") from exc
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise DocumentError(
+                "foreign", f"文件“{path.name}”是其他程序的 SQLite 数据库，不是公开表工作台文档，未做任何改动。"
+            )
+        if user_version > schema_version:
+            raise DocumentError(
+                "newer",
+                f"文件“{path.name}”由较新版本的公开表工作台保存（文件格式版本 {user_version}，本软件支持到 {schema_version}）。"
+                "请升级软件后再打开；文件未做任何改动。",
+            )
+        status = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if status != "ok":
+            raise DocumentError("corrupt", f"文件“{path.name}”已损坏（{status}），无法打开。请使用备份或向发送者重新索取。")
+    except sqlite3.DatabaseError as exc:
+        raise DocumentError(
+            "corrupt", f"文件“{path.name}”已损坏或不完整，无法打开（{exc}）。请使用备份或向发送者重新索取。"
+        ) from exc
+    finally:
+        conn.close()
+    reason = _write_access(path)
+    return ProbeResult(user_version, reason is None, reason)

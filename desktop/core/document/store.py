@@ -1,0 +1,244 @@
+"""The document file: one SQLite file per unit, year and template set.
+
+Rollback journal (no -wal/-shm files beside it) and ``synchronous=FULL``; every edit is one committed
+transaction, so nothing shown as saved can be lost. Opening first probes the file without writing
+(see :mod:`.probe`); a read-only or foreign or newer file is never changed.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..money import to_plain
+from .errors import DocumentError
+from .migrations import migrate, schema_version
+from .probe import APPLICATION_ID, probe
+
+Cell = tuple[str, str, str]
+FILE_SUFFIX = ".gkb"
+BUSY_TIMEOUT_MS = 3000
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rw'}"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+class Document:
+    """An open document file. Use :meth:`create` or :meth:`open`; close with :meth:`close`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool, readonly_reason: str | None) -> None:
+        self.path, self._conn = path, conn
+        self.readonly, self.readonly_reason = readonly, readonly_reason
+        self.meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta"))
+
+    # -- opening and creating -------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path, meta: Mapping[str, str], *, who: str = "") -> Document:
+        """Create a new document at ``path`` (which must not exist), atomically."""
+        path = Path(path)
+        if path.exists():
+            raise DocumentError("exists", f"文件“{path}”已存在，未覆盖。请换一个文件名。")
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise DocumentError("missing", f"文件夹“{folder}”不存在。")
+        fd, tmp = tempfile.mkstemp(prefix=".gongkai-new-", suffix=FILE_SUFFIX, dir=folder)
+        os.close(fd)
+        tmp_path = Path(tmp)
+        try:
+            conn = sqlite3.connect(tmp_path, isolation_level=None)
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("BEGIN")
+            migrate(conn, 0)
+            full = {"created_at": now_iso(), "created_by": who, **meta}
+            conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", sorted(full.items()))
+            conn.execute(
+                "INSERT INTO change_log(at, who, action, new) VALUES (?, ?, 'create', ?)",
+                (now_iso(), who, meta.get("set_id", "")),
+            )
+            conn.execute("COMMIT")
+            conn.close()
+            with tmp_path.open("rb+") as fh:
+                os.fsync(fh.fileno())
+            if path.exists():
+                raise DocumentError("exists", f"文件“{path}”已存在，未覆盖。")
+            os.replace(tmp_path, path)
+        except BaseException:
+            tmp_path.unlink(missing_ok=True)
+            raise
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: Path, *, readonly: bool = False) -> Document:
+        """Open an existing document; falls back to read-only (with a reason) if it cannot be written."""
+        path = Path(path)
+        result = probe(path, schema_version())
+        reason = None if result.writable else result.readonly_reason
+        ro = readonly or not result.writable
+        if ro and result.user_version < schema_version():
+            raise DocumentError("old_readonly", f"文件“{path.name}”来自旧版本，需要升级格式，但{reason or '以只读方式打开'}。")
+        try:
+            conn = _connect(path, ro)
+            if not ro and result.user_version < schema_version():
+                conn.execute("BEGIN IMMEDIATE")
+                migrate(conn, result.user_version)
+                conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise DocumentError("locked", f"文件“{path.name}”正被其他程序使用，暂时无法打开（{exc}）。") from exc
+        return cls(path, conn, ro, reason if ro and not readonly else ("以只读方式打开" if readonly else None))
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Document:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading --------------------------------------------------------------------------------
+    @property
+    def set_id(self) -> str:
+        return self.meta["set_id"]
+
+    @property
+    def money_unit(self) -> str:
+        return self.meta.get("money_unit", "元")
+
+    def values(self) -> dict[Cell, int]:
+        return {(t, r, c): v for t, r, c, v in self._conn.execute("SELECT tbl, row, col, num FROM cell WHERE num IS NOT NULL")}
+
+    def floating_rows(self) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        for tbl, code, name in self._conn.execute("SELECT tbl, code, name FROM float_row ORDER BY tbl, code"):
+            out.setdefault(tbl, []).append((code, name))
+        return out
+
+    def change_log(self, limit: int | None = None) -> list[dict[str, str | None]]:
+        sql = "SELECT id, at, who, action, tbl, row, col, old, new FROM change_log ORDER BY id DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        cols = ("id", "at", "who", "action", "tbl", "row", "col", "old", "new")
+        return [dict(zip(cols, rec, strict=True)) for rec in self._conn.execute(sql)]
+
+    def explanations(self) -> dict[str, dict[str, str]]:
+        rows = self._conn.execute("SELECT finding_key, text, author, at, basis FROM explanation")
+        return {k: {"text": t, "author": a, "at": at, "basis": b} for k, t, a, at, b in rows}
+
+    # -- writing --------------------------------------------------------------------------------
+    def _require_writable(self) -> None:
+        if self.readonly:
+            raise DocumentError("readonly", f"文件“{self.path.name}”以只读方式打开（{self.readonly_reason}），不能修改。")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One committed transaction; on any error nothing is written."""
+        self._require_writable()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise DocumentError("locked", f"文件“{self.path.name}”正被其他程序写入，本次修改未保存，请稍后再试。") from exc
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._conn.execute("ROLLBACK")
+                raise DocumentError("write_failed", f"保存失败（{exc}），本次修改未写入文件。") from exc
+
+    def write(
+        self,
+        changes: Mapping[Cell, int | None],
+        *,
+        who: str,
+        action: str = "set",
+        decimals: Mapping[Cell, int] | None = None,
+        add_rows: Iterable[tuple[str, str, str]] = (),
+        remove_rows: Iterable[tuple[str, str]] = (),
+        meta: Mapping[str, str] | None = None,
+    ) -> None:
+        """Write cell values (None clears), floating rows and metadata in one transaction, logged."""
+        decimals = decimals or {}
+        at = now_iso()
+        with self.transaction() as conn:
+            for tbl, code, name in add_rows:
+                conn.execute("INSERT OR REPLACE INTO float_row(tbl, code, name) VALUES (?, ?, ?)", (tbl, code, name))
+                conn.execute(
+                    "INSERT INTO change_log(at, who, action, tbl, row, new) VALUES (?, ?, 'add_row', ?, ?, ?)",
+                    (at, who, tbl, code, name),
+                )
+            for tbl, code in remove_rows:
+                conn.execute("DELETE FROM float_row WHERE tbl = ? AND code = ?", (tbl, code))
+                conn.execute("DELETE FROM cell WHERE tbl = ? AND row = ?", (tbl, code))
+                conn.execute(
+                    "INSERT INTO change_log(at, who, action, tbl, row) VALUES (?, ?, 'remove_row', ?, ?)",
+                    (at, who, tbl, code),
+                )
+            for cell, value in changes.items():
+                old = conn.execute(
+                    "SELECT num FROM cell WHERE tbl = ? AND row = ? AND col = ?", cell
+                ).fetchone()
+                old_value = old[0] if old else None
+                if old_value == value:
+                    continue
+                if value is None:
+                    conn.execute("DELETE FROM cell WHERE tbl = ? AND row = ? AND col = ?", cell)
+                else:
+                    conn.execute("INSERT OR REPLACE INTO cell(tbl, row, col, num) VALUES (?, ?, ?, ?)", (*cell, value))
+                d = decimals.get(cell, 2)
+                conn.execute(
+                    "INSERT INTO change_log(at, who, action, tbl, row, col, old, new) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (at, who, action, *cell, to_plain(old_value, d), to_plain(value, d)),
+                )
+            for key, value in (meta or {}).items():
+                conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+        if meta:
+            self.meta.update(meta)
+
+    def set_explanation(self, finding_key: str, text: str, *, who: str, basis: str, at: str | None = None) -> None:
+        """Store (or with empty text remove) the 出错说明 of a finding."""
+        with self.transaction() as conn:
+            if text.strip():
+                conn.execute(
+                    "INSERT OR REPLACE INTO explanation(finding_key, text, author, at, basis) VALUES (?, ?, ?, ?, ?)",
+                    (finding_key, text.strip(), who, at or now_iso(), basis),
+                )
+            else:
+                conn.execute("DELETE FROM explanation WHERE finding_key = ?", (finding_key,))
+
+    def save_as(self, target: Path) -> None:
+        """Copy the whole document to ``target`` with SQLite's backup API (atomically, via a temp file)."""
+        target = Path(target)
+        fd, tmp = tempfile.mkstemp(prefix=".gongkai-copy-", suffix=FILE_SUFFIX, dir=target.parent)
+        os.close(fd)
+        tmp_path = Path(tmp)
+        try:
+            dest = sqlite3.connect(tmp_path)
+            self._conn.backup(dest)
+            dest.close()
+            with tmp_path.open("rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp_path, target)
+        except BaseException:
+            tmp_path.unlink(missing_ok=True)
+            raise

@@ -1,0 +1,1 @@
+"""File formats: the JSON dump, published-figures JSON, and (later) Excel workbooks."""

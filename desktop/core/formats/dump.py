@@ -1,0 +1,168 @@
+"""The JSON dump: every value of a document as exact decimal text, for diffing, tests and transfer.
+
+Format (``format_version`` 1)::
+
+    {
+      "format": "gongkai-dump",
+      "format_version": 1,
+      "set": "shanxi_2022_juesuan",
+      "meta": {"unit_name": "…", "year": "2022", "money_unit": "元", …},
+      "tables": {
+        "<table key>": {
+          "floating_rows": [["2101201", "财政对职工基本医疗保险基金的补助"], …],   # coded tables only
+          "values": {"<row key>": {"<column key>": "1234.56", …}, …}
+        }, …
+      },
+      "explanations": {"<finding key>": {"text": "…", "author": "…", "at": "…", "basis": "…"}}
+    }
+
+Amounts are strings with exactly two decimals (counts without decimals), in the document's unit.
+``load`` followed by ``dump`` gives back the same JSON, and ``dump`` of a loaded dump is identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..definitions import TemplateSet, get_set
+from ..document import Document, DocumentError
+from ..money import AmountError, parse_amount, to_plain
+from ..rules.rowindex import RowIndex
+
+FORMAT = "gongkai-dump"
+FORMAT_VERSION = 1
+_SKIP_META = {"set_id"}
+
+
+class DumpError(ValueError):
+    """A dump that cannot be loaded; the message lists what is wrong, in Chinese."""
+
+
+def dump_document(doc: Document) -> dict[str, Any]:
+    """The whole document as a JSON-ready dict, tables and rows in printed order."""
+    tset = get_set(doc.set_id)
+    floating = doc.floating_rows()
+    rows = RowIndex(tset, floating)
+    values = doc.values()
+    tables: dict[str, Any] = {}
+    for table in tset.tables:
+        entry: dict[str, Any] = {}
+        if table.floating_block is not None:
+            entry["floating_rows"] = [[c, n] for c, n in floating.get(table.key, [])]
+        per_row: dict[str, dict[str, str]] = {}
+        for row in rows.rows(table.key):
+            block = table.block(row.block)
+            cols = block.value_columns if block else []
+            cells = {
+                c.key: to_plain(values[(table.key, row.key, c.key)], c.decimals)
+                for c in cols
+                if (table.key, row.key, c.key) in values
+            }
+            if cells:
+                per_row[row.key] = cells  # type: ignore[assignment]
+        entry["values"] = per_row
+        tables[table.key] = entry
+    meta = {k: v for k, v in sorted(doc.meta.items()) if k not in _SKIP_META}
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "set": doc.set_id,
+        "meta": meta,
+        "tables": tables,
+        "explanations": doc.explanations(),
+    }
+
+
+def _problem_list(problems: list[str]) -> str:
+    shown = "\n".join(f"  - {p}" for p in problems[:20])
+    more = f"\n  … 另有 {len(problems) - 20} 处" if len(problems) > 20 else ""
+    return shown + more
+
+
+def parse_dump(data: Any) -> tuple[TemplateSet, dict[str, str], dict[str, list[tuple[str, str]]], dict]:
+    """Validate a dump; returns (set, meta, floating rows, {cell: hundredths}). Raises :class:`DumpError`."""
+    if not isinstance(data, Mapping) or data.get("format") != FORMAT:
+        raise DumpError("这不是公开表工作台的 JSON 导出文件（缺少 \"format\": \"gongkai-dump\"）。")
+    version = data.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise DumpError(f"JSON 导出文件的格式版本 {version} 比本软件支持的 {FORMAT_VERSION} 新，请升级软件。")
+    try:
+        tset = get_set(str(data.get("set")))
+    except KeyError as exc:
+        raise DumpError(str(exc.args[0])) from exc
+    meta_in = data.get("meta") or {}
+    if not isinstance(meta_in, Mapping):
+        raise DumpError("meta 应为对象")
+    meta = {str(k): str(v) for k, v in meta_in.items()}
+    tables = data.get("tables") or {}
+    if not isinstance(tables, Mapping):
+        raise DumpError("tables 应为对象")
+    problems: list[str] = []
+    floating: dict[str, list[tuple[str, str]]] = {}
+    for key, entry in tables.items():
+        if not tset.has_table(key):
+            problems.append(f"模板中没有表 {key}")
+            continue
+        if not isinstance(entry, Mapping):
+            problems.append(f"表 {key} 的内容应为对象")
+            continue
+        for item in entry.get("floating_rows") or []:
+            if not (isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(x, str) for x in item)):
+                problems.append(f"表 {key} 的浮动行应写成 [编码, 名称]：{item!r}")
+                continue
+            floating.setdefault(key, []).append((item[0], item[1]))
+    rows = RowIndex(tset, floating)
+    values: dict[tuple[str, str, str], int] = {}
+    for key, entry in tables.items():
+        if not tset.has_table(key) or not isinstance(entry, Mapping):
+            continue
+        table = tset.table(key)
+        for row_key, cells in (entry.get("values") or {}).items():
+            info = rows.get(key, row_key)
+            if info is None:
+                problems.append(f"{table.title}：没有行 {row_key}")
+                continue
+            block = table.block(info.block)
+            if not isinstance(cells, Mapping):
+                problems.append(f"{table.title} 行 {row_key}：内容应为对象")
+                continue
+            for col_key, text in cells.items():
+                col = block.column(col_key) if block else None
+                if col is None or not col.is_value:
+                    problems.append(f"{table.title} 行 {row_key}：没有数值栏 {col_key}")
+                    continue
+                if text is not None and not isinstance(text, str):
+                    problems.append(f"{table.title} 行 {row_key} 栏 {col_key}：金额应写成字符串，如 \"1234.56\"")
+                    continue
+                try:
+                    value = parse_amount(text, col.decimals)
+                except AmountError as exc:
+                    problems.append(f"{table.title} 行 {row_key} 栏 {col_key}：{exc}")
+                    continue
+                if value is not None:
+                    values[(key, row_key, col_key)] = value
+    if problems:
+        raise DumpError("JSON 导出文件有以下问题，未创建文档：\n" + _problem_list(problems))
+    return tset, meta, floating, values
+
+
+def load_dump(data: Any, target: Path, *, who: str = "") -> Document:
+    """Create a new document at ``target`` from a dump (validated first; nothing is written on error)."""
+    tset, meta, floating, values = parse_dump(data)
+    meta = {**meta, "set_id": tset.id, "set_version": tset.info.version}
+    meta.setdefault("money_unit", tset.info.money_unit)
+    doc = Document.create(target, meta, who=who)
+    try:
+        add_rows = [(t, c, n) for t, rows in floating.items() for c, n in rows]
+        doc.write(values, who=who, action="load", add_rows=add_rows)
+        explanations = data.get("explanations") or {}
+        for key, exp in explanations.items():
+            doc.set_explanation(key, str(exp.get("text", "")), who=str(exp.get("author", who)),
+                                basis=str(exp.get("basis", "")), at=exp.get("at"))
+    except (DocumentError, OSError):
+        doc.close()
+        Path(target).unlink(missing_ok=True)
+        raise
+    return doc

@@ -1,0 +1,1 @@
+"""The rule engine: parse rule expressions, expand rules over rows, evaluate incrementally."""

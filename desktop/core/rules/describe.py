@@ -1,0 +1,80 @@
+"""Name cells the way clerks do: 表名, 行次 or 科目编码 with the row caption, 栏次 with the column."""
+
+from __future__ import annotations
+
+from ..definitions.template_set import TemplateSet
+from ..money import format_amount
+from .instances import Cell, Instance, Side
+from .rowindex import RowIndex
+
+MAX_LISTED_TERMS = 4
+
+
+class Describer:
+    """Captions for tables, rows and columns, used in messages, exports and the JSON output."""
+
+    def __init__(self, tset: TemplateSet, rows: RowIndex) -> None:
+        self.tset, self.rows = tset, rows
+
+    def table_name(self, table_key: str) -> str:
+        table = self.tset.table(table_key)
+        return f"{table.label}《{table.title}》" if table.label else f"《{table.title}》"
+
+    def table_title(self, table_key: str) -> str:
+        return self.tset.table(table_key).title
+
+    def row_caption(self, table_key: str, row_key: str) -> str:
+        info = self.rows.get(table_key, row_key)
+        if info is None:
+            return f"{row_key}（本表无此行）"
+        if info.code and info.key == info.code:
+            return f"{info.code} {info.label}".strip()
+        label = info.label or row_key
+        if info.code and info.code not in label:
+            label = f"{info.code} {label}"
+        return f"{label}（行次{info.hangci}）" if info.hangci else label
+
+    def col_caption(self, table_key: str, row_key: str, col_key: str) -> str:
+        table = self.tset.table(table_key)
+        block = self.tset.block_of_row(table, row_key)
+        col = block.column(col_key) if block else None
+        if col is None:
+            col = next((c for b in table.blocks if (c := b.column(col_key))), None)
+        if col is None:
+            return col_key
+        parts = [p for p in col.header if p] if len(col.header) > 1 else [col.caption]
+        text = "·".join(dict.fromkeys(parts))
+        return f"{text}（栏次{col.lanci}）" if col.lanci else text
+
+    def cell(self, cell: Cell, with_table: bool = False) -> str:
+        table, row, col = cell
+        text = f"{self.row_caption(table, row)} · {self.col_caption(table, row, col)}"
+        return f"{self.table_name(table)} {text}" if with_table else text
+
+    def side(self, side: Side, home_table: str, detail: str | None = None) -> str:
+        if not side:
+            return "0"
+        if detail:
+            return detail
+        parts = []
+        for sign, cell in side[:MAX_LISTED_TERMS]:
+            text = self.cell(cell, with_table=cell[0] != home_table)
+            parts.append(("－ " if sign < 0 else ("＋ " if parts else "")) + text)
+        if len(side) > MAX_LISTED_TERMS:
+            parts.append(f"等 {len(side)} 项")
+        return " ".join(parts)
+
+    def message(self, inst: Instance, left: int, right: int, rounding: bool) -> str:
+        """The Chinese message of a failed instance, naming both figures and the difference."""
+        home = inst.table
+        lhs = self.side(inst.left, home)
+        rhs = self.side(inst.right, home, inst.detail if len(inst.right) > 1 or not inst.right else None)
+        diff = format_amount(left - right)
+        relation = {"=": "应等于", "<=": "不应大于", ">=": "不应小于"}[inst.op]
+        text = (
+            f"{self.table_name(home)}：{inst.name}。{lhs} 为 {format_amount(left)}，"
+            f"{relation} {rhs}（{format_amount(right)}），相差 {diff}。"
+        )
+        if rounding:
+            text += "差额在万元尾数误差范围内（尾数误差），请核实后可不修改。"
+        return text

@@ -1,0 +1,178 @@
+"""An open document bound to its template set and a live rule engine: the API the GUI and CLI use.
+
+Every change goes through here: the text a clerk typed is parsed, the cell is checked to be an input
+cell, derived totals are recomputed, everything is written in one committed transaction, and the
+findings the change touched are re-evaluated. A failed write leaves both the file and the in-memory
+state as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .codes import CodeLists, check_code_shape, default_code_lists
+from .definitions import ColumnDef, TemplateSet, get_set
+from .document import Document, DocumentError
+from .money import AmountError, parse_amount
+from .rules.engine import Delta, Engine
+from .rules.findings import Finding
+from .rules.instances import Cell
+from .rules.rowindex import RowIndex
+
+
+class EditError(ValueError):
+    """An edit that was refused; ``str()`` is the Chinese reason. Nothing was changed."""
+
+
+@dataclass(frozen=True)
+class CellInfo:
+    """What a cell is: its column definition, and whether a clerk may type into it."""
+
+    column: ColumnDef
+    derived: bool
+    not_applicable: bool
+
+    @property
+    def editable(self) -> bool:
+        return not self.derived and not self.not_applicable
+
+
+class Session:
+    """A document, its template set and its engine, kept in step."""
+
+    def __init__(self, doc: Document, tset: TemplateSet | None = None, codes: CodeLists | None = None) -> None:
+        self.doc = doc
+        try:
+            self.tset = tset or get_set(doc.set_id)
+        except KeyError as exc:
+            raise DocumentError("unknown_set", f"文件使用的模板“{doc.set_id}”本软件没有，请升级软件。") from exc
+        self.codes = codes or default_code_lists()
+        self.rows = RowIndex(self.tset, doc.floating_rows())
+        self.engine = Engine(self.tset, self.rows, doc.values(), rounding=doc.money_unit == "万元", codes=self.codes)
+
+    @classmethod
+    def open(cls, path: Path, *, readonly: bool = False) -> Session:
+        return cls(Document.open(path, readonly=readonly))
+
+    def close(self) -> None:
+        self.doc.close()
+
+    # -- cells ----------------------------------------------------------------------------------
+    def cell_info(self, cell: Cell) -> CellInfo:
+        """Describe a value cell; raises :class:`EditError` if the table has no such cell."""
+        table_key, row_key, col_key = cell
+        if not self.tset.has_table(table_key):
+            raise EditError(f"没有表 {table_key}")
+        table = self.tset.table(table_key)
+        row = self.rows.get(table_key, row_key)
+        if row is None:
+            raise EditError(f"{table.title} 没有这一行（{row_key}）")
+        block = table.block(row.block)
+        column = block.column(col_key) if block else None
+        if column is None or not column.is_value:
+            raise EditError(f"{table.title} 的这一栏（{col_key}）不能填写数字")
+        fixed = self.tset.fixed_row(table_key, row_key)
+        na = bool(fixed and col_key in fixed.na)
+        return CellInfo(column, self.engine.is_derived(cell), na)
+
+    def value(self, cell: Cell) -> int | None:
+        return self.engine.values.get(cell)
+
+    def parse(self, cell: Cell, text: str) -> int | None:
+        """Parse typed or pasted text for ``cell``; raises :class:`EditError` with the reason."""
+        info = self.cell_info(cell)
+        try:
+            return parse_amount(text, info.column.decimals)
+        except AmountError as exc:
+            raise EditError(str(exc)) from exc
+
+    def set_text(self, cell: Cell, text: str, *, who: str) -> Delta:
+        """A clerk typed ``text`` into ``cell``."""
+        return self.set_values({cell: self.parse(cell, text)}, who=who)
+
+    def set_texts(self, texts: Mapping[Cell, str], *, who: str) -> Delta:
+        """A pasted block: all cells parsed first; one bad cell refuses the whole paste."""
+        parsed = {}
+        for cell, text in texts.items():
+            try:
+                parsed[cell] = self.parse(cell, text)
+            except EditError as exc:
+                raise EditError(f"{self.engine.describer.cell(cell, with_table=True)}：{exc}") from exc
+        return self.set_values(parsed, who=who, action="paste" if len(parsed) > 1 else "set")
+
+    def set_values(
+        self, changes: Mapping[Cell, int | None], *, who: str, action: str = "set", derive: bool = True,
+        allow_derived: bool = False,
+    ) -> Delta:
+        """Set values (None clears) in one committed transaction; derived totals follow when ``derive``."""
+        decimals = {}
+        for cell in changes:
+            info = self.cell_info(cell)
+            if not allow_derived and not info.editable:
+                what = "合计（由公式自动计算）" if info.derived else "不适用（印“——”）的单元格"
+                raise EditError(f"{self.engine.describer.cell(cell, with_table=True)} 是{what}，不能直接填写")
+            decimals[cell] = info.column.decimals
+        delta = self.engine.apply(changes, derive=derive)
+        try:
+            self.doc.write(delta.cells, who=who, action=action, decimals=decimals)
+        except Exception:
+            self.engine.apply(delta.old, derive=False)
+            raise
+        return delta
+
+    # -- floating rows --------------------------------------------------------------------------
+    def add_row(self, table_key: str, code: str, name: str | None = None, *, who: str) -> list[str]:
+        """Add a 科目 row (and its missing 款/类 parents); returns the codes added."""
+        table = self.tset.table(table_key)
+        block = table.floating_block
+        if block is None or block.floating is None:
+            raise EditError(f"{table.title} 没有可增加的科目行")
+        code = code.strip()
+        problem = check_code_shape(code, block.floating.levels)
+        if problem:
+            raise EditError(problem)
+        if self.rows.get(table_key, code):
+            raise EditError(f"{table.title} 已有科目 {code}")
+        year = self.tset.info.year
+        wanted = [code] + [code[:n] for n in (5, 3) if n < len(code) and n in block.floating.levels]
+        new = []
+        for c in wanted:
+            if self.rows.get(table_key, c) is None:
+                label = name if (c == code and name) else (self.codes.name(block.floating.code_list, c, year) or "")
+                new.append((table_key, c, label))
+        self._restructure(add=new, remove=[], who=who)
+        return [c for _, c, _ in new]
+
+    def remove_row(self, table_key: str, code: str, *, who: str) -> list[str]:
+        """Remove a 科目 row, its sub-rows, and parents left without any row under them."""
+        if code not in self.rows.floating_codes(table_key):
+            raise EditError(f"没有可删除的科目行 {code}")
+        present = set(self.rows.floating_codes(table_key))
+        gone = {c for c in present if c.startswith(code)}
+        for parent in (code[:5], code[:3]):
+            if parent in present and parent not in gone and len(parent) < len(code):
+                if not any(c.startswith(parent) and c != parent for c in present - gone):
+                    gone.add(parent)
+        self._restructure(add=[], remove=[(table_key, c) for c in sorted(gone)], who=who)
+        return sorted(gone)
+
+    def _restructure(self, add: list[tuple[str, str, str]], remove: list[tuple[str, str]], who: str) -> None:
+        floating = {k: list(v) for k, v in self.doc.floating_rows().items()}
+        for tbl, code, name in add:
+            floating.setdefault(tbl, []).append((code, name))
+        for tbl, code in remove:
+            floating[tbl] = [(c, n) for c, n in floating.get(tbl, []) if c != code]
+        rows = RowIndex(self.tset, floating)
+        removed = {(t, c) for t, c in remove}
+        values = {cell: v for cell, v in self.engine.values.items() if (cell[0], cell[1]) not in removed}
+        engine = Engine(self.tset, rows, values, rounding=self.engine.rounding, codes=self.codes)
+        derived = engine.derive_all()
+        self.doc.write(derived, who=who, action="derive", add_rows=add, remove_rows=remove)
+        self.rows, self.engine = rows, engine
+
+    # -- findings -------------------------------------------------------------------------------
+    def findings(self) -> list[Finding]:
+        return self.engine.sorted_findings()
+
