@@ -64,17 +64,21 @@ class Describer:
             parts.append(f"等 {len(side)} 项")
         return " ".join(parts)
 
-    def message(self, inst: Instance, left: int, right: int, rounding: bool) -> str:
+    def message(self, inst: Instance, left: int, right: int, rounding: bool, empty: tuple[bool, bool] = (False, False)) -> str:
         """The Chinese message of a failed instance, naming both figures and the difference."""
         home = inst.table
         lhs = self.side(inst.left, home)
         rhs = self.side(inst.right, home, inst.detail if len(inst.right) > 1 or not inst.right else None)
-        diff = format_amount(left - right)
-        relation = {"=": "应等于", "<=": "不应大于", ">=": "不应小于"}[inst.op]
-        text = (
-            f"{self.table_name(home)}：{inst.name}。{lhs} 为 {format_amount(left)}，"
-            f"{relation} {rhs}（{format_amount(right)}），相差 {diff}。"
-        )
+        lv = "空" if empty[0] else format_amount(left)
+        rv = "空" if empty[1] else format_amount(right)
+        gap = format_amount(abs(left - right))
+        if inst.op == "=":
+            tail = f"{lhs} 为 {lv}，{rhs} 为 {rv}，相差 {format_amount(left - right)}。"
+        elif inst.op == "<=":
+            tail = f"{lhs} 为 {lv}，大于 {rhs}（{rv}）{gap}。"
+        else:
+            tail = f"{lhs} 为 {lv}，小于 {rhs}（{rv}）{gap}。"
+        text = f"{self.table_name(home)}：{inst.name}。{tail}"
         if rounding:
-            text += "差额在万元尾数误差范围内（尾数误差），请核实后可不修改。"
+            text += "差额在万元尾数误差范围内（尾数误差），核实后可不修改。"
         return text

@@ -129,7 +129,7 @@ class Engine:
             return None
         rounding = self.rounding and 2 * excess <= n_left + n_right
         severity = "rounding" if rounding else inst.severity
-        message = self.describer.message(inst, left, right, rounding)
+        message = self.describer.message(inst, left, right, rounding, (n_left == 0, n_right == 0))
         return Finding(inst.key, inst.rule_id, severity, message, inst.table, inst.cells, left, right)
 
     def check_all(self) -> list[Finding]:
