@@ -1,0 +1,239 @@
+"""The ``gongkai`` command (Qt-free except for starting the GUI when called without a subcommand).
+
+Exit codes: 0 success, 1 the checks found 错误, 2 bad usage or a bad file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .core.definitions import DefinitionError, all_sets
+from .core.document import Document, DocumentError
+from .core.formats.dump import DumpError, dump_document, load_dump
+from .core.formats.published import convert_published, is_published_figures
+from .core.paths import resources_dir
+from .core.report import check_report, check_text
+from .core.session import EditError, Session
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD = 0, 1, 2
+DEMO_DUMP = "demo/liulin_2022.json"
+
+
+class CliError(Exception):
+    """A problem to report in Chinese with exit code 2."""
+
+
+def current_user() -> str:
+    return os.environ.get("GONGKAI_USER") or getpass.getuser()
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise CliError(f"找不到文件：{path}") from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(f"“{path.name}”不是 UTF-8 编码的 JSON 文本文件。") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"“{path.name}”不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。") from exc
+
+
+# -- subcommands ----------------------------------------------------------------------------------
+def cmd_sets(args: argparse.Namespace) -> int:
+    sets = all_sets()
+    if args.json:
+        _print_json([
+            {"id": s.id, "name": s.name, "kind": s.info.kind, "year": s.info.year, "region": s.info.region,
+             "money_unit": s.info.money_unit, "tables": [{"key": t.key, "label": t.label, "title": t.title}
+                                                         for t in s.tables], "rules": len(s.rules)}
+            for s in sets.values()
+        ])
+        return EXIT_OK
+    for s in sets.values():
+        print(f"{s.id}\t{s.name}\t{s.info.kind}\t{s.info.year}\t{s.info.region}\t默认金额单位 {s.info.money_unit}"
+              f"\t{len(s.tables)} 张表\t{len(s.rules)} 条规则")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    sets = all_sets()
+    if args.set not in sets:
+        raise CliError(f"没有名为 {args.set} 的模板。可用模板：{'、'.join(sorted(sets))}（见 gongkai sets）")
+    tset = sets[args.set]
+    meta = {
+        "set_id": tset.id, "set_version": tset.info.version, "unit_name": args.unit,
+        "year": str(args.year or tset.info.year), "money_unit": args.money_unit or tset.info.money_unit,
+    }
+    doc = Document.create(Path(args.file), meta, who=current_user())
+    doc.close()
+    print(f"已创建 {args.file}（{tset.name}，{meta['unit_name']} {meta['year']}，金额单位 {meta['money_unit']}）")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    session = Session.open(Path(args.file), readonly=True)
+    try:
+        if args.json:
+            report = check_report(session)
+            _print_json(report)
+            errors = report["summary"]["error"]
+        else:
+            print(check_text(session))
+            errors = sum(1 for f in session.findings() if f.severity == "error")
+    finally:
+        session.close()
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    with Document.open(Path(args.file), readonly=True) as doc:
+        data = dump_document(doc)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def load_any(source: Path, target: Path, set_id: str | None = None, quiet: bool = False) -> Document:
+    """Create ``target`` from a dump or a published-figures JSON, reporting what could not be placed."""
+    data = _read_json(source)
+    if is_published_figures(data):
+        conversion = convert_published(data, set_id)
+        if not quiet:
+            print(conversion.set_reason)
+            for title in conversion.unmatched_tables:
+                print(f"未能识别的表：{title}")
+            for item in conversion.unplaced:
+                print(f"未能放入：{item}")
+        data = conversion.dump
+    elif set_id and isinstance(data, dict) and data.get("set") != set_id:
+        raise CliError(f"导出文件使用模板 {data.get('set')}，与 --set {set_id} 不一致。")
+    return load_dump(data, target, who=current_user())
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    doc = load_any(Path(args.dump), Path(args.output), args.set)
+    print(f"已创建 {args.output}（模板 {doc.set_id}）")
+    doc.close()
+    return EXIT_OK
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    session = Session.open(Path(args.file))
+    try:
+        delta = session.set_text((args.table, args.row, args.col), args.value, who=current_user())
+    finally:
+        session.close()
+    print(f"已保存；连带更新 {len(delta.cells) - 1} 个合计单元格。")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    target = Path(args.output) if args.output else Path(tempfile.mkdtemp(prefix="gongkai-demo-")) / "示例-柳林县医疗保障局-2022.gkb"
+    if target.exists():
+        target.unlink()
+    doc = load_any(resources_dir() / DEMO_DUMP, target, quiet=True)
+    doc.close()
+    print(f"示例文档：{target}")
+    session = Session.open(target, readonly=True)
+    try:
+        print(check_text(session))
+    finally:
+        session.close()
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from .gui.app import run  # type: ignore[import-not-found]
+    except ImportError:
+        print("图形界面尚未安装或尚未提供；可先用子命令工作（gongkai --help）。在终端查看示例：gongkai demo")
+        return EXIT_OK
+    return int(run(args))
+
+
+# -- parser ---------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gongkai",
+        description="公开表工作台：部门决算/预算公开表的填报、审核与导出。不带子命令时启动图形界面。",
+        epilog="退出码：0 成功；1 审核发现错误；2 用法错误或文件有问题。",
+    )
+    parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="子命令")
+
+    p = sub.add_parser("sets", help="列出可用的模板（表套）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_sets)
+
+    p = sub.add_parser("new", help="新建一个空白文档（.gkb）")
+    p.add_argument("file", help="新文档的路径，如 某单位-2024.gkb")
+    p.add_argument("--set", required=True, help="模板编号（见 gongkai sets）")
+    p.add_argument("--unit", required=True, help="单位名称")
+    p.add_argument("--year", type=int, help="年度（默认取模板年度）")
+    p.add_argument("--money-unit", choices=["元", "万元"], help="金额单位（默认取模板设置）")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("check", help="审核文档，列出错误、提示与尾数误差")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出审核结果")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("dump", help="把文档的全部数值导出为 JSON")
+    p.add_argument("file")
+    p.add_argument("-o", "--output", help="写入文件（默认输出到屏幕）")
+    p.set_defaults(func=cmd_dump)
+
+    p = sub.add_parser("load", help="由 JSON（本软件导出的，或按表转录的公开数据）创建文档")
+    p.add_argument("dump", help="JSON 文件")
+    p.add_argument("-o", "--output", required=True, help="新文档的路径")
+    p.add_argument("--set", help="指定模板编号（默认自动识别）")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("set", help="填写一个单元格（合计自动重算）")
+    p.add_argument("file")
+    p.add_argument("table", help="表键，如 shouzhi_zongbiao")
+    p.add_argument("row", help="行键或科目编码")
+    p.add_argument("col", help="栏键")
+    p.add_argument("value", help="金额，如 1,234.56；留空字符串表示清空")
+    p.set_defaults(func=cmd_set)
+
+    p = sub.add_parser("demo", help="由内置示例数据（柳林县医疗保障局 2022 决算）生成示例文档并审核")
+    p.add_argument("-o", "--output", help="示例文档路径（默认放在临时文件夹）")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) and EXIT_BAD
+    func = getattr(args, "func", cmd_gui)
+    try:
+        return func(args)
+    except (CliError, DocumentError, DumpError, EditError, DefinitionError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        print(f"错误：{message}", file=sys.stderr)
+        return EXIT_BAD
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Findings as JSON-ready dicts and as plain text, for the command line and for tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .money import format_amount, to_plain
+from .rules.findings import SEVERITY_LABELS, Finding
+from .session import Session
+
+
+def finding_dict(session: Session, finding: Finding) -> dict[str, Any]:
+    """One finding with rule id, severity, message, table title, cells with captions, and the figures."""
+    describer = session.engine.describer
+    table = session.tset.table(finding.table)
+    cells = []
+    for tbl, row, col in finding.cells:
+        cells.append({
+            "table": tbl, "row": row, "col": col,
+            "table_title": describer.table_title(tbl),
+            "table_label": session.tset.table(tbl).label,
+            "row_caption": describer.row_caption(tbl, row),
+            "col_caption": describer.col_caption(tbl, row, col),
+        })
+    out: dict[str, Any] = {
+        "key": finding.key,
+        "rule": finding.rule_id,
+        "severity": finding.severity,
+        "severity_label": SEVERITY_LABELS[finding.severity],
+        "message": finding.message,
+        "table": finding.table,
+        "table_title": table.title,
+        "table_label": table.label,
+        "cells": cells,
+        "left": to_plain(finding.left),
+        "right": to_plain(finding.right),
+        "difference": to_plain(finding.diff),
+    }
+    explanation = session.doc.explanations().get(finding.key)
+    if explanation:
+        out["explanation"] = explanation["text"]
+    return out
+
+
+def summary(findings: list[Finding]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "rounding": 0}
+    for f in findings:
+        counts[f.severity] += 1
+    return counts
+
+
+def check_report(session: Session) -> dict[str, Any]:
+    findings = session.findings()
+    meta = session.doc.meta
+    return {
+        "file": str(session.doc.path),
+        "set": session.tset.id,
+        "unit_name": meta.get("unit_name", ""),
+        "year": meta.get("year", ""),
+        "money_unit": session.doc.money_unit,
+        "summary": summary(findings),
+        "findings": [finding_dict(session, f) for f in findings],
+    }
+
+
+def check_text(session: Session) -> str:
+    """The findings as lines a clerk can read in a terminal."""
+    findings = session.findings()
+    counts = summary(findings)
+    meta = session.doc.meta
+    head = (
+        f"{meta.get('unit_name', '')} {meta.get('year', '')} · {session.tset.name} · 金额单位：{session.doc.money_unit}\n"
+        f"审核结果：错误 {counts['error']} 条，提示 {counts['warning']} 条，尾数误差 {counts['rounding']} 条"
+    )
+    lines = [head]
+    for f in findings:
+        lines.append(f"[{f.severity_label}] {f.message}")
+    if not findings:
+        lines.append("全部勾稽关系均成立。")
+    return "\n".join(lines)
+
+
+__all__ = ["check_report", "check_text", "finding_dict", "format_amount", "summary"]
