@@ -8,6 +8,7 @@ the file and the place inside it when the set loads, not when a clerk types.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -50,9 +51,9 @@ def _validate(model: type[M], data: Any, path: Path) -> M:
 
 
 def _resolve(folder: Path, relative: str) -> Path:
-    path = (folder / relative).resolve()
-    root = templates_dir().resolve()
-    if root not in path.parents and folder.resolve() not in path.parents:
+    path = Path(os.path.normpath(folder / relative))
+    root = Path(os.path.normpath(templates_dir()))
+    if root not in path.parents:
         raise DefinitionError(str(folder / "set.yaml"), relative, "引用的文件不在 resources/templates 之下")
     return path
 

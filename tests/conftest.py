@@ -1,0 +1,49 @@
+"""Shared fixtures: the seeds under ../shared and documents built from them."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("GONGKAI_USER", "测试员")
+
+PROJECT = Path(__file__).resolve().parents[1]
+SEEDS = PROJECT.parent / "shared" / "seeds"
+
+
+def seed_path(stem: str) -> Path:
+    path = SEEDS / f"{stem}.json"
+    if not path.exists():
+        pytest.skip(f"../shared/seeds/{stem}.json is not beside the project")
+    return path
+
+
+def seed_data(stem: str) -> dict:
+    return json.loads(seed_path(stem).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def load_seed(tmp_path):
+    """Build a document from a seed's published figures; returns (session, conversion)."""
+    from desktop.core.formats.dump import load_dump
+    from desktop.core.formats.published import convert_published
+    from desktop.core.session import Session
+
+    opened = []
+
+    def build(stem: str, set_id: str | None = None, transform=None):
+        data = seed_data(stem)
+        conversion = convert_published(data, set_id)
+        dump = transform(conversion.dump) if transform else conversion.dump
+        doc = load_dump(dump, tmp_path / f"{stem}.gkb", who="测试员")
+        session = Session(doc)
+        opened.append(session)
+        return session, conversion
+
+    yield build
+    for session in opened:
+        session.close()
