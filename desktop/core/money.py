@@ -12,6 +12,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 SCALE = 100
+MAX_INTEGER_DIGITS = 15  # 百万亿: far above any unit's accounts, and exact in every Decimal context
 _FULLWIDTH = str.maketrans(
     "０１２３４５６７８９，．－＋（）　％",
     "0123456789,.-+() %",
@@ -58,7 +59,9 @@ def parse_amount(text: str | None, decimals: int = 2) -> int | None:
         raise AmountError(f"“{text}”的千分位逗号位置不对，请输入如 1,234.56 的金额")
     if not _PLAIN.match(s):
         raise AmountError(f"“{text}”不是数字，请输入金额（如 1,234.56），或留空")
-    fraction = s.partition(".")[2]
+    whole, _, fraction = s.partition(".")
+    if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise AmountError(f"“{str(text)[:30]}”数值过大（超过 {MAX_INTEGER_DIGITS} 位整数），请检查是否多输了数字")
     if len(fraction) > decimals:
         if decimals == 0:
             raise AmountError(f"“{text}”应为整数")

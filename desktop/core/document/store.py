@@ -39,6 +39,31 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     return conn
 
 
+def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Migrate an older document forward in one transaction; on failure the file is unchanged."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise DocumentError("locked", f"文件“{path.name}”正被其他程序使用，暂时无法升级格式（{exc}）。") from exc
+    try:
+        migrate(conn, version)
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        conn.execute("ROLLBACK")
+        conn.close()
+        raise DocumentError(
+            "migration_failed", f"文件“{path.name}”的格式无法升级（{exc}），文件未做任何改动。请把文件发给技术支持。"
+        ) from exc
+
+
+def _make_shareable(path: Path) -> None:
+    """mkstemp creates 0600 files; a document follows the umask like any file the clerk saves."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 class Document:
     """An open document file. Use :meth:`create` or :meth:`open`; close with :meth:`close`."""
 
@@ -76,6 +101,7 @@ class Document:
             conn.close()
             with tmp_path.open("rb+") as fh:
                 os.fsync(fh.fileno())
+            _make_shareable(tmp_path)
             if path.exists():
                 raise DocumentError("exists", f"文件“{path}”已存在，未覆盖。")
             os.replace(tmp_path, path)
@@ -95,12 +121,10 @@ class Document:
             raise DocumentError("old_readonly", f"文件“{path.name}”来自旧版本，需要升级格式，但{reason or '以只读方式打开'}。")
         try:
             conn = _connect(path, ro)
-            if not ro and result.user_version < schema_version():
-                conn.execute("BEGIN IMMEDIATE")
-                migrate(conn, result.user_version)
-                conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             raise DocumentError("locked", f"文件“{path.name}”正被其他程序使用，暂时无法打开（{exc}）。") from exc
+        if not ro and result.user_version < schema_version():
+            _upgrade(conn, path, result.user_version)
         return cls(path, conn, ro, reason if ro and not readonly else ("以只读方式打开" if readonly else None))
 
     def close(self) -> None:
@@ -229,6 +253,10 @@ class Document:
     def save_as(self, target: Path) -> None:
         """Copy the whole document to ``target`` with SQLite's backup API (atomically, via a temp file)."""
         target = Path(target)
+        if target.exists() and target.resolve() == self.path.resolve():
+            return  # every edit is already saved in this very file
+        if not target.parent.is_dir():
+            raise DocumentError("missing", f"文件夹“{target.parent}”不存在，未保存副本。")
         fd, tmp = tempfile.mkstemp(prefix=".gongkai-copy-", suffix=FILE_SUFFIX, dir=target.parent)
         os.close(fd)
         tmp_path = Path(tmp)
@@ -238,6 +266,7 @@ class Document:
             dest.close()
             with tmp_path.open("rb+") as fh:
                 os.fsync(fh.fileno())
+            _make_shareable(tmp_path)
             os.replace(tmp_path, target)
         except BaseException:
             tmp_path.unlink(missing_ok=True)

@@ -1,0 +1,128 @@
+"""Benchmark: ``python -m desktop.bench``. Prints one table of timings; not part of the test run.
+
+Documents measured: the demo (seed 001, 柳林县医疗保障局 2022) and a synthetic large unit with many
+功能分类 项 rows in every coded table. For each: cold start (compile rules + full check), full check,
+and a single-cell edit → findings (engine only, and through the session with the durable SQLite commit),
+each repeated, reported as min / median / p95 / max in milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .core.codes import default_code_lists
+from .core.definitions import get_set
+from .core.formats.dump import load_dump
+from .core.paths import resources_dir
+from .core.rules.engine import Engine
+from .core.session import Session
+
+SET_ID = "shanxi_2022_juesuan"
+
+
+def _ms(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return (f"{ordered[0] * 1e3:8.3f} {statistics.median(ordered) * 1e3:8.3f} {p95 * 1e3:8.3f} "
+            f"{ordered[-1] * 1e3:8.3f}")
+
+
+def _time(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def large_dump(items_per_table: int = 120) -> dict:
+    """A synthetic unit: ``items_per_table`` 项 codes in each coded table, with values everywhere."""
+    codes = [c for c in default_code_lists()._lists["func_class"] if len(c) == 7]  # noqa: SLF001
+    rng = random.Random(7)
+    synthetic = [f"{c[:5]}{i:02d}" for c in codes for i in range(1, 100)][:items_per_table]
+    tset = get_set(SET_ID)
+    tables = {}
+    for table in tset.tables:
+        entry: dict = {"values": {}}
+        block = table.floating_block
+        if block is not None:
+            entry["floating_rows"] = [[c, ""] for c in sorted(synthetic)]
+            for code in synthetic:
+                entry["values"][code] = {c.key: f"{rng.randint(1, 10**7)}.{rng.randint(0, 99):02d}"
+                                         for c in block.value_columns}
+        tables[table.key] = entry
+    return {"format": "gongkai-dump", "format_version": 1, "set": SET_ID,
+            "meta": {"unit_name": "基准测试单位", "year": "2022", "money_unit": "元"}, "tables": tables}
+
+
+def _editable(session: Session, cell: tuple[str, str, str]) -> bool:
+    try:
+        return session.cell_info(cell).editable
+    except ValueError:
+        return False
+
+
+def bench_document(label: str, dump: dict, folder: Path, edits: int) -> list[str]:
+    path = folder / f"{label}.gkb"
+    doc = load_dump(dump, path, who="bench")
+    session = Session(doc)
+    tset, engine = session.tset, session.engine
+    rows, values = session.rows, dict(engine.values)
+    inputs = [c for c in values if not engine.is_derived(c)]
+    for inst in engine.instances.values():
+        inputs.extend(c for _, c in inst.right if not engine.is_derived(c) and c not in values)
+    inputs = [c for c in sorted(set(inputs)) if _editable(session, c)]
+    rng = random.Random(1)
+    lines = [f"{label}: {len(engine.instances)} rule instances, {len(values)} filled cells, "
+             f"{len(engine.formulas)} derived cells"]
+    cold = _time(lambda: Engine(tset, rows, values, rounding=False), 20)
+    full = _time(engine.check_all, 50)
+
+    def one_edit() -> None:
+        cell = rng.choice(inputs)
+        engine.apply({cell: rng.randint(0, 10**9)}, derive=True)
+
+    edit = _time(one_edit, edits)
+    cell_choices = inputs
+
+    def durable_edit() -> None:
+        cell = rng.choice(cell_choices)
+        session.set_values({cell: rng.randint(0, 10**9)}, who="bench")
+
+    durable = _time(durable_edit, max(50, edits // 10))
+    lines += [
+        f"  {'cold start: compile rules + full check':48} {_ms(cold)}",
+        f"  {'full check (every rule instance)':48} {_ms(full)}",
+        f"  {'single edit -> derived totals + findings':48} {_ms(edit)}",
+        f"  {'single edit incl. durable SQLite commit':48} {_ms(durable)}",
+    ]
+    session.close()
+    return lines
+
+
+def main() -> int:
+    edits = int(os.environ.get("GONGKAI_BENCH_EDITS", "1000"))
+    print(f"machine: {platform.machine()} {platform.processor() or ''} cores={os.cpu_count()} "
+          f"python={sys.version.split()[0]} {platform.platform()}")
+    print(f"  {'(milliseconds)':48} {'min':>8} {'median':>8} {'p95':>8} {'max':>8}")
+    demo = json.loads((resources_dir() / "demo" / "liulin_2022.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        for line in bench_document("demo (seed 001)", demo, Path(tmp), edits):
+            print(line)
+        for line in bench_document("large synthetic unit", large_dump(), Path(tmp), edits):
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
