@@ -152,9 +152,9 @@ class Session:
         present = set(self.rows.floating_codes(table_key))
         gone = {c for c in present if c.startswith(code)}
         for parent in (code[:5], code[:3]):
-            if parent in present and parent not in gone and len(parent) < len(code):
-                if not any(c.startswith(parent) and c != parent for c in present - gone):
-                    gone.add(parent)
+            orphan = not any(c.startswith(parent) and c != parent for c in present - gone)
+            if parent in present and parent not in gone and len(parent) < len(code) and orphan:
+                gone.add(parent)
         self._restructure(add=[], remove=[(table_key, c) for c in sorted(gone)], who=who)
         return sorted(gone)
 

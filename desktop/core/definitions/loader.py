@@ -9,7 +9,7 @@ the file and the place inside it when the set loads, not when a clerk types.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -94,7 +94,7 @@ def set_folders(root: Path | None = None) -> list[Path]:
     return sorted(p.parent for p in base.glob("*/set.yaml"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_all_cached(root: str) -> dict[str, TemplateSet]:
     sets = {}
     for folder in set_folders(Path(root)):
