@@ -51,8 +51,8 @@ def _validate(model: type[M], data: Any, path: Path) -> M:
 
 
 def _resolve(folder: Path, relative: str) -> Path:
-    path = Path(os.path.normpath(folder / relative))
-    root = Path(os.path.normpath(templates_dir()))
+    path = Path(os.path.normpath(folder.absolute() / relative))
+    root = Path(os.path.normpath(templates_dir().absolute()))
     if root not in path.parents:
         raise DefinitionError(str(folder / "set.yaml"), relative, "引用的文件不在 resources/templates 之下")
     return path

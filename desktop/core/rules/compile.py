@@ -107,7 +107,9 @@ def _code_checks(rule: CodeCheckRule, tset: TemplateSet, rows: RowIndex, codes: 
     for row in rows.rows(table.key):
         if not row.code:
             continue
-        cell: Cell = (table.key, row.key, "code")
+        block = table.block(row.block)
+        code_col = next((c.key for c in block.columns if c.kind in ("code", "code_part")), "code") if block else "code"
+        cell: Cell = (table.key, row.key, code_col)
         if not row.code.isdigit() or len(row.code) not in levels:
             allowed = "、".join(str(n) for n in levels)
             yield StructuralFinding(
