@@ -133,3 +133,13 @@ def test_incremental_findings_equal_a_full_check(edits, derive, rounding):
     assert live.findings == fresh.findings
     if derive:  # every derived cell equals the sum of its parts
         assert fresh.derive_all() == {}
+
+
+def test_code_list_names_a_differing_printed_name_as_a_warning_and_allows_unknown_codes(tmp_path):
+    s = new_session(tmp_path)
+    s.add_row("zhichu", "2101501", "行政运行费", who="测试员")  # the list says 行政运行
+    s.add_row("zhichu", "2109901", "某个新科目", who="测试员")  # well-formed, not in the partial list
+    by_key = {f.key: f for f in s.findings()}
+    mismatch = by_key["gk03_codes[2101501|name]"]
+    assert mismatch.severity == "warning" and "行政运行" in mismatch.message
+    assert not any("2109901" in k for k in by_key)

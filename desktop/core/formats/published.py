@@ -146,6 +146,16 @@ def match_fixed_row(block: BlockDef, label: str | None, hangci: Any) -> str | No
     return None
 
 
+def find_fixed_row(table: TableDef, label: str | None, hangci: Any) -> tuple[BlockDef, str | None]:
+    """The first block with a fixed row matching (label, 行次); the first block and None if none does."""
+    if label or hangci:
+        for block in table.blocks:
+            key = match_fixed_row(block, label, hangci)
+            if key:
+                return block, key
+    return table.blocks[0], None
+
+
 def code_of(row: Mapping[str, Any]) -> str | None:
     """The 科目编码 of a printed row, also when it is split over 类/款/项 columns."""
     for key in ("科目编码", "科目代码", "功能分类科目编码", "收入科目编码", "code"):
@@ -303,13 +313,7 @@ class _Converter:
                                  f"{code} {name}".strip())
                 continue
             label = row.get("label")
-            key = None
-            block = table.blocks[0]
-            for b in table.blocks:
-                key = match_fixed_row(b, label, row.get("行次")) if (label or row.get("行次")) else None
-                if key:
-                    block = b
-                    break
+            block, key = find_fixed_row(table, label, row.get("行次"))
             if key is None and not label and len(printed.get("rows") or []) == 1 and len(data_rows) == 1:
                 key = data_rows[0].key
                 block = next(b for b in table.blocks if any(r.key == key for r in b.rows))
@@ -327,12 +331,7 @@ class _Converter:
                 self._put_values(table, block or table.blocks[0], key, values, {}, f"{code} {row.get('科目名称') or ''}")
         for total in printed.get("totals") or []:
             label = total.get("label")
-            key, block = None, table.blocks[0]
-            for b in table.blocks:
-                key = match_fixed_row(b, label, None)
-                if key:
-                    block = b
-                    break
+            block, key = find_fixed_row(table, label, None)
             values = {k: v for k, v in total.items() if k != "label"}
             self._put_values(table, block, key, values, {}, str(label))
 
@@ -342,12 +341,7 @@ class _Converter:
             value_name = str(cols[-1]) if cols else "value"
             for row in section.get("rows") or []:
                 label, hangci = row.get("label"), row.get("行次")
-                key, block = None, table.blocks[0]
-                for b in table.blocks:
-                    key = match_fixed_row(b, label, hangci)
-                    if key:
-                        block = b
-                        break
+                block, key = find_fixed_row(table, label, hangci)
                 caption = f"{label or ''}（行次{norm_hangci(hangci)}）"
                 if key is None or not block.value_columns:
                     self._lost(table, caption, value_name, row.get("value"), "表中没有对应的行")
