@@ -315,12 +315,18 @@ def test_missing_path_refused_and_not_created(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
-def test_old_version_opened_readonly_is_refused(tmp_path: Path) -> None:
-    path = make_doc(tmp_path / "old.gkb", {CELL: 1})
+def make_old_version_doc(path: Path) -> Path:
+    """A document whose user_version says it predates every migration."""
+    make_doc(path, {CELL: 1})
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 0")
     conn.commit()
     conn.close()
+    return path
+
+
+def test_old_version_opened_readonly_is_refused(tmp_path: Path) -> None:
+    path = make_old_version_doc(tmp_path / "old.gkb")
     before = digest(path)
     with pytest.raises(DocumentError) as info:
         Document.open(path, readonly=True)
@@ -330,11 +336,7 @@ def test_old_version_opened_readonly_is_refused(tmp_path: Path) -> None:
 
 
 def test_failed_migration_is_not_reported_as_locked(tmp_path: Path) -> None:
-    path = make_doc(tmp_path / "old.gkb", {CELL: 1})
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 0")
-    conn.commit()
-    conn.close()
+    path = make_old_version_doc(tmp_path / "old.gkb")
     before = digest(path)
     with pytest.raises(DocumentError) as info:
         Document.open(path)

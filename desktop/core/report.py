@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .money import format_amount, to_plain
+from .money import to_plain
 from .rules.findings import SEVERITY_LABELS, Finding
 from .session import Session
 
@@ -79,5 +79,3 @@ def check_text(session: Session) -> str:
         lines.append("全部勾稽关系均成立。")
     return "\n".join(lines)
 
-
-__all__ = ["check_report", "check_text", "finding_dict", "format_amount", "summary"]

@@ -125,10 +125,6 @@ class TableDef(_Frozen):
             raise ValueError("一张表最多一个浮动行区域")
         return self
 
-    @property
-    def display_label(self) -> str:
-        return self.label
-
     def block(self, key: str) -> BlockDef | None:
         return next((b for b in self.blocks if b.key == key), None)
 

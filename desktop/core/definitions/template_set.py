@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .models import BlockDef, ColumnDef, RowDef, RuleDef, SetFile, TableDef
+from .models import BlockDef, RowDef, RuleDef, SetFile, TableDef
 
 LEVEL_NAMES = {1: "类", 2: "款", 3: "项"}
 LEVEL_BY_NAME = {v: k for k, v in LEVEL_NAMES.items()}
@@ -56,6 +56,3 @@ class TemplateSet:
                 if row.key == row_key:
                     return row
         return None
-
-    def column(self, table_key: str, block: BlockDef, col_key: str) -> ColumnDef | None:
-        return block.column(col_key)
