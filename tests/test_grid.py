@@ -47,12 +47,14 @@ def test_floating_rows_follow_code_order_under_the_total_with_code_parts():
     assert g.position[("zhichu", "2101501", "jb")] == (6, 5)
 
 
-def test_stacked_sections_get_their_captions_and_every_value_cell_is_placed():
+def test_stacked_sections_keep_their_headings_and_every_value_cell_is_placed():
     tset = get_set("shanxi_2022_juesuan")
     table = tset.table("xinxi_tongji")
     g = TableGrid(table, RowIndex(tset, {}))
-    headings = [r[0].text for r in g.body if r[0].kind == "heading" and r[1].kind == "empty"]
-    assert headings == [b.caption for b in table.blocks if b.caption]
+    headings = [r[0].text for r in g.body if r[0].kind == "heading"]
+    expected = [r.label for b in table.blocks for r in b.rows if r.kind == "heading"]
+    assert headings == expected and expected[0] == "一、政府采购情况"
+    assert all(r[2].cell is None for r in g.body if r[0].kind == "heading")
     for t in tset.tables:
         g = TableGrid(t, RowIndex(tset, FLOATING))
         data_cells = {(t.key, r.key, c.key) for b in t.blocks for r in b.rows if r.kind == "data"
