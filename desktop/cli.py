@@ -133,7 +133,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    session = Session.open(Path(args.file))
+    session = Session.open(Path(args.file), who=current_user())
     try:
         delta = session.set_text((args.table, args.row, args.col), args.value, who=current_user())
     finally:

@@ -54,8 +54,8 @@ class Session:
         self.engine = Engine(self.tset, self.rows, doc.values(), rounding=doc.money_unit == "万元", codes=self.codes)
 
     @classmethod
-    def open(cls, path: Path, *, readonly: bool = False) -> Session:
-        return cls(Document.open(path, readonly=readonly))
+    def open(cls, path: Path, *, readonly: bool = False, who: str = "") -> Session:
+        return cls(Document.open(path, readonly=readonly, who=who))
 
     def close(self) -> None:
         self.doc.close()

@@ -42,8 +42,13 @@ class Application:
 
     def open_path(self, path: Path, parent: QWidget | None = None) -> MainWindow | None:
         """Open a document in a new window; a bad file gets a Chinese message and nothing changes."""
+        for window in self.windows:
+            if window.session.doc.path.resolve() == Path(path).resolve():
+                window.raise_()
+                window.activateWindow()
+                return window
         try:
-            session = Session.open(Path(path))
+            session = Session.open(Path(path), who=app_settings.user_name())
         except DocumentError as exc:
             QMessageBox.critical(parent, APP_NAME, str(exc))
             return None
