@@ -16,6 +16,7 @@ from typing import Any
 from . import __version__
 from .core.definitions import DefinitionError, all_sets
 from .core.demo import build_demo
+from .core.diff import DiffError, compare_documents
 from .core.document import Document, DocumentError
 from .core.formats.dump import DumpError, dump_document, load_dump
 from .core.formats.published import convert_published, is_published_figures
@@ -157,6 +158,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _start_gui([str(target)])
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    with Document.open(Path(args.old), readonly=True) as old, Document.open(Path(args.new), readonly=True) as new:
+        result = compare_documents(old, new)
+    if args.json:
+        _print_json(result.as_dict())
+    else:
+        print(f"比较 {args.old} → {args.new}：{result.summary()}")
+        for label, before, after in result.meta:
+            print(f"{label}：{before} → {after}")
+        for row in result.rows:
+            print(row.text())
+        for cell in result.cells:
+            print(cell.text())
+    return EXIT_OK if result.same else EXIT_FINDINGS
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     if not _can_show_windows():
         raise CliError("没有可用的图形显示（DISPLAY 未设置），无法打开窗口。可用 gongkai check 在终端审核。")
@@ -191,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gongkai",
         description="公开表工作台：部门决算/预算公开表的填报、审核与导出。不带子命令时启动图形界面。",
-        epilog="退出码：0 成功；1 审核发现错误；2 用法错误或文件有问题。",
+        epilog="退出码：0 成功；1 审核发现错误（diff：两个文件不同）；2 用法错误或文件有问题。",
     )
     parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="子命令")
@@ -237,6 +254,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", action="store_true", help="不开窗口，在终端显示审核结果")
     p.set_defaults(func=cmd_demo)
 
+    p = sub.add_parser("diff", help="逐格比较两个文档（同一模板），列出不同的单元格、科目行和封面信息")
+    p.add_argument("old", help="原来的文档")
+    p.add_argument("new", help="修改后的文档")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_diff)
+
     p = sub.add_parser("open", help="在窗口中打开一个文档（.gkb）")
     p.add_argument("file")
     p.set_defaults(func=cmd_open)
@@ -252,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     func = getattr(args, "func", cmd_gui)
     try:
         return func(args)
-    except (CliError, DocumentError, DumpError, EditError, DefinitionError, KeyError) as exc:
+    except (CliError, DocumentError, DumpError, EditError, DefinitionError, DiffError, KeyError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"错误：{message}", file=sys.stderr)
         return EXIT_BAD
