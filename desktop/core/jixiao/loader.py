@@ -18,9 +18,10 @@ from ..definitions.errors import DefinitionError
 from ..definitions.loader import _read_yaml, _validate
 from ..paths import resources_dir
 from .definition import FormDef
-from .models import FormFile, Level1Def, ScoringDef
+from .models import CrossFile, FormFile, Level1Def, ScoringDef
 
 SCORING_FILE = "_shared/scoring.yaml"
+CROSS_FILE = "_shared/cross.yaml"
 _TREE = TypeAdapter(list[Level1Def])
 
 
@@ -105,3 +106,17 @@ def get_form(key: str) -> FormDef:
     if key not in forms:
         raise KeyError(f"没有名为 {key} 的绩效表样（可用：{'、'.join(sorted(forms))}）")
     return forms[key]
+
+
+@cache
+def cross_rules() -> CrossFile:
+    """The cells the checks across forms and tables read (``_shared/cross.yaml``)."""
+    path = forms_dir() / CROSS_FILE
+    return _validate(CrossFile, _read_yaml(path) or {}, path)
+
+
+@cache
+def base_scoring() -> ScoringDef:
+    """The shared scoring parameters (for checks that belong to no single form)."""
+    path = forms_dir() / SCORING_FILE
+    return _validate(ScoringDef, _read_yaml(path) or {}, path)

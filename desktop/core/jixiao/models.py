@@ -205,6 +205,7 @@ class FormFile(_Frozen):
     key: Key
     shape: str
     kind: Literal["self_eval", "target"]
+    project: bool = Field(True, description="one project per form (False for 部门整体): counts in Σ 全年执行数")
     name: str
     title: str
     title_aliases: list[str] = []
@@ -224,3 +225,15 @@ class FormFile(_Frozen):
             keys += [f.key for f in group.fields] if group else []
         _unique(keys, "字段键")
         return self
+
+
+class CellRef(_Frozen):
+    table: Key
+    row: Key
+    col: Key
+
+
+class CrossFile(_Frozen):
+    """_shared/cross.yaml: where the checks across forms and tables read the 决算 tables."""
+
+    final_accounts_project_spending: list[CellRef] = []
