@@ -48,6 +48,57 @@ class FormSummary:
     warnings: int
 
 
+def field_kind(fdef: FormDef, key: str) -> tuple[str, str] | None:
+    """(kind, caption) of a field key of a form of ``fdef``, or None if the form has no such field."""
+    parts = key.split(".")
+    if parts[0] == "t" and len(parts) == 2 and (f := fdef.field(parts[1])):
+        return "text", f.label
+    if parts[0] == "f" and len(parts) == 3:
+        row, col = fdef.funding.row(parts[1]), fdef.funding.column(parts[2])
+        if row and col:
+            return (_NUMBER_KIND[col.role] if col.numeric else "text"), f"{row.label}·{col.caption}"
+    if key in ("total.weight", "total.score") and fdef.scoring.scored:
+        return "score", f"总分·{'分值' if key.endswith('weight') else '得分'}"
+    if key == "grade" and fdef.scoring.scored:
+        return "grade", "自评等级"
+    if parts[0] == "w" and len(parts) == 2 and (node := fdef.level1(parts[1])):
+        return "weight", f"{node.label}权重"
+    return None
+
+
+def parse_field(fdef: FormDef, key: str, text: str) -> Value | None:
+    """Parse typed or transferred text for a field; raises :class:`FormEditError` with the reason."""
+    found = field_kind(fdef, key)
+    if found is None:
+        raise FormEditError(f"表样“{fdef.name}”没有这一栏（{key}）")
+    kind, caption = found
+    if kind == "text":
+        return text.strip() or None
+    if kind == "grade":
+        grades = [g.grade for g in fdef.scoring.grades]
+        value = text.strip()
+        if value and value not in grades:
+            raise FormEditError(f"自评等级只能填 {'、'.join(grades)}，或留空")
+        return value or None
+    try:
+        return parse_number(text, kind)
+    except FormValueError as exc:
+        raise FormEditError(f"{caption}：{exc}") from exc
+
+
+def parse_indicator(fdef: FormDef, col_key: str, text: str) -> Value | None:
+    """Parse text for one cell of a 三级 row."""
+    col = fdef.column(col_key)
+    if col is None:
+        raise FormEditError(f"表样“{fdef.name}”的指标表没有这一栏（{col_key}）")
+    if not col.numeric:
+        return text.strip() or None
+    try:
+        return parse_number(text, "score")
+    except FormValueError as exc:
+        raise FormEditError(f"{col.caption}：{exc}") from exc
+
+
 class FormBook:
     """The 绩效 forms of a document, kept in step with the file."""
 
@@ -63,7 +114,8 @@ class FormBook:
 
     def reload(self) -> None:
         """Re-read every form from the file and re-check them."""
-        self._forms = {f.id: f for f in store.read_forms(self.doc)}
+        order = {key: fdef.level2_keys for key, fdef in self.defs.items()}
+        self._forms = {f.id: f for f in store.read_forms(self.doc, order)}
         self._checked = {}
 
     # -- reading --------------------------------------------------------------------------------
@@ -112,21 +164,10 @@ class FormBook:
     # -- parsing --------------------------------------------------------------------------------
     def field_kind(self, form_id: int, key: str) -> tuple[str, str]:
         """(kind, caption) of a field key; kind is ``text``, ``amount``, ``rate``, ``score``, ``weight`` or ``grade``."""
-        fdef = self.definition(form_id)
-        parts = key.split(".")
-        if parts[0] == "t" and len(parts) == 2 and (f := fdef.field(parts[1])):
-            return "text", f.label
-        if parts[0] == "f" and len(parts) == 3:
-            row, col = fdef.funding.row(parts[1]), fdef.funding.column(parts[2])
-            if row and col:
-                return (_NUMBER_KIND[col.role] if col.numeric else "text"), f"{row.label}·{col.caption}"
-        if key in ("total.weight", "total.score") and fdef.scoring.scored:
-            return "score", f"总分·{'分值' if key.endswith('weight') else '得分'}"
-        if key == "grade" and fdef.scoring.scored:
-            return "grade", "自评等级"
-        if parts[0] == "w" and len(parts) == 2 and (node := fdef.level1(parts[1])):
-            return "weight", f"{node.label}权重"
-        raise FormEditError(f"《{self.form(form_id).title}》没有这一栏（{key}）")
+        found = field_kind(self.definition(form_id), key)
+        if found is None:
+            raise FormEditError(f"《{self.form(form_id).title}》没有这一栏（{key}）")
+        return found
 
     def _is_derived(self, fdef: FormDef, key: str) -> bool:
         parts = key.split(".")
@@ -138,19 +179,8 @@ class FormBook:
         return bool(col and row and (col.role in ("rate", "balance") or (col.role == "score" and row.scored)))
 
     def parse_field(self, form_id: int, key: str, text: str) -> Value | None:
-        kind, caption = self.field_kind(form_id, key)
-        if kind == "text":
-            return text.strip() or None
-        if kind == "grade":
-            grades = [g.grade for g in self.definition(form_id).scoring.grades]
-            value = text.strip()
-            if value and value not in grades:
-                raise FormEditError(f"自评等级只能填 {'、'.join(grades)}，或留空")
-            return value or None
-        try:
-            return parse_number(text, kind)
-        except FormValueError as exc:
-            raise FormEditError(f"{caption}：{exc}") from exc
+        self.field_kind(form_id, key)
+        return parse_field(self.definition(form_id), key, text)
 
     # -- editing --------------------------------------------------------------------------------
     def _changed(self, form_id: int) -> None:
@@ -197,15 +227,7 @@ class FormBook:
         return ind
 
     def parse_indicator(self, form_id: int, col_key: str, text: str) -> Value | None:
-        col = self.definition(form_id).column(col_key)
-        if col is None:
-            raise FormEditError(f"《{self.form(form_id).title}》的指标表没有这一栏（{col_key}）")
-        if not col.numeric:
-            return text.strip() or None
-        try:
-            return parse_number(text, "score")
-        except FormValueError as exc:
-            raise FormEditError(f"{col.caption}：{exc}") from exc
+        return parse_indicator(self.definition(form_id), col_key, text)
 
     def set_indicator(self, form_id: int, ind_id: int, col_key: str, text: str, *, who: str) -> None:
         """A clerk typed ``text`` into one cell of a 三级 row."""

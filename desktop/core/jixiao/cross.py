@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
-from ..formats.published import norm
 from ..money import format_amount, to_decimal
 from ..rules.findings import Finding
 from .definition import FormDef
 from .form import Form
 from .loader import base_scoring, cross_rules
 from .store import form_table
-from .values import hundredths, plain
+from .values import hundredths, norm, plain
 
 UNIT_YUAN = {"元": Decimal(1), "万元": Decimal(10000)}
 HALF_STEP_YUAN = {"元": Decimal("0.005"), "万元": Decimal(50)}

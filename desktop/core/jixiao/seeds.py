@@ -16,17 +16,16 @@ from decimal import Decimal
 from typing import Any
 
 from ..document import Document
-from ..formats.published import norm
 from .definition import FormDef
 from .form import Value
 from .loader import all_forms
 from .store import insert_form
-from .values import FormValueError, parse_number
+from .values import FormValueError, norm, parse_number
 
 _WEIGHT_IN_LABEL = re.compile(r"^(?P<label>.*?)[(（](?P<w>\d+(?:\.\d+)?)分?[)）]$")
 _SKIP = {"form_no", "shape", "title_printed", "preceded_by_report", "funding", "indicators", "indicator_columns",
          "总分", "grade", "总分_note", "report_figures", "normalized", "extraction_notes", "notes_printed",
-         "trailing_rows", "funding_unit", "主管部门及代码", "转移支付(项目)名称", "重点(项目)名称"}
+         "trailing_rows", "funding_unit"}
 _KIND = {"amount": "amount", "initial": "amount", "declared": "amount", "budget": "amount", "exec": "amount",
          "balance": "amount", "weight": "weight", "rate": "rate", "score": "score"}
 
@@ -114,7 +113,10 @@ class _FormReader:
             if f is None:
                 self.lost(path, raw, "表样中没有这一栏")
             elif raw is not None and str(raw).strip():
-                self.fields.setdefault(f"t.{f.key}", str(raw).strip())
+                value, key = str(raw).strip(), f"t.{f.key}"
+                if self.fields.get(key, value) != value:
+                    self.lost(path, raw, f"“{f.label}”已取“{self.fields[key]}”")
+                self.fields.setdefault(key, value)
 
     def _funding(self) -> None:
         fund = self.fdef.funding

@@ -38,8 +38,12 @@ def _log(conn: sqlite3.Connection, who: str, action: str, form_id: int, row: str
     )
 
 
-def read_forms(doc: Document) -> list[Form]:
-    """Every form of the document in order, with fields and indicator rows."""
+def read_forms(doc: Document, level2_order: Mapping[str, list[str]] | None = None) -> list[Form]:
+    """Every form of the document in order, with fields and indicator rows.
+
+    ``level2_order`` (shape → 二级 keys in tree order) puts each form's rows in printed order: by 二级 in
+    the tree, then by position; without it, rows keep their stored positions only within each 二级.
+    """
     conn = doc.connection
     forms = {fid: Form(fid, shape, title, pos) for fid, shape, title, pos in
              conn.execute("SELECT id, shape, title, position FROM jx_form ORDER BY position, id")}
@@ -57,6 +61,9 @@ def read_forms(doc: Document) -> list[Form]:
     for iid, col, txt, num in conn.execute("SELECT indicator_id, col, txt, num FROM jx_indicator_cell"):
         if iid in inds:
             inds[iid].cells[col] = _join(txt, num)  # type: ignore[assignment]
+    for form in forms.values():
+        order = {k: n for n, k in enumerate((level2_order or {}).get(form.shape, []))}
+        form.indicators.sort(key=lambda i: order.get(i.level2, len(order)))  # stable: positions kept
     return list(forms.values())
 
 

@@ -124,3 +124,13 @@ def parse_direction(text: str | None) -> str | None:
         return None
     s = normalise_text(text)
     return {"正向": "≥", "反向": "≤"}.get(s) or _DIRECTIONS.get(s)
+
+
+_CAPTION_NOISE = re.compile(r"[\s“”\"'‘’《》:：·、\-—_]")
+
+
+def norm(text: object) -> str:
+    """Compare captions without spaces, quotes, colons or bracket style (as the published-figures import does)."""
+    if not text:
+        return ""
+    return _CAPTION_NOISE.sub("", str(text).replace("（", "(").replace("）", ")"))
