@@ -20,6 +20,8 @@ from .core.diff import DiffError, compare_documents
 from .core.document import Document, DocumentError
 from .core.formats.dump import DumpError, dump_document, load_dump
 from .core.formats.published import convert_published, is_published_figures
+from .core.jixiao.book import FormEditError
+from .core.jixiao.seeds import convert_forms, load_forms
 from .core.report import check_report, check_text
 from .core.session import EditError, Session
 
@@ -112,18 +114,25 @@ def cmd_dump(args: argparse.Namespace) -> int:
 def load_any(source: Path, target: Path, set_id: str | None = None, quiet: bool = False) -> Document:
     """Create ``target`` from a dump or a published-figures JSON, reporting what could not be placed."""
     data = _read_json(source)
+    forms = None
     if is_published_figures(data):
         conversion = convert_published(data, set_id)
+        forms = convert_forms(data)
         if not quiet:
             print(conversion.set_reason)
             for title in conversion.unmatched_tables:
                 print(f"未能识别的表：{title}")
-            for item in conversion.unplaced:
+            for item in [*conversion.unplaced, *forms.unplaced]:
                 print(f"未能放入：{item}")
         data = conversion.dump
     elif set_id and isinstance(data, dict) and data.get("set") != set_id:
         raise CliError(f"导出文件使用模板 {data.get('set')}，与 --set {set_id} 不一致。")
-    return load_dump(data, target, who=current_user())
+    doc = load_dump(data, target, who=current_user())
+    if forms and forms.forms:
+        load_forms(doc, forms, who=current_user())
+        if not quiet:
+            print(f"绩效表 {len(forms.forms)} 张")
+    return doc
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -140,6 +149,25 @@ def cmd_set(args: argparse.Namespace) -> int:
     finally:
         session.close()
     print(f"已保存；连带更新 {len(delta.cells) - 1} 个合计单元格。")
+    return EXIT_OK
+
+
+def cmd_forms(args: argparse.Namespace) -> int:
+    session = Session.open(Path(args.file), readonly=True)
+    try:
+        rows = session.forms.summaries()
+    finally:
+        session.close()
+    if args.json:
+        _print_json([{"id": r.id, "shape": r.shape, "shape_name": r.shape_name, "title": r.title,
+                      "total_weight": str(r.total_weight), "total_score": str(r.total_score), "grade": r.grade,
+                      "errors": r.errors, "warnings": r.warnings} for r in rows])
+        return EXIT_OK
+    if not rows:
+        print("本文档没有绩效表。")
+    for r in rows:
+        score = f"总分 {r.total_score}/{r.total_weight}，{r.grade}" if r.grade else "不计分"
+        print(f"{r.id}\t{r.title}\t{r.shape_name}\t{score}\t错误 {r.errors} 条，提示 {r.warnings} 条")
     return EXIT_OK
 
 
@@ -188,10 +216,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def _can_show_windows() -> bool:
-    """False on a Linux machine without a display (starting Qt there would abort the process)."""
+    """False where no window could be seen: Linux without a display, or Qt told to draw offscreen
+    (starting Qt without a display would abort the process; offscreen would wait for nobody)."""
+    if os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal"):
+        return False
     if sys.platform.startswith("linux"):
-        platform = os.environ.get("QT_QPA_PLATFORM", "")
-        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or platform in ("offscreen", "minimal"))
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     return True
 
 
@@ -249,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("value", help="金额，如 1,234.56；留空字符串表示清空")
     p.set_defaults(func=cmd_set)
 
+    p = sub.add_parser("forms", help="列出文档中的绩效自评表/目标表，及其总分与等级")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_forms)
+
     p = sub.add_parser("demo", help="由内置示例数据（柳林县医疗保障局 2022 决算）生成示例文档并在窗口中打开")
     p.add_argument("-o", "--output", help="示例文档路径（默认放在临时文件夹）")
     p.add_argument("--text", action="store_true", help="不开窗口，在终端显示审核结果")
@@ -275,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     func = getattr(args, "func", cmd_gui)
     try:
         return func(args)
-    except (CliError, DocumentError, DumpError, EditError, DefinitionError, DiffError, KeyError) as exc:
+    except (CliError, DocumentError, DumpError, EditError, FormEditError, DefinitionError, DiffError,
+            KeyError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"错误：{message}", file=sys.stderr)
         return EXIT_BAD

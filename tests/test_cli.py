@@ -30,10 +30,21 @@ def test_load_then_check_json_reports_the_real_errors_with_exit_1(tmp_path, caps
 
 
 def test_check_of_a_consistent_document_exits_0(tmp_path, capsys):
-    doc = tmp_path / "001.gkb"
-    assert run(capsys, "load", str(seed_path("001_0f45429440d9ca6e")), "-o", str(doc))[0] == 0
+    doc = tmp_path / "demo.gkb"
+    assert run(capsys, "demo", "--text", "-o", str(doc))[0] == 0  # seed 001's tables, without its 绩效 forms
     code, out, _ = run(capsys, "check", str(doc))
     assert code == 0 and "错误 0 条" in out
+
+
+def test_seed_001_tables_are_clean_but_its_performance_forms_are_not(tmp_path, capsys):
+    doc = tmp_path / "001.gkb"
+    assert run(capsys, "load", str(seed_path("001_0f45429440d9ca6e")), "-o", str(doc))[0] == 0
+    code, out, _ = run(capsys, "check", str(doc), "--json")
+    assert code == 1
+    errors = [f for f in json.loads(out)["findings"] if f["severity"] == "error"]
+    assert errors and all(f["rule"].startswith("jixiao.") and f["table_label"] == "绩效表" for f in errors)
+    code, out, _ = run(capsys, "forms", str(doc))
+    assert code == 0 and "总分 89/100，良" in out
 
 
 def test_dump_load_dump_is_exact(tmp_path, capsys):
@@ -104,3 +115,13 @@ def test_usage_errors_exit_2(capsys):
 def test_demo_builds_and_checks_the_demo_document(tmp_path, capsys):
     code, out, _ = run(capsys, "demo", "--text", "-o", str(tmp_path / "demo.gkb"))
     assert code == 0 and "柳林县医疗保障局" in out and "错误 0 条" in out
+
+
+def test_without_a_visible_display_the_gui_commands_explain_instead_of_waiting(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    code, out, _ = run(capsys)
+    assert code == 2 and "图形显示" in out
+    code, _, err = run(capsys, "open", str(tmp_path / "x.gkb"))
+    assert code == 2 and "图形显示" in err
+    code, out, _ = run(capsys, "demo", "-o", str(tmp_path / "d.gkb"))
+    assert code == 0 and "改为在终端显示审核结果" in out and "错误 0 条" in out

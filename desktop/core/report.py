@@ -12,9 +12,13 @@ from .session import Session
 def finding_dict(session: Session, finding: Finding) -> dict[str, Any]:
     """One finding with rule id, severity, message, table title, cells with captions, and the figures."""
     describer = session.engine.describer
-    table = session.tset.table(finding.table)
     cells = []
     for tbl, row, col in finding.cells:
+        if tbl.startswith("jixiao:"):
+            title, row_caption, col_caption = session.forms.captions((tbl, row, col))
+            cells.append({"table": tbl, "row": row, "col": col, "table_title": title, "table_label": "绩效表",
+                          "row_caption": row_caption, "col_caption": col_caption})
+            continue
         cells.append({
             "table": tbl, "row": row, "col": col,
             "table_title": describer.table_title(tbl),
@@ -22,6 +26,11 @@ def finding_dict(session: Session, finding: Finding) -> dict[str, Any]:
             "row_caption": describer.row_caption(tbl, row),
             "col_caption": describer.col_caption(tbl, row, col),
         })
+    if finding.table.startswith("jixiao:"):
+        table_title, table_label = session.forms.form(int(finding.table.split(":", 1)[1])).title, "绩效表"
+    else:
+        table = session.tset.table(finding.table)
+        table_title, table_label = table.title, table.label
     out: dict[str, Any] = {
         "key": finding.key,
         "rule": finding.rule_id,
@@ -29,8 +38,8 @@ def finding_dict(session: Session, finding: Finding) -> dict[str, Any]:
         "severity_label": SEVERITY_LABELS[finding.severity],
         "message": finding.message,
         "table": finding.table,
-        "table_title": table.title,
-        "table_label": table.label,
+        "table_title": table_title,
+        "table_label": table_label,
         "cells": cells,
         "left": to_plain(finding.left),
         "right": to_plain(finding.right),

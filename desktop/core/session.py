@@ -16,6 +16,7 @@ from .codes import CodeLists, check_code_shape, default_code_lists
 from .definitions import ColumnDef, TemplateSet, get_set
 from .document import Document, DocumentError
 from .explain import basis_of
+from .jixiao.book import FormBook
 from .money import AmountError, parse_amount
 from .rules.engine import Delta, Engine
 from .rules.findings import Finding
@@ -52,6 +53,7 @@ class Session:
         self.codes = codes or default_code_lists()
         self.rows = RowIndex(self.tset, doc.floating_rows())
         self.engine = Engine(self.tset, self.rows, doc.values(), rounding=doc.money_unit == "万元", codes=self.codes)
+        self.forms = FormBook(doc, table_values=lambda: self.engine.values, has_table=self.tset.has_table)
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False, who: str = "") -> Session:
@@ -183,7 +185,8 @@ class Session:
 
     # -- findings -------------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
-        return self.engine.sorted_findings()
+        """Every finding: the tables' rules, then the 绩效 forms' checks (see :class:`FormBook`)."""
+        return sorted(self.engine.sorted_findings() + self.forms.findings(), key=Finding.sort_key)
 
     def explain(self, finding: Finding, text: str, *, who: str) -> None:
         """Store the 出错说明 of ``finding`` for its current figures (empty text removes it)."""

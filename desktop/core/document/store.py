@@ -159,6 +159,11 @@ class Document:
 
     # -- reading --------------------------------------------------------------------------------
     @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for modules that own their own tables (the 绩效 forms); write via transaction()."""
+        return self._conn
+
+    @property
     def set_id(self) -> str:
         return self.meta["set_id"]
 

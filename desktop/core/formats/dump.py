@@ -13,8 +13,11 @@ Format (``format_version`` 1)::
           "values": {"<row key>": {"<column key>": "1234.56", …}, …}
         }, …
       },
-      "explanations": {"<finding key>": {"text": "…", "author": "…", "at": "…", "basis": "…"}}
+      "explanations": {"<finding key>": {"text": "…", "author": "…", "at": "…", "basis": "…"}},
+      "forms": [{"shape": "a_zhuanyi_ziping", "title": "…", "fields": {…}, "indicators": [{"level2": …, "cells": {…}}]}]
     }
+
+``forms`` (the 绩效 forms, see :mod:`desktop.core.jixiao.dumpio`) is present only when the document has any.
 
 Amounts are strings with exactly two decimals (counts without decimals), in the document's unit.
 ``load`` followed by ``dump`` gives back the same JSON, and ``dump`` of a loaded dump is identical.
@@ -28,6 +31,8 @@ from typing import Any
 
 from ..definitions import TemplateSet, get_set
 from ..document import Document, DocumentError
+from ..jixiao.dumpio import dump_forms, parse_forms
+from ..jixiao.seeds import FormConversion, load_forms
 from ..money import AmountError, parse_amount, to_plain
 from ..rules.rowindex import RowIndex
 
@@ -65,7 +70,7 @@ def dump_document(doc: Document) -> dict[str, Any]:
         entry["values"] = per_row
         tables[table.key] = entry
     meta = {k: v for k, v in sorted(doc.meta.items()) if k not in _SKIP_META}
-    return {
+    out = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "set": doc.set_id,
@@ -73,6 +78,10 @@ def dump_document(doc: Document) -> dict[str, Any]:
         "tables": tables,
         "explanations": doc.explanations(),
     }
+    forms = dump_forms(doc)
+    if forms:
+        out["forms"] = forms
+    return out
 
 
 def _problem_list(problems: list[str]) -> str:
@@ -148,9 +157,18 @@ def parse_dump(data: Any) -> tuple[TemplateSet, dict[str, str], dict[str, list[t
     return tset, meta, floating, values
 
 
+def _parse_forms(data: Any) -> FormConversion:
+    problems: list[str] = []
+    forms = parse_forms(data.get("forms"), problems)
+    if problems:
+        raise DumpError("JSON 导出文件的绩效表有以下问题，未创建文档：\n" + _problem_list(problems))
+    return forms
+
+
 def load_dump(data: Any, target: Path, *, who: str = "") -> Document:
     """Create a new document at ``target`` from a dump (validated first; nothing is written on error)."""
     tset, meta, floating, values = parse_dump(data)
+    forms = _parse_forms(data)
     meta = {**meta, "set_id": tset.id, "set_version": tset.info.version}
     meta.setdefault("money_unit", tset.info.money_unit)
     doc = Document.create(target, meta, who=who)
@@ -161,6 +179,7 @@ def load_dump(data: Any, target: Path, *, who: str = "") -> Document:
         for key, exp in explanations.items():
             doc.set_explanation(key, str(exp.get("text", "")), who=str(exp.get("author", who)),
                                 basis=str(exp.get("basis", "")), at=exp.get("at"))
+        load_forms(doc, forms, who=who)
     except (DocumentError, OSError):
         doc.close()
         Path(target).unlink(missing_ok=True)

@@ -1,0 +1,73 @@
+"""A loaded form definition: the form file with its tree resolved and its scoring merged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import FieldDef, FormFile, IndicatorColumn, Level1Def, Level2Def, ScoringDef
+
+
+@dataclass(frozen=True)
+class FormDef:
+    """Everything about one form shape, ready for the store, the checks and the form view."""
+
+    file: FormFile
+    tree: tuple[Level1Def, ...]
+    scoring: ScoringDef
+    path: str
+
+    @property
+    def key(self) -> str:
+        return self.file.key
+
+    @property
+    def name(self) -> str:
+        return self.file.name
+
+    @property
+    def kind(self) -> str:
+        return self.file.kind
+
+    @property
+    def funding(self):  # noqa: ANN201 - FundingDef
+        return self.file.funding
+
+    @property
+    def columns(self) -> list[IndicatorColumn]:
+        return self.file.indicators.columns
+
+    def column(self, key: str) -> IndicatorColumn | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+    def column_by_role(self, role: str) -> IndicatorColumn | None:
+        return next((c for c in self.columns if c.role == role), None)
+
+    def text_fields(self) -> list[tuple[str, FieldDef]]:
+        """(group caption, field) for every text field, in printed order."""
+        out = [("表头", f) for f in self.file.header]
+        for group in (self.file.objectives, self.file.texts):
+            if group:
+                out += [(group.caption, f) for f in group.fields]
+        out += [("表尾", f) for f in self.file.footer]
+        return out
+
+    def field(self, key: str) -> FieldDef | None:
+        return next((f for _, f in self.text_fields() if f.key == key), None)
+
+    def level1(self, key: str) -> Level1Def | None:
+        return next((n for n in self.tree if n.key == key), None)
+
+    def level2(self, key: str) -> tuple[Level1Def, Level2Def] | None:
+        for node in self.tree:
+            for child in node.children:
+                if child.key == key:
+                    return node, child
+        return None
+
+    def level2_label(self, key: str) -> str:
+        found = self.level2(key)
+        return self.file.indicators.level2_labels.get(key) or (found[1].label if found else key)
+
+    @property
+    def level2_keys(self) -> list[str]:
+        return [c.key for n in self.tree for c in n.children]

@@ -1,0 +1,78 @@
+"""The 绩效 forms in the JSON dump (optional key ``forms``; absent when a document has none).
+
+Each form is ``{"shape": …, "title": …, "fields": {key: text}, "indicators": [{"level2": …, "cells": {col: text}}]}``
+with numbers as exact decimal text as stored (``"70.60"``). Loading validates every form before anything
+is written; problems are listed in Chinese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from ..document import Document
+from .book import FormEditError, parse_field, parse_indicator
+from .form import Value
+from .loader import all_forms
+from .seeds import FormConversion
+from .store import read_forms
+
+
+def _text(value: Value) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else value
+
+
+def dump_forms(doc: Document) -> list[dict[str, Any]]:
+    """Every form of the document, in order, as JSON-ready dicts."""
+    return [
+        {"shape": form.shape, "title": form.title,
+         "fields": {k: _text(v) for k, v in sorted(form.fields.items())},
+         "indicators": [{"level2": i.level2, "cells": {k: _text(v) for k, v in sorted(i.cells.items())}}
+                        for i in form.indicators]}
+        for form in read_forms(doc, {key: fdef.level2_keys for key, fdef in all_forms().items()})
+    ]
+
+
+def parse_forms(items: Any, problems: list[str]) -> FormConversion:
+    """Validate the ``forms`` of a dump; problems are appended (in Chinese) to ``problems``."""
+    out = FormConversion()
+    if items is None:
+        return out
+    if not isinstance(items, list):
+        problems.append("forms 应为数组")
+        return out
+    defs = all_forms()
+    for n, item in enumerate(items, 1):
+        where = f"第 {n} 张绩效表"
+        if not isinstance(item, Mapping) or item.get("shape") not in defs or not str(item.get("title") or "").strip():
+            problems.append(f"{where}：须有已知的 shape（{'、'.join(sorted(defs))}）和 title")
+            continue
+        fdef = defs[item["shape"]]
+        fields: dict[str, Value] = {}
+        for key, text in (item.get("fields") or {}).items():
+            try:
+                value = parse_field(fdef, str(key), str(text))
+            except FormEditError as exc:
+                problems.append(f"{where}：{exc}")
+                continue
+            if value is not None:
+                fields[str(key)] = value
+        rows: list[tuple[str, dict[str, Value]]] = []
+        for row in item.get("indicators") or []:
+            level2 = row.get("level2") if isinstance(row, Mapping) else None
+            if fdef.level2(str(level2)) is None:
+                problems.append(f"{where}：没有二级指标“{level2}”")
+                continue
+            cells: dict[str, Value] = {}
+            for col, text in (row.get("cells") or {}).items():
+                try:
+                    value = parse_indicator(fdef, str(col), str(text))
+                except FormEditError as exc:
+                    problems.append(f"{where}：{exc}")
+                    continue
+                if value is not None:
+                    cells[str(col)] = value
+            rows.append((str(level2), cells))
+        out.forms.append((fdef.key, str(item["title"]).strip(), fields, rows))
+    return out

@@ -1,0 +1,122 @@
+"""Load and validate the 绩效 form definitions under resources/forms/jixiao/*.yaml.
+
+Each file is validated against :mod:`.models`; its indicator tree may be inline or a file under
+``_shared/``; its ``scoring:`` overrides the shared ``_shared/scoring.yaml`` key by key (``checks`` entry by
+entry). Any problem raises :class:`~desktop.core.definitions.DefinitionError` naming the file and place.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..definitions.errors import DefinitionError
+from ..definitions.loader import _read_yaml, _validate
+from ..paths import resources_dir
+from .definition import FormDef
+from .models import CrossFile, FormFile, Level1Def, ScoringDef
+
+SCORING_FILE = "_shared/scoring.yaml"
+CROSS_FILE = "_shared/cross.yaml"
+_TREE = TypeAdapter(list[Level1Def])
+
+
+def forms_dir() -> Path:
+    return resources_dir() / "forms" / "jixiao"
+
+
+def _inside(folder: Path, relative: str, file: Path) -> Path:
+    path = Path(os.path.normpath(folder.absolute() / relative))
+    if Path(os.path.normpath(folder.absolute())) not in path.parents:
+        raise DefinitionError(str(file), relative, "引用的文件不在 resources/forms/jixiao 之下")
+    return path
+
+
+def _tree(form: FormFile, path: Path) -> tuple[Level1Def, ...]:
+    spec = form.indicators.tree
+    if not isinstance(spec, str):
+        tree, where = spec, path
+    else:
+        where = _inside(path.parent, spec, path)
+        try:
+            tree = _TREE.validate_python(_read_yaml(where))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise DefinitionError(str(where), ".".join(str(p) for p in first["loc"]), first["msg"]) from exc
+    keys = [c.key for n in tree for c in n.children] + [n.key for n in tree]
+    if len(keys) != len(set(keys)):
+        raise DefinitionError(str(where), "indicators.tree", "一级/二级指标键重复")
+    unknown = set(form.indicators.level2_labels) - {c.key for n in tree for c in n.children}
+    if unknown:
+        raise DefinitionError(str(path), "indicators.level2_labels", f"没有这些二级指标：{'、'.join(sorted(unknown))}")
+    return tuple(tree)
+
+
+def _scoring(base: dict[str, Any], form: FormFile, path: Path, tree: tuple[Level1Def, ...]) -> ScoringDef:
+    merged = {**base, **form.scoring}
+    checks = dict(base.get("checks") or {})
+    checks.update(dict(form.scoring.get("checks") or {}))  # type: ignore[call-overload]
+    merged["checks"] = checks
+    scoring = _validate(ScoringDef, merged, path)
+    known = {n.key for n in tree} | {"zhixing"}
+    unknown = set(scoring.default_weights) - known
+    if unknown:
+        raise DefinitionError(str(path), "scoring.default_weights", f"没有这些一级指标：{'、'.join(sorted(unknown))}")
+    return scoring
+
+
+def load_form(path: Path, base_scoring: dict[str, Any] | None = None) -> FormDef:
+    """Load one form file; raises :class:`DefinitionError` naming the file and place of a problem."""
+    base = base_scoring if base_scoring is not None else (_read_yaml(forms_dir() / SCORING_FILE) or {})
+    form = _validate(FormFile, _read_yaml(path), path)
+    tree = _tree(form, path)
+    return FormDef(file=form, tree=tree, scoring=_scoring(base, form, path, tree), path=str(path))
+
+
+def load_forms(folder: Path) -> dict[str, FormDef]:
+    """Every ``*.yaml`` form definition directly in ``folder`` by key (files starting with _ are shared parts)."""
+    base = _read_yaml(folder / SCORING_FILE) or {}
+    out: dict[str, FormDef] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        form = load_form(path, base)
+        if form.key in out:
+            raise DefinitionError(str(path), "key", f"表样键 {form.key} 与 {Path(out[form.key].path).name} 重复")
+        out[form.key] = form
+    return out
+
+
+@cache
+def _cached(folder: str) -> dict[str, FormDef]:
+    return load_forms(Path(folder))
+
+
+def all_forms() -> dict[str, FormDef]:
+    """All shipped form definitions by key (loaded once per process)."""
+    return _cached(str(forms_dir()))
+
+
+def get_form(key: str) -> FormDef:
+    forms = all_forms()
+    if key not in forms:
+        raise KeyError(f"没有名为 {key} 的绩效表样（可用：{'、'.join(sorted(forms))}）")
+    return forms[key]
+
+
+@cache
+def cross_rules() -> CrossFile:
+    """The cells the checks across forms and tables read (``_shared/cross.yaml``)."""
+    path = forms_dir() / CROSS_FILE
+    return _validate(CrossFile, _read_yaml(path) or {}, path)
+
+
+@cache
+def base_scoring() -> ScoringDef:
+    """The shared scoring parameters (for checks that belong to no single form)."""
+    path = forms_dir() / SCORING_FILE
+    return _validate(ScoringDef, _read_yaml(path) or {}, path)

@@ -1,0 +1,136 @@
+"""Numbers and indicator values as printed on 绩效 forms, parsed with Decimal (never float).
+
+Scores print as ``20``, ``9.3分``; rates as ``70.60%``, ``93%`` or a bare ``92.41``; amounts as
+``1,782.44``. A stored number keeps the decimals it was printed with (``93`` is not ``93.00``): the checks
+compare a printed figure at its own precision. Indicator values (年度指标值/实际完成值) are text; when one
+reads as a direction, a figure and a unit (``≥70%``, ``≤15%``, ``34.09元/人``) it can be scored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from ..money import is_not_applicable, normalise_text
+
+MAX_DECIMALS = 6
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_SUFFIXES = {"score": ("分",), "rate": ("%",), "amount": ("万元", "元"), "weight": ("分",)}
+_DIRECTIONS = {
+    "≥": "≥", ">=": "≥", ">": "≥", "不低于": "≥", "不少于": "≥", "大于等于": "≥", "大于": "≥",
+    "≤": "≤", "<=": "≤", "<": "≤", "不高于": "≤", "不超过": "≤", "小于等于": "≤", "小于": "≤",
+    "=": "=", "＝": "=", "等于": "=",
+}
+_TARGET = re.compile(
+    r"^(?P<dir>≥|>=|>|≤|<=|<|=|＝|不低于|不少于|大于等于|大于|不高于|不超过|小于等于|小于|等于)?"
+    r"(?P<num>\d+(?:\.\d+)?)(?P<unit>[^\d]{0,6})$"
+)
+
+
+class FormValueError(ValueError):
+    """A typed value that cannot be used; ``str()`` is the Chinese reason."""
+
+
+def parse_number(text: str | None, kind: str = "score") -> Decimal | None:
+    """Parse a printed or typed number; None for blank or a not-applicable dash.
+
+    ``kind`` is ``score``, ``weight``, ``rate`` (a percent figure) or ``amount``; each allows its unit suffix.
+    """
+    if text is None:
+        return None
+    s = normalise_text(str(text))
+    if s == "" or is_not_applicable(s):
+        return None
+    for suffix in _SUFFIXES.get(kind, ()):
+        if s.endswith(suffix):
+            s = s[: -len(suffix)]
+            break
+    if _GROUPED.match(s):
+        s = s.replace(",", "")
+    if not _NUMBER.match(s):
+        what = {"rate": "百分数（如 70.60% 或 70.60）", "amount": "金额（如 1,234.56）"}.get(kind, "分数（如 8 或 9.5）")
+        raise FormValueError(f"“{text}”不是数字，请输入{what}，或留空")
+    try:
+        value = Decimal(s)
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid decimals
+        raise FormValueError(f"“{text}”不是数字") from exc
+    if decimals_of(value) > MAX_DECIMALS:
+        raise FormValueError(f"“{text}”的小数位数过多（最多 {MAX_DECIMALS} 位）")
+    if len(str(abs(value.to_integral_value()))) > 15:
+        raise FormValueError(f"“{str(text)[:30]}”数值过大，请检查是否多输了数字")
+    if value < 0 and kind in ("score", "weight"):
+        raise FormValueError(f"“{text}”：分值和得分不能为负数")
+    return value
+
+
+def decimals_of(value: Decimal) -> int:
+    """How many decimals a number was printed with (``Decimal('70.60')`` → 2, ``Decimal('93')`` → 0)."""
+    exp = value.as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else 0
+
+
+def round_to(value: Decimal, decimals: int) -> Decimal:
+    """Round half-up to ``decimals`` places."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def same_at_printed_precision(printed: Decimal, exact: Decimal) -> bool:
+    """True when ``exact`` rounded to as many decimals as ``printed`` shows equals it."""
+    return round_to(exact, decimals_of(printed)) == printed
+
+
+def plain(value: Decimal | None) -> str:
+    """A number as clerks read it: no exponent, no trailing ``.0`` noise beyond what was printed."""
+    if value is None:
+        return ""
+    return format(value, "f")
+
+
+def hundredths(value: Decimal | None) -> int | None:
+    """A Decimal to integer hundredths (half-up), the unit of :class:`Finding` figures."""
+    if value is None:
+        return None
+    return int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Target:
+    """An indicator value read as direction (≥, ≤, = or None), figure and unit."""
+
+    direction: str | None
+    number: Decimal
+    unit: str
+
+
+def parse_target(text: str | None) -> Target | None:
+    """``≥70%`` → Target('≥', 70, '%'); None when the text is not a single figure (e.g. 明显提高)."""
+    if not text:
+        return None
+    s = normalise_text(text).replace("，", "").replace(",", "")
+    m = _TARGET.match(s)
+    if not m:
+        return None
+    unit = m.group("unit")
+    if any(ch in unit for ch in "≥≤<>=＝"):
+        return None
+    return Target(_DIRECTIONS.get(m.group("dir") or ""), Decimal(m.group("num")), unit)
+
+
+def parse_direction(text: str | None) -> str | None:
+    """A 指标性质 cell (``≥``, ``正向``, ``反向``, ``=``) to ≥ / ≤ / = or None."""
+    if not text:
+        return None
+    s = normalise_text(text)
+    return {"正向": "≥", "反向": "≤"}.get(s) or _DIRECTIONS.get(s)
+
+
+_CAPTION_NOISE = re.compile(r"[\s“”\"'‘’《》:：·、\-—_]")
+
+
+def norm(text: object) -> str:
+    """Compare captions without spaces, quotes, colons or bracket style (as the published-figures import does)."""
+    if not text:
+        return ""
+    return _CAPTION_NOISE.sub("", str(text).replace("（", "(").replace("）", ")"))
