@@ -191,3 +191,42 @@ def test_rate_score_never_exceeds_its_weight(budget, executed):
     score = scoring.rate_score(Decimal(10), rate)
     assert Decimal(0) <= score <= Decimal(10)
     assert rate == (executed / budget * 100).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+
+
+def test_a_scored_source_row_still_adds_up_to_the_total(book):
+    """Shape C repeats 分值/执行率/得分 on 其中：当年财政拨款; it is still a part of 年度资金总额."""
+    fid = book.add_form("c_zhongdian_ziping", "重点项目", who=WHO)
+    book.set_field(fid, "f.total.qn", "1928.75", who=WHO)
+    book.set_field(fid, "f.dangnian.qn", "1928.75", who=WHO)
+    assert keys(book, fid, "sources_sum") == []
+    book.set_field(fid, "f.dangnian.qn", "1928.57", who=WHO)
+    assert len(keys(book, fid, "sources_sum")) == 1
+
+
+def test_a_grade_word_printed_in_the_total_row_is_read_as_the_stated_grade():
+    from desktop.core.jixiao.seeds import convert_forms
+
+    printed = {"shape": "E_项目支出绩效自评表", "title_printed": "项目支出绩效自评表", "项目名称": "某项目",
+               "funding": {"rows": [{"label": "资金总额:", "全年预算数": "100", "全年执行数": "95", "执行率": "95",
+                                     "得分": "9.5"}]},
+               "indicators": [{"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "人数",
+                               "年初指标值": "≥人", "调整后指标值": "≥100", "实际完成值": "100人", "分值": "90",
+                               "得分": "80", "偏差原因分析及改进措施": "略"}],
+               "总分": {"分值": "100", "得分": "良"}}
+    conversion = convert_forms({"performance_forms": [printed]})
+    assert conversion.unplaced == []
+    shape, _, fields, rows = conversion.forms[0]
+    assert shape == "e_lanxian_ziping" and fields["grade"] == "良" and "total.score" not in fields
+    assert rows == [("shuliang", {"name": "人数", "target": "≥人", "adjusted": "≥100", "actual": "100人",
+                                  "weight": Decimal(90), "score": Decimal(80), "reason": "略"})]
+
+
+def test_a_template_target_takes_its_figure_from_the_adjusted_value(book):
+    """Seed 003 style: 年初指标值 ``≥%`` holds direction and unit, 调整后指标值 the figure."""
+    fid = book.add_form("e_lanxian_ziping", "岚县", who=WHO)
+    ind = book.add_indicator(fid, "zhiliang", who=WHO, texts={
+        "name": "结算率", "target": "≥%", "adjusted": "95", "actual": "76%", "weight": "10", "score": "8",
+        "reason": "未达标"})
+    assert book.derived(fid).indicators[ind].suggested == Decimal("8.00")  # 76/95 × 10
+    book.set_indicator(fid, ind, "adjusted", "", who=WHO)
+    assert book.derived(fid).indicators[ind].suggested is None  # a template alone scores nothing

@@ -122,7 +122,7 @@ class FormChecker:
     def _sources(self) -> Iterator[Finding | None]:
         fund = self.fdef.funding
         total = fund.total_row
-        parts = [r for r in fund.rows if not r.total and not r.scored] or [r for r in fund.rows if not r.total]
+        parts = [r for r in fund.rows if not r.total]
         for col in fund.columns:
             if col.role not in ("initial", "declared", "budget", "exec", "balance", "amount"):
                 continue
