@@ -138,7 +138,6 @@ class _Writer:
 
     def _indicators(self, d) -> None:  # noqa: ANN001 - Derived
         fdef, form = self.fdef, self.form
-        self.header_row = self.row
         self.cell(1, "一级指标", bold=True, center=True)
         self.cell(2, "二级指标", bold=True, center=True)
         for n, col in enumerate(fdef.columns, 3):
