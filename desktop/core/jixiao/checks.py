@@ -99,7 +99,7 @@ class FormChecker:
         printed = self.form.funding(row.key, score_c.key)
         weight_c = roles.get("weight")
         weight = self.form.funding(row.key, weight_c.key) if weight_c else None
-        if weight is None and row.total and weight_c is None:
+        if weight is None and row.total:
             weight = self.fdef.scoring.funding_weight
         if printed is None or weight is None:
             return

@@ -98,7 +98,7 @@ def derive(fdef: FormDef, form: Form) -> Derived:
             out.balances[row.key] = budget - executed
         if row.scored and fdef.scoring.scored:
             weight = form.funding(row.key, col["weight"])
-            if weight is None and row.total and col["weight"] is None:
+            if weight is None and row.total:  # 分值 left empty (or no such column, shape E): normally 10
                 weight = fdef.scoring.funding_weight
             stated_rate = form.funding(row.key, col["rate"])
             score = scoring.rate_score(weight, rate if rate is not None else stated_rate)
