@@ -113,6 +113,50 @@ def bench_document(label: str, dump: dict, folder: Path, edits: int, derive: boo
     return lines
 
 
+def bench_forms(folder: Path, forms: int = 20, per_level2: int = 3, edits: int = 200) -> list[str]:
+    """绩效 forms: ``forms`` shape-A forms with ``per_level2`` 三级 rows under each of the 9 二级."""
+    from decimal import Decimal
+
+    from .core.document import Document
+    from .core.jixiao.book import FormBook
+    from .core.jixiao.loader import get_form
+    from .core.jixiao.store import insert_form
+
+    fdef = get_form("a_zhuanyi_ziping")
+    doc = Document.create(folder / "forms.gkb", {"set_id": SET_ID, "unit_name": "基准", "year": "2022"})
+    rng = random.Random(3)
+    for n in range(forms):
+        fields = {"t.xmmc": f"项目{n}", "f.total.qn": Decimal(1000), "f.total.zx": Decimal(rng.randint(500, 1100)),
+                  "f.total.fz": Decimal(10)}
+        rows = [(l2, {"name": f"指标{l2}{i}", "target": "≥90%", "actual": f"{rng.randint(70, 100)}%",
+                      "weight": Decimal(3), "score": Decimal(rng.randint(1, 3))})
+                for l2 in fdef.level2_keys for i in range(per_level2)]
+        insert_form(doc, fdef.key, f"项目{n}绩效自评表", fields, rows, who="bench")
+    book = FormBook(doc)
+    first = book.forms()[0]
+
+    def check_one() -> None:
+        book._checked.pop(first.id, None)  # noqa: SLF001 - force a full re-check of one form
+        book.form_findings(first.id)
+
+    def check_all() -> None:
+        book.reload()
+        book.findings()
+
+    def durable_edit() -> None:
+        form = rng.choice(book.forms())
+        ind = rng.choice(form.indicators)
+        book.set_indicator(form.id, ind.id, "score", str(rng.randint(0, 3)), who="bench")
+        book.findings()
+
+    lines = [f"绩效 forms: {forms} forms × {len(first.indicators)} 三级 rows, {len(book.findings())} findings",
+             f"  {'re-check one form':48} {_ms(_time(check_one, edits))}",
+             f"  {'read + check every form (open a document)':48} {_ms(_time(check_all, 20))}",
+             f"  {'type a score: durable commit + findings':48} {_ms(_time(durable_edit, max(20, edits // 4)))}"]
+    doc.close()
+    return lines
+
+
 def main() -> int:
     edits = int(os.environ.get("GONGKAI_BENCH_EDITS", "1000"))
     print(f"machine: {platform.machine()} {platform.processor() or ''} cores={os.cpu_count()} "
@@ -123,6 +167,8 @@ def main() -> int:
         for line in bench_document("demo (seed 001)", demo, Path(tmp), edits):
             print(line)
         for line in bench_document("large synthetic unit", large_dump(), Path(tmp), edits, derive=True):
+            print(line)
+        for line in bench_forms(Path(tmp)):
             print(line)
     _gui_figures()
     return 0

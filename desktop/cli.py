@@ -153,8 +153,21 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    session = Session.open(Path(args.file), readonly=True)
+    from .core.jixiao.seeds import load_forms as add_forms
+    from .core.jixiao.xlsx import export_forms, import_forms
+
+    session = Session.open(Path(args.file), readonly=not args.import_xlsx)
     try:
+        if args.import_xlsx:
+            read = import_forms(Path(args.import_xlsx))
+            for item in read.unplaced:
+                print(f"未能读入：{item}")
+            add_forms(session.doc, read, who=current_user())
+            session.forms.reload()
+            print(f"已读入绩效表 {len(read.forms)} 张")
+        if args.export:
+            export_forms(session.forms, Path(args.export))
+            print(f"已导出到 {args.export}")
         rows = session.forms.summaries()
     finally:
         session.close()
@@ -282,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("forms", help="列出文档中的绩效自评表/目标表，及其总分与等级")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.add_argument("-o", "--export", help="把全部绩效表导出为 Excel 工作簿（每表一页，按印制格式）")
+    p.add_argument("--import", dest="import_xlsx", help="从 Excel 工作簿（本软件导出的格式）读入绩效表，加入文档")
     p.set_defaults(func=cmd_forms)
 
     p = sub.add_parser("demo", help="由内置示例数据（柳林县医疗保障局 2022 决算）生成示例文档并在窗口中打开")

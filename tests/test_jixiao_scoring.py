@@ -191,3 +191,95 @@ def test_rate_score_never_exceeds_its_weight(budget, executed):
     score = scoring.rate_score(Decimal(10), rate)
     assert Decimal(0) <= score <= Decimal(10)
     assert rate == (executed / budget * 100).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+
+
+def test_a_scored_source_row_still_adds_up_to_the_total(book):
+    """Shape C repeats 分值/执行率/得分 on 其中：当年财政拨款; it is still a part of 年度资金总额."""
+    fid = book.add_form("c_zhongdian_ziping", "重点项目", who=WHO)
+    book.set_field(fid, "f.total.qn", "1928.75", who=WHO)
+    book.set_field(fid, "f.dangnian.qn", "1928.75", who=WHO)
+    assert keys(book, fid, "sources_sum") == []
+    book.set_field(fid, "f.dangnian.qn", "1928.57", who=WHO)
+    assert len(keys(book, fid, "sources_sum")) == 1
+
+
+def test_a_grade_word_printed_in_the_total_row_is_read_as_the_stated_grade():
+    from desktop.core.jixiao.seeds import convert_forms
+
+    printed = {"shape": "E_项目支出绩效自评表", "title_printed": "项目支出绩效自评表", "项目名称": "某项目",
+               "funding": {"rows": [{"label": "资金总额:", "全年预算数": "100", "全年执行数": "95", "执行率": "95",
+                                     "得分": "9.5"}]},
+               "indicators": [{"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "人数",
+                               "年初指标值": "≥人", "调整后指标值": "≥100", "实际完成值": "100人", "分值": "90",
+                               "得分": "80", "偏差原因分析及改进措施": "略"}],
+               "总分": {"分值": "100", "得分": "良"}}
+    conversion = convert_forms({"performance_forms": [printed]})
+    assert conversion.unplaced == []
+    shape, _, fields, rows = conversion.forms[0]
+    assert shape == "e_lanxian_ziping" and fields["grade"] == "良" and "total.score" not in fields
+    assert rows == [("shuliang", {"name": "人数", "target": "≥人", "adjusted": "≥100", "actual": "100人",
+                                  "weight": Decimal(90), "score": Decimal(80), "reason": "略"})]
+
+
+def test_a_template_target_takes_its_figure_from_the_adjusted_value(book):
+    """Seed 003 style: 年初指标值 ``≥%`` holds direction and unit, 调整后指标值 the figure."""
+    fid = book.add_form("e_lanxian_ziping", "岚县", who=WHO)
+    ind = book.add_indicator(fid, "zhiliang", who=WHO, texts={
+        "name": "结算率", "target": "≥%", "adjusted": "95", "actual": "76%", "weight": "10", "score": "8",
+        "reason": "未达标"})
+    assert book.derived(fid).indicators[ind].suggested == Decimal("8.00")  # 76/95 × 10
+    book.set_indicator(fid, ind, "adjusted", "", who=WHO)
+    assert book.derived(fid).indicators[ind].suggested is None  # a template alone scores nothing
+
+
+def test_an_edit_reports_which_findings_came_and_went(book):
+    """What a form view needs after each keystroke: the findings that appeared and the keys that cleared."""
+    fid = full_form(book)
+    ind = book.add_indicator(fid, "shuliang", who=WHO, texts={"name": "新指标", "weight": "5"})
+    delta = book.set_indicator(fid, ind, "score", "6", who=WHO)
+    assert [f.rule_id for f in delta.added] == ["jixiao.score_le_weight"]  # 分值 95 + 10 ≠ 100 was there before
+    assert keys(book, fid, "weight_sum")
+    above = next(f for f in delta.added if f.rule_id == "jixiao.score_le_weight")
+    delta = book.set_indicator(fid, ind, "score", "4", who=WHO)
+    assert above.key in delta.removed
+    assert any(f.rule_id == "jixiao.reason_required" for f in delta.added)
+    delta = book.set_indicator(fid, ind, "reason", "进度滞后", who=WHO)
+    assert delta.added == [] and any(".reason_required." in k for k in delta.removed)
+
+
+def test_weights_printed_in_the_level1_labels_are_checked(tmp_path):
+    from desktop.core.jixiao.seeds import convert_forms
+
+    printed = {"shape": "D_项目支出绩效自评表（宁夏）", "title_printed": "项目支出绩效自评表", "项目名称": "某项目",
+               "indicators": [{"一级指标": "产出指标(40分)", "二级指标": "数量指标", "三级指标": "人数", "分值": "30",
+                               "得分": "30"},
+                              {"一级指标": "效益指标(40分)", "二级指标": "社会效益指标", "三级指标": "覆盖", "分值": "40",
+                               "得分": "40"},
+                              {"一级指标": "满意度指标(20分)", "二级指标": "服务对象满意度指标", "三级指标": "满意度",
+                               "分值": "20", "得分": "20"}]}
+    conversion = convert_forms({"performance_forms": [printed]})
+    shape, title, fields, rows = conversion.forms[0]
+    assert shape == "d_ningxia_ziping" and fields["w.chanchu"] == Decimal(40)
+    doc = Document.create(tmp_path / "d.gkb", {"set_id": "shanxi_2022_juesuan", "unit_name": "x", "year": "2023"})
+    from desktop.core.jixiao.seeds import load_forms
+
+    load_forms(doc, conversion, who=WHO)
+    book = FormBook(doc)
+    found = {f.rule_id: f for f in book.findings()}
+    assert "产出指标" in found["jixiao.level1_stated"].message and "30" in found["jixiao.level1_stated"].message
+    assert "90" in found["jixiao.weight_sum"].message  # D's total is the indicators alone: 30 + 40 + 20 ≠ 100
+    doc.close()
+
+
+def test_the_whole_department_form_is_configured_by_its_file(book):
+    fid = book.add_form("zhengti_ziping", "2024年度部门整体支出绩效自评表", who=WHO)
+    fdef = book.definition(fid)
+    assert [n.label for n in fdef.tree] == ["履职产出指标", "部门管理指标", "效益指标", "满意度指标"]
+    for level2, weight in (("shuliang", "40"), ("yusuan", "20"), ("shehui", "20"), ("fuwu", "10")):
+        book.add_indicator(fid, level2, who=WHO, texts={"name": level2, "weight": weight, "score": weight,
+                                                         "direction": "正向", "target": "100", "actual": "100"})
+    for key, text in (("f.total.qn", "500"), ("f.total.zx", "450"), ("f.total.fz", "10")):
+        book.set_field(fid, key, text, who=WHO)
+    d = book.derived(fid)
+    assert (d.total_weight, d.total_score, d.grade) == (Decimal(100), Decimal(99), "优")
+    assert book.form_findings(fid) == []

@@ -34,6 +34,15 @@ class FormEditError(ValueError):
 
 
 @dataclass(frozen=True)
+class FormDelta:
+    """What an edit changed in the findings: the form edited, findings that appeared and keys that went."""
+
+    form_id: int
+    added: list[Finding]
+    removed: list[str]
+
+
+@dataclass(frozen=True)
 class FormSummary:
     """One line of the form list: title, shape, 总分 and grade, finding counts."""
 
@@ -186,6 +195,15 @@ class FormBook:
     def _changed(self, form_id: int) -> None:
         self._checked.pop(form_id, None)
 
+    def _keys(self) -> dict[str, Finding]:
+        return {f.key: f for f in self.findings()}
+
+    def _delta(self, form_id: int, before: dict[str, Finding]) -> FormDelta:
+        after = self._keys()
+        added = [f for k, f in after.items() if before.get(k) != f]
+        removed = [k for k in before if k not in after]
+        return FormDelta(form_id, added, removed)
+
     def add_form(self, shape: str, title: str, *, who: str, fields: Mapping[str, Value] | None = None) -> int:
         """A new empty form of ``shape`` (a definition key) with its own title; returns its id."""
         if shape not in self.defs:
@@ -207,8 +225,9 @@ class FormBook:
         self.form(form_id).title = title.strip()
         self._changed(form_id)
 
-    def set_field(self, form_id: int, key: str, text: str, *, who: str) -> None:
+    def set_field(self, form_id: int, key: str, text: str, *, who: str) -> FormDelta:
         """A clerk typed ``text`` into a header/funding/objective/text/total field."""
+        before = self._keys()
         value = self.parse_field(form_id, key, text)
         if value is not None and self._is_derived(self.definition(form_id), key):
             raise FormEditError(f"{self.field_kind(form_id, key)[1]} 由公式计算，不能直接填写（可清空印出的数）")
@@ -219,6 +238,7 @@ class FormBook:
         else:
             form.fields[key] = value
         self._changed(form_id)
+        return self._delta(form_id, before)
 
     def _indicator(self, form_id: int, ind_id: int):  # noqa: ANN202 - Indicator
         ind = self.form(form_id).indicator(ind_id)
@@ -229,8 +249,9 @@ class FormBook:
     def parse_indicator(self, form_id: int, col_key: str, text: str) -> Value | None:
         return parse_indicator(self.definition(form_id), col_key, text)
 
-    def set_indicator(self, form_id: int, ind_id: int, col_key: str, text: str, *, who: str) -> None:
+    def set_indicator(self, form_id: int, ind_id: int, col_key: str, text: str, *, who: str) -> FormDelta:
         """A clerk typed ``text`` into one cell of a 三级 row."""
+        before = self._keys()
         ind = self._indicator(form_id, ind_id)
         value = self.parse_indicator(form_id, col_key, text)
         store.write_cells(self.doc, form_id, ind_id, {col_key: value}, who=who)
@@ -239,6 +260,7 @@ class FormBook:
         else:
             ind.cells[col_key] = value
         self._changed(form_id)
+        return self._delta(form_id, before)
 
     def add_indicator(self, form_id: int, level2: str, *, who: str, index: int | None = None,
                       texts: Mapping[str, str] | None = None) -> int:
@@ -252,10 +274,12 @@ class FormBook:
         self.reload()
         return ind_id
 
-    def remove_indicator(self, form_id: int, ind_id: int, *, who: str) -> None:
+    def remove_indicator(self, form_id: int, ind_id: int, *, who: str) -> FormDelta:
+        before = self._keys()
         self._indicator(form_id, ind_id)
         store.remove_indicator_row(self.doc, form_id, ind_id, who=who)
         self.reload()
+        return self._delta(form_id, before)
 
     def move_indicator(self, form_id: int, ind_id: int, index: int, *, who: str) -> None:
         """Move a 三级 row to ``index`` (0-based) among the rows of its own 二级."""

@@ -99,7 +99,7 @@ class FormChecker:
         printed = self.form.funding(row.key, score_c.key)
         weight_c = roles.get("weight")
         weight = self.form.funding(row.key, weight_c.key) if weight_c else None
-        if weight is None and row.total and weight_c is None:
+        if weight is None and row.total:
             weight = self.fdef.scoring.funding_weight
         if printed is None or weight is None:
             return
@@ -122,7 +122,7 @@ class FormChecker:
     def _sources(self) -> Iterator[Finding | None]:
         fund = self.fdef.funding
         total = fund.total_row
-        parts = [r for r in fund.rows if not r.total and not r.scored] or [r for r in fund.rows if not r.total]
+        parts = [r for r in fund.rows if not r.total]
         for col in fund.columns:
             if col.role not in ("initial", "declared", "budget", "exec", "balance", "amount"):
                 continue

@@ -10,7 +10,7 @@ from . import scoring
 from .definition import FormDef
 from .form import Form, Indicator
 from .models import QualitativeBand
-from .values import Target, parse_direction, parse_number, parse_target
+from .values import Target, parse_direction, parse_number, parse_target, parse_template
 
 ZERO = Decimal(0)
 
@@ -45,14 +45,17 @@ class Derived:
 
 
 def target_of(fdef: FormDef, ind: Indicator) -> Target | None:
-    """The 指标值 to score against: 调整后 when filled (direction/unit taken from 年初 when it lacks them)."""
-    base = parse_target(ind.text(_col(fdef, "target")))
+    """The 指标值 to score against: 调整后 when filled, taking direction and unit from the 年初 value (or
+    from a 年初 template such as ``≥%``) when it lacks them; else the 年初 value itself."""
+    base_text = ind.text(_col(fdef, "target"))
+    base = parse_target(base_text)
     adjusted_text = ind.text(_col(fdef, "target_adjusted"))
+    if not adjusted_text.strip():
+        return base
     adjusted = parse_target(adjusted_text)
-    if adjusted is None:
-        return None if adjusted_text.strip() else base
-    if base is not None and adjusted.direction is None:
-        return Target(base.direction, adjusted.number, adjusted.unit or base.unit)
+    hint = base or parse_template(base_text)
+    if adjusted is not None and hint is not None and adjusted.direction is None:
+        return Target(hint.direction, adjusted.number, adjusted.unit or hint.unit)
     return adjusted
 
 
@@ -95,7 +98,7 @@ def derive(fdef: FormDef, form: Form) -> Derived:
             out.balances[row.key] = budget - executed
         if row.scored and fdef.scoring.scored:
             weight = form.funding(row.key, col["weight"])
-            if weight is None and row.total and col["weight"] is None:
+            if weight is None and row.total:  # 分值 left empty (or no such column, shape E): normally 10
                 weight = fdef.scoring.funding_weight
             stated_rate = form.funding(row.key, col["rate"])
             score = scoring.rate_score(weight, rate if rate is not None else stated_rate)

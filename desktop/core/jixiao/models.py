@@ -217,6 +217,10 @@ class FormFile(_Frozen):
     texts: FieldGroup | None = None
     footer: list[FieldDef] = []
     scoring: dict[str, object] = {}
+    sections: list[Literal["header", "funding", "texts", "objectives", "indicators", "footer"]] = Field(
+        default=["header", "funding", "objectives", "indicators", "texts", "footer"],
+        description="printed order of the parts (the 目标表 prints its 项目概况 texts before the objectives)",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> FormFile:

@@ -92,8 +92,12 @@ class _FormReader:
         self._funding()
         self._indicators()
         total = self.printed.get("总分")
+        grades = {g.grade for g in self.fdef.scoring.grades}
         if isinstance(total, Mapping):
             for name, key in (("分值", "total.weight"), ("得分", "total.score")):
+                if str(total.get(name) or "").strip() in grades:  # shape E prints the grade word here
+                    self.fields["grade"] = str(total[name]).strip()
+                    continue
                 value = self.number(f"总分·{name}", total.get(name), "score")
                 if value is not None:
                     self.fields[key] = value

@@ -118,6 +118,16 @@ def parse_target(text: str | None) -> Target | None:
     return Target(_DIRECTIONS.get(m.group("dir") or ""), Decimal(m.group("num")), unit)
 
 
+def parse_template(text: str | None) -> Target | None:
+    """A 年初指标值 written as a template without its figure (``≥%``, ``=万元``, seed 003): direction and unit,
+    with the figure 0 as a placeholder; None for anything else."""
+    s = normalise_text(text or "")
+    m = re.match(r"^(≥|>=|>|≤|<=|<|=|＝)([^\d]{0,6})$", s)
+    if not m:
+        return None
+    return Target(_DIRECTIONS[m.group(1)], Decimal(0), m.group(2))
+
+
 def parse_direction(text: str | None) -> str | None:
     """A 指标性质 cell (``≥``, ``正向``, ``反向``, ``=``) to ≥ / ≤ / = or None."""
     if not text:

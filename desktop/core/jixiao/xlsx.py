@@ -1,0 +1,331 @@
+"""绩效 forms to and from xlsx, one sheet per form, laid out like the printed form.
+
+Export: title; header fields (label | value); the funding block with its column headers; objectives;
+the indicator table with 一级/二级 merged down their rows (a 一级 with a stated weight prints as
+``产出指标(60)``, an empty 二级 keeps one blank row); the 总分 row and grade; analysis texts; footer.
+Long text wraps; A4, fitted to the page width, header rows repeated on every page. Derived figures
+(执行率, 执行率得分, 结余, 总分, grade) are written where the form prints them.
+
+Import reads such a sheet back by its captions, not by cell addresses, so rows a clerk adds to the
+indicator table in Excel/WPS are read too. A hidden sheet ``_gongkai`` records each sheet's form shape;
+without it the shape is recognised by the printed title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .book import FormBook, FormEditError, parse_field, parse_indicator
+from .definition import FormDef
+from .derive import derive
+from .form import Form, Indicator, Value
+from .loader import all_forms
+from .seeds import FormConversion, choose_definition
+from .values import decimals_of, norm, plain, round_to
+
+META_SHEET = "_gongkai"
+_THIN = Side(style="thin")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="center")
+_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    base = _BAD_SHEET_CHARS.sub("", title)[:28] or "绩效表"
+    name, n = base, 2
+    while name in taken or name == META_SHEET:
+        name, n = f"{base[:26]}-{n}", n + 1
+    taken.add(name)
+    return name
+
+
+class _Writer:
+    def __init__(self, ws: Worksheet, fdef: FormDef, form: Form) -> None:
+        self.ws, self.fdef, self.form = ws, fdef, form
+        self.width = max(2 + len(fdef.funding.columns), 2 + len(fdef.columns), 4)
+        self.row = 1
+        self.lines: dict[int, int] = {}
+
+    @staticmethod
+    def col_width(n: int) -> int:
+        return 12 if n <= 2 else 16
+
+    def cell(self, col: int, value: Any, *, bold: bool = False, center: bool = False,
+             to_col: int | None = None, to_row: int | None = None, row: int | None = None) -> None:
+        r = row or self.row
+        c = self.ws.cell(row=r, column=col, value=value)
+        c.alignment = _CENTER if center else _WRAP
+        if isinstance(value, Decimal):  # keep the printed decimals (93 is not 93.00)
+            places = decimals_of(value)
+            c.number_format = "0." + "0" * places if places else "0"
+        if bold:
+            c.font = Font(bold=True)
+        last_col, last_row = to_col or col, to_row or r
+        if isinstance(value, str) and last_row == r:
+            width = sum(self.col_width(n) for n in range(col, last_col + 1))
+            shown = sum(2 if ord(ch) > 0x2E7F else 1 for ch in value)
+            lines = max(1, -(-shown // max(1, int(width) - 1)))
+            self.lines[r] = max(self.lines.get(r, 1), lines)
+        for rr in range(r, last_row + 1):
+            for cc in range(col, last_col + 1):
+                self.ws.cell(row=rr, column=cc).border = _BOX
+        if last_col > col or last_row > r:
+            self.ws.merge_cells(start_row=r, start_column=col, end_row=last_row, end_column=last_col)
+
+    def pair(self, label: str, value: Any, *, tall: bool = False) -> None:
+        self.cell(1, label, bold=True, to_col=2)
+        self.cell(3, value, to_col=self.width)
+        if tall:
+            self.lines[self.row] = max(self.lines.get(self.row, 1), 2)
+        self.row += 1
+
+    def caption(self, text: str) -> None:
+        self.cell(1, text, bold=True, center=True, to_col=self.width)
+        self.row += 1
+
+    def write(self) -> None:
+        fdef, form = self.fdef, self.form
+        d = derive(fdef, form)
+        self.ws.cell(row=1, column=1, value=form.title).font = Font(bold=True, size=14)
+        self.ws.cell(row=1, column=1).alignment = _CENTER
+        self.ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=self.width)
+        self.ws.row_dimensions[1].height = 28
+        self.row = 2
+        for section in fdef.file.sections:
+            if section in ("header", "footer"):
+                for f in getattr(fdef.file, section):
+                    self.pair(f.label, form.fields.get(f"t.{f.key}"))
+            elif section == "funding":
+                self._funding(d)
+            elif section == "indicators":
+                self._indicators(d)
+            elif (group := getattr(fdef.file, section)) is not None:
+                self.caption(group.caption)
+                for f in group.fields:
+                    self.pair(f.label, form.fields.get(f"t.{f.key}"), tall=True)
+        self._page()
+
+    def _funding(self, d) -> None:  # noqa: ANN001 - Derived
+        fund, form = self.fdef.funding, self.form
+        self.caption(fund.caption)
+        self.cell(1, "项目", bold=True, center=True, to_col=2)
+        for n, col in enumerate(fund.columns, 3):
+            self.cell(n, "·".join(col.header), bold=True, center=True)
+        self.row += 1
+        for frow in fund.rows:
+            self.cell(1, frow.label, to_col=2)
+            for n, col in enumerate(fund.columns, 3):
+                value = form.fields.get(f"f.{frow.key}.{col.key}")
+                shows_rate = frow.total or frow.scored
+                if value is None and col.role == "rate" and shows_rate and frow.key in d.rates:
+                    value = d.rates[frow.key]
+                elif value is None and col.role == "score" and frow.key in d.rate_scores:
+                    value = d.rate_scores[frow.key]
+                elif value is None and col.role == "balance" and frow.key in d.balances:
+                    value = d.balances[frow.key]
+                self.cell(n, f"{plain(value)}%" if col.role == "rate" and isinstance(value, Decimal) else value)
+            self.row += 1
+
+    def _indicators(self, d) -> None:  # noqa: ANN001 - Derived
+        fdef, form = self.fdef, self.form
+        self.cell(1, "一级指标", bold=True, center=True)
+        self.cell(2, "二级指标", bold=True, center=True)
+        for n, col in enumerate(fdef.columns, 3):
+            self.cell(n, "·".join(col.header), bold=True, center=True)
+        self.row += 1
+        for node in fdef.tree:
+            start = self.row
+            for child in node.children:
+                rows = form.under(child.key) or [None]
+                top = self.row
+                for ind in rows:
+                    for n, col in enumerate(fdef.columns, 3):
+                        self.cell(n, ind.cells.get(col.key) if ind else None)
+                    self.row += 1
+                self.cell(2, fdef.level2_label(child.key), to_row=self.row - 1, row=top)
+            weight = form.number(f"w.{node.key}")
+            label = f"{node.label}({plain(weight)})" if weight is not None else node.label
+            self.cell(1, label, to_row=self.row - 1, row=start)
+        if fdef.scoring.scored:
+            total = fdef.file.total.label if fdef.file.total else "总分"
+            self.cell(1, total, bold=True, to_col=2)
+            for n, col in enumerate(fdef.columns, 3):
+                value = {"weight": form.number("total.weight") or d.total_weight,
+                         "score": form.number("total.score") or d.total_score}.get(col.role)
+                self.cell(n, value)
+            self.row += 1
+            self.pair("自评等级", form.text("grade") or d.grade)
+
+    def _page(self) -> None:
+        ws = self.ws
+        for n in range(1, self.width + 1):
+            ws.column_dimensions[get_column_letter(n)].width = self.col_width(n)
+        for r, lines in self.lines.items():
+            if lines > 1 and r > 1:
+                ws.row_dimensions[r].height = min(409, 15 * lines)
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if self.width > 8 else "portrait"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "1:1"
+        ws.page_margins.left = ws.page_margins.right = 0.5
+
+
+def export_forms(book: FormBook, target: Path, form_ids: Iterable[int] | None = None) -> Path:
+    """Write the forms (all, or ``form_ids``) to ``target``, one sheet each, plus the hidden shape list."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    meta = []
+    ids = list(form_ids) if form_ids is not None else [f.id for f in book.forms()]
+    for form_id in ids:
+        form, fdef = book.form(form_id), book.definition(form_id)
+        ws = wb.create_sheet(_sheet_name(form.title, taken))
+        _Writer(ws, fdef, form).write()
+        meta.append((ws.title, fdef.key, form.title))
+    info = wb.create_sheet(META_SHEET)
+    info.append(["sheet", "shape", "title"])
+    for item in meta:
+        info.append(list(item))
+    info.sheet_state = "hidden"
+    wb.save(target)
+    return target
+
+
+def _value(cell: Any, number_format: str = "General") -> str:
+    """A cell as text; a number (openpyxl reads it as float or int) back to the decimals its format shows."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return str(cell)
+    if isinstance(cell, int | float):
+        value = Decimal(repr(cell)) if isinstance(cell, float) else Decimal(cell)
+        m = re.fullmatch(r"0(?:\.(0+))?", number_format or "")
+        if m:
+            value = round_to(value, len(m.group(1) or ""))
+        elif isinstance(cell, float) and value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+        return format(value, "f")
+    return str(cell).strip()
+
+
+def _read_sheet(ws: Worksheet, fdef: FormDef, title: str, problems: list[str]):  # noqa: ANN202
+    rows = [[_value(c.value, c.number_format) for c in r] for r in ws.iter_rows()]
+    fields: dict[str, Value] = {}
+    indicators: list[tuple[str, dict[str, Value]]] = []
+
+    def put(key: str, text: str) -> None:
+        try:
+            value = parse_field(fdef, key, text)
+        except FormEditError as exc:
+            problems.append(f"{ws.title}：{exc}")
+            return
+        if value is not None:
+            fields[key] = value
+
+    labels = {norm(f.label): f.key for _, f in fdef.text_fields()}
+    fund = fdef.funding
+    fund_rows = {norm(r.label): r for r in fund.rows}
+    header_at = next((i for i, r in enumerate(rows) if r and r[0] == "一级指标"), len(rows))
+    total_label = norm(fdef.file.total.label if fdef.file.total else "总分")
+    d_rows = iter(enumerate(rows))
+    for i, r in d_rows:
+        head = norm(r[0]) if r else ""
+        if i == 0 or not head:
+            continue
+        if head in labels and len(r) > 2:
+            put(f"t.{labels[head]}", r[2])
+        elif head in fund_rows and i < header_at:
+            for n, col in enumerate(fund.columns, 2):
+                if n < len(r) and r[n]:
+                    put(f"f.{fund_rows[head].key}.{col.key}", r[n])
+        elif head == norm("自评等级") and len(r) > 2:
+            put("grade", r[2])
+        elif head == total_label and i > header_at:
+            for n, col in enumerate(fdef.columns, 2):
+                key = {"weight": "total.weight", "score": "total.score"}.get(col.role)
+                if key and n < len(r) and r[n]:
+                    put(key, r[n])
+    level1 = level2 = None
+    for r in rows[header_at + 1:]:
+        if not r or norm(r[0]) == total_label:
+            break
+        if r[0]:
+            m = re.match(r"^(.*?)[(（](\d+(?:\.\d+)?)[)）]$", r[0])
+            level1 = next((n for n in fdef.tree if norm(m.group(1) if m else r[0]) == norm(n.label)), None)
+            if level1 is None:
+                break  # the indicator table has ended (a caption or text row follows)
+            if m:
+                fields[f"w.{level1.key}"] = Decimal(m.group(2))
+        if len(r) > 1 and r[1] and level1 is not None:
+            level2 = next((c.key for c in level1.children if norm(r[1]) in {norm(c.label), norm(fdef.level2_label(c.key))}),
+                          None)
+        if level2 is None:
+            continue
+        cells: dict[str, Value] = {}
+        for n, col in enumerate(fdef.columns, 2):
+            if n < len(r) and r[n]:
+                try:
+                    value = parse_indicator(fdef, col.key, r[n])
+                except FormEditError as exc:
+                    problems.append(f"{ws.title}：{exc}")
+                    continue
+                if value is not None:
+                    cells[col.key] = value
+        if cells:
+            indicators.append((level2, cells))
+    return fields, indicators
+
+
+def _drop_derived(fdef: FormDef, form: Form) -> None:
+    """A derived figure that equals what the form's own figures give was written by export: not a printed one."""
+    d = derive(fdef, form)
+    for frow in fdef.funding.rows:
+        for col in fdef.funding.columns:
+            key = f"f.{frow.key}.{col.key}"
+            follows = {"rate": d.rates, "score": d.rate_scores, "balance": d.balances}.get(col.role, {})
+            if col.role in ("rate", "score", "balance") and form.number(key) == follows.get(frow.key):
+                form.fields.pop(key, None)
+    d = derive(fdef, form)
+    for key, value in (("total.weight", d.total_weight), ("total.score", d.total_score), ("grade", d.grade)):
+        if form.fields.get(key) == value:
+            form.fields.pop(key, None)
+
+
+def import_forms(source: Path) -> FormConversion:
+    """Read the 绩效 form sheets of a workbook; problems are listed in ``unplaced``."""
+    wb = load_workbook(source, data_only=True)
+    defs = all_forms()
+    shapes: dict[str, tuple[str, str]] = {}
+    if META_SHEET in wb.sheetnames:
+        for r in wb[META_SHEET].iter_rows(min_row=2, values_only=True):
+            if r and r[0] and r[1] in defs:
+                shapes[str(r[0])] = (str(r[1]), str(r[2] or r[0]))
+    out = FormConversion()
+    for ws in wb.worksheets:
+        if ws.title == META_SHEET:
+            continue
+        title = _value(ws.cell(row=1, column=1).value) or ws.title
+        if ws.title in shapes:
+            fdef = defs[shapes[ws.title][0]]
+        else:
+            fdef = choose_definition({"title_printed": title}, defs)
+        if fdef is None:
+            out.unplaced.append(f"工作表“{ws.title}”：不是已知的绩效表样")
+            continue
+        fields, indicators = _read_sheet(ws, fdef, title, out.unplaced)
+        form = Form(0, fdef.key, title, 0, dict(fields),
+                    [Indicator(n, level2, cells) for n, (level2, cells) in enumerate(indicators)])
+        _drop_derived(fdef, form)
+        out.forms.append((fdef.key, title, form.fields, indicators))
+    return out
