@@ -64,7 +64,7 @@ class RowIndex:
         return self._by_key.get(table, {}).get(row)
 
     def floating_codes(self, table: str) -> list[str]:
-        return [r.key for r in self._rows.get(table, []) if r.code and r.key == r.code]
+        return [r.key for r in self._rows.get(table, []) if r.code and (r.key == r.code or r.code2 is not None)]
 
     def select(self, table: str, selector: str) -> list[str]:
         """Row keys chosen by a selector (see :mod:`desktop.core.rules.expr`)."""
@@ -76,7 +76,7 @@ class RowIndex:
             level = LEVEL_BY_NAME[sel]
             return [r.key for r in rows if r.code and r.level == level]
         if sel == "floating":
-            return [r.key for r in rows if r.code and r.key == r.code]
+            return [r.key for r in rows if r.code and (r.key == r.code or r.code2 is not None)]
         if sel == "coded":
             return [r.key for r in rows if r.code]
         if sel.startswith("code:"):
