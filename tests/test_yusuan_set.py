@@ -83,6 +83,17 @@ def test_seed_004_is_recognised_and_every_value_placed(s004):
     assert session.value(("jiguan_yunxing", "01", "total")) == 675
 
 
+def test_seed_004_is_recognised_as_a_budget_even_without_its_kind():
+    from conftest import seed_data
+
+    from desktop.core.formats.published import convert_published
+
+    data = seed_data(SEED)
+    data["document"].pop("kind")
+    conversion = convert_published(data)
+    assert conversion.set_id == SET_ID and conversion.unplaced == []
+
+
 def test_named_rows_keep_the_department_unit_project_levels(s004):
     session, _ = s004
     rows = {r.key: r for r in session.rows.rows("xiangmu_bennian")}

@@ -297,7 +297,7 @@ class _Converter:
                 fixed = next((r for r in block.rows if r.key == key), None)
                 if fixed is not None and fixed.hangci and norm_hangci(fixed.hangci) == norm_hangci(hangci):
                     self.score += 0.5
-                caption = f"{label or ''}（行次{norm_hangci(hangci)}）"
+                caption = f"{label or ''}（行次{norm_hangci(hangci)}）" if hangci else str(label or "（无标签行）")
                 self._put_values(table, block, key, row.get("values") or {}, columns, caption)
 
     def _coded_row(self, table: TableDef, code: str, name: str) -> tuple[BlockDef | None, str | None]:
