@@ -287,3 +287,23 @@ def test_incremental_findings_equal_a_full_check_on_named_and_paired_rows(edits,
     assert live.findings == fresh.findings
     if derive:  # every derived total (单位, 部门, 类) equals the sum of its parts
         assert fresh.derive_all() == {}
+
+
+def test_the_application_grid_lays_out_budget_tables_as_printed(s004):
+    from desktop.core.grid import Span, TableGrid
+
+    session, _ = s004
+    tset = session.tset
+    g = TableGrid(tset.table("shouzhi_zongbiao"), session.rows)  # no 行次, no 栏次
+    assert [c.column.kind for c in g.columns] == ["label", "amount", "label", "amount", "amount", "amount"]
+    row = g.position[("shouzhi_zongbiao", "in_bnhj", "amount")][0]
+    assert g.position[("shouzhi_zongbiao", "ex_bnhj", "total")][0] == row  # 本年收入合计 beside 本年支出合计
+    g6 = TableGrid(tset.table("jiben_jingji"), session.rows)
+    r6 = g6.position[("jiben_jingji", "30101_50501", "total")][0]
+    assert (g6.at(r6, 0).text, g6.at(r6, 1).text) == ("基本工资", "工资福利支出")
+    g12 = TableGrid(tset.table("xiangmu_bennian"), session.rows)
+    unit = g12.at(g12.position[("xiangmu_bennian", "02", "total")][0], 0)
+    project = g12.at(g12.position[("xiangmu_bennian", "0202", "total")][0], 0)
+    assert (unit.text, unit.indent, project.text, project.indent) == ("朔州市朔城区医疗保险服务中心", 0, "遗属补助", 1)
+    assert g12.lanci[1:] == ["2", "3", "4", "5", "6", "7"]
+    assert Span(0, 2, 1, 3, "2025年财政拨款") in g12.header and Span(0, 1, 2, 1, "合计") in g12.header
