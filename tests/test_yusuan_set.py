@@ -129,6 +129,8 @@ def test_seed_004_tables_raise_no_error_and_their_rounding_gaps_are_notes(s004):
         assert (found[key].left, found[key].right) == (left, right), f"KNOWN_ERRORS 004 #{number}"
     # #30: 表3 210 合计 against 表2 210 (本年收入 + 上年结转)
     assert (found["x02_03_subject[210]"].left, found["x02_03_subject[210]"].right) == (61329, 61328)
+    # #31: 表6 职工基本医疗保险缴费 (3.22 + 26.04) against 表5 21011 行政事业单位医疗
+    assert (found["x06_05_medical"].left, found["x06_05_medical"].right) == (2926, 2927)
 
 
 def test_relations_that_hold_in_seed_004_stay_quiet(s004):
@@ -141,6 +143,8 @@ def test_relations_that_hold_in_seed_004_stay_quiet(s004):
         "x05_01_ybgg",  # 表5 合计 733.90 = 表1 一般公共预算
         "x06_10_car_running",  # 表6 公务用车运行维护费 1.50 ≤ 表10 1.50
         "x11_06_running_cost",  # 机关运行经费 6.75 ≤ 公用经费 22.05
+        "x06_05_pension",  # 表6 30108 7.94 + 64.11 = 表5 2080505 72.05
+        "x06_05_housing",  # 表6 30113 7.78 + 57.35 = 表5 2210201 65.13
         "y01_balance", "y04_balance", "y10_total[total]", "y10_car[ybgg]",
         "y11_rollup[total|total]", "y12_rollup[total|total]", "y12_rollup[01|total]", "y13_rollup[01|total]",
     ]
