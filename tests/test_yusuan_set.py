@@ -94,6 +94,27 @@ def test_seed_004_is_recognised_as_a_budget_even_without_its_kind():
     assert conversion.set_id == SET_ID and conversion.unplaced == []
 
 
+def test_project_levels_are_read_from_the_totals_when_the_rows_do_not_say(s004):
+    from conftest import seed_data
+
+    from desktop.core.formats.listed_rows import infer_levels
+    from desktop.core.formats.published import convert_published
+
+    _, marked = s004
+    data = seed_data(SEED)
+    for table in data["tables"]:
+        for row in table.get("rows") or []:
+            row.pop("row_level", None)  # the printed 表12/13 carry no marker
+    unmarked = convert_published(data)
+    assert unmarked.unplaced == []
+    for key in ("xiangmu_bennian", "xiangmu_jiezhuan", "jiguan_yunxing"):
+        assert unmarked.dump["tables"][key] == marked.dump["tables"][key]
+    # a unit whose projects are off by one 0.01 万元 (rounding) is still a unit; a real gap is not
+    rows = [{"values": {"合计": v}} for v in ("10.01", "10.01", "5.00", "5.00", "0.00")]
+    assert infer_levels(rows, 2) == [0, 1, 2, 2, 1]
+    assert infer_levels([{"values": {"合计": v}} for v in ("9", "9", "5", "3")], 2) is None
+
+
 def test_named_rows_keep_the_department_unit_project_levels(s004):
     session, _ = s004
     rows = {r.key: r for r in session.rows.rows("xiangmu_bennian")}

@@ -324,10 +324,7 @@ class _Converter:
                 key = next((match_fixed_row(b, total.get("label") or "合计", None) for b in table.blocks), None)
                 self._put_values(table, table.blocks[0], key, total.get("values") or {}, columns, "合计")
         if fl is not None and fl.floating is not None and (fl.floating.named or fl.floating.pair_list):
-            listed = ListedRows(self, table, fl, columns)
-            for row in printed.get("rows") or []:
-                if isinstance(row, Mapping):
-                    listed.place(row)
+            ListedRows(self, table, fl, columns).place_all([r for r in printed.get("rows") or [] if isinstance(r, Mapping)])
             return
         data_rows = [r for b in table.blocks for r in b.rows if r.kind == "data"]
         for row in printed.get("rows") or []:
