@@ -92,7 +92,7 @@ class RemoveRowCommand(_FirstRedoSkipped):
 class DocumentController(QObject):
     """The session, its undo stack, and the findings indexed by cell and by table."""
 
-    cellsChanged = Signal(object)  # set[Cell]
+    cellsChanged = Signal(object)  # set[Cell]: figures, tints or tooltips to repaint
     structureChanged = Signal(str)  # table key
     findingsChanged = Signal()
     errorOccurred = Signal(str)
@@ -105,7 +105,7 @@ class DocumentController(QObject):
         self.findings: list[Finding] = []
         self.by_cell: dict[Cell, list[Finding]] = {}
         self.counts: dict[str, Counter[str]] = {}
-        self.explanations: dict[str, dict[str, str]] = {}
+        self.explanations: dict[str, dict[str, str]] = session.doc.explanations()
         self._reindex()
 
     # -- state ----------------------------------------------------------------------------------
@@ -123,7 +123,9 @@ class DocumentController(QObject):
     def explanation(self, finding: Finding) -> ExplanationState:
         return explanation_state(finding, self.explanations)
 
-    def _reindex(self) -> None:
+    def _reindex(self) -> set[Cell]:
+        """Re-read the findings; returns the cells whose findings changed (to repaint their tint)."""
+        before = {f.key: f for f in self.findings}
         self.findings = self.session.findings()
         by_cell: dict[Cell, list[Finding]] = defaultdict(list)
         counts: dict[str, Counter[str]] = defaultdict(Counter)
@@ -132,8 +134,15 @@ class DocumentController(QObject):
             for cell in f.cells:
                 by_cell[cell].append(f)
         self.by_cell, self.counts = dict(by_cell), dict(counts)
-        self.explanations = self.session.doc.explanations()
+        after = {f.key: f for f in self.findings}
+        touched: set[Cell] = set()
+        for key in before.keys() | after.keys():
+            old, new = before.get(key), after.get(key)
+            if old != new:
+                touched.update(old.cells if old else ())
+                touched.update(new.cells if new else ())
         self.findingsChanged.emit()
+        return touched
 
     # -- edits ----------------------------------------------------------------------------------
     def set_texts(self, texts: Mapping[Cell, str], label: str = "填写") -> bool:
@@ -182,7 +191,8 @@ class DocumentController(QObject):
         except DocumentError as exc:
             self.errorOccurred.emit(str(exc))
             return False
-        self._reindex()
+        self.explanations = self.session.doc.explanations()
+        self.findingsChanged.emit()
         return True
 
     # -- undo/redo plumbing ---------------------------------------------------------------------
@@ -204,5 +214,5 @@ class DocumentController(QObject):
         return True
 
     def _changed(self, cells: Iterable[Cell]) -> None:
-        self.cellsChanged.emit(set(cells))
-        self._reindex()
+        touched = self._reindex()
+        self.cellsChanged.emit(touched | set(cells))

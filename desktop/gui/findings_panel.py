@@ -45,8 +45,13 @@ class FindingsModel(QAbstractTableModel):
         controller.findingsChanged.connect(self.refresh)
 
     def refresh(self) -> None:
+        new = list(self.controller.findings)
+        if new == self.items:  # same findings (figures may differ only in other cells): repaint texts only
+            if new:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, len(COLUMNS) - 1))
+            return
         self.beginResetModel()
-        self.items = list(self.controller.findings)
+        self.items = new
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -156,8 +161,11 @@ class FindingsPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # ResizeToContents would
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)  # measure every row per edit
+        unit = self.view.fontMetrics().horizontalAdvance("错误")
+        header.resizeSection(0, unit + 24)
+        header.resizeSection(1, unit * 3 + 16)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, 180)
@@ -193,7 +201,9 @@ class FindingsPanel(QWidget):
         shown = self.proxy.rowCount()
         if shown != len(self.controller.findings):
             text += f"（当前显示 {shown} 条）"
-        self.summary.setText(text if self.controller.findings else "审核通过：没有发现问题")
+        text = text if self.controller.findings else "审核通过：没有发现问题"
+        if self.summary.text() != text:
+            self.summary.setText(text)
         self._current_changed(self.view.currentIndex())
 
     def current_finding(self) -> Finding | None:

@@ -60,16 +60,25 @@ class TableModel(QAbstractTableModel):
         super().__init__(parent)
         self.controller = controller
         self.table_key = table_key
-        self.grid = self._build_grid()
-        self._total_rows = self._derived_rows()
         self._bold = QFont()
         self._bold.setBold(True)
-        controller.findingsChanged.connect(self._refresh_all)
+        self._rebuild()
+        controller.cellsChanged.connect(self._refresh_cells)
         controller.structureChanged.connect(self._structure_changed)
 
-    def _build_grid(self) -> TableGrid:
+    def _rebuild(self) -> None:
+        """Lay the table out again and cache what does not change while figures do."""
         session = self.controller.session
-        return TableGrid(session.tset.table(self.table_key), session.rows)
+        self.grid = TableGrid(session.tset.table(self.table_key), session.rows)
+        self._total_rows = self._derived_rows()
+        self._editable: dict[Cell, bool] = {}
+        self._derived: dict[Cell, bool] = {}
+        self._decimals: dict[Cell, int] = {}
+        for cell in self.grid.value_cells():
+            info = session.cell_info(cell)
+            self._editable[cell] = info.editable and not self.controller.readonly
+            self._derived[cell] = info.derived
+            self._decimals[cell] = info.column.decimals
 
     # -- Qt model API ---------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -120,7 +129,7 @@ class TableModel(QAbstractTableModel):
 
     # -- helpers --------------------------------------------------------------------------------
     def decimals(self, cell: Cell) -> int:
-        return self.controller.session.cell_info(cell).column.decimals
+        return self._decimals[cell]
 
     def display_text(self, cell: BodyCell) -> str:
         if cell.cell is not None:
@@ -133,12 +142,10 @@ class TableModel(QAbstractTableModel):
         return to_plain(self.controller.value(cell.cell), self.decimals(cell.cell)) or ""
 
     def is_editable(self, cell: BodyCell) -> bool:
-        if cell.cell is None or self.controller.readonly:
-            return False
-        return self.controller.session.cell_info(cell.cell).editable
+        return cell.cell is not None and self._editable[cell.cell]
 
     def is_derived(self, cell: BodyCell) -> bool:
-        return cell.cell is not None and self.controller.session.engine.is_derived(cell.cell)
+        return cell.cell is not None and self._derived[cell.cell]
 
     def _derived_rows(self) -> set[str]:
         """Rows whose every figure is a derived total: printed bold, as the official tables do."""
@@ -187,13 +194,18 @@ class TableModel(QAbstractTableModel):
         return self.index(*pos) if pos else QModelIndex()
 
     # -- refresh --------------------------------------------------------------------------------
-    def _refresh_all(self) -> None:
-        if self.grid.row_count and self.grid.column_count:
-            self.dataChanged.emit(self.index(0, 0), self.index(self.grid.row_count - 1, self.grid.column_count - 1))
+    def _refresh_cells(self, cells: set[Cell]) -> None:
+        """Repaint the given cells of this table (figures changed, or their findings did)."""
+        rows: dict[int, list[int]] = {}
+        for cell in cells:
+            pos = self.grid.position.get(cell) if cell[0] == self.table_key else None
+            if pos is not None:
+                rows.setdefault(pos[0], []).append(pos[1])
+        for row, cols in rows.items():
+            self.dataChanged.emit(self.index(row, min(cols)), self.index(row, max(cols)))
 
     def _structure_changed(self, table_key: str) -> None:
         if table_key == self.table_key:
             self.beginResetModel()
-            self.grid = self._build_grid()
-            self._total_rows = self._derived_rows()
+            self._rebuild()
             self.endResetModel()

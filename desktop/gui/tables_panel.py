@@ -61,7 +61,10 @@ class TablesPanel(QTreeWidget):
 
     def update_counts(self) -> None:
         for key, item in self.items.items():
-            item.setText(1, self.counts_text(key))
+            text = self.counts_text(key)
+            if item.text(1) == text:
+                continue
+            item.setText(1, text)
             counts = self.controller.counts.get(key, {})
             severity = "error" if counts.get("error") else "warning" if counts.get("warning") else None
             item.setForeground(1, style.SEVERITY_TEXT[severity] if severity else style.QColor("#2e7d32"))
