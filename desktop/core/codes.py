@@ -28,14 +28,23 @@ def normalise_name(name: str) -> str:
 
 
 class CodeLists:
-    """All code lists by name (``func_class`` …), each code with its names by year."""
+    """All code lists by name (``func_class`` …), each code with its names by year.
+
+    A CSV without a ``code`` column whose first two columns are names is a *pair list*
+    (e.g. dept_to_gov_econ_map_2025: 部门经济科目名称 → the 政府经济科目名称 it may be paid as).
+    """
 
     def __init__(self, folder: Path | None = None) -> None:
         self._lists: dict[str, dict[str, list[CodeEntry]]] = {}
+        self._pairs: dict[str, dict[str, set[str]]] = {}
         for path in sorted((folder or codes_dir()).glob("*.csv")):
             with path.open(encoding="utf-8", newline="") as fh:
                 reader = csv.DictReader(fh)
-                if not reader.fieldnames or "code" not in reader.fieldnames:
+                if not reader.fieldnames:
+                    continue
+                if "code" not in reader.fieldnames:
+                    if len(reader.fieldnames) >= 2:
+                        self._read_pairs(path.stem, reader, reader.fieldnames[0], reader.fieldnames[1])
                     continue
                 entries: dict[str, list[CodeEntry]] = {}
                 for rec in reader:
@@ -46,8 +55,33 @@ class CodeLists:
                     entries.setdefault(entry.code, []).append(entry)
                 self._lists[path.stem] = entries
 
+    def _read_pairs(self, stem: str, reader: csv.DictReader, left: str, right: str) -> None:
+        pairs: dict[str, set[str]] = {}
+        for rec in reader:
+            a, b = (rec.get(left) or "").strip(), (rec.get(right) or "").strip()
+            if a and b:
+                pairs.setdefault(normalise_name(a), set()).add(normalise_name(b))
+        self._pairs[stem] = pairs
+
     def names(self) -> list[str]:
         return sorted(self._lists)
+
+    def pair_names(self) -> list[str]:
+        return sorted(self._pairs)
+
+    def allowed_pairs(self, pair_list: str, name: str) -> set[str] | None:
+        """The (normalised) second names listed for ``name``; ``None`` when the list does not know it."""
+        return self._pairs.get(pair_list, {}).get(normalise_name(name))
+
+    def find_by_name(self, list_name: str, name: str, year: int | None = None, level: int | None = None) -> list[CodeEntry]:
+        """Entries whose name (as of ``year``) is ``name``, optionally of one level; used to code printed names."""
+        wanted = normalise_name(name)
+        out = []
+        for code in self._lists.get(list_name, {}):
+            entry = self.entry(list_name, code, year)
+            if entry and normalise_name(entry.name) == wanted and (level is None or entry.level == level):
+                out.append(entry)
+        return out
 
     def entry(self, list_name: str, code: str, year: int | None = None) -> CodeEntry | None:
         """The entry for ``code``, preferring the given year, else the nearest earlier, else any."""

@@ -129,7 +129,12 @@ class TableGrid:
             for info in rows.rows(self.table.key):
                 if info.block != block.key or info.key in fixed:
                     continue
-                out.rows.append(self._floating_cells(info, cols, out, len(out.rows)))
+                cells = self._floating_cells(info, cols, out, len(out.rows))
+                if info.named and block.floating and info.code and len(info.code) in block.floating.levels:
+                    depth = sorted(block.floating.levels).index(len(info.code))  # 单位 0, 项目 1
+                    cells = [BodyCell(c.kind, c.text, c.cell, c.row_key, depth) if c.kind == "label" else c
+                             for c in cells]
+                out.rows.append(cells)
         return out
 
     def _fixed_cell(self, key: str, kind: str, label: str, hangci: str | None, code: str | None,
@@ -140,7 +145,7 @@ class TableGrid:
             return BodyCell(row_key=key)
         if col.kind in ("label", "name"):
             return BodyCell("heading" if kind == "heading" else "label", label, row_key=key, indent=indent)
-        if kind == "heading":
+        if kind == "heading" or col.kind == "name2":
             return BodyCell(row_key=key)
         if col.kind == "code":
             return BodyCell("code", code or "", row_key=key)
@@ -164,7 +169,8 @@ class TableGrid:
                     out.spans.append((r, static[0], run))
             return cells
         indent = max(info.level - 1, 0)
-        return [self._fixed_cell(info.key, "data", info.label, info.hangci, info.code, [], indent, c) for c in cols]
+        return [BodyCell("name", info.label2, row_key=info.key) if c.kind == "name2" else
+                self._fixed_cell(info.key, "data", info.label, info.hangci, info.code, [], indent, c) for c in cols]
 
     def _headers(self, groups: list[list[ColumnDef]]) -> None:
         columns = [c for group in groups for c in group]

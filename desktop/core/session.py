@@ -132,29 +132,53 @@ class Session:
         block = table.floating_block
         if block is None or block.floating is None:
             raise EditError(f"{table.title} 没有可增加的科目行")
+        fl = block.floating
         code = code.strip()
-        problem = check_code_shape(code, block.floating.levels)
+        problem = fl.key_problem(code) if fl.named or fl.pair_list else check_code_shape(code, fl.levels)
         if problem:
             raise EditError(problem)
         if self.rows.get(table_key, code):
             raise EditError(f"{table.title} 已有科目 {code}")
+        if fl.named and not (name or "").strip():
+            raise EditError(f"{table.title} 的新行需要名称")
         year = self.tset.info.year
-        wanted = [code] + [code[:n] for n in (5, 3) if n < len(code) and n in block.floating.levels]
         new = []
-        for c in wanted:
+        for c in [code, *fl.parents(code)]:
             if self.rows.get(table_key, c) is None:
-                label = name if (c == code and name) else (self.codes.name(block.floating.code_list, c, year) or "")
+                known = self.codes.name(fl.code_list, fl.split_key(c)[0], year) if fl.code_list else None
+                label = name if (c == code and name) else (known or "")
                 new.append((table_key, c, label))
         self._restructure(add=new, remove=[], who=who)
         return [c for _, c, _ in new]
+
+    def add_named_row(self, table_key: str, name: str, parent: str | None = None, *, who: str) -> str:
+        """Add a named row (单位, or a 项目 under the 单位 ``parent``) at the end; returns its key."""
+        block = self.tset.table(table_key).floating_block
+        if block is None or block.floating is None or not block.floating.named:
+            raise EditError(f"{self.tset.table(table_key).title} 没有可按名称增加的行")
+        levels = sorted(block.floating.levels)
+        prefix = parent or ""
+        if parent is not None and (self.rows.get(table_key, parent) is None or len(parent) not in levels[:-1]):
+            raise EditError(f"没有可在其下增加行的上级行 {parent}")
+        width = levels[levels.index(len(prefix)) + 1] - len(prefix) if prefix else levels[0]
+        taken = {k[len(prefix):] for k in self.rows.floating_codes(table_key)
+                 if k.startswith(prefix) and len(k) == len(prefix) + width}
+        number = max((int(t) for t in taken), default=0) + 1
+        if len(str(number)) > width:
+            raise EditError(f"{self.tset.table(table_key).title} 这一级最多 {10 ** width - 1} 行")
+        key = prefix + str(number).zfill(width)
+        self.add_row(table_key, key, name, who=who)
+        return key
 
     def remove_row(self, table_key: str, code: str, *, who: str) -> list[str]:
         """Remove a 科目 row, its sub-rows, and parents left without any row under them."""
         if code not in self.rows.floating_codes(table_key):
             raise EditError(f"没有可删除的科目行 {code}")
+        block = self.tset.table(table_key).floating_block
+        parents = block.floating.parents(code) if block and block.floating else [code[:5], code[:3]]
         present = set(self.rows.floating_codes(table_key))
         gone = {c for c in present if c.startswith(code)}
-        for parent in (code[:5], code[:3]):
+        for parent in parents:
             orphan = not any(c.startswith(parent) and c != parent for c in present - gone)
             if parent in present and parent not in gone and len(parent) < len(code) and orphan:
                 gone.add(parent)

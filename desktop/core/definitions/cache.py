@@ -2,7 +2,8 @@
 
 Validating a set builds pydantic schemas and parses YAML: most of the start-up time. The cache holds the
 validated :class:`TemplateSet` pickled, keyed by the size and modification time of every file under
-resources/templates and by the versions of the application, pydantic and Python: any change to a
+resources/templates, by the source of the definition models and by the versions of the application,
+pydantic and Python: any change to a
 definition file misses the cache and the set is loaded and validated again. The cache lives in the
 user's own cache folder (written only by this user's processes); a missing, unreadable or stale entry is
 simply ignored, and ``GONGKAI_NO_CACHE=1`` turns it off.
@@ -35,6 +36,9 @@ def cache_dir() -> Path:
 def templates_fingerprint(templates: Path) -> str:
     """A digest of every definition file's name, size and modification time, and of the versions."""
     digest = hashlib.sha256(f"{__version__}|{pydantic.VERSION}|{sys.version}".encode())
+    for module in ("models.py", "template_set.py"):  # a changed model must not meet an old pickle
+        with contextlib.suppress(OSError):
+            digest.update(Path(__file__).with_name(module).read_bytes())
     for path in sorted(templates.rglob("*")):
         if path.is_file():
             st = path.stat()

@@ -26,12 +26,13 @@ class ColumnDef(_Frozen):
     """One printed column of a block.
 
     kind: ``label`` (the row's printed caption), ``rowno`` (行次), ``code`` (科目编码), ``code_part``
-    (one of the 类/款/项 code columns, with ``level``), ``name`` (科目名称), ``amount`` (money),
-    ``count`` (a whole number such as 车辆数).
+    (one of the 类/款/项 code columns, with ``level``), ``name`` (科目名称), ``name2`` (the name of the
+    row's second code in a paired block, e.g. 政府预算支出经济科目名称 beside 部门预算支出经济科目名称),
+    ``amount`` (money), ``count`` (a whole number such as 车辆数).
     """
 
     key: Key
-    kind: Literal["label", "rowno", "code", "code_part", "name", "amount", "count"]
+    kind: Literal["label", "rowno", "code", "code_part", "name", "name2", "amount", "count"]
     header: list[str] = Field(min_length=1, description="header path, top to bottom; equal runs merge")
     lanci: str | None = None
     aliases: list[str] = []
@@ -66,12 +67,59 @@ class RowDef(_Frozen):
 
 
 class FloatingDef(_Frozen):
-    """浮动行: rows the clerk adds by code; parents (类/款) and the total row follow."""
+    """浮动行: rows the clerk adds; parents and the total row follow.
 
-    code_list: str
-    levels: list[int] = Field(default=[3, 5, 7], description="code lengths shown, e.g. [3, 7] without 款")
+    Three kinds, all keyed so that a parent's key is a prefix of its children's keys:
+    - coded (``code_list`` set): rows keyed by 科目编码 (类/款/项 = 3/5/7 digits);
+    - paired (``pair_list`` set too): each detail row also carries a code of a second list, keyed
+      ``<code>_<code2>`` (预算 表6: 部门经济科目 30101 paid as 政府经济科目 50501 → ``30101_50501``);
+      rows of the first level (the 类) carry no second code;
+    - named (no ``code_list``): rows the clerk names (单位, 项目), keyed by a generated number whose
+      length gives the level, e.g. levels [2, 4] with ``level_names`` [单位, 项目]: 单位 ``01``, its
+      项目 ``0101``, ``0102``. The total row stands for the level above (部门).
+    """
+
+    code_list: str | None = None
+    levels: list[int] = Field(default=[3, 5, 7], description="key lengths shown, e.g. [3, 7] without 款")
+    level_names: list[str] = Field(default_factory=list, description="printed name of each level (named rows)")
+    pair_list: str | None = Field(None, description="second code list of a paired block (政府经济分类)")
     total_label: str = "合计"
     total_key: Key = "total"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FloatingDef:
+        if self.code_list is None and len(self.level_names) != len(self.levels):
+            raise ValueError("命名浮动行（无 code_list）须为每一级写出 level_names")
+        if self.pair_list is not None and self.code_list is None:
+            raise ValueError("pair_list 须与 code_list 一起使用")
+        return self
+
+    @property
+    def named(self) -> bool:
+        return self.code_list is None
+
+    def split_key(self, key: str) -> tuple[str, str | None]:
+        """(code, second code) of a row key; the second code only in a paired block."""
+        if self.pair_list is not None and "_" in key:
+            code, code2 = key.split("_", 1)
+            return code, code2
+        return key, None
+
+    def parents(self, key: str) -> list[str]:
+        """The keys of the rows above ``key``, nearest first (款 then 类 for a 项)."""
+        code = self.split_key(key)[0]
+        return [code[:n] for n in sorted(self.levels, reverse=True) if n < len(code)]
+
+    def key_problem(self, key: str) -> str | None:
+        """A Chinese message if ``key`` cannot be a row of this block, else ``None``."""
+        code, code2 = self.split_key(key)
+        allowed = "、".join(str(n) for n in self.levels)
+        what = "行号" if self.named else "科目编码"
+        if not code.isdigit() or len(code) not in self.levels:
+            return f"{what}“{code}”格式不对：应为 {allowed} 位数字"
+        if code2 is not None and (not code2.isdigit() or len(code) == min(self.levels)):
+            return f"“{key}”格式不对：应为 部门经济科目编码_政府经济科目编码，且只用于明细行"
+        return None
 
 
 class BlockDef(_Frozen):
@@ -177,6 +225,7 @@ class CodeCheckRule(_Frozen):
     name: str
     table: Key
     code_list: str
+    pair_list: str | None = Field(None, description="allowed (name, second name) pairs, e.g. 部门→政府经济科目")
     ref: str | None = None
 
 

@@ -19,6 +19,7 @@ from ..definitions import BlockDef, ColumnDef, TableDef, TemplateSet, all_sets
 from ..definitions.template_set import code_level
 from ..money import AmountError, is_not_applicable, parse_amount, to_plain
 from .dump import FORMAT, FORMAT_VERSION
+from .listed_rows import ListedRows
 
 _STRIP = re.compile(r"[\s“”\"'‘’《》:：·、\-—_]")
 _NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十百零〇]+[)）、.．]|^\d+[.．、]|^[（(]\d+[)）]")
@@ -143,6 +144,20 @@ def match_fixed_row(block: BlockDef, label: str | None, hangci: Any) -> str | No
                 return near[0].key
     if by_h and by_h[0].kind == "data":
         return by_h[0].key
+    return None
+
+
+def next_unused_row(block: BlockDef, label: str | None, used: set[str]) -> str | None:
+    """For a label printed twice without 行次 (表4's 一、一般公共预算 under 本年 and under 上年结转):
+    the first row with that label, in printed order, not placed yet."""
+    keys = [r.key for r in block.rows if r.kind == "data"]
+    after = max((keys.index(k) for k in used if k in keys), default=-1)
+    for r in block.rows[after + 1:] if after >= 0 else block.rows:
+        if r.kind == "data" and r.key not in used and (
+            norm(label) in {norm(r.label), *(norm(a) for a in r.aliases)}
+            or strip_numbering(label) in {strip_numbering(r.label), *(strip_numbering(a) for a in r.aliases)}
+        ):
+            return r.key
     return None
 
 
@@ -271,13 +286,18 @@ class _Converter:
         sides = [("income_rows", "收入"), ("expenditure_rows", "支出")]
         for (rows_key, side), block in zip(sides, table.blocks, strict=False):
             columns = self._columns(spec.get(side) if isinstance(spec, Mapping) else None)
+            used: set[str] = set()
             for row in printed.get(rows_key) or []:
                 label, hangci = row.get("label"), row.get("行次")
                 key = match_fixed_row(block, label, hangci)
+                if (key is None or key in used) and label and not hangci:
+                    key = next_unused_row(block, label, used)
+                if key:
+                    used.add(key)
                 fixed = next((r for r in block.rows if r.key == key), None)
                 if fixed is not None and fixed.hangci and norm_hangci(fixed.hangci) == norm_hangci(hangci):
                     self.score += 0.5
-                caption = f"{label or ''}（行次{norm_hangci(hangci)}）"
+                caption = f"{label or ''}（行次{norm_hangci(hangci)}）" if hangci else str(label or "（无标签行）")
                 self._put_values(table, block, key, row.get("values") or {}, columns, caption)
 
     def _coded_row(self, table: TableDef, code: str, name: str) -> tuple[BlockDef | None, str | None]:
@@ -286,7 +306,7 @@ class _Converter:
                 if r.code == code or r.key == code:
                     return block, r.key
         fl = table.floating_block
-        if fl is not None and code_level(code):
+        if fl is not None and (code_level(code) or (fl.floating is not None and len(code) in fl.floating.levels)):
             self.floating.setdefault(table.key, {})
             if name or code not in self.floating[table.key]:
                 self.floating[table.key][code] = name
@@ -303,6 +323,9 @@ class _Converter:
             else:
                 key = next((match_fixed_row(b, total.get("label") or "合计", None) for b in table.blocks), None)
                 self._put_values(table, table.blocks[0], key, total.get("values") or {}, columns, "合计")
+        if fl is not None and fl.floating is not None and (fl.floating.named or fl.floating.pair_list):
+            ListedRows(self, table, fl, columns).place_all([r for r in printed.get("rows") or [] if isinstance(r, Mapping)])
+            return
         data_rows = [r for b in table.blocks for r in b.rows if r.kind == "data"]
         for row in printed.get("rows") or []:
             code = code_of(row)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..codes import CodeLists
-from ..definitions.models import CodeCheckRule, CompareRule, RollupRule
+from ..codes import CodeLists, normalise_name
+from ..definitions.models import BlockDef, CodeCheckRule, CompareRule, RollupRule
 from ..definitions.template_set import LEVEL_NAMES, TemplateSet, code_level
 from .expr import Term, parse
 from .instances import Cell, Instance, Side, StructuralFinding
-from .rowindex import RowIndex
+from .rowindex import RowIndex, RowInfo
 
 
 def _expand_terms(terms: tuple[Term, ...], rows: RowIndex) -> Side:
@@ -85,10 +85,7 @@ def _rollup(rule: RollupRule, tset: TemplateSet, rows: RowIndex) -> Iterator[Ins
         groups.append((fl.floating.total_key, top))
     for parent, kids in groups:
         info = rows.get(table.key, parent)
-        level = LEVEL_NAMES.get(code_level(info.code), "") if info and info.code else ""
-        detail = "各类之和" if info and info.is_total else {"类": "其下各款（项）之和", "款": "其下各项之和"}.get(
-            level, "下级科目之和"
-        )
+        detail = _rollup_detail(table.floating_block, info, rows.get(table.key, kids[0]) if kids else None)
         for col in cols:
             left: Side = ((1, (table.key, parent, col)),)
             right: Side = tuple((1, (table.key, k, col)) for k in kids)
@@ -97,6 +94,19 @@ def _rollup(rule: RollupRule, tset: TemplateSet, rows: RowIndex) -> Iterator[Ins
                 f"{rule.id}[{parent}|{col}]", rule.id, rule.name, rule.severity, "=", left, right, table.key,
                 target, detail,
             )
+
+
+def _rollup_detail(block: BlockDef | None, parent: RowInfo | None, child: RowInfo | None) -> str:
+    """How the right side of a roll-up is described: 各类之和, 其下各款之和, 其下各项目之和 …"""
+    fl = block.floating if block else None
+    if fl is not None and fl.named and child is not None and child.code:
+        depth = sorted(fl.levels).index(len(child.code)) if len(child.code) in fl.levels else -1
+        name = fl.level_names[depth] if depth >= 0 else "下级"
+        return f"各{name}之和" if parent and parent.is_total else f"其下各{name}之和"
+    if parent and parent.is_total:
+        return "各类之和"
+    level = LEVEL_NAMES.get(code_level(parent.code), "") if parent and parent.code else ""
+    return {"类": "其下各款（项）之和", "款": "其下各项之和"}.get(level, "下级科目之和")
 
 
 def _code_checks(rule: CodeCheckRule, tset: TemplateSet, rows: RowIndex, codes: CodeLists) -> Iterator[
@@ -108,7 +118,7 @@ def _code_checks(rule: CodeCheckRule, tset: TemplateSet, rows: RowIndex, codes: 
         if not row.code:
             continue
         block = table.block(row.block)
-        code_col = next((c.key for c in block.columns if c.kind in ("code", "code_part")), "code") if block else "code"
+        code_col = next((c.key for c in block.columns if c.kind in ("code", "code_part", "name")), "code") if block else "code"
         cell: Cell = (table.key, row.key, code_col)
         if not row.code.isdigit() or len(row.code) not in levels:
             allowed = "、".join(str(n) for n in levels)
@@ -123,6 +133,14 @@ def _code_checks(rule: CodeCheckRule, tset: TemplateSet, rows: RowIndex, codes: 
                 f"{rule.id}[{row.key}|name]", rule.id, "warning",
                 f"科目 {row.code} 的名称“{row.label}”与代码表中的“{known}”不一致，请核实", table.key, (cell,),
             )
+        if rule.pair_list and row.code2 is not None:
+            allowed = codes.allowed_pairs(rule.pair_list, row.label)
+            if allowed is not None and normalise_name(row.label2) not in allowed:
+                yield StructuralFinding(
+                    f"{rule.id}[{row.key}|pair]", rule.id, "warning",
+                    f"部门经济科目“{row.label}”列在政府经济科目“{row.label2 or row.code2}”下，"
+                    f"与对应关系表不符，请核实", table.key, (cell,),
+                )
 
 
 def compile_rules(tset: TemplateSet, rows: RowIndex, codes: CodeLists) -> tuple[list[Instance], list[StructuralFinding]]:

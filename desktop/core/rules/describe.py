@@ -27,12 +27,29 @@ class Describer:
         info = self.rows.get(table_key, row_key)
         if info is None:
             return f"{row_key}（本表无此行）"
+        if info.named:
+            return info.label or row_key
+        if info.code2 is not None:
+            return f"{info.code} {info.label}（政府经济科目：{info.label2 or info.code2}）"
         if info.code and info.key == info.code:
             return f"{info.code} {info.label}".strip()
-        label = info.label or row_key
+        label = self._under(table_key, row_key, info.label or row_key)
         if info.code and info.code not in label:
             label = f"{info.code} {label}"
         return f"{label}（行次{info.hangci}）" if info.hangci else label
+
+    def _under(self, table_key: str, row_key: str, label: str) -> str:
+        """An indented row whose label is printed twice is named with the row it sits under
+        (表4: 上年财政拨款结转·一、一般公共预算, not the 一、一般公共预算 of 本年收入)."""
+        for block in self.tset.table(table_key).blocks:
+            keys = [r.key for r in block.rows]
+            if row_key in keys:
+                row = block.rows[keys.index(row_key)]
+                if row.indent > 0 and sum(1 for r in block.rows if r.label == row.label) > 1:
+                    above = [r for r in block.rows[: keys.index(row_key)] if r.indent < row.indent and r.label]
+                    if above:
+                        return f"{above[-1].label}·{label}"
+        return label
 
     def col_caption(self, table_key: str, row_key: str, col_key: str) -> str:
         table = self.tset.table(table_key)

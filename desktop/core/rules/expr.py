@@ -6,7 +6,8 @@
           | TABLE '[' SELECTOR ']' '.' COL  several rows of one column (inside sum(...))
 
 SELECTOR is ``*`` (every data row), ``类``/``款``/``项`` (coded rows of that level), ``floating``
-(the clerk's coded rows), ``a..b`` (fixed rows a to b in printed order) or ``a,b,c``.
+(the clerk's coded rows), ``code:30231`` (coded rows whose code starts with 30231, e.g. the
+paired rows 30231_50208 and 30231_50502), ``a..b`` (fixed rows a to b in printed order) or ``a,b,c``.
 ``{row}``, ``{col}`` and ``{code}`` are replaced before parsing when a rule has ``foreach``.
 """
 

@@ -21,6 +21,10 @@ def _check_selector(tset: TemplateSet, rule_id: str, table: str, selector: str) 
     sel = selector.strip()
     if sel in ("*", "floating", "coded") or sel in LEVEL_BY_NAME:
         return
+    if sel.startswith("code:"):
+        if not sel[5:].strip().isdigit():
+            raise _fail(tset, rule_id, f"选择 {sel} 应为 code:科目编码")
+        return
     keys = [r.key for b in tset.table(table).blocks for r in b.rows]
     names = [s.strip() for s in sel.split("..")] if ".." in sel else [s.strip() for s in sel.split(",")]
     for name in names:
@@ -79,3 +83,5 @@ def validate_rules(tset: TemplateSet) -> None:
                 raise _fail(tset, rule.id, f"未知的表 {rule.table}")
             if rule.code_list not in code_lists.names():
                 raise _fail(tset, rule.id, f"没有代码表 {rule.code_list}")
+            if rule.pair_list is not None and rule.pair_list not in code_lists.pair_names():
+                raise _fail(tset, rule.id, f"没有对应关系表 {rule.pair_list}")
