@@ -15,12 +15,23 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..core.document import DocumentError
 from ..core.explain import ExplanationState, explanation_state
+from ..core.jixiao.book import FormEditError
 from ..core.rules.engine import Delta
 from ..core.rules.findings import Finding
 from ..core.rules.instances import Cell
 from ..core.session import EditError, Session
 
 Values = Mapping[Cell, int | None]
+FORM_PREFIX = "jixiao:"  # findings of 绩效 forms carry table = "jixiao:<form id>"
+
+
+def form_key(form_id: int) -> str:
+    return f"{FORM_PREFIX}{form_id}"
+
+
+def form_id_of(key: str) -> int | None:
+    """The form id of a "jixiao:<id>" key, None for a table key."""
+    return int(key[len(FORM_PREFIX):]) if key.startswith(FORM_PREFIX) else None
 
 
 class _FirstRedoSkipped(QUndoCommand):
@@ -89,11 +100,27 @@ class RemoveRowCommand(_FirstRedoSkipped):
             self.table, self.rows, self.values, who=self.controller.who), structure=self.table)
 
 
+class CallableCommand(_FirstRedoSkipped):
+    """An edit whose redo and undo are given as callables (used by the 绩效 form view)."""
+
+    def __init__(self, controller: DocumentController, text: str, redo, undo, form_id: int | None) -> None:  # noqa: ANN001
+        super().__init__(text)
+        self.controller, self._redo, self._undo, self.form_id = controller, redo, undo, form_id
+
+    def apply_redo(self) -> None:
+        self.controller._guard(self._redo, form=self.form_id)
+
+    def undo(self) -> None:
+        self.controller._guard(self._undo, form=self.form_id)
+
+
 class DocumentController(QObject):
     """The session, its undo stack, and the findings indexed by cell and by table."""
 
     cellsChanged = Signal(object)  # set[Cell]: figures, tints or tooltips to repaint
     structureChanged = Signal(str)  # table key
+    formChanged = Signal(int)  # a 绩效 form's figures, texts or indicator rows changed
+    formsListChanged = Signal()  # a form was added, removed or renamed
     findingsChanged = Signal()
     errorOccurred = Signal(str)
 
@@ -119,6 +146,20 @@ class DocumentController(QObject):
 
     def value(self, cell: Cell) -> int | None:
         return self.session.value(cell)
+
+    def caption(self, key: str) -> str:
+        """What the table list and the findings panel call a table ("公开01表") or a form (its title)."""
+        fid = form_id_of(key)
+        if fid is not None:
+            try:
+                return self.session.forms.form(fid).title
+            except ValueError:
+                return "绩效表"
+        table = self.tset.table(key)
+        return table.label or table.title
+
+    def form_keys(self) -> list[str]:
+        return [form_key(f.id) for f in self.session.forms.forms()]
 
     def explanation(self, finding: Finding) -> ExplanationState:
         return explanation_state(finding, self.explanations)
@@ -195,6 +236,14 @@ class DocumentController(QObject):
         self.findingsChanged.emit()
         return True
 
+    def form_edit(self, label: str, redo, undo, form_id: int | None) -> bool:  # noqa: ANN001
+        """Run a 绩效 form edit now and record it for undo: ``redo``/``undo`` are callables using
+        ``session.forms``; a refusal (FormEditError, DocumentError) is shown and nothing is recorded."""
+        if not self._guard(redo, form=form_id):
+            return False
+        self.undo_stack.push(CallableCommand(self, label, redo, undo, form_id))
+        return True
+
     # -- undo/redo plumbing ---------------------------------------------------------------------
     def _restore(self, values: Values, action: str) -> None:
         def apply() -> None:
@@ -202,15 +251,18 @@ class DocumentController(QObject):
         if self._guard(apply):
             self._changed(values)
 
-    def _guard(self, work, structure: str | None = None) -> bool:  # noqa: ANN001
+    def _guard(self, work, structure: str | None = None, form: int | None = None) -> bool:  # noqa: ANN001
         try:
             work()
-        except (EditError, DocumentError) as exc:
-            self.errorOccurred.emit(f"撤销/重做未完成：{exc}")
+        except (EditError, DocumentError, FormEditError) as exc:
+            self.errorOccurred.emit(str(exc))
             return False
         if structure:
             self.structureChanged.emit(structure)
             self._reindex()
+        if form is not None:
+            self.formChanged.emit(form)
+            self.cellsChanged.emit(self._reindex())
         return True
 
     def _changed(self, cells: Iterable[Cell]) -> None:

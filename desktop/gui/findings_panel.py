@@ -76,8 +76,7 @@ class FindingsModel(QAbstractTableModel):
             if col == 0:
                 return SEVERITY_LABELS[finding.severity]
             if col == 1:
-                table = self.controller.tset.table(finding.table)
-                return table.label or table.title
+                return self.controller.caption(finding.table)
             if col == 2:
                 return finding.message
             return self._explanation_text(finding)
@@ -148,6 +147,8 @@ class FindingsPanel(QWidget):
         self.table_box.addItem("全部表", None)
         for table in controller.tset.tables:
             self.table_box.addItem(f"{table.label} {table.title}".strip(), table.key)
+        for key in controller.form_keys():
+            self.table_box.addItem(f"绩效表 {controller.caption(key)}", key)
         self.summary = QLabel()
         self.explain_button = QPushButton("填写出错说明…")
         self.explain_button.setToolTip("为选中的提示写明原因；说明保存在文件中，数字变动后标为过期")

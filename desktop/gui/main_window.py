@@ -24,7 +24,7 @@ from ..core.money import format_amount
 from ..core.rules.findings import Finding
 from ..core.session import Session
 from . import settings as app_settings
-from .controller import DocumentController
+from .controller import DocumentController, form_id_of
 from .dialogs import APP_NAME, AddRowDialog, show_about
 from .findings_panel import FindingsPanel
 from .form_view import FormView
@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.hooks = app_hooks
         self.controller = DocumentController(session, app_settings.user_name(), self)
         self.views: dict[str, FormView] = {}
+        self.form_views: dict[str, QWidget] = {}
         self.zoom = 0
         self.setObjectName("documentWindow")
 
@@ -155,8 +156,19 @@ class MainWindow(QMainWindow):
 
     # -- tables ---------------------------------------------------------------------------------
     def current_view(self) -> FormView | None:
+        """The current 公开表 view (None while a 绩效 form is shown)."""
         widget = self.stack.currentWidget()
         return widget if isinstance(widget, FormView) else None
+
+    def form_view_for(self, key: str) -> QWidget:
+        view = self.form_views.get(key)
+        if view is None:
+            from .jixiao_view import JixiaoFormView
+
+            view = JixiaoFormView(self.controller, form_id_of(key))
+            self.form_views[key] = view
+            self.stack.addWidget(view)
+        return view
 
     def view_for(self, key: str) -> FormView:
         view = self.views.get(key)
@@ -169,7 +181,17 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
         return view
 
+    def show_form(self, key: str) -> QWidget:
+        view = self.form_view_for(key)
+        self.stack.setCurrentWidget(view)
+        self.tables.select_table(key)
+        self.act_add_row.setEnabled(False)
+        self.act_remove_row.setEnabled(False)
+        return view
+
     def show_table(self, key: str) -> FormView:
+        if form_id_of(key) is not None:
+            return self.show_form(key)  # type: ignore[return-value]
         view = self.view_for(key)
         self.stack.setCurrentWidget(view)
         self.tables.select_table(key)
@@ -189,7 +211,13 @@ class MainWindow(QMainWindow):
     def jump_to(self, finding: Finding | None) -> None:
         if finding is None:
             return
-        tables = [c[0] for c in finding.cells] or [finding.table]
+        if form_id_of(finding.table) is not None:
+            form_view = self.show_form(finding.table)
+            select = getattr(form_view, "select_finding", None)
+            if select is not None:
+                select(finding)
+            return
+        tables = [c[0] for c in finding.cells if form_id_of(c[0]) is None] or [finding.table]
         key = finding.table if finding.table in tables else tables[0]
         view = self.show_table(key)
         indexes = [view.model.index_of(c) for c in finding.cells if c[0] == key]

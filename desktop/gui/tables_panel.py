@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from . import style
-from .controller import DocumentController
+from .controller import FORM_PREFIX, DocumentController
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -36,8 +36,32 @@ class TablesPanel(QTreeWidget):
             group.addChild(item)
             self.items[table.key] = item
         group.setExpanded(True)
+        self.forms_group = QTreeWidgetItem(["绩效表"])
+        self.forms_group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.addTopLevelItem(self.forms_group)
+        self.rebuild_forms()
         self.currentItemChanged.connect(self._current_changed)
         controller.findingsChanged.connect(self.update_counts)
+        controller.formsListChanged.connect(self.rebuild_forms)
+        self.update_counts()
+
+    def rebuild_forms(self) -> None:
+        """One entry per 绩效 form, under its own group (hidden while the document has none)."""
+        current = self.currentItem().data(0, KEY_ROLE) if self.currentItem() else None
+        for key in [k for k in self.items if k.startswith(FORM_PREFIX)]:
+            del self.items[key]
+        self.forms_group.takeChildren()
+        for key in self.controller.form_keys():
+            item = QTreeWidgetItem([self.controller.caption(key), ""])
+            item.setData(0, KEY_ROLE, key)
+            item.setToolTip(0, self.controller.caption(key))
+            self.forms_group.addChild(item)
+            self.items[key] = item
+        self.forms_group.setText(0, f"绩效表（{self.forms_group.childCount()}）")
+        self.forms_group.setHidden(self.forms_group.childCount() == 0)
+        self.forms_group.setExpanded(True)
+        if current in self.items:
+            self.setCurrentItem(self.items[current])
         self.update_counts()
 
     def _current_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
