@@ -210,6 +210,18 @@ class DocumentController(QObject):
         self.undo_stack.push(AddRowCommand(self, table, code.strip(), name, added))
         return True
 
+    def add_named_row(self, table: str, name: str, parent: str | None = None) -> str | None:
+        """Add a named row (单位, or a 项目 under ``parent``); returns its key."""
+        try:
+            key = self.session.add_named_row(table, name, parent, who=self.who)
+        except (EditError, DocumentError) as exc:
+            self.errorOccurred.emit(str(exc))
+            return None
+        self.structureChanged.emit(table)
+        self._reindex()
+        self.undo_stack.push(AddRowCommand(self, table, key, name, [key]))
+        return key
+
     def remove_row(self, table: str, code: str) -> bool:
         rows_before = dict(self.session.doc.floating_rows().get(table, []))
         before = dict(self.session.engine.values)

@@ -97,27 +97,41 @@ class NewDocumentDialog(QDialog):
                 "year": str(self.year.value()), "money_unit": self.money_unit.currentText()}
 
 
-class AddRowDialog(QDialog):
-    """Type a 科目编码 or part of a name; the completer offers codes with their names."""
+def _code_completer(codes: CodeLists, list_name: str, year: int, parent: QWidget) -> QCompleter:
+    entries = codes.search(list_name, "", year, limit=100000)
+    completer = QCompleter(QStringListModel([f"{e.code} {e.name}" for e in entries], parent), parent)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setMaxVisibleItems(15)
+    return completer
 
-    def __init__(self, codes: CodeLists, list_name: str, year: int, parent: QWidget | None = None) -> None:
+
+class AddRowDialog(QDialog):
+    """Type a 科目编码 or part of a name; the completer offers codes with their names.
+
+    For a paired block (预算 表6) a second code (政府经济科目) is asked for the detail row.
+    """
+
+    def __init__(self, codes: CodeLists, list_name: str, year: int, parent: QWidget | None = None,
+                 pair_list: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("增加科目行")
-        self.codes, self.list_name, self.year = codes, list_name, year
+        self.codes, self.list_name, self.year, self.pair_list = codes, list_name, year, pair_list
         self.code = QLineEdit()
         self.code.setPlaceholderText("输入科目编码或名称，如 2080505 或 养老保险")
-        entries = codes.search(list_name, "", year, limit=100000)
-        completer = QCompleter(QStringListModel([f"{e.code} {e.name}" for e in entries], self), self)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setMaxVisibleItems(15)
-        self.code.setCompleter(completer)
+        self.code.setCompleter(_code_completer(codes, list_name, year, self))
         self.name = QLabel("")
         self.code.textChanged.connect(self._update_name)
         form = QFormLayout(self)
         form.addRow("科目编码", self.code)
         form.addRow("科目名称", self.name)
-        form.addRow(QLabel("类、款行和合计会自动增加并汇总。"))
+        self.code2: QLineEdit | None = None
+        if pair_list:
+            self.code2 = QLineEdit()
+            self.code2.setPlaceholderText("明细行填写对应的政府经济科目，如 50501")
+            self.code2.setCompleter(_code_completer(codes, pair_list, year, self))
+            form.addRow("政府经济科目", self.code2)
+        form.addRow(QLabel("上级科目行和合计会自动增加并汇总。"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("增加")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
@@ -127,11 +141,42 @@ class AddRowDialog(QDialog):
         self.resize(520, self.sizeHint().height())
 
     def chosen_code(self) -> str:
-        return self.code.text().strip().split(" ", 1)[0]
+        """The row key: the code, or ``code_code2`` for a paired detail row."""
+        code = self.code.text().strip().split(" ", 1)[0]
+        code2 = self.code2.text().strip().split(" ", 1)[0] if self.code2 is not None else ""
+        return f"{code}_{code2}" if code and code2 else code
 
     def _update_name(self) -> None:
-        name = self.codes.name(self.list_name, self.chosen_code(), self.year)
+        name = self.codes.name(self.list_name, self.code.text().strip().split(" ", 1)[0], self.year)
         self.name.setText(name or "（编码表中没有这个编码；可以增加，但会提示核对）")
+
+
+class NamedRowDialog(QDialog):
+    """Add a row the clerk names: a top-level row (单位) or a row under the selected one (项目)."""
+
+    def __init__(self, level_names: list[str], parent_caption: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"增加{level_names[0]}或{level_names[-1]}")
+        self.level = QComboBox()
+        self.level.addItem(f"新{level_names[0]}", False)
+        if parent_caption:
+            self.level.addItem(f"在“{parent_caption}”下新增{level_names[1]}", True)
+            self.level.setCurrentIndex(1)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("名称，如 某某中心 或 某某项目")
+        form = QFormLayout(self)
+        form.addRow("增加", self.level)
+        form.addRow("名称", self.name)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("增加")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.resize(460, self.sizeHint().height())
+
+    def under_parent(self) -> bool:
+        return bool(self.level.currentData())
 
 
 def show_about(parent: QWidget) -> None:

@@ -25,7 +25,7 @@ from ..core.rules.findings import Finding
 from ..core.session import Session
 from . import settings as app_settings
 from .controller import DocumentController, form_id_of
-from .dialogs import APP_NAME, AddRowDialog, show_about
+from .dialogs import APP_NAME, AddRowDialog, NamedRowDialog, show_about
 from .findings_panel import FindingsPanel
 from .form_view import FormView
 from .tables_panel import TablesPanel
@@ -236,11 +236,32 @@ class MainWindow(QMainWindow):
         if view is None or view.table.floating_block is None or self.controller.readonly:
             return
         floating = view.table.floating_block.floating
-        dialog = AddRowDialog(self.session.codes, floating.code_list, self.session.tset.info.year, self)
+        if floating.named:
+            self._add_named_row(view)
+            return
+        dialog = AddRowDialog(self.session.codes, floating.code_list, self.session.tset.info.year, self,
+                              pair_list=floating.pair_list)
         if dialog.exec() and dialog.chosen_code() and self.controller.add_row(view.table.key, dialog.chosen_code()):
-            pos = view.grid.row_position.get(dialog.chosen_code())
-            if pos is not None:
-                view.body.setCurrentIndex(view.model.index(pos, len(view.grid.columns) - 1))
+            self._go_to_row(view, dialog.chosen_code())
+
+    def _add_named_row(self, view: FormView) -> None:
+        floating = view.table.floating_block.floating
+        current = view.body.currentIndex()
+        key = view.model.body_cell(current).row_key if current.isValid() else None
+        top = min(floating.levels)
+        parent = key[:top] if key and key in self.session.rows.floating_codes(view.table.key) else None
+        caption = self.session.rows.get(view.table.key, parent).label if parent else None
+        dialog = NamedRowDialog(floating.level_names, caption, self)
+        if dialog.exec() and dialog.name.text().strip():
+            added = self.controller.add_named_row(view.table.key, dialog.name.text().strip(),
+                                                  parent if dialog.under_parent() else None)
+            if added:
+                self._go_to_row(view, added)
+
+    def _go_to_row(self, view: FormView, key: str) -> None:
+        pos = view.grid.row_position.get(key)
+        if pos is not None:
+            view.body.setCurrentIndex(view.model.index(pos, len(view.grid.columns) - 1))
 
     def remove_row(self) -> None:
         view = self.current_view()
