@@ -194,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="退出码：0 成功；1 审核发现错误；2 用法错误或文件有问题。",
     )
     parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="自检：在临时文件夹中生成示例文档，审核、填写、打开窗口（offscreen）并导出，通过则退出码为 0")
     sub = parser.add_subparsers(dest="command", metavar="子命令")
 
     p = sub.add_parser("sets", help="列出可用的模板（表套）")
@@ -249,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_BAD
+    if args.self_test:
+        from .selftest import run as self_test
+
+        return self_test()
     func = getattr(args, "func", cmd_gui)
     try:
         return func(args)

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocumentError
+from .recovery import interrupted_error, needs_rollback
 
 APPLICATION_ID = 0x474B4231  # "GKB1"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
+BUSY_TIMEOUT_MS = 3000
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,23 @@ def _write_access(path: Path) -> str | None:
     return None
 
 
+def _operational_problem(path: Path, head: bytes, exc: sqlite3.OperationalError) -> DocumentError:
+    """A read that failed although the header looked right: an interrupted save, a writer, or damage."""
+    if needs_rollback(exc):
+        if int.from_bytes(head[68:72], "big") != APPLICATION_ID:
+            return DocumentError(
+                "foreign", f"文件“{path.name}”是其他程序的 SQLite 数据库，不是公开表工作台文档，未做任何改动。"
+            )
+        return interrupted_error(path)
+    if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return DocumentError(
+            "locked", f"文件“{path.name}”正被其他程序写入（数据库被锁定），暂时无法打开。请稍后再试，或关闭正在使用它的程序。"
+        )
+    return DocumentError(
+        "corrupt", f"文件“{path.name}”已损坏或不完整，无法打开（{exc}）。请使用备份或向发送者重新索取。"
+    )
+
+
 def probe(path: Path, schema_version: int) -> ProbeResult:
     """Check ``path`` without changing a byte; raise :class:`DocumentError` if it cannot be opened."""
     if not path.exists():
@@ -73,6 +92,7 @@ def probe(path: Path, schema_version: int) -> ProbeResult:
     except sqlite3.Error as exc:
         raise DocumentError("corrupt", f"文件“{path.name}”无法读取：{exc}") from exc
     try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
         if app_id != APPLICATION_ID:
@@ -88,6 +108,8 @@ def probe(path: Path, schema_version: int) -> ProbeResult:
         status = conn.execute("PRAGMA quick_check").fetchone()[0]
         if status != "ok":
             raise DocumentError("corrupt", f"文件“{path.name}”已损坏（{status}），无法打开。请使用备份或向发送者重新索取。")
+    except sqlite3.OperationalError as exc:
+        raise _operational_problem(path, head, exc) from exc
     except sqlite3.DatabaseError as exc:
         raise DocumentError(
             "corrupt", f"文件“{path.name}”已损坏或不完整，无法打开（{exc}）。请使用备份或向发送者重新索取。"

@@ -20,6 +20,7 @@ from .errors import DocumentError
 from .lock import LockedByOther, LockInfo, acquire, release
 from .migrations import migrate, schema_version
 from .probe import APPLICATION_ID, probe
+from .recovery import recover
 
 Cell = tuple[str, str, str]
 FILE_SUFFIX = ".gkb"
@@ -119,7 +120,13 @@ class Document:
         """Open an existing document; falls back to read-only (with a reason) if it cannot be written,
         or if another running copy of the application has it open for editing."""
         path = Path(path)
-        result = probe(path, schema_version())
+        try:
+            result = probe(path, schema_version())
+        except DocumentError as exc:
+            if exc.code != "interrupted":
+                raise
+            recover(path, BUSY_TIMEOUT_MS)  # a crash cut a save short: restore the last committed state
+            result = probe(path, schema_version())
         reason = None if result.writable else result.readonly_reason
         ro = readonly or not result.writable
         lock_file = other = None
