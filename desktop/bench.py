@@ -124,8 +124,71 @@ def main() -> int:
             print(line)
         for line in bench_document("large synthetic unit", large_dump(), Path(tmp), edits, derive=True):
             print(line)
+    _memory_figures()
+    _xlsx_figures()
     _gui_figures()
     return 0
+
+
+_PEAK_RSS = """
+import json, resource, sys, tempfile
+from pathlib import Path
+from desktop.bench import large_dump
+from desktop.core.formats.dump import load_dump
+from desktop.core.paths import resources_dir
+from desktop.core.session import Session
+which = sys.argv[1]
+dump = (json.loads((resources_dir() / "demo" / "liulin_2022.json").read_text(encoding="utf-8"))
+        if which == "demo" else large_dump())
+path = Path(tempfile.mkdtemp()) / "m.gkb"
+load_dump(dump, path, who="bench").close()
+session = Session.open(path)
+session.engine.check_all()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _memory_figures() -> None:
+    """Peak resident memory of a fresh process that opens a document in a Session and checks it."""
+    import subprocess
+
+    try:
+        import resource  # noqa: F401 - POSIX only
+    except ImportError:
+        print("memory figures skipped: no resource module on this platform")
+        return
+    print(f"  {'peak RSS (MiB), fresh process, Session open + check':48} {'min':>8} {'median':>8} {'max':>8}")
+    for which in ("demo", "large"):
+        runs = [int(subprocess.run([sys.executable, "-c", _PEAK_RSS, which], capture_output=True, text=True,
+                                   check=True).stdout.split()[-1]) / 1024 for _ in range(3)]
+        print(f"  {which + ' document':48} {min(runs):8.1f} {statistics.median(runs):8.1f} {max(runs):8.1f}")
+
+
+def _xlsx_figures() -> None:
+    """Export and import timings of the demo, when this version has the Excel modules."""
+    import importlib.util
+
+    if importlib.util.find_spec("desktop.core.formats.xlsx_export") is None:
+        print("export/import figures skipped: no Excel modules in this version")
+        return
+    from .core.demo import build_demo
+    from .core.document import Document
+    from .core.formats import xlsx_export, xlsx_import  # type: ignore[attr-defined]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        doc = Document.open(build_demo(folder / "demo.gkb"), readonly=True)
+        export = _time(lambda: xlsx_export.export_document(doc, folder / "demo.xlsx"), 10)
+        doc.close()
+        counter = iter(range(10**6))
+
+        def one_import() -> None:
+            back, _ = xlsx_import.import_workbook(folder / "demo.xlsx", folder / f"back{next(counter)}.gkb", who="bench")
+            back.close()
+
+        imported = _time(one_import, 10)
+    print(f"  {'export demo to .xlsx (all tables)':48} {_ms(export)}")
+    print(f"  {'import that .xlsx into a new document':48} {_ms(imported)}")
 
 
 def _gui_figures() -> None:

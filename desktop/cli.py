@@ -43,11 +43,11 @@ def _read_json(path: Path) -> Any:
     except FileNotFoundError as exc:
         raise CliError(f"找不到文件：{path}") from exc
     except UnicodeDecodeError as exc:
-        raise CliError(f"“{path.name}”不是 UTF-8 编码的 JSON 文本文件。") from exc
+        raise CliError(f"“{path.name}”不是 UTF-8 编码的 JSON 文本文件。请用记事本或 WPS 以“UTF-8”编码另存后再载入。") from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CliError(f"“{path.name}”不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。") from exc
+        raise CliError(f"“{path.name}”不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}），可能不完整或被改动过。请重新导出或向发送者重新索取。") from exc
 
 
 # -- subcommands ----------------------------------------------------------------------------------

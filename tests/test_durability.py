@@ -48,8 +48,8 @@ def digest(path: Path) -> str:
 
 
 def start(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(CHILD), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    return subprocess.Popen([sys.executable, str(CHILD), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)  # one pipe: communicate() then reads through the same buffer
 
 
 def wait_ready(proc: subprocess.Popen) -> None:
@@ -66,7 +66,7 @@ def wait_ready(proc: subprocess.Popen) -> None:
                 if not line:
                     break
         proc.kill()
-        raise AssertionError(f"child did not start: {proc.stderr.read()}")
+        raise AssertionError(f"child did not start: {proc.stdout.read()}")
     finally:
         sel.unregister(proc.stdout)
 
@@ -77,8 +77,10 @@ def kill_at_random(proc: subprocess.Popen, rng: random.Random, *, early: bool) -
         wait_ready(proc)
     time.sleep(rng.uniform(0.0, 0.4 if early else 0.12))
     os.kill(proc.pid, signal.SIGKILL)
-    out, err = proc.communicate(timeout=30)
-    assert proc.returncode == -signal.SIGKILL, err  # it was working, not failed, when killed
+    out = proc.stdout.read()  # through the buffer wait_ready read into (communicate would bypass it)
+    proc.stdout.close()
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, out  # it was working, not failed, when killed
     return [int(line) for line in out.split() if line.isdigit()]
 
 
