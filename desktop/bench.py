@@ -125,7 +125,6 @@ def main() -> int:
         for line in bench_document("large synthetic unit", large_dump(), Path(tmp), edits, derive=True):
             print(line)
     _memory_figures()
-    _xlsx_figures()
     _gui_figures()
     return 0
 
@@ -162,33 +161,6 @@ def _memory_figures() -> None:
         runs = [int(subprocess.run([sys.executable, "-c", _PEAK_RSS, which], capture_output=True, text=True,
                                    check=True).stdout.split()[-1]) / 1024 for _ in range(3)]
         print(f"  {which + ' document':48} {min(runs):8.1f} {statistics.median(runs):8.1f} {max(runs):8.1f}")
-
-
-def _xlsx_figures() -> None:
-    """Export and import timings of the demo, when this version has the Excel modules."""
-    import importlib.util
-
-    if importlib.util.find_spec("desktop.core.formats.xlsx_export") is None:
-        print("export/import figures skipped: no Excel modules in this version")
-        return
-    from .core.demo import build_demo
-    from .core.document import Document
-    from .core.formats import xlsx_export, xlsx_import  # type: ignore[attr-defined]
-
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        doc = Document.open(build_demo(folder / "demo.gkb"), readonly=True)
-        export = _time(lambda: xlsx_export.export_document(doc, folder / "demo.xlsx"), 10)
-        doc.close()
-        counter = iter(range(10**6))
-
-        def one_import() -> None:
-            back, _ = xlsx_import.import_workbook(folder / "demo.xlsx", folder / f"back{next(counter)}.gkb", who="bench")
-            back.close()
-
-        imported = _time(one_import, 10)
-    print(f"  {'export demo to .xlsx (all tables)':48} {_ms(export)}")
-    print(f"  {'import that .xlsx into a new document':48} {_ms(imported)}")
 
 
 def _gui_figures() -> None:
