@@ -11,7 +11,9 @@ ICONS="${XDG_DATA_HOME:-$HOME/.local/share}/icons/hicolor/256x256/apps"
 MIME="${XDG_DATA_HOME:-$HOME/.local/share}/mime"
 
 if [ "${1:-}" = "--remove" ]; then
-    rm -rf "$DEST" "$PREFIX/bin/gongkai" "$APPS/gongkai.desktop" "$ICONS/gongkai.png" "$MIME/packages/gongkai.xml"
+    rm -rf "$DEST" "$PREFIX/bin/gongkai" "$APPS/gongkai.desktop" "$ICONS/gongkai.png" "$MIME/packages/gongkai.xml" \
+        "${XDG_CACHE_HOME:-$HOME/.cache}/gongkai"
+    command -v update-mime-database >/dev/null && update-mime-database "$MIME" || true
     command -v update-desktop-database >/dev/null && update-desktop-database "$APPS" || true
     echo "已卸载公开表工作台（文档未被改动）。"
     exit 0
