@@ -137,6 +137,9 @@ from desktop.core.formats.dump import load_dump
 from desktop.core.paths import resources_dir
 from desktop.core.session import Session
 which = sys.argv[1]
+if which == "imports":
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    raise SystemExit
 dump = (json.loads((resources_dir() / "demo" / "liulin_2022.json").read_text(encoding="utf-8"))
         if which == "demo" else large_dump())
 path = Path(tempfile.mkdtemp()) / "m.gkb"
@@ -157,10 +160,11 @@ def _memory_figures() -> None:
         print("memory figures skipped: no resource module on this platform")
         return
     print(f"  {'peak RSS (MiB), fresh process, Session open + check':48} {'min':>8} {'median':>8} {'max':>8}")
-    for which in ("demo", "large"):
+    for which, label in (("imports", "core imported, no document"), ("demo", "demo document"),
+                         ("large", "large synthetic unit")):
         runs = [int(subprocess.run([sys.executable, "-c", _PEAK_RSS, which], capture_output=True, text=True,
-                                   check=True).stdout.split()[-1]) / 1024 for _ in range(3)]
-        print(f"  {which + ' document':48} {min(runs):8.1f} {statistics.median(runs):8.1f} {max(runs):8.1f}")
+                                   check=True).stdout.split()[-1]) / 1024 for _ in range(5)]
+        print(f"  {label:48} {min(runs):8.1f} {statistics.median(runs):8.1f} {max(runs):8.1f}")
 
 
 def _gui_figures() -> None:
