@@ -116,7 +116,7 @@ def test_killed_editor_loses_no_committed_edit(tmp_path: Path) -> None:
         assert inputs in ({c: committed.get(c) for c in cells}, {c: in_flight.get(c) for c in cells}), (
             f"round {rnd}: {len(done)} edits reported, the file holds something else"
         )
-        expected = {c: v for c, v in stored.items()}
+        expected = dict(stored)
     # no lock and no hot journal left after reopening; a kill while SQLite was still writing its journal
     # can leave one that was never made valid, which SQLite ignores (not hot) and replaces at the next save:
     # a read-only connection (which cannot roll back) still reads the file

@@ -32,8 +32,8 @@ def interrupted_error(path: Path) -> DocumentError:
     return DocumentError(
         "interrupted",
         f"文件“{path.name}”上次保存时被中断（断电或程序被强行关闭），同一文件夹中的“{journal}”记录着恢复所需的内容，"
-        "但这个位置不能写入，无法恢复。请把文件连同“{journal}”一起复制到可写的文件夹（如桌面）后再打开；"
-        "不要删除“{journal}”，否则文件可能损坏。".replace("{journal}", journal),
+        f"但这个位置不能写入，无法恢复。请把文件连同“{journal}”一起复制到可写的文件夹（如桌面）后再打开；"
+        f"不要删除“{journal}”，否则文件可能损坏。",
     )
 
 
