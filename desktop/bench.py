@@ -170,8 +170,47 @@ def main() -> int:
             print(line)
         for line in bench_forms(Path(tmp)):
             print(line)
+    _memory_figures()
     _gui_figures()
     return 0
+
+
+_PEAK_RSS = """
+import json, resource, sys, tempfile
+from pathlib import Path
+from desktop.bench import large_dump
+from desktop.core.formats.dump import load_dump
+from desktop.core.paths import resources_dir
+from desktop.core.session import Session
+which = sys.argv[1]
+if which == "imports":
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    raise SystemExit
+dump = (json.loads((resources_dir() / "demo" / "liulin_2022.json").read_text(encoding="utf-8"))
+        if which == "demo" else large_dump())
+path = Path(tempfile.mkdtemp()) / "m.gkb"
+load_dump(dump, path, who="bench").close()
+session = Session.open(path)
+session.engine.check_all()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _memory_figures() -> None:
+    """Peak resident memory of a fresh process that opens a document in a Session and checks it."""
+    import subprocess
+
+    try:
+        import resource  # noqa: F401 - POSIX only
+    except ImportError:
+        print("memory figures skipped: no resource module on this platform")
+        return
+    print(f"  {'peak RSS (MiB), fresh process, Session open + check':48} {'min':>8} {'median':>8} {'max':>8}")
+    for which, label in (("imports", "core imported, no document"), ("demo", "demo document"),
+                         ("large", "large synthetic unit")):
+        runs = [int(subprocess.run([sys.executable, "-c", _PEAK_RSS, which], capture_output=True, text=True,
+                                   check=True).stdout.split()[-1]) / 1024 for _ in range(5)]
+        print(f"  {label:48} {min(runs):8.1f} {statistics.median(runs):8.1f} {max(runs):8.1f}")
 
 
 def _gui_figures() -> None:

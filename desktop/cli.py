@@ -46,11 +46,11 @@ def _read_json(path: Path) -> Any:
     except FileNotFoundError as exc:
         raise CliError(f"找不到文件：{path}") from exc
     except UnicodeDecodeError as exc:
-        raise CliError(f"“{path.name}”不是 UTF-8 编码的 JSON 文本文件。") from exc
+        raise CliError(f"“{path.name}”不是 UTF-8 编码的 JSON 文本文件。请用记事本或 WPS 以“UTF-8”编码另存后再载入。") from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CliError(f"“{path.name}”不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。") from exc
+        raise CliError(f"“{path.name}”不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}），可能不完整或被改动过。请重新导出或向发送者重新索取。") from exc
 
 
 # -- subcommands ----------------------------------------------------------------------------------
@@ -254,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="退出码：0 成功；1 审核发现错误（diff：两个文件不同）；2 用法错误或文件有问题。",
     )
     parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="自检：在临时文件夹中生成示例文档，审核、填写、打开窗口（offscreen）并导出，通过则退出码为 0")
     sub = parser.add_subparsers(dest="command", metavar="子命令")
 
     p = sub.add_parser("sets", help="列出可用的模板（表套）")
@@ -322,6 +324,10 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_BAD
+    if args.self_test:
+        from .selftest import run as self_test
+
+        return self_test()
     func = getattr(args, "func", cmd_gui)
     try:
         return func(args)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocumentError
+from .recovery import interrupted_error, journal_path, needs_rollback
 
 APPLICATION_ID = 0x474B4231  # "GKB1"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls (and .doc) files
 HEADER_SIZE = 100
+BUSY_TIMEOUT_MS = 3000
 
 
 @dataclass(frozen=True)
@@ -23,20 +27,42 @@ class ProbeResult:
     readonly_reason: str | None
 
 
+def _has_journal(path: Path) -> bool:
+    """A save cut short may have grown the page count before the pages: its journal will put it right."""
+    journal = journal_path(path)
+    return journal.is_file() and journal.stat().st_size > 0
+
+
+def _what_else(path: Path, head: bytes) -> str:
+    """What the file seems to be instead, and what to do with it."""
+    excel = "它看起来是 Excel 工作簿，请用“导入 Excel”（gongkai import）打开。"
+    if head.startswith(OLE2_MAGIC):
+        return excel
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return "它像是一个已损坏的压缩包或 Excel 工作簿，请向发送者重新索取。"
+        if "[Content_Types].xml" in names:
+            return excel
+        return "它是一个 ZIP 压缩包，请先解压，再打开其中的 .gkb 文件。"
+    return "请确认选择的是本软件保存的 .gkb 文件（Excel 工作簿请用“导入 Excel”）。"
+
+
 def _header_problem(path: Path, head: bytes, size: int) -> DocumentError | None:
     if size == 0:
         return DocumentError(
             "empty", f"文件“{path.name}”是空的（0 字节），不是公开表工作台文档。可能复制或下载没有完成，请重新获取该文件。"
         )
     if not head.startswith(SQLITE_MAGIC):
-        hint = "它看起来是 Excel 工作簿，请用“导入 Excel”（gongkai import）打开。" if head.startswith(b"PK") else ""
-        return DocumentError("not_document", f"文件“{path.name}”不是公开表工作台文档（.gkb），无法识别其格式。{hint}")
+        return DocumentError("not_document", f"文件“{path.name}”不是公开表工作台文档（.gkb），无法识别其格式。{_what_else(path, head)}")
     if len(head) < HEADER_SIZE:
         return DocumentError("corrupt", f"文件“{path.name}”不完整（文件头被截断），无法打开。请使用备份或向发送者重新索取。")
     page_size = int.from_bytes(head[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     page_count = int.from_bytes(head[28:32], "big")
-    if page_size and page_count and size < page_size * page_count:
+    if page_size and page_count and size < page_size * page_count and not _has_journal(path):
         return DocumentError(
             "corrupt",
             f"文件“{path.name}”不完整（应有 {page_size * page_count} 字节，实际 {size} 字节），可能被截断或复制中断。"
@@ -53,12 +79,29 @@ def _write_access(path: Path) -> str | None:
     return None
 
 
+def _operational_problem(path: Path, head: bytes, exc: sqlite3.OperationalError) -> DocumentError:
+    """A read that failed although the header looked right: an interrupted save, a writer, or damage."""
+    if needs_rollback(exc):
+        if int.from_bytes(head[68:72], "big") != APPLICATION_ID:
+            return DocumentError(
+                "foreign", f"文件“{path.name}”是其他程序的 SQLite 数据库，不是公开表工作台文档，未做任何改动。请选择本软件保存的 .gkb 文件。"
+            )
+        return interrupted_error(path)
+    if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return DocumentError(
+            "locked", f"文件“{path.name}”正被其他程序写入（数据库被锁定），暂时无法打开。请稍后再试，或关闭正在使用它的程序。"
+        )
+    return DocumentError(
+        "corrupt", f"文件“{path.name}”已损坏或不完整，无法打开（{exc}）。请使用备份或向发送者重新索取。"
+    )
+
+
 def probe(path: Path, schema_version: int) -> ProbeResult:
     """Check ``path`` without changing a byte; raise :class:`DocumentError` if it cannot be opened."""
     if not path.exists():
-        raise DocumentError("missing", f"找不到文件：{path}")
+        raise DocumentError("missing", f"找不到文件：{path}。请确认文件没有被移动、改名或删除。")
     if path.is_dir():
-        raise DocumentError("not_document", f"“{path}”是文件夹，不是公开表工作台文档。")
+        raise DocumentError("not_document", f"“{path}”是文件夹，不是公开表工作台文档。请打开文件夹中的 .gkb 文件。")
     try:
         with path.open("rb") as fh:
             head = fh.read(HEADER_SIZE)
@@ -73,11 +116,12 @@ def probe(path: Path, schema_version: int) -> ProbeResult:
     except sqlite3.Error as exc:
         raise DocumentError("corrupt", f"文件“{path.name}”无法读取：{exc}") from exc
     try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
         if app_id != APPLICATION_ID:
             raise DocumentError(
-                "foreign", f"文件“{path.name}”是其他程序的 SQLite 数据库，不是公开表工作台文档，未做任何改动。"
+                "foreign", f"文件“{path.name}”是其他程序的 SQLite 数据库，不是公开表工作台文档，未做任何改动。请选择本软件保存的 .gkb 文件。"
             )
         if user_version > schema_version:
             raise DocumentError(
@@ -88,6 +132,8 @@ def probe(path: Path, schema_version: int) -> ProbeResult:
         status = conn.execute("PRAGMA quick_check").fetchone()[0]
         if status != "ok":
             raise DocumentError("corrupt", f"文件“{path.name}”已损坏（{status}），无法打开。请使用备份或向发送者重新索取。")
+    except sqlite3.OperationalError as exc:
+        raise _operational_problem(path, head, exc) from exc
     except sqlite3.DatabaseError as exc:
         raise DocumentError(
             "corrupt", f"文件“{path.name}”已损坏或不完整，无法打开（{exc}）。请使用备份或向发送者重新索取。"

@@ -20,6 +20,7 @@ from .errors import DocumentError
 from .lock import LockedByOther, LockInfo, acquire, release
 from .migrations import migrate, schema_version
 from .probe import APPLICATION_ID, probe
+from .recovery import recover
 
 Cell = tuple[str, str, str]
 FILE_SUFFIX = ".gkb"
@@ -119,7 +120,13 @@ class Document:
         """Open an existing document; falls back to read-only (with a reason) if it cannot be written,
         or if another running copy of the application has it open for editing."""
         path = Path(path)
-        result = probe(path, schema_version())
+        try:
+            result = probe(path, schema_version())
+        except DocumentError as exc:
+            if exc.code != "interrupted":
+                raise
+            recover(path, BUSY_TIMEOUT_MS)  # a crash cut a save short: restore the last committed state
+            result = probe(path, schema_version())
         reason = None if result.writable else result.readonly_reason
         ro = readonly or not result.writable
         lock_file = other = None
@@ -130,7 +137,7 @@ class Document:
                 other = exc.info
                 ro, reason = True, f"{exc.info.describe()}；如确认对方已关闭软件或电脑，可删除同一文件夹中的“{exc.lock_file.name}”后重新打开"
         if ro and result.user_version < schema_version():
-            raise DocumentError("old_readonly", f"文件“{path.name}”来自旧版本，需要升级格式，但{reason or '以只读方式打开'}。")
+            raise DocumentError("old_readonly", f"文件“{path.name}”来自旧版本，需要升级格式，但{reason or '以只读方式打开'}。请把文件复制到可写的文件夹，用可编辑方式打开一次以完成升级。")
         try:
             conn = _connect(path, ro)
             if not ro and result.user_version < schema_version():
@@ -142,7 +149,7 @@ class Document:
             raise
         if ro and result.user_version < schema_version():
             conn.close()
-            raise DocumentError("old_readonly", f"文件“{path.name}”来自旧版本，需要升级格式，但{reason or '以只读方式打开'}。")
+            raise DocumentError("old_readonly", f"文件“{path.name}”来自旧版本，需要升级格式，但{reason or '以只读方式打开'}。请把文件复制到可写的文件夹，用可编辑方式打开一次以完成升级。")
         return cls(path, conn, ro, reason if ro and not readonly else ("以只读方式打开" if readonly else None),
                    lock_file, other)
 

@@ -117,6 +117,12 @@ def parse_dump(data: Any) -> tuple[TemplateSet, dict[str, str], dict[str, list[t
         if not isinstance(entry, Mapping):
             problems.append(f"表 {key} 的内容应为对象")
             continue
+        if not isinstance(entry.get("floating_rows") or [], list):
+            problems.append(f"表 {key} 的 floating_rows 应为列表")
+            continue
+        if not isinstance(entry.get("values") or {}, Mapping):
+            problems.append(f"表 {key} 的 values 应为对象")
+            continue
         for item in entry.get("floating_rows") or []:
             if not (isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(x, str) for x in item)):
                 problems.append(f"表 {key} 的浮动行应写成 [编码, 名称]：{item!r}")
@@ -125,7 +131,7 @@ def parse_dump(data: Any) -> tuple[TemplateSet, dict[str, str], dict[str, list[t
     rows = RowIndex(tset, floating)
     values: dict[tuple[str, str, str], int] = {}
     for key, entry in tables.items():
-        if not tset.has_table(key) or not isinstance(entry, Mapping):
+        if not tset.has_table(key) or not isinstance(entry, Mapping) or not isinstance(entry.get("values") or {}, Mapping):
             continue
         table = tset.table(key)
         for row_key, cells in (entry.get("values") or {}).items():
@@ -152,8 +158,11 @@ def parse_dump(data: Any) -> tuple[TemplateSet, dict[str, str], dict[str, list[t
                     continue
                 if value is not None:
                     values[(key, row_key, col_key)] = value
+    explanations = data.get("explanations") or {}
+    if not isinstance(explanations, Mapping) or not all(isinstance(e, Mapping) for e in explanations.values()):
+        problems.append("explanations 应为对象，每条出错说明也应为对象（含 text、author、at、basis）")
     if problems:
-        raise DumpError("JSON 导出文件有以下问题，未创建文档：\n" + _problem_list(problems))
+        raise DumpError("JSON 导出文件有以下问题，未创建文档（请改正后重新载入）：\n" + _problem_list(problems))
     return tset, meta, floating, values
 
 
@@ -178,7 +187,7 @@ def load_dump(data: Any, target: Path, *, who: str = "") -> Document:
         explanations = data.get("explanations") or {}
         for key, exp in explanations.items():
             doc.set_explanation(key, str(exp.get("text", "")), who=str(exp.get("author", who)),
-                                basis=str(exp.get("basis", "")), at=exp.get("at"))
+                                basis=str(exp.get("basis", "")), at=str(exp["at"]) if exp.get("at") else None)
         load_forms(doc, forms, who=who)
     except (DocumentError, OSError):
         doc.close()

@@ -18,7 +18,7 @@ from typing import Any
 from ..definitions import BlockDef, ColumnDef, TableDef, TemplateSet, all_sets
 from ..definitions.template_set import code_level
 from ..money import AmountError, is_not_applicable, parse_amount, to_plain
-from .dump import FORMAT, FORMAT_VERSION
+from .dump import FORMAT, FORMAT_VERSION, DumpError
 from .listed_rows import ListedRows
 
 _STRIP = re.compile(r"[\s“”\"'‘’《》:：·、\-—_]")
@@ -403,7 +403,25 @@ def document_meta(data: Mapping[str, Any]) -> dict[str, str]:
 
 
 def convert_published(data: Mapping[str, Any], set_id: str | None = None) -> Conversion:
-    """Choose the best-fitting template set (or use ``set_id``) and convert; see :class:`Conversion`."""
+    """Choose the best-fitting template set (or use ``set_id``) and convert; see :class:`Conversion`.
+
+    The file is untrusted: a structure that is not the published-figures form (a row that is not an
+    object, a number where a list belongs, …) raises :class:`DumpError` with the reason in Chinese.
+    """
+    if not isinstance(data, Mapping):
+        raise DumpError("公开数据 JSON 应为对象（含 document 与 tables）。")
+    try:
+        return _convert_published(data, set_id)
+    except (AttributeError, TypeError, ValueError, IndexError) as exc:
+        if isinstance(exc, DumpError):
+            raise
+        raise DumpError(
+            f"公开数据 JSON 的结构不对，无法转换（{type(exc).__name__}：{str(exc)[:120]}）。"
+            "请确认文件是按表转录的公开数据格式（与 ../shared/seeds 中的文件相同），或重新导出。"
+        ) from exc
+
+
+def _convert_published(data: Mapping[str, Any], set_id: str | None) -> Conversion:
     doc = data.get("document") or {}
     kind = str(doc.get("kind") or "")
     year = int(doc.get("fiscal_year") or 0) if str(doc.get("fiscal_year") or "").isdigit() else 0
