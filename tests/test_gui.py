@@ -265,3 +265,48 @@ def test_find_goes_to_the_next_matching_cell(qtbot, window):
     assert found == expected + expected[:1]  # table by table in printed order, then round again
     window.find_box.setText("没有这个词")
     assert not window.find_next()
+
+
+@pytest.fixture
+def yusuan_window(qtbot, tmp_path, load_seed, messages):
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from desktop.gui.app import Application, make_qapplication
+
+    session, conversion = load_seed("004_6de04d4622149a8f")
+    assert not conversion.unplaced
+    path = session.doc.path
+    session.close()
+    win = Application(make_qapplication()).open_path(path)
+    qtbot.addWidget(win)
+    yield win
+    win.close()
+
+
+def test_a_yusuan_document_shows_every_table_and_its_rounding_notes(qtbot, qtmodeltester, yusuan_window):
+    win = yusuan_window
+    assert win.controller.tset.info.kind == "预算"
+    for table in win.controller.tset.tables:
+        view = win.show_table(table.key)
+        qtmodeltester.check(view.model, force_py=True)
+        assert view.grid.row_count > 0
+    severities = {f.severity for f in win.controller.findings}
+    assert "error" not in severities and "rounding" in severities
+    view = win.show_table("jiben_jingji")  # 表6: the 政府经济科目 name printed beside the 部门经济科目
+    row = view.grid.row_position["30101_50501"]
+    texts = [view.model.display_text(c) for c in view.grid.body[row]]
+    assert texts[0].strip() == "基本工资" and texts[1] == "工资福利支出"  # 部门 then 政府经济科目 name
+
+
+def test_named_and_paired_rows_are_added_and_undone_in_a_yusuan_document(qtbot, yusuan_window):
+    win, c = yusuan_window, yusuan_window.controller
+    key = c.add_named_row("xiangmu_bennian", "医保信息化建设", parent="01")
+    assert key and key.startswith("01") and len(key) == 4
+    assert c.session.rows.get("xiangmu_bennian", key).label == "医保信息化建设"
+    view = win.show_table("xiangmu_bennian")
+    assert key in view.grid.row_position
+    c.undo_stack.undo()
+    assert key not in c.session.rows.floating_codes("xiangmu_bennian")
+    assert c.add_row("jiben_jingji", "30107_50101")
+    assert c.session.rows.get("jiben_jingji", "30107_50101") is not None
+    c.undo_stack.undo()
+    assert c.session.rows.get("jiben_jingji", "30107_50101") is None
