@@ -310,3 +310,27 @@ def test_named_and_paired_rows_are_added_and_undone_in_a_yusuan_document(qtbot, 
     assert c.session.rows.get("jiben_jingji", "30107_50101") is not None
     c.undo_stack.undo()
     assert c.session.rows.get("jiben_jingji", "30107_50101") is None
+
+
+def test_export_to_excel_and_import_it_back_from_the_file_menu(qtbot, window, tmp_path, monkeypatch):
+    pytest.importorskip("desktop.core.formats.xlsx_import")
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)
+    workbook = window.export_excel(tmp_path / "导出.xlsx")
+    assert workbook is not None and workbook.stat().st_size > 0
+    created = window.import_excel(workbook, tmp_path / "导回.gkb")
+    assert created == tmp_path / "导回.gkb"
+    reopened = window.hooks.windows[-1]
+    assert reopened is not window and reopened.session.doc.path == created
+    assert reopened.session.doc.values() == window.session.doc.values()
+    assert reopened.session.doc.floating_rows() == window.session.doc.floating_rows()
+    reopened.close()
+
+
+def test_a_bad_workbook_is_refused_with_a_message_and_creates_nothing(qtbot, window, tmp_path, messages):
+    pytest.importorskip("desktop.core.formats.xlsx_import")
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    assert window.import_excel(bad, tmp_path / "x.gkb") is None
+    assert not (tmp_path / "x.gkb").exists()
+    assert messages and "未能导入" in messages[-1]

@@ -66,6 +66,12 @@ class Application:
         if path:
             self.open_path(Path(path), parent)
 
+    def import_dialog(self, parent: QWidget | None = None) -> MainWindow | None:
+        from .excel_actions import import_excel
+
+        created = import_excel(parent, app_settings.user_name())
+        return self.open_path(created, parent) if created else None
+
     def open_demo(self) -> MainWindow | None:
         return self.open_path(build_demo(who=app_settings.user_name()))
 

@@ -100,6 +100,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.act_save_as = file_menu.addAction("另存为…", QKeySequence.StandardKey.SaveAs, self._save_as)
         file_menu.addSeparator()
+        self.act_export = file_menu.addAction("导出 Excel…", QKeySequence("Ctrl+E"), self.export_excel)
+        self.act_import = file_menu.addAction("导入 Excel…", QKeySequence("Ctrl+I"), self.import_excel)
+        file_menu.addSeparator()
         self.act_user = file_menu.addAction("我的姓名…", self._ask_user)
         file_menu.addSeparator()
         file_menu.addAction("关闭", QKeySequence.StandardKey.Close, self.close)
@@ -358,6 +361,19 @@ class MainWindow(QMainWindow):
     def _open(self) -> None:
         if self.hooks is not None:
             self.hooks.open_dialog(self)
+
+    def export_excel(self, target: Path | None = None) -> Path | None:
+        from .excel_actions import export_excel
+
+        return export_excel(self, self.session, target)
+
+    def import_excel(self, source: Path | None = None, target: Path | None = None) -> Path | None:
+        from .excel_actions import import_excel
+
+        created = import_excel(self, self.controller.who, source, target)
+        if created is not None and self.hooks is not None:
+            self.hooks.open_path(created, self)
+        return created
 
     def _save_as(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "另存为", str(self.session.doc.path), "公开表文档 (*.gkb)")

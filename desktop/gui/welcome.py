@@ -31,10 +31,11 @@ class WelcomeWindow(QWidget):
         self.new_button = QPushButton("新建…")
         self.open_button = QPushButton("打开…")
         self.demo_button = QPushButton("打开示例")
+        self.import_button = QPushButton("导入 Excel…")
         self.recent = QListWidget()
         self.recent.setObjectName("recentFiles")
         buttons = QVBoxLayout()
-        for b in (self.new_button, self.open_button, self.demo_button):
+        for b in (self.new_button, self.open_button, self.import_button, self.demo_button):
             b.setMinimumWidth(140)
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -50,6 +51,7 @@ class WelcomeWindow(QWidget):
         self.new_button.clicked.connect(lambda: hooks.new_document(self))
         self.open_button.clicked.connect(lambda: hooks.open_dialog(self))
         self.demo_button.clicked.connect(hooks.open_demo)
+        self.import_button.clicked.connect(lambda: hooks.import_dialog(self))
         self.recent.itemActivated.connect(lambda item: hooks.open_path(Path(item.data(PATH_ROLE)), self))
         self.refresh()
         self.resize(640, 400)
