@@ -48,6 +48,7 @@ _FIELD = re.compile(r"^\s*([^：:]{1,8})[：:]\s*(.*)$")
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _TOTAL_WORDS = ("合计", "总计")
 _NOTE_PREFIXES = ("注", "说明", "备注")
+_UNIT_FIELDS = ("部门名称", "单位名称", "公开部门", "预算单位", "编制单位", "填报单位")
 
 
 @dataclass
@@ -216,14 +217,20 @@ class _TableReader:
         body = self._header_end(header_top)
         cols = self._sheet_columns(header_top, body.header_end, body.lanci_row)
         mapping = self._align(cols)
+        segments = [(b, mapping) for b in self.table.blocks] if self.table.layout == "side_by_side" else []
+        segments += self._repeated_blocks(cols, set(mapping.values()))
         self.out.tables_found[self.table.key] = self.anchor
         first = (body.lanci_row if body.lanci_row is not None else body.header_end) + 1
-        used = set(mapping.values())
+        used = {c for _, seg in segments for c in seg.values()} | set(mapping.values())
         for r in range(first, self.end + 1):
             cols_here = self.view.row_cols(r)
             if not cols_here or self._is_note(r) or self._is_subheader(r):
                 continue
-            self._row(r, mapping)
+            if segments:
+                for block, seg in segments:
+                    self._block_row(r, block, seg)
+            else:
+                self._block_row(r, self._stacked_block(r, mapping), mapping)
             for c in cols_here:
                 if c not in used:
                     self._stray(r, c, "表中没有对应的栏")
@@ -346,7 +353,8 @@ class _TableReader:
                     name, value = norm(m.group(1)), m.group(2).strip()
                     if name in ("金额单位", "单位") and value:
                         self.out.money_units.append("万元" if value.startswith("万") else value)
-                    elif name != "年度" and value and any(norm(f) == name for f in self.table.header_fields):
+                    elif name != "年度" and value and (name in _UNIT_FIELDS
+                                                       or any(norm(f) == name for f in self.table.header_fields)):
                         self.out.unit_names.append(value)
                     elif name == "年度" and _YEAR.search(value + "年"):
                         self.out.years.append(_YEAR.search(value + "年").group(1))  # type: ignore[union-attr]
@@ -370,10 +378,25 @@ class _TableReader:
         cells = [self.view.cell(r, c) for c in self.view.row_cols(r)]
         return all(c is not None and not c.number and norm(c.text) in self.header_tokens for c in cells)
 
-    def _row(self, r: int, mapping: dict[tuple[str, str], int]) -> None:
-        blocks = self.table.blocks if self.table.layout == "side_by_side" else [self._stacked_block(r, mapping)]
-        for block in blocks:
-            self._block_row(r, block, mapping)
+    def _repeated_blocks(self, cols: list[_Col], used: set[int]) -> list[tuple[BlockDef, dict]]:
+        """Extra side-by-side blocks printed beyond the definition's (4 blocks where the set has 3)."""
+        if self.table.layout != "side_by_side":
+            return []
+        out: list[tuple[BlockDef, dict]] = []
+        free = [c for c in cols if c.index not in used]
+        i = 0
+        while i < len(free):
+            for block in self.table.blocks:
+                run = free[i : i + len(block.columns)]
+                if len(run) == len(block.columns) and all(
+                        run[k].index == run[0].index + k and _col_score(run[k], col) > 0
+                        for k, col in enumerate(block.columns)):
+                    out.append((block, {(block.key, col.key): run[k].index for k, col in enumerate(block.columns)}))
+                    i += len(block.columns)
+                    break
+            else:
+                i += 1
+        return out
 
     def _stacked_block(self, r: int, mapping: dict[tuple[str, str], int]) -> BlockDef:
         ident = self._identity(r, self.table.blocks[0], mapping)
@@ -434,8 +457,8 @@ class _TableReader:
 
     def _block_row(self, r: int, block: BlockDef, mapping: dict[tuple[str, str], int]) -> None:
         ident = self._identity(r, block, mapping)
-        value_cells = [(col, mapping[(block.key, col.key)]) for col in block.value_columns
-                       if (block.key, col.key) in mapping and self.view.cell(r, mapping[(block.key, col.key)])]
+        value_cells = [(col, c) for col in block.value_columns
+                       if (c := mapping.get((block.key, col.key))) is not None and self._has_value(r, c)]
         if ident.formula is not None:
             c, formula = ident.formula
             reason = f"行标题是公式（{formula[:60]}），按规定不读取公式，请改为文字"
@@ -446,6 +469,17 @@ class _TableReader:
                 self._lost(r, c2, f"第{r + 1}行", col.caption, reason)
             return
         key, caption = self._row_key(block, ident)
+        if key is None and (ident.code or ident.label) and self.table.layout == "side_by_side":
+            # printed in another block than the set's (4 blocks where it has 3): place it by code or caption
+            for other in self.table.blocks:
+                if ident.code:
+                    key = next((row.key for row in other.rows if row.code == ident.code), None)
+                else:
+                    key = match_fixed_row(other, ident.label, ident.hangci)
+                if key is not None:
+                    block = other
+                    value_cells = [(col, c) for col, c in value_cells if block.column(col.key) is not None]
+                    break
         if key is None:
             if not ident.label and not ident.code and not value_cells:
                 return
@@ -476,6 +510,11 @@ class _TableReader:
             if len(data) == 1 and not data[0].label:
                 key = data[0].key
         return key, caption
+
+    def _has_value(self, r: int, c: int) -> bool:
+        """A cell with something in it other than a not-applicable dash."""
+        cell = self.view.cell(r, c)
+        return cell is not None and (cell.number or not is_not_applicable(cell.text))
 
     def _value(self, r: int, c: int, key: str, col: ColumnDef, caption: str) -> None:
         cell = self.view.cell(r, c)
@@ -528,6 +567,8 @@ def _col_score(col: _Col, d: ColumnDef) -> float:
         score = 2.0
     elif lanci_same and d.is_value:
         score = 1.5
+    elif d.kind == "code_part" and last and any(norm(h).endswith(last) for h in d.header[:-1]):
+        score = 1.0  # one 科目编码 column where the set prints 类 | 款 | 项: whole codes go to the first
     else:
         return 0.0
     return score + (1.0 if lanci_same else 0.0)
