@@ -33,8 +33,8 @@ class Limits:
 
     max_file_bytes: int = 30 * 1024 * 1024
     max_members: int = 1000
-    max_member_bytes: int = 60 * 1024 * 1024
-    max_total_bytes: int = 200 * 1024 * 1024
+    max_member_bytes: int = 8 * 1024 * 1024  # a sheet's XML; a 公开表 sheet is well under 1 MB
+    max_total_bytes: int = 64 * 1024 * 1024
     max_ratio: int = 120  # uncompressed / compressed, for members above ratio_floor bytes
     ratio_floor: int = 1024 * 1024
     max_sheets: int = 200
@@ -92,10 +92,15 @@ def check_zip(data: bytes, limits: Limits) -> None:
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > limits.max_member_bytes or (info.file_size > limits.ratio_floor and ratio > limits.max_ratio):
+        if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
             raise WorkbookError(
                 f"工作簿部件“{info.filename}”解压后 {info.file_size:,} 字节（压缩比 {ratio:.0f}:1），"
                 "超过安全上限，疑似“压缩炸弹”，已拒绝。"
+            )
+        if info.file_size > limits.max_member_bytes:
+            raise WorkbookError(
+                f"工作簿部件“{info.filename}”解压后 {info.file_size:,} 字节，超过单个部件的上限 "
+                f"{limits.max_member_bytes:,} 字节（公开表远小于此），已拒绝。"
             )
     if total > limits.max_total_bytes:
         raise WorkbookError(f"工作簿解压后共 {total:,} 字节，超过安全上限，已拒绝。")
@@ -108,12 +113,10 @@ def _xlsx_sheets(data: bytes, limits: Limits) -> list[Sheet]:
     check_zip(data, limits)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False, keep_vba=False)
-    except DefusedXmlException as exc:
-        raise WorkbookError("工作簿中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”），已拒绝。") from exc
     except (KeyError, zipfile.BadZipFile) as exc:
         raise WorkbookError("这不是 Excel 工作簿（.xlsx）：缺少工作簿的必要部件。") from exc
-    except Exception as exc:  # openpyxl raises many types on malformed parts
-        raise WorkbookError(f"工作簿无法读取（{type(exc).__name__}：{str(exc)[:200]}）。") from exc
+    except Exception as exc:  # openpyxl raises many types on malformed parts, wrapping defusedxml's refusal
+        raise _unreadable(exc, DefusedXmlException) from exc
     try:
         if len(wb.worksheets) > limits.max_sheets:
             raise WorkbookError(f"工作簿有 {len(wb.worksheets)} 个工作表，超过上限 {limits.max_sheets}。")
@@ -124,14 +127,22 @@ def _xlsx_sheets(data: bytes, limits: Limits) -> list[Sheet]:
                 continue
             sheets.append(_read_xlsx_sheet(wb, ws, limits, budget))
         return sheets
-    except DefusedXmlException as exc:
-        raise WorkbookError("工作簿中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”），已拒绝。") from exc
     except WorkbookError:
         raise
     except Exception as exc:
-        raise WorkbookError(f"工作簿无法读取（{type(exc).__name__}：{str(exc)[:200]}）。") from exc
+        raise _unreadable(exc, DefusedXmlException) from exc
     finally:
         wb.close()
+
+
+def _unreadable(exc: BaseException, defused: type) -> WorkbookError:
+    """The Chinese message for a workbook openpyxl could not read; an XML bomb is named as such."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, defused):
+            return WorkbookError("工作簿中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”），已拒绝。")
+        seen = seen.__cause__ or seen.__context__
+    return WorkbookError(f"工作簿无法读取（{type(exc).__name__}：{str(exc).splitlines()[0][:200] if str(exc) else ''}）。")
 
 
 def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> Sheet:
