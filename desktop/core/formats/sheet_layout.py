@@ -240,9 +240,9 @@ class _Builder:
                     if i >= len(lines[block.key][1]):
                         self._line(row + height + i, block, None)
             return row + height + feet
-        first = self.table.blocks[0]
+        previous = self.table.blocks[0]
         for block in self.table.blocks:
-            if block is not first and [c.header for c in block.columns] != [c.header for c in first.columns]:
+            if [c.header for c in block.columns] != [c.header for c in previous.columns]:
                 for i, col in enumerate(block.columns):
                     self.grid.put(row, i, GridCell("header", col.caption))
                 row += 1
@@ -250,6 +250,7 @@ class _Builder:
             for line in [*body, *footer]:
                 self._line(row, block, line)
                 row += 1
+            previous = block
         return row
 
     def _line(self, row: int, block: BlockDef, line: Line | None) -> None:

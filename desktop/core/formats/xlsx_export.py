@@ -17,6 +17,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from copy import copy
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -75,7 +76,7 @@ def _alignment(cell: GridCell) -> Alignment:
 
 def display_width(text: str) -> float:
     """Approximate printed width in Excel character units (a CJK character is about two)."""
-    return sum(2.1 if ord(ch) > 0x2E7F else 1.15 for ch in text)
+    return sum(1.8 if ord(ch) > 0x2E7F else 1.0 for ch in text)
 
 
 EXCEL_DIGITS = 15
@@ -97,21 +98,30 @@ def _number_format(cell: GridCell) -> str:
     return "#,##0.00"
 
 
-def _write_cell(ws: Worksheet, row: int, col: int, cell: GridCell) -> None:
+def _style_key(cell: GridCell) -> tuple:
+    number_format = _number_format(cell) if cell.role == "amount" else (
+        "@" if cell.text and cell.role in ("code", "rowno", "lanci") else "General")
+    return cell.role, cell.indent, number_format
+
+
+def _write_cell(ws: Worksheet, row: int, col: int, cell: GridCell, styles: dict) -> None:
+    """Write one cell; a style already built for the same role is copied (openpyxl's style lookup is slow)."""
     target = ws.cell(row=row + 1, column=col + 1)
     if cell.role == "amount":
         target.value = _amount_value(cell)
-        target.number_format = _number_format(cell)
     elif cell.text:
         target.value = cell.text
         target.data_type = "s"  # text stays text: "=…" is not a formula, "2101201" not a number
-        if cell.role in ("code", "rowno", "lanci"):
-            target.number_format = "@"
-    font = FONTS["title"] if cell.role == "title" else FONTS.get(cell.role, FONTS["body"])
-    target.font = font
+    key = _style_key(cell)
+    if key in styles:
+        target._style = copy(styles[key])  # noqa: SLF001 - a StyleArray of indexes into the workbook's styles
+        return
+    target.number_format = key[2]
+    target.font = FONTS["title"] if cell.role == "title" else FONTS.get(cell.role, FONTS["body"])
     target.alignment = _alignment(cell)
     if cell.role in _BORDERED:
         target.border = BORDER
+    styles[key] = copy(target._style)  # noqa: SLF001
 
 
 def _widths(grid: SheetGrid) -> list[float]:
@@ -130,7 +140,7 @@ def _row_heights(grid: SheetGrid, widths: list[float]) -> dict[int, float]:
     for (row, col), cell in grid.cells.items():
         if not cell.text or cell.role in ("table_label", "field"):
             continue
-        width = span.get((row, col), widths[col]) - 1.5 - 2 * cell.indent
+        width = span.get((row, col), widths[col]) - 1.0 - 2 * cell.indent
         lines = max(1, math.ceil(display_width(cell.text) / max(width, 2)))
         points = (26.0 if cell.role == "title" else 0.0) or lines * LINE_HEIGHT + 4
         points /= rows_of.get((row, col), 1)
@@ -140,8 +150,9 @@ def _row_heights(grid: SheetGrid, widths: list[float]) -> dict[int, float]:
 
 def render_sheet(ws: Worksheet, grid: SheetGrid) -> None:
     """Write one table grid into an empty worksheet, with styles, merges and print set-up."""
+    styles: dict = {}
     for (row, col), cell in sorted(grid.cells.items()):
-        _write_cell(ws, row, col, cell)
+        _write_cell(ws, row, col, cell, styles)
     for r1, c1, r2, c2 in grid.merges:
         ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
     widths = _widths(grid)
