@@ -151,8 +151,30 @@ def main() -> int:
             print(line)
         for line in bench_xlsx("large synthetic unit", large_dump(), Path(tmp)):
             print(line)
+    _gui_figures()
     return 0
 
 
+def _gui_figures() -> None:
+    """Start-up ratio and edit → findings panel, when PySide6 and its libraries are available."""
+    try:
+        from .gui.bench import edit_to_panel_samples, startup_samples
+    except ImportError as exc:
+        print(f"GUI figures skipped: {exc}")
+        return
+    bare, app = startup_samples(int(os.environ.get("GONGKAI_BENCH_STARTS", "5")))
+    print("GUI (QT_QPA_PLATFORM=offscreen):")
+    print(f"  {'start-up: bare PySide6 window + empty QTableView':48} {_ms(bare)}")
+    print(f"  {'start-up: application, demo open and checked':48} {_ms(app)}")
+    print(f"  {'start-up ratio (median app / median bare)':48} {statistics.median(app) / statistics.median(bare):8.2f}")
+    commit, panel = edit_to_panel_samples(int(os.environ.get("GONGKAI_BENCH_GUI_EDITS", "200")))
+    print(f"  {'typed edit -> durably committed (SQLite fsync)':48} {_ms(commit)}")
+    print(f"  {'committed -> grid + table list + panel repainted':48} {_ms(panel)}")
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    # PySide6 6.12 can crash while the interpreter tears down a QApplication created in-process
+    # ("bool_dealloc" during finalisation); every figure is printed by now, so leave at once.
+    os._exit(code)

@@ -10,24 +10,23 @@ import getpass
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .core.definitions import DefinitionError, all_sets
+from .core.demo import build_demo
+from .core.diff import DiffError, compare_documents
 from .core.document import Document, DocumentError
 from .core.formats.dump import DumpError, dump_document, load_dump
 from .core.formats.published import convert_published, is_published_figures
 from .core.formats.workbook_reader import WorkbookError
 from .core.formats.xlsx_export import ExportError, export_document
 from .core.formats.xlsx_import import import_workbook
-from .core.paths import resources_dir
 from .core.report import check_report, check_text
 from .core.session import EditError, Session
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD = 0, 1, 2
-DEMO_DUMP = "demo/liulin_2022.json"
 
 
 class CliError(Exception):
@@ -158,7 +157,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    session = Session.open(Path(args.file))
+    session = Session.open(Path(args.file), who=current_user())
     try:
         delta = session.set_text((args.table, args.row, args.col), args.value, who=current_user())
     finally:
@@ -168,27 +167,63 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    target = Path(args.output) if args.output else Path(tempfile.mkdtemp(prefix="gongkai-demo-")) / "示例-柳林县医疗保障局-2022.gkb"
-    if target.exists():
-        target.unlink()
-    doc = load_any(resources_dir() / DEMO_DUMP, target, quiet=True)
-    doc.close()
+    target = build_demo(Path(args.output) if args.output else None, who=current_user())
     print(f"示例文档：{target}")
-    session = Session.open(target, readonly=True)
-    try:
-        print(check_text(session))
-    finally:
-        session.close()
-    return EXIT_OK
+    if args.text or not _can_show_windows():
+        if not args.text:
+            print("（没有可用的图形显示，改为在终端显示审核结果）")
+        session = Session.open(target, readonly=True)
+        try:
+            print(check_text(session))
+        finally:
+            session.close()
+        return EXIT_OK
+    return _start_gui([str(target)])
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    with Document.open(Path(args.old), readonly=True) as old, Document.open(Path(args.new), readonly=True) as new:
+        result = compare_documents(old, new)
+    if args.json:
+        _print_json(result.as_dict())
+    else:
+        print(f"比较 {args.old} → {args.new}：{result.summary()}")
+        for label, before, after in result.meta:
+            print(f"{label}：{before} → {after}")
+        for row in result.rows:
+            print(row.text())
+        for cell in result.cells:
+            print(cell.text())
+    return EXIT_OK if result.same else EXIT_FINDINGS
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    if not _can_show_windows():
+        raise CliError("没有可用的图形显示（DISPLAY 未设置），无法打开窗口。可用 gongkai check 在终端审核。")
+    return _start_gui([args.file])
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if not _can_show_windows():
+        print("没有可用的图形显示（DISPLAY 未设置），无法打开窗口。请用子命令工作（gongkai --help）。")
+        return EXIT_BAD
+    return _start_gui([])
+
+
+def _can_show_windows() -> bool:
+    """False on a Linux machine without a display (starting Qt there would abort the process)."""
+    if sys.platform.startswith("linux"):
+        platform = os.environ.get("QT_QPA_PLATFORM", "")
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or platform in ("offscreen", "minimal"))
+    return True
+
+
+def _start_gui(files: list[str]) -> int:
     try:
-        from .gui.app import run  # type: ignore[import-not-found]
-    except ImportError:
-        print("图形界面尚未安装或尚未提供；可先用子命令工作（gongkai --help）。在终端查看示例：gongkai demo")
-        return EXIT_OK
-    return int(run(args))
+        from .gui.app import run
+    except ImportError as exc:
+        raise CliError(f"图形界面无法启动（{exc}）。请重新安装：pip install -e .") from exc
+    return int(run(files))
 
 
 # -- parser ---------------------------------------------------------------------------------------
@@ -196,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gongkai",
         description="公开表工作台：部门决算/预算公开表的填报、审核与导出。不带子命令时启动图形界面。",
-        epilog="退出码：0 成功；1 审核发现错误；2 用法错误或文件有问题。",
+        epilog="退出码：0 成功；1 审核发现错误（diff：两个文件不同）；2 用法错误或文件有问题。",
     )
     parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="子命令")
@@ -249,9 +284,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("value", help="金额，如 1,234.56；留空字符串表示清空")
     p.set_defaults(func=cmd_set)
 
-    p = sub.add_parser("demo", help="由内置示例数据（柳林县医疗保障局 2022 决算）生成示例文档并审核")
+    p = sub.add_parser("demo", help="由内置示例数据（柳林县医疗保障局 2022 决算）生成示例文档并在窗口中打开")
     p.add_argument("-o", "--output", help="示例文档路径（默认放在临时文件夹）")
+    p.add_argument("--text", action="store_true", help="不开窗口，在终端显示审核结果")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("diff", help="逐格比较两个文档（同一模板），列出不同的单元格、科目行和封面信息")
+    p.add_argument("old", help="原来的文档")
+    p.add_argument("new", help="修改后的文档")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("open", help="在窗口中打开一个文档（.gkb）")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_open)
     return parser
 
 
@@ -264,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     func = getattr(args, "func", cmd_gui)
     try:
         return func(args)
-    except (CliError, DocumentError, DumpError, EditError, DefinitionError, ExportError, WorkbookError,
+    except (CliError, DocumentError, DumpError, EditError, DefinitionError, DiffError, ExportError, WorkbookError,
             KeyError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"错误：{message}", file=sys.stderr)

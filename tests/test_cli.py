@@ -102,5 +102,5 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_demo_builds_and_checks_the_demo_document(tmp_path, capsys):
-    code, out, _ = run(capsys, "demo", "-o", str(tmp_path / "demo.gkb"))
+    code, out, _ = run(capsys, "demo", "--text", "-o", str(tmp_path / "demo.gkb"))
     assert code == 0 and "柳林县医疗保障局" in out and "错误 0 条" in out

@@ -88,8 +88,8 @@ def test_no_wal_or_shm_files_after_writes(tmp_path: Path) -> None:
         doc.write({CELL: 1}, who="x")
         doc.write({CELL: 2, OTHER: 3}, who="x")
         doc.set_explanation("k1", "已核实", who="x", basis="{}")
-        # while the document is still open, nothing but the file itself sits beside it
-        assert os.listdir(tmp_path) == ["doc.gkb"]
+        # while the document is open, only its edit lock sits beside it (no -wal/-shm/-journal files)
+        assert sorted(os.listdir(tmp_path)) == [".doc.gkb.gongkai-lock", "doc.gkb"]
     assert os.listdir(tmp_path) == ["doc.gkb"]
     assert pragma(path, "journal_mode") == "delete"
 
@@ -476,7 +476,7 @@ def test_failed_transaction_leaves_no_change(tmp_path: Path) -> None:
         assert doc.values() == {CELL: 123456}
         assert doc.change_log() == log_before
         assert digest(path) == before
-        assert os.listdir(tmp_path) == ["doc.gkb"]
+        assert [n for n in os.listdir(tmp_path) if not n.endswith(".gongkai-lock")] == ["doc.gkb"]
         # the connection is not stuck inside the rolled-back transaction
         doc.write({OTHER: 2}, who="x")
     with Document.open(path) as doc:

@@ -15,6 +15,7 @@ from pathlib import Path
 from .codes import CodeLists, check_code_shape, default_code_lists
 from .definitions import ColumnDef, TemplateSet, get_set
 from .document import Document, DocumentError
+from .explain import basis_of
 from .money import AmountError, parse_amount
 from .rules.engine import Delta, Engine
 from .rules.findings import Finding
@@ -53,8 +54,8 @@ class Session:
         self.engine = Engine(self.tset, self.rows, doc.values(), rounding=doc.money_unit == "万元", codes=self.codes)
 
     @classmethod
-    def open(cls, path: Path, *, readonly: bool = False) -> Session:
-        return cls(Document.open(path, readonly=readonly))
+    def open(cls, path: Path, *, readonly: bool = False, who: str = "") -> Session:
+        return cls(Document.open(path, readonly=readonly, who=who))
 
     def close(self) -> None:
         self.doc.close()
@@ -158,6 +159,14 @@ class Session:
         self._restructure(add=[], remove=[(table_key, c) for c in sorted(gone)], who=who)
         return sorted(gone)
 
+    def restore_rows(self, table_key: str, rows: list[tuple[str, str]], values: Mapping[Cell, int | None], *,
+                     who: str) -> None:
+        """Put back removed 科目 rows with the exact values they had (undo of :meth:`remove_row`)."""
+        present = set(self.rows.floating_codes(table_key))
+        self._restructure(add=[(table_key, c, n) for c, n in rows if c not in present], remove=[], who=who)
+        if values:
+            self.set_values(values, who=who, action="undo", derive=False, allow_derived=True)
+
     def _restructure(self, add: list[tuple[str, str, str]], remove: list[tuple[str, str]], who: str) -> None:
         floating = {k: list(v) for k, v in self.doc.floating_rows().items()}
         for tbl, code, name in add:
@@ -175,4 +184,8 @@ class Session:
     # -- findings -------------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
         return self.engine.sorted_findings()
+
+    def explain(self, finding: Finding, text: str, *, who: str) -> None:
+        """Store the 出错说明 of ``finding`` for its current figures (empty text removes it)."""
+        self.doc.set_explanation(finding.key, text, who=who, basis=basis_of(finding))
 

@@ -18,7 +18,8 @@ COLUMN_VALUE_KINDS = ("amount", "count")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: schemas are built on first validation, so a start-up served from the set cache skips it
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class ColumnDef(_Frozen):

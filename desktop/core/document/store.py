@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..money import to_plain
 from .errors import DocumentError
+from .lock import LockedByOther, LockInfo, acquire, release
 from .migrations import migrate, schema_version
 from .probe import APPLICATION_ID, probe
 
@@ -67,9 +68,12 @@ def _make_shareable(path: Path) -> None:
 class Document:
     """An open document file. Use :meth:`create` or :meth:`open`; close with :meth:`close`."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool, readonly_reason: str | None) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool, readonly_reason: str | None,
+                 lock_file: Path | None = None, other_editor: LockInfo | None = None) -> None:
         self.path, self._conn = path, conn
         self.readonly, self.readonly_reason = readonly, readonly_reason
+        self._lock_file = lock_file
+        self.other_editor = other_editor  # set when read-only because someone else is editing
         self.meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta"))
 
     # -- opening and creating -------------------------------------------------------------------
@@ -111,24 +115,41 @@ class Document:
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: Path, *, readonly: bool = False) -> Document:
-        """Open an existing document; falls back to read-only (with a reason) if it cannot be written."""
+    def open(cls, path: Path, *, readonly: bool = False, who: str = "") -> Document:
+        """Open an existing document; falls back to read-only (with a reason) if it cannot be written,
+        or if another running copy of the application has it open for editing."""
         path = Path(path)
         result = probe(path, schema_version())
         reason = None if result.writable else result.readonly_reason
         ro = readonly or not result.writable
+        lock_file = other = None
+        if not ro:
+            try:
+                lock_file = acquire(path, who)
+            except LockedByOther as exc:
+                other = exc.info
+                ro, reason = True, f"{exc.info.describe()}；如确认对方已关闭软件或电脑，可删除同一文件夹中的“{exc.lock_file.name}”后重新打开"
         if ro and result.user_version < schema_version():
             raise DocumentError("old_readonly", f"文件“{path.name}”来自旧版本，需要升级格式，但{reason or '以只读方式打开'}。")
         try:
             conn = _connect(path, ro)
-        except sqlite3.OperationalError as exc:
-            raise DocumentError("locked", f"文件“{path.name}”正被其他程序使用，暂时无法打开（{exc}）。") from exc
-        if not ro and result.user_version < schema_version():
-            _upgrade(conn, path, result.user_version)
-        return cls(path, conn, ro, reason if ro and not readonly else ("以只读方式打开" if readonly else None))
+            if not ro and result.user_version < schema_version():
+                _upgrade(conn, path, result.user_version)
+        except BaseException as exc:
+            release(lock_file)
+            if isinstance(exc, sqlite3.OperationalError):
+                raise DocumentError("locked", f"文件“{path.name}”正被其他程序使用，暂时无法打开（{exc}）。") from exc
+            raise
+        if ro and result.user_version < schema_version():
+            conn.close()
+            raise DocumentError("old_readonly", f"文件“{path.name}”来自旧版本，需要升级格式，但{reason or '以只读方式打开'}。")
+        return cls(path, conn, ro, reason if ro and not readonly else ("以只读方式打开" if readonly else None),
+                   lock_file, other)
 
     def close(self) -> None:
         self._conn.close()
+        release(self._lock_file)
+        self._lock_file = None
 
     def __enter__(self) -> Document:
         return self

@@ -1,0 +1,104 @@
+"""Start the application: one QApplication, a welcome window, and one window per open document."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+from ..core.demo import build_demo
+from ..core.document import Document, DocumentError
+from ..core.paths import resources_dir
+from ..core.session import Session
+from . import settings as app_settings
+from .dialogs import APP_NAME, NewDocumentDialog
+from .main_window import MainWindow
+from .style import application_font
+from .welcome import WelcomeWindow
+
+FILE_FILTER = "公开表文档 (*.gkb);;所有文件 (*)"
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(resources_dir() / "icons" / "gongkai.png"))
+
+
+class Application:
+    """The open windows and what the menus of any of them can ask for."""
+
+    def __init__(self, qapp: QApplication) -> None:
+        self.qapp = qapp
+        self.windows: list[MainWindow] = []
+        self.welcome: WelcomeWindow | None = None
+
+    def show_welcome(self) -> WelcomeWindow:
+        if self.welcome is None:
+            self.welcome = WelcomeWindow(self)
+        self.welcome.refresh()
+        self.welcome.show()
+        return self.welcome
+
+    def open_path(self, path: Path, parent: QWidget | None = None) -> MainWindow | None:
+        """Open a document in a new window; a bad file gets a Chinese message and nothing changes."""
+        for window in self.windows:
+            if window.session.doc.path.resolve() == Path(path).resolve():
+                window.raise_()
+                window.activateWindow()
+                return window
+        try:
+            session = Session.open(Path(path), who=app_settings.user_name())
+        except DocumentError as exc:
+            QMessageBox.critical(parent, APP_NAME, str(exc))
+            return None
+        window = MainWindow(session, self)
+        window.setWindowIcon(app_icon())
+        self.windows.append(window)
+        app_settings.remember_file(Path(path))
+        window.show()
+        if self.welcome is not None:
+            self.welcome.hide()
+        return window
+
+    def open_dialog(self, parent: QWidget | None = None) -> None:
+        path, _ = QFileDialog.getOpenFileName(parent, "打开文档", "", FILE_FILTER)
+        if path:
+            self.open_path(Path(path), parent)
+
+    def open_demo(self) -> MainWindow | None:
+        return self.open_path(build_demo(who=app_settings.user_name()))
+
+    def new_document(self, parent: QWidget | None = None) -> MainWindow | None:
+        dialog = NewDocumentDialog(parent)
+        if not dialog.exec():
+            return None
+        path = Path(dialog.path.text().strip())
+        try:
+            Document.create(path, dialog.meta(), who=app_settings.user_name()).close()
+        except DocumentError as exc:
+            QMessageBox.critical(parent, APP_NAME, str(exc))
+            return None
+        return self.open_path(path, parent)
+
+    def window_closed(self, window: MainWindow) -> None:
+        if window in self.windows:
+            self.windows.remove(window)
+
+
+def make_qapplication() -> QApplication:
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    qapp.setApplicationName(APP_NAME)
+    qapp.setOrganizationName(app_settings.ORGANISATION)
+    qapp.setWindowIcon(app_icon())
+    qapp.setFont(application_font())
+    return qapp  # type: ignore[return-value]
+
+
+def run(files: list[str]) -> int:
+    qapp = make_qapplication()
+    app = Application(qapp)
+    opened = [app.open_path(Path(f)) for f in files]
+    if not any(opened):
+        app.show_welcome()
+    return qapp.exec()

@@ -1,0 +1,81 @@
+"""GUI figures for ``python -m desktop.bench``: start-up against a bare PySide6 window, edit → panel."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ..core.demo import build_demo
+
+
+def _start_once(args: list[str]) -> float:
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "desktop.gui.startup_probe", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env)
+    line = proc.stdout.readline() if proc.stdout else ""
+    elapsed = time.perf_counter() - start
+    proc.wait(timeout=60)
+    if line.strip() != "painted":
+        raise RuntimeError(f"startup probe {args[0]} did not paint")
+    return elapsed
+
+
+def startup_samples(repeat: int = 5) -> tuple[list[float], list[float]]:
+    """Seconds from process start to the first painted window: (bare PySide6, application on the demo)."""
+    folder = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+    demo = build_demo(folder / "demo.gkb", who="bench")
+    bare, app = [], []
+    _start_once(["bare"])  # warm the OS file cache for both
+    for _ in range(repeat):
+        bare.append(_start_once(["bare"]))
+        app.append(_start_once(["app", str(demo)]))
+    return bare, app
+
+
+def edit_to_panel_samples(edits: int = 200) -> tuple[list[float], list[float]]:
+    """Seconds per typed cell edit: (text → durably committed, committed → grid, table list and 审核结果
+    panel updated and repainted)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    from .app import Application, make_qapplication
+
+    qapp = make_qapplication()
+    folder = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+    window = Application(qapp).open_path(build_demo(folder / "demo.gkb", who="bench"))
+    assert window is not None
+    view = window.show_table("zhichu")
+    qapp.processEvents()
+    cells = [c for c in view.grid.value_cells() if view.model.is_editable(view.model.grid.at(*view.grid.position[c]))]
+    rng = random.Random(3)
+    session = window.session
+    committed_at: list[float] = []
+    commit = session.set_texts
+
+    def timed_commit(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        delta = commit(*args, **kwargs)
+        committed_at.append(time.perf_counter())
+        return delta
+
+    session.set_texts = timed_commit  # type: ignore[method-assign]
+    to_commit, to_panel = [], []
+    for _ in range(edits):
+        cell = rng.choice(cells)
+        text = f"{rng.randint(0, 10**7)}.{rng.randint(0, 99):02d}"
+        start = time.perf_counter()
+        window.controller.set_texts({cell: text})
+        qapp.processEvents()  # the posted repaints of the grid, the table list and the panel
+        end = time.perf_counter()
+        to_commit.append(committed_at[-1] - start)
+        to_panel.append(end - committed_at[-1])
+    window.close()
+    window.deleteLater()
+    qapp.processEvents()
+    return to_commit, to_panel

@@ -1,0 +1,218 @@
+"""One open document as the widgets see it: edits as undoable commands, findings indexed for painting.
+
+Every edit goes through :class:`DocumentController`: it is applied and committed by the core session at
+once (so it is saved the moment it is shown), then recorded on the undo stack as the exact before/after
+values, so undo and redo restore figures exactly, totals included.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ..core.document import DocumentError
+from ..core.explain import ExplanationState, explanation_state
+from ..core.rules.engine import Delta
+from ..core.rules.findings import Finding
+from ..core.rules.instances import Cell
+from ..core.session import EditError, Session
+
+Values = Mapping[Cell, int | None]
+
+
+class _FirstRedoSkipped(QUndoCommand):
+    """A command whose first redo already happened before it was pushed."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._pushed = False
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True
+            return
+        self.apply_redo()
+
+    def apply_redo(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class SetValuesCommand(_FirstRedoSkipped):
+    """Typed, pasted or cleared cells, with every total that followed."""
+
+    def __init__(self, controller: DocumentController, delta: Delta, text: str) -> None:
+        super().__init__(text)
+        self.controller = controller
+        self.after = dict(delta.cells)
+        self.before = dict(delta.old)
+
+    def apply_redo(self) -> None:
+        self.controller._restore(self.after, "redo")
+
+    def undo(self) -> None:
+        self.controller._restore(self.before, "undo")
+
+
+class AddRowCommand(_FirstRedoSkipped):
+    def __init__(self, controller: DocumentController, table: str, code: str, name: str | None,
+                 added: list[str]) -> None:
+        super().__init__(f"增加科目行 {code}")
+        self.controller, self.table, self.code, self.name, self.added = controller, table, code, name, added
+
+    def apply_redo(self) -> None:
+        self.controller._guard(lambda: self.controller.session.add_row(
+            self.table, self.code, self.name, who=self.controller.who), structure=self.table)
+
+    def undo(self) -> None:
+        def remove() -> None:
+            for code in sorted(self.added, key=len, reverse=True):
+                if code in self.controller.session.rows.floating_codes(self.table):
+                    self.controller.session.remove_row(self.table, code, who=self.controller.who)
+        self.controller._guard(remove, structure=self.table)
+
+
+class RemoveRowCommand(_FirstRedoSkipped):
+    def __init__(self, controller: DocumentController, table: str, code: str, rows: list[tuple[str, str]],
+                 values: dict[Cell, int | None]) -> None:
+        super().__init__(f"删除科目行 {code}")
+        self.controller, self.table, self.code, self.rows, self.values = controller, table, code, rows, values
+
+    def apply_redo(self) -> None:
+        self.controller._guard(lambda: self.controller.session.remove_row(
+            self.table, self.code, who=self.controller.who), structure=self.table)
+
+    def undo(self) -> None:
+        self.controller._guard(lambda: self.controller.session.restore_rows(
+            self.table, self.rows, self.values, who=self.controller.who), structure=self.table)
+
+
+class DocumentController(QObject):
+    """The session, its undo stack, and the findings indexed by cell and by table."""
+
+    cellsChanged = Signal(object)  # set[Cell]: figures, tints or tooltips to repaint
+    structureChanged = Signal(str)  # table key
+    findingsChanged = Signal()
+    errorOccurred = Signal(str)
+
+    def __init__(self, session: Session, who: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.who = who
+        self.undo_stack = QUndoStack(self)
+        self.findings: list[Finding] = []
+        self.by_cell: dict[Cell, list[Finding]] = {}
+        self.counts: dict[str, Counter[str]] = {}
+        self.explanations: dict[str, dict[str, str]] = session.doc.explanations()
+        self._reindex()
+
+    # -- state ----------------------------------------------------------------------------------
+    @property
+    def readonly(self) -> bool:
+        return self.session.doc.readonly
+
+    @property
+    def tset(self):  # noqa: ANN201 - TemplateSet
+        return self.session.tset
+
+    def value(self, cell: Cell) -> int | None:
+        return self.session.value(cell)
+
+    def explanation(self, finding: Finding) -> ExplanationState:
+        return explanation_state(finding, self.explanations)
+
+    def _reindex(self) -> set[Cell]:
+        """Re-read the findings; returns the cells whose findings changed (to repaint their tint)."""
+        before = {f.key: f for f in self.findings}
+        self.findings = self.session.findings()
+        by_cell: dict[Cell, list[Finding]] = defaultdict(list)
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for f in self.findings:
+            counts[f.table][f.severity] += 1
+            for cell in f.cells:
+                by_cell[cell].append(f)
+        self.by_cell, self.counts = dict(by_cell), dict(counts)
+        after = {f.key: f for f in self.findings}
+        touched: set[Cell] = set()
+        for key in before.keys() | after.keys():
+            old, new = before.get(key), after.get(key)
+            if old != new:
+                touched.update(old.cells if old else ())
+                touched.update(new.cells if new else ())
+        self.findingsChanged.emit()
+        return touched
+
+    # -- edits ----------------------------------------------------------------------------------
+    def set_texts(self, texts: Mapping[Cell, str], label: str = "填写") -> bool:
+        """Parse and apply typed or pasted text as one undo step; False (and a message) if refused."""
+        if not texts:
+            return True
+        try:
+            delta = self.session.set_texts(texts, who=self.who)
+        except (EditError, DocumentError) as exc:
+            self.errorOccurred.emit(str(exc))
+            return False
+        self._changed(delta.cells)
+        self.undo_stack.push(SetValuesCommand(self, delta, label))
+        return True
+
+    def add_row(self, table: str, code: str, name: str | None = None) -> bool:
+        try:
+            added = self.session.add_row(table, code, name, who=self.who)
+        except (EditError, DocumentError) as exc:
+            self.errorOccurred.emit(str(exc))
+            return False
+        self.structureChanged.emit(table)
+        self._reindex()
+        self.undo_stack.push(AddRowCommand(self, table, code.strip(), name, added))
+        return True
+
+    def remove_row(self, table: str, code: str) -> bool:
+        rows_before = dict(self.session.doc.floating_rows().get(table, []))
+        before = dict(self.session.engine.values)
+        try:
+            removed = self.session.remove_row(table, code, who=self.who)
+        except (EditError, DocumentError) as exc:
+            self.errorOccurred.emit(str(exc))
+            return False
+        rows = [(c, rows_before.get(c, "")) for c in removed]
+        after = self.session.engine.values
+        kept = {c: v for c, v in before.items() if c[1] in removed and c[0] == table or after.get(c) != v}
+        self.structureChanged.emit(table)
+        self._reindex()
+        self.undo_stack.push(RemoveRowCommand(self, table, code, rows, kept))
+        return True
+
+    def explain(self, finding: Finding, text: str) -> bool:
+        try:
+            self.session.explain(finding, text, who=self.who)
+        except DocumentError as exc:
+            self.errorOccurred.emit(str(exc))
+            return False
+        self.explanations = self.session.doc.explanations()
+        self.findingsChanged.emit()
+        return True
+
+    # -- undo/redo plumbing ---------------------------------------------------------------------
+    def _restore(self, values: Values, action: str) -> None:
+        def apply() -> None:
+            self.session.set_values(values, who=self.who, action=action, derive=False, allow_derived=True)
+        if self._guard(apply):
+            self._changed(values)
+
+    def _guard(self, work, structure: str | None = None) -> bool:  # noqa: ANN001
+        try:
+            work()
+        except (EditError, DocumentError) as exc:
+            self.errorOccurred.emit(f"撤销/重做未完成：{exc}")
+            return False
+        if structure:
+            self.structureChanged.emit(structure)
+            self._reindex()
+        return True
+
+    def _changed(self, cells: Iterable[Cell]) -> None:
+        touched = self._reindex()
+        self.cellsChanged.emit(touched | set(cells))

@@ -1,0 +1,141 @@
+"""Small dialogs: new document, add a 科目 row with completion, 关于."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from .. import __version__
+from ..core.codes import CodeLists
+from ..core.definitions import TemplateSet, all_sets
+
+APP_NAME = "公开表工作台"
+
+
+class NewDocumentDialog(QDialog):
+    """Choose the table set, unit, year, money unit and where the file goes."""
+
+    def __init__(self, parent: QWidget | None = None, folder: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("新建文档")
+        self.sets: dict[str, TemplateSet] = all_sets()
+        self.set_box = QComboBox()
+        for tset in self.sets.values():
+            self.set_box.addItem(f"{tset.name}（{tset.info.kind}，{tset.info.year}）", tset.id)
+        self.unit = QLineEdit()
+        self.unit.setPlaceholderText("如：某某县医疗保障局")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.money_unit = QComboBox()
+        self.money_unit.addItems(["元", "万元"])
+        self.path = QLineEdit()
+        browse = QPushButton("浏览…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        self.folder = folder
+        form = QFormLayout(self)
+        form.addRow("表套", self.set_box)
+        form.addRow("单位名称", self.unit)
+        form.addRow("年度", self.year)
+        form.addRow("金额单位", self.money_unit)
+        form.addRow("保存到", row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.set_box.currentIndexChanged.connect(self._set_changed)
+        self._set_changed()
+
+    def chosen_set(self) -> TemplateSet:
+        return self.sets[self.set_box.currentData()]
+
+    def _set_changed(self) -> None:
+        tset = self.chosen_set()
+        self.year.setValue(tset.info.year)
+        self.money_unit.setCurrentText(tset.info.money_unit)
+
+    def _browse(self) -> None:
+        name = f"{self.unit.text().strip() or '新文档'}-{self.year.value()}.gkb"
+        path, _ = QFileDialog.getSaveFileName(self, "保存新文档", str(Path(self.folder or Path.home()) / name),
+                                              "公开表文档 (*.gkb)")
+        if path:
+            self.path.setText(path if path.endswith(".gkb") else path + ".gkb")
+
+    def _accept(self) -> None:
+        if not self.unit.text().strip():
+            QMessageBox.warning(self, APP_NAME, "请填写单位名称。")
+            return
+        if not self.path.text().strip():
+            self._browse()
+            if not self.path.text().strip():
+                return
+        self.accept()
+
+    def meta(self) -> dict[str, str]:
+        tset = self.chosen_set()
+        return {"set_id": tset.id, "set_version": tset.info.version, "unit_name": self.unit.text().strip(),
+                "year": str(self.year.value()), "money_unit": self.money_unit.currentText()}
+
+
+class AddRowDialog(QDialog):
+    """Type a 科目编码 or part of a name; the completer offers codes with their names."""
+
+    def __init__(self, codes: CodeLists, list_name: str, year: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("增加科目行")
+        self.codes, self.list_name, self.year = codes, list_name, year
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("输入科目编码或名称，如 2080505 或 养老保险")
+        entries = codes.search(list_name, "", year, limit=100000)
+        completer = QCompleter(QStringListModel([f"{e.code} {e.name}" for e in entries], self), self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setMaxVisibleItems(15)
+        self.code.setCompleter(completer)
+        self.name = QLabel("")
+        self.code.textChanged.connect(self._update_name)
+        form = QFormLayout(self)
+        form.addRow("科目编码", self.code)
+        form.addRow("科目名称", self.name)
+        form.addRow(QLabel("类、款行和合计会自动增加并汇总。"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("增加")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def chosen_code(self) -> str:
+        return self.code.text().strip().split(" ", 1)[0]
+
+    def _update_name(self) -> None:
+        name = self.codes.name(self.list_name, self.chosen_code(), self.year)
+        self.name.setText(name or "（编码表中没有这个编码；可以增加，但会提示核对）")
+
+
+def show_about(parent: QWidget) -> None:
+    QMessageBox.about(parent, f"关于{APP_NAME}",
+                      f"<h3>{APP_NAME}</h3><p>版本 {__version__}</p>"
+                      "<p>部门决算/预算公开表与绩效自评表的离线填报、审核与导出工具。</p>"
+                      "<p>每次修改即时保存到文档文件（.gkb）。</p>")

@@ -1,0 +1,220 @@
+"""The 审核结果 panel: every finding with its severity, table and message; filter, jump, explain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.explain import ExplanationState
+from ..core.rules.findings import SEVERITY_LABELS, Finding
+from . import style
+from .controller import DocumentController
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("类型", "表", "说明", "出错说明")
+FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class FindingsModel(QAbstractTableModel):
+    """All findings of the document, refreshed whenever the controller re-checks."""
+
+    def __init__(self, controller: DocumentController, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.items: list[Finding] = list(controller.findings)
+        controller.findingsChanged.connect(self.refresh)
+
+    def refresh(self) -> None:
+        new = list(self.controller.findings)
+        if new == self.items:  # same findings (figures may differ only in other cells): repaint texts only
+            if new:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, len(COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self.items = new
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        finding = self.items[index.row()]
+        col = index.column()
+        if role == FINDING_ROLE:
+            return finding
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return SEVERITY_LABELS[finding.severity]
+            if col == 1:
+                table = self.controller.tset.table(finding.table)
+                return table.label or table.title
+            if col == 2:
+                return finding.message
+            return self._explanation_text(finding)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            return style.SEVERITY_TEXT[finding.severity]
+        if role == Qt.ItemDataRole.ToolTipRole and col in (2, 3):
+            exp = self.controller.explanations.get(finding.key)
+            return finding.message + (f"\n出错说明（{exp['author']} {exp['at']}）：{exp['text']}" if exp else "")
+        return None
+
+    def _explanation_text(self, finding: Finding) -> str:
+        state = self.controller.explanation(finding)
+        if state is ExplanationState.NONE:
+            return ""
+        text = self.controller.explanations[finding.key]["text"]
+        return f"{state.label}：{text}"
+
+
+class FindingsFilter(QSortFilterProxyModel):
+    """Filter by severity and by table."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.severity: str | None = None
+        self.table: str | None = None
+
+    def set_filter(self, severity: str | None, table: str | None) -> None:
+        self.severity, self.table = severity, table
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        finding = model.data(model.index(row, 0, parent), FINDING_ROLE)
+        if finding is None:
+            return False
+        return (self.severity is None or finding.severity == self.severity) and (
+            self.table is None or finding.table == self.table)
+
+
+class FindingsTable(QTableView):
+    activatedFinding = Signal(object)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activatedFinding.emit(self.currentIndex().data(FINDING_ROLE))
+            return
+        super().keyPressEvent(event)
+
+
+class FindingsPanel(QWidget):
+    """The panel: filters, the list, a summary line and the 出错说明 button."""
+
+    jumpRequested = Signal(object)  # Finding
+    explainRequested = Signal(object)  # Finding
+
+    def __init__(self, controller: DocumentController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.model = FindingsModel(controller, self)
+        self.proxy = FindingsFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.severity_box = QComboBox()
+        self.severity_box.addItem("全部类型", None)
+        for key, label in SEVERITY_LABELS.items():
+            self.severity_box.addItem(label, key)
+        self.table_box = QComboBox()
+        self.table_box.addItem("全部表", None)
+        for table in controller.tset.tables:
+            self.table_box.addItem(f"{table.label} {table.title}".strip(), table.key)
+        self.summary = QLabel()
+        self.explain_button = QPushButton("填写出错说明…")
+        self.explain_button.setToolTip("为选中的提示写明原因；说明保存在文件中，数字变动后标为过期")
+        self.explain_button.setEnabled(False)
+
+        self.view = FindingsTable()
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # ResizeToContents would
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)  # measure every row per edit
+        unit = self.view.fontMetrics().horizontalAdvance("错误")
+        header.resizeSection(0, unit + 24)
+        header.resizeSection(1, unit * 3 + 16)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 180)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.severity_box)
+        bar.addWidget(self.table_box)
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.explain_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+
+        self.severity_box.currentIndexChanged.connect(self._filter_changed)
+        self.table_box.currentIndexChanged.connect(self._filter_changed)
+        self.view.doubleClicked.connect(lambda index: self.jumpRequested.emit(index.data(FINDING_ROLE)))
+        self.view.activatedFinding.connect(self.jumpRequested.emit)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.explain_button.clicked.connect(self._explain_clicked)
+        controller.findingsChanged.connect(self._update_summary)
+        self._update_summary()
+
+    def _filter_changed(self) -> None:
+        self.proxy.set_filter(self.severity_box.currentData(), self.table_box.currentData())
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        counts = {key: 0 for key in SEVERITY_LABELS}
+        for f in self.controller.findings:
+            counts[f.severity] += 1
+        text = "　".join(f"{label} {counts[key]}" for key, label in SEVERITY_LABELS.items())
+        shown = self.proxy.rowCount()
+        if shown != len(self.controller.findings):
+            text += f"（当前显示 {shown} 条）"
+        text = text if self.controller.findings else "审核通过：没有发现问题"
+        if self.summary.text() != text:
+            self.summary.setText(text)
+        self._current_changed(self.view.currentIndex())
+
+    def current_finding(self) -> Finding | None:
+        index = self.view.currentIndex()
+        return index.data(FINDING_ROLE) if index.isValid() else None
+
+    def _current_changed(self, index: QModelIndex, *_: object) -> None:
+        finding = index.data(FINDING_ROLE) if index.isValid() else None
+        self.explain_button.setEnabled(bool(finding and finding.severity == "warning" and not self.controller.readonly))
+
+    def _explain_clicked(self) -> None:
+        finding = self.current_finding()
+        if finding is not None:
+            self.explainRequested.emit(finding)

@@ -1,0 +1,149 @@
+"""One table as the official form shows it: title, 表号, unit line, merged header, body, notes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.grid import TableGrid
+from .controller import DocumentController
+from .grid_view import GridView
+from .table_model import HeaderModel, TableModel
+
+DEFAULT_WIDTHS = {"label": 30, "rowno": 5, "code": 10, "code_part": 5, "name": 26, "amount": 15, "count": 10}
+
+
+class FormView(QWidget):
+    """The widget for one table; :attr:`body` is the editable grid."""
+
+    def __init__(self, controller: DocumentController, table_key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.table = controller.tset.table(table_key)
+        self.model = TableModel(controller, table_key, self)
+        self.zoom = 0
+
+        self.title = QLabel(self.table.title)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label = QLabel(self.table.label)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.unit_line = QLabel(self._unit_text())
+        self.header = QTableView()
+        self.header.setObjectName("formHeader")
+        self.header.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.header.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.header.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.header.horizontalHeader().hide()
+        self.header.verticalHeader().hide()
+        self.header.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.header.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.header.setWordWrap(True)
+        self.body = GridView()
+        self.body.setObjectName("formBody")
+        self.body.setModel(self.model)
+        self.notes = QLabel("\n".join(self.table.notes))
+        self.notes.setWordWrap(True)
+        self.empty_note = QLabel(self.table.empty_note)
+        self.empty_note.setStyleSheet("color: #777;")
+
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(self.label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addLayout(top)
+        layout.addWidget(self.unit_line)
+        layout.addWidget(self.header)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.empty_note)
+        layout.addWidget(self.notes)
+
+        self.body.horizontalScrollBar().valueChanged.connect(self.header.horizontalScrollBar().setValue)
+        self.body.horizontalHeader().sectionResized.connect(self._column_resized)
+        self.body.zoomRequested.connect(self.zoom_by)
+        self.model.modelReset.connect(self._layout_grid)
+        self.model.dataChanged.connect(self._update_empty_note)
+        self._layout_grid()
+        self.apply_zoom()
+
+    def _unit_text(self) -> str:
+        meta = self.controller.session.doc.meta
+        fields = {"部门名称": meta.get("unit_name", ""), "单位名称": meta.get("unit_name", ""),
+                  "年度": meta.get("year", ""), "金额单位": meta.get("money_unit", "元")}
+        parts = [f"{name}：{fields.get(name, '')}" for name in self.table.header_fields]
+        return "　　　　".join(parts)
+
+    @property
+    def grid(self) -> TableGrid:
+        return self.model.grid
+
+    # -- layout ---------------------------------------------------------------------------------
+    def _layout_grid(self) -> None:
+        grid = self.grid
+        self.header.setModel(HeaderModel(grid, self.header))
+        self.header.clearSpans()
+        for span in grid.header:
+            if span.rows > 1 or span.cols > 1:
+                self.header.setSpan(span.row, span.col, span.rows, span.cols)
+        self.body.clearSpans()
+        for span in grid.body_spans:
+            self.body.setSpan(span.row, span.col, span.rows, span.cols)
+        self._apply_widths()
+        self._update_empty_note()
+
+    def _apply_widths(self) -> None:
+        unit = max(self.body.fontMetrics().horizontalAdvance("0"), 6)
+        for c, gc in enumerate(self.grid.columns):
+            chars = gc.column.width or DEFAULT_WIDTHS.get(gc.column.kind, 12)
+            self.body.setColumnWidth(c, int(chars * unit * 1.1) + 8)
+        self._sync_header()
+
+    def _column_resized(self, col: int, _old: int, new: int) -> None:
+        self.header.setColumnWidth(col, new)
+
+    def _sync_header(self) -> None:
+        for c in range(self.grid.column_count):
+            self.header.setColumnWidth(c, self.body.columnWidth(c))
+        self.header.resizeRowsToContents()
+        rows = self.header.model().rowCount() if self.header.model() else 0
+        height = sum(self.header.rowHeight(r) for r in range(rows)) + 2 * self.header.frameWidth()
+        self.header.setFixedHeight(height)
+        self.body.resizeRowsToContents()
+
+    def _update_empty_note(self, *args: object) -> None:
+        empty = all(self.controller.value(c) is None for c in self.grid.value_cells())
+        self.empty_note.setVisible(empty)
+
+    # -- zoom -----------------------------------------------------------------------------------
+    def zoom_by(self, step: int) -> None:
+        self.zoom = max(-4, min(8, self.zoom + step))
+        self.apply_zoom()
+
+    def set_zoom(self, zoom: int) -> None:
+        self.zoom = zoom
+        self.apply_zoom()
+
+    def apply_zoom(self) -> None:
+        base = self.font().pointSize() if self.font().pointSize() > 0 else 10
+        size = max(6, base + self.zoom)
+        for widget in (self.body, self.header, self.unit_line, self.notes, self.label, self.empty_note):
+            font = QFont(widget.font())
+            font.setPointSize(size)
+            widget.setFont(font)
+        title_font = QFont(self.title.font())
+        title_font.setPointSize(size + 6)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.body.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._apply_widths()

@@ -1,0 +1,341 @@
+"""The document window: table list, the table as printed, the 审核结果 panel, menus and status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.money import format_amount
+from ..core.rules.findings import Finding
+from ..core.session import Session
+from . import settings as app_settings
+from .controller import DocumentController
+from .dialogs import APP_NAME, AddRowDialog, show_about
+from .findings_panel import FindingsPanel
+from .form_view import FormView
+from .tables_panel import TablesPanel
+
+
+class MainWindow(QMainWindow):
+    """One open document."""
+
+    def __init__(self, session: Session, app_hooks: object | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.hooks = app_hooks
+        self.controller = DocumentController(session, app_settings.user_name(), self)
+        self.views: dict[str, FormView] = {}
+        self.zoom = 0
+        self.setObjectName("documentWindow")
+
+        self.stack = QStackedWidget()
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#fff4ce; color:#5c4400; padding:6px; border-bottom:1px solid #e0c97a;")
+        self.banner.setVisible(self.controller.readonly)
+        if self.controller.readonly:
+            self.banner.setText(f"只读：{session.doc.readonly_reason or '文件以只读方式打开'}。可以查看和审核，不能修改数字。")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.tables = TablesPanel(self.controller)
+        dock = QDockWidget("表", self)
+        dock.setObjectName("tablesDock")
+        dock.setWidget(self.tables)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.findings = FindingsPanel(self.controller)
+        self.findings_dock = QDockWidget("审核结果", self)
+        self.findings_dock.setObjectName("findingsDock")
+        self.findings_dock.setWidget(self.findings)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings_dock)
+
+        self.user_label = QLabel()
+        self.selection_label = QLabel()
+        self.statusBar().addPermanentWidget(self.selection_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self._update_user()
+
+        self._build_actions()
+        self.tables.tableSelected.connect(self.show_table)
+        self.findings.jumpRequested.connect(self.jump_to)
+        self.findings.explainRequested.connect(self.explain)
+        self.controller.errorOccurred.connect(self.show_error)
+        self._update_title()
+        self.resize(1280, 820)
+        self.resizeDocks([dock], [330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.findings_dock], [190], Qt.Orientation.Vertical)
+        self._restore_layout()
+        first = session.tset.tables[0].key
+        self.tables.select_table(first)
+        self.show_table(first)
+
+    # -- actions --------------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self.act_new = file_menu.addAction("新建…", QKeySequence.StandardKey.New, self._new)
+        self.act_open = file_menu.addAction("打开…", QKeySequence.StandardKey.Open, self._open)
+        file_menu.addSeparator()
+        self.act_save_as = file_menu.addAction("另存为…", QKeySequence.StandardKey.SaveAs, self._save_as)
+        file_menu.addSeparator()
+        self.act_user = file_menu.addAction("我的姓名…", self._ask_user)
+        file_menu.addSeparator()
+        file_menu.addAction("关闭", QKeySequence.StandardKey.Close, self.close)
+
+        edit = bar.addMenu("编辑(&E)")
+        self.act_undo = self.controller.undo_stack.createUndoAction(self, "撤销")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_redo = self.controller.undo_stack.createRedoAction(self, "重做")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
+        edit.addAction(self.act_undo)
+        edit.addAction(self.act_redo)
+        edit.addSeparator()
+        edit.addAction("复制", QKeySequence.StandardKey.Copy, lambda: self.current_view() and self.current_view().body.copy_selection())
+        edit.addAction("粘贴", QKeySequence.StandardKey.Paste, self._paste)
+        edit.addAction("清除内容", QKeySequence.StandardKey.Delete,
+                       lambda: self.current_view() and self.current_view().body.clear_selection_values())
+        edit.addSeparator()
+        self.act_find = edit.addAction("查找…", QKeySequence.StandardKey.Find, self._focus_find)
+        edit.addSeparator()
+        self.act_add_row = edit.addAction("增加科目行…", QKeySequence("Ctrl+Shift+="), self.add_row)
+        self.act_remove_row = edit.addAction("删除科目行", QKeySequence("Ctrl+Shift+-"), self.remove_row)
+        for act in edit.actions():
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+        view = bar.addMenu("视图(&V)")
+        view.addAction("放大", QKeySequence.StandardKey.ZoomIn, lambda: self.zoom_by(1))
+        view.addAction("缩小", QKeySequence.StandardKey.ZoomOut, lambda: self.zoom_by(-1))
+        view.addAction("实际大小", QKeySequence("Ctrl+0"), lambda: self.zoom_by(-self.zoom))
+        view.addSeparator()
+        view.addAction(self.findings_dock.toggleViewAction())
+
+        help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction("关于", lambda: show_about(self))
+
+        tools = QToolBar("工具栏")
+        tools.setObjectName("mainToolbar")
+        tools.setMovable(False)
+        tools.addAction(self.act_undo)
+        tools.addAction(self.act_redo)
+        tools.addSeparator()
+        tools.addAction(self.act_add_row)
+        tools.addAction(self.act_remove_row)
+        tools.addSeparator()
+        self.find_box = QLineEdit()
+        self.find_box.setPlaceholderText("查找项目、编码或金额（Ctrl+F，回车找下一个）")
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.setMaximumWidth(320)
+        self.find_box.returnPressed.connect(self.find_next)
+        tools.addWidget(self.find_box)
+        self.addToolBar(tools)
+        readonly = self.controller.readonly
+        for act in (self.act_add_row, self.act_remove_row):
+            act.setEnabled(not readonly)
+
+    # -- tables ---------------------------------------------------------------------------------
+    def current_view(self) -> FormView | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, FormView) else None
+
+    def view_for(self, key: str) -> FormView:
+        view = self.views.get(key)
+        if view is None:
+            view = FormView(self.controller, key)
+            view.set_zoom(self.zoom)
+            view.body.pasteDone.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            view.body.selectionModel().selectionChanged.connect(self._selection_changed)
+            self.views[key] = view
+            self.stack.addWidget(view)
+        return view
+
+    def show_table(self, key: str) -> FormView:
+        view = self.view_for(key)
+        self.stack.setCurrentWidget(view)
+        self.tables.select_table(key)
+        table = self.session.tset.table(key)
+        has_floating = table.floating_block is not None and not self.controller.readonly
+        self.act_add_row.setEnabled(has_floating)
+        self.act_remove_row.setEnabled(has_floating)
+        self._selection_changed()
+        return view
+
+    def zoom_by(self, step: int) -> None:
+        self.zoom = max(-4, min(8, self.zoom + step))
+        for view in self.views.values():
+            view.set_zoom(self.zoom)
+
+    # -- findings -------------------------------------------------------------------------------
+    def jump_to(self, finding: Finding | None) -> None:
+        if finding is None:
+            return
+        tables = [c[0] for c in finding.cells] or [finding.table]
+        key = finding.table if finding.table in tables else tables[0]
+        view = self.show_table(key)
+        indexes = [view.model.index_of(c) for c in finding.cells if c[0] == key]
+        view.body.select_cells(indexes)
+        view.body.setFocus()
+
+    def explain(self, finding: Finding) -> None:
+        current = self.controller.explanations.get(finding.key, {}).get("text", "")
+        text, ok = QInputDialog.getMultiLineText(self, "出错说明", f"{finding.message}\n\n说明原因：", current)
+        if ok:
+            self.controller.explain(finding, text)
+
+    # -- floating rows --------------------------------------------------------------------------
+    def add_row(self) -> None:
+        view = self.current_view()
+        if view is None or view.table.floating_block is None or self.controller.readonly:
+            return
+        floating = view.table.floating_block.floating
+        dialog = AddRowDialog(self.session.codes, floating.code_list, self.session.tset.info.year, self)
+        if dialog.exec() and dialog.chosen_code() and self.controller.add_row(view.table.key, dialog.chosen_code()):
+            pos = view.grid.row_position.get(dialog.chosen_code())
+            if pos is not None:
+                view.body.setCurrentIndex(view.model.index(pos, len(view.grid.columns) - 1))
+
+    def remove_row(self) -> None:
+        view = self.current_view()
+        if view is None or self.controller.readonly:
+            return
+        cell = view.model.body_cell(view.body.currentIndex()) if view.body.currentIndex().isValid() else None
+        code = cell.row_key if cell else None
+        if not code or code not in self.session.rows.floating_codes(view.table.key):
+            self.show_error("请先选中要删除的科目行（合计行不能删除）。")
+            return
+        if QMessageBox.question(self, APP_NAME, f"删除科目 {code} 及其下级科目行？（可以撤销）") == QMessageBox.StandardButton.Yes:
+            self.controller.remove_row(view.table.key, code)
+
+    # -- find -----------------------------------------------------------------------------------
+    def _focus_find(self) -> None:
+        self.find_box.setFocus()
+        self.find_box.selectAll()
+
+    def find_next(self) -> bool:
+        """Go to the next cell (after the current one, across tables in order, wrapping) containing the text."""
+        needle = self.find_box.text().strip().replace(",", "")
+        if not needle:
+            return False
+        keys = [t.key for t in self.session.tset.tables]
+        current = self.current_view()
+        here = (keys.index(current.table.key), current.body.currentIndex().row(),
+                current.body.currentIndex().column()) if current else (0, -1, -1)
+        matches = []
+        for n, key in enumerate(keys):
+            view = self.view_for(key)
+            for r in range(view.grid.row_count):
+                for c in range(view.grid.column_count):
+                    if needle in view.model.display_text(view.grid.at(r, c)).replace(",", ""):
+                        matches.append((n, r, c))
+        if not matches:
+            self.statusBar().showMessage(f"没有找到“{needle}”", 5000)
+            return False
+        n, r, c = next((m for m in matches if m > here), matches[0])
+        view = self.show_table(keys[n])
+        view.body.select_cells([view.model.index(r, c)])
+        return True
+
+    # -- clipboard ------------------------------------------------------------------------------
+    def _paste(self) -> None:
+        view = self.current_view()
+        if view is not None:
+            from PySide6.QtGui import QGuiApplication
+            view.body.paste(QGuiApplication.clipboard().text())
+
+    # -- status ---------------------------------------------------------------------------------
+    def _selection_changed(self, *_: object) -> None:
+        view = self.current_view()
+        if view is None or view.body.selectionModel() is None:
+            return
+        values = []
+        for index in view.body.selectionModel().selectedIndexes():
+            cell = view.model.body_cell(index)
+            if cell.cell is not None:
+                value = self.controller.value(cell.cell)
+                if value is not None:
+                    values.append(value)
+        if len(values) > 1:
+            total = sum(values)
+            average = (total * 2 + len(values)) // (2 * len(values))  # rounded half up, in hundredths
+            self.selection_label.setText(f"求和：{format_amount(total)}　计数：{len(values)}　平均值：{format_amount(average)}")
+        else:
+            self.selection_label.setText("")
+
+    def _update_user(self) -> None:
+        self.user_label.setText(f"填报人：{self.controller.who}")
+
+    def _update_title(self) -> None:
+        meta = self.session.doc.meta
+        mode = "（只读）" if self.controller.readonly else ""
+        self.setWindowTitle(f"{self.session.doc.path.name} — {meta.get('unit_name', '')} {meta.get('year', '')}"
+                            f"{mode} — {APP_NAME}")
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+        QMessageBox.warning(self, APP_NAME, message)
+
+    def _ask_user(self) -> None:
+        name, ok = QInputDialog.getText(self, "我的姓名", "姓名（记录在每次修改和说明中）：", text=self.controller.who)
+        if ok and name.strip():
+            app_settings.set_user_name(name)
+            self.controller.who = name.strip()
+            self._update_user()
+
+    # -- files ----------------------------------------------------------------------------------
+    def _new(self) -> None:
+        if self.hooks is not None:
+            self.hooks.new_document(self)
+
+    def _open(self) -> None:
+        if self.hooks is not None:
+            self.hooks.open_dialog(self)
+
+    def _save_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "另存为", str(self.session.doc.path), "公开表文档 (*.gkb)")
+        if not path:
+            return
+        try:
+            self.session.doc.save_as(Path(path))
+        except Exception as exc:  # noqa: BLE001 - any failure is reported, the original stays open
+            self.show_error(f"另存为失败：{exc}")
+            return
+        self.statusBar().showMessage(f"已另存为 {path}（当前窗口仍编辑原文件）", 8000)
+
+    # -- layout ---------------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        s = app_settings.settings()
+        geometry = s.value("window/geometry")
+        state = s.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        s = app_settings.settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        self.session.close()
+        if self.hooks is not None:
+            self.hooks.window_closed(self)
+        super().closeEvent(event)

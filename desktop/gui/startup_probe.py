@@ -1,0 +1,45 @@
+"""Start, paint one window, print "painted", exit: timed from outside by the benchmark.
+
+    python -m desktop.gui.startup_probe bare          # a bare PySide6 window with an empty QTableView
+    python -m desktop.gui.startup_probe app DOC.gkb   # the application with DOC open and checked
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+
+
+def main(argv: list[str]) -> int:
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    if argv[0] == "bare":
+        qapp = QApplication(sys.argv[:1])
+        window = QMainWindow()
+        window.setCentralWidget(QTableView())
+        window.resize(1280, 820)
+        window.show()
+    else:
+        from pathlib import Path
+
+        from .app import Application, make_qapplication
+
+        qapp = make_qapplication()
+        window = Application(qapp).open_path(Path(argv[1]))
+        if window is None:
+            return 2
+
+    def painted() -> None:
+        window.repaint()  # a synchronous paint of the whole window
+        print("painted", flush=True)
+        qapp.quit()
+
+    QTimer.singleShot(0, painted)
+    qapp.exec()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,211 @@
+"""Qt models of one table laid out like the printed form: the header rows and the body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from ..core.grid import BodyCell, TableGrid
+from ..core.money import format_amount, to_plain
+from ..core.rules.findings import SEVERITY_LABELS, SEVERITY_ORDER
+from ..core.rules.instances import Cell
+from . import style
+from .controller import DocumentController
+
+Index = QModelIndex | QPersistentModelIndex
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+INDENT = "　"  # one full-width space per level, as the printed tables indent
+
+
+class HeaderModel(QAbstractTableModel):
+    """The merged multi-row header and the 栏次 row (read-only)."""
+
+    def __init__(self, grid: TableGrid, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.grid = grid
+        self._text: dict[tuple[int, int], str] = {(s.row, s.col): s.text for s in grid.header}
+        if grid.lanci is not None:
+            for c, text in enumerate(grid.lanci):
+                self._text[(grid.header_rows, c)] = text
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self.grid.header_rows + (1 if self.grid.lanci is not None else 0)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self.grid.column_count
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text.get((index.row(), index.column()), "")
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return CENTER
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return style.HEADER_TINT
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return Qt.ItemFlag.ItemIsEnabled if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+
+class TableModel(QAbstractTableModel):
+    """The body of one table: static labels, 行次 and codes, and the value cells of the document."""
+
+    def __init__(self, controller: DocumentController, table_key: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.table_key = table_key
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._rebuild()
+        controller.cellsChanged.connect(self._refresh_cells)
+        controller.structureChanged.connect(self._structure_changed)
+
+    def _rebuild(self) -> None:
+        """Lay the table out again and cache what does not change while figures do."""
+        session = self.controller.session
+        self.grid = TableGrid(session.tset.table(self.table_key), session.rows)
+        self._total_rows = self._derived_rows()
+        self._editable: dict[Cell, bool] = {}
+        self._derived: dict[Cell, bool] = {}
+        self._decimals: dict[Cell, int] = {}
+        for cell in self.grid.value_cells():
+            info = session.cell_info(cell)
+            self._editable[cell] = info.editable and not self.controller.readonly
+            self._derived[cell] = info.derived
+            self._decimals[cell] = info.column.decimals
+
+    # -- Qt model API ---------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self.grid.row_count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self.grid.column_count
+
+    def body_cell(self, index: Index) -> BodyCell:
+        return self.grid.at(index.row(), index.column())
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        cell = self.body_cell(index)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display_text(cell)
+        if role == Qt.ItemDataRole.EditRole:
+            return self.edit_text(cell)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if cell.kind == "value":
+                return RIGHT
+            return CENTER if cell.kind in ("rowno", "code", "na") else LEFT
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._background(cell)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(cell)
+        if role == Qt.ItemDataRole.FontRole and (cell.kind in ("total", "heading") or self._is_total_row(cell)):
+            return self._bold
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self.is_editable(self.body_cell(index)):
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        cell = self.body_cell(index)
+        if role != Qt.ItemDataRole.EditRole or cell.cell is None:
+            return False
+        text = "" if value is None else str(value)
+        if text.strip() == (self.edit_text(cell) or ""):
+            return True  # unchanged: no write, no undo step
+        return self.controller.set_texts({cell.cell: text}, "填写")
+
+    # -- helpers --------------------------------------------------------------------------------
+    def decimals(self, cell: Cell) -> int:
+        return self._decimals[cell]
+
+    def display_text(self, cell: BodyCell) -> str:
+        if cell.cell is not None:
+            return format_amount(self.controller.value(cell.cell), decimals=self.decimals(cell.cell))
+        return INDENT * cell.indent + cell.text if cell.kind == "label" else cell.text
+
+    def edit_text(self, cell: BodyCell) -> str:
+        if cell.cell is None:
+            return cell.text
+        return to_plain(self.controller.value(cell.cell), self.decimals(cell.cell)) or ""
+
+    def is_editable(self, cell: BodyCell) -> bool:
+        return cell.cell is not None and self._editable[cell.cell]
+
+    def is_derived(self, cell: BodyCell) -> bool:
+        return cell.cell is not None and self._derived[cell.cell]
+
+    def _derived_rows(self) -> set[str]:
+        """Rows whose every figure is a derived total: printed bold, as the official tables do."""
+        engine = self.controller.session.engine
+        cells_by_row: dict[str, list[bool]] = {}
+        for row in self.grid.body:
+            for c in row:
+                if c.cell is not None and c.row_key:
+                    cells_by_row.setdefault(c.row_key, []).append(engine.is_derived(c.cell))
+        return {key for key, derived in cells_by_row.items() if all(derived)}
+
+    def _is_total_row(self, cell: BodyCell) -> bool:
+        return cell.row_key in self._total_rows
+
+    def findings_at(self, cell: BodyCell) -> list:
+        if cell.cell is None:
+            return []
+        return self.controller.by_cell.get(cell.cell, [])
+
+    def worst_severity(self, cell: BodyCell) -> str | None:
+        found = self.findings_at(cell)
+        if not found:
+            return None
+        return min((f.severity for f in found), key=SEVERITY_ORDER.__getitem__)
+
+    def _background(self, cell: BodyCell) -> Any:
+        severity = self.worst_severity(cell)
+        if severity:
+            return style.SEVERITY_TINTS[severity]
+        if self.is_derived(cell):
+            return style.DERIVED_TINT
+        if cell.cell is None:
+            return style.STATIC_TINT
+        return None
+
+    def _tooltip(self, cell: BodyCell) -> str | None:
+        lines = [f"【{SEVERITY_LABELS[f.severity]}】{f.message}" for f in self.findings_at(cell)]
+        if self.is_derived(cell):
+            lines.append("由公式自动计算，不能直接填写")
+        elif cell.kind == "na":
+            lines.append("不适用")
+        return "\n".join(lines) or None
+
+    def index_of(self, cell: Cell) -> QModelIndex:
+        pos = self.grid.position.get(cell)
+        return self.index(*pos) if pos else QModelIndex()
+
+    # -- refresh --------------------------------------------------------------------------------
+    def _refresh_cells(self, cells: set[Cell]) -> None:
+        """Repaint the given cells of this table (figures changed, or their findings did)."""
+        rows: dict[int, list[int]] = {}
+        for cell in cells:
+            pos = self.grid.position.get(cell) if cell[0] == self.table_key else None
+            if pos is not None:
+                rows.setdefault(pos[0], []).append(pos[1])
+        for row, cols in rows.items():
+            self.dataChanged.emit(self.index(row, min(cols)), self.index(row, max(cols)))
+
+    def _structure_changed(self, table_key: str) -> None:
+        if table_key == self.table_key:
+            self.beginResetModel()
+            self._rebuild()
+            self.endResetModel()

@@ -1,0 +1,70 @@
+"""The table list at the left: every table of the set in printed order, with its 错误/提示 counts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from . import style
+from .controller import DocumentController
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class TablesPanel(QTreeWidget):
+    tableSelected = Signal(str)
+
+    def __init__(self, controller: DocumentController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setColumnCount(2)
+        self.setHeaderLabels(["表", "审核"])
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.header().setStretchLastSection(False)
+        self.setRootIsDecorated(True)
+        self.setUniformRowHeights(True)
+        tset = controller.tset
+        group = QTreeWidgetItem([f"{tset.info.kind}公开表（{tset.info.year}）"])
+        group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.addTopLevelItem(group)
+        self.items: dict[str, QTreeWidgetItem] = {}
+        for table in tset.tables:
+            item = QTreeWidgetItem([f"{table.label} {table.title}".strip(), ""])
+            item.setData(0, KEY_ROLE, table.key)
+            item.setToolTip(0, f"{table.label}《{table.title}》")
+            group.addChild(item)
+            self.items[table.key] = item
+        group.setExpanded(True)
+        self.currentItemChanged.connect(self._current_changed)
+        controller.findingsChanged.connect(self.update_counts)
+        self.update_counts()
+
+    def _current_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        key = item.data(0, KEY_ROLE) if item else None
+        if key:
+            self.tableSelected.emit(key)
+
+    def select_table(self, key: str) -> None:
+        item = self.items.get(key)
+        if item is not None and self.currentItem() is not item:
+            self.setCurrentItem(item)
+
+    def counts_text(self, key: str) -> str:
+        counts = self.controller.counts.get(key, {})
+        parts = []
+        if counts.get("error"):
+            parts.append(f"错误 {counts['error']}")
+        if counts.get("warning"):
+            parts.append(f"提示 {counts['warning']}")
+        return "  ".join(parts) or "✓"
+
+    def update_counts(self) -> None:
+        for key, item in self.items.items():
+            text = self.counts_text(key)
+            if item.text(1) == text:
+                continue
+            item.setText(1, text)
+            counts = self.controller.counts.get(key, {})
+            severity = "error" if counts.get("error") else "warning" if counts.get("warning") else None
+            item.setForeground(1, style.SEVERITY_TEXT[severity] if severity else style.QColor("#2e7d32"))

@@ -1,0 +1,65 @@
+"""The welcome window: 新建 / 打开 / 最近文件 / 打开示例."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import settings as app_settings
+from .dialogs import APP_NAME
+
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class WelcomeWindow(QWidget):
+    def __init__(self, hooks: object) -> None:
+        super().__init__()
+        self.hooks = hooks
+        self.setWindowTitle(APP_NAME)
+        self.setObjectName("welcomeWindow")
+        title = QLabel(f"<h2>{APP_NAME}</h2><p>部门决算/预算公开表的离线填报、审核与导出</p>")
+        self.new_button = QPushButton("新建…")
+        self.open_button = QPushButton("打开…")
+        self.demo_button = QPushButton("打开示例")
+        self.recent = QListWidget()
+        self.recent.setObjectName("recentFiles")
+        buttons = QVBoxLayout()
+        for b in (self.new_button, self.open_button, self.demo_button):
+            b.setMinimumWidth(140)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("最近文件（双击打开）"))
+        right.addWidget(self.recent, 1)
+        body = QHBoxLayout()
+        body.addLayout(buttons)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(body, 1)
+        self.new_button.clicked.connect(lambda: hooks.new_document(self))
+        self.open_button.clicked.connect(lambda: hooks.open_dialog(self))
+        self.demo_button.clicked.connect(hooks.open_demo)
+        self.recent.itemActivated.connect(lambda item: hooks.open_path(Path(item.data(PATH_ROLE)), self))
+        self.refresh()
+        self.resize(640, 400)
+
+    def refresh(self) -> None:
+        self.recent.clear()
+        for path in app_settings.recent_files():
+            item = QListWidgetItem(f"{Path(path).name}\n{Path(path).parent}")
+            item.setData(PATH_ROLE, path)
+            if not Path(path).exists():
+                item.setForeground(Qt.GlobalColor.gray)
+                item.setToolTip("文件已不存在")
+            self.recent.addItem(item)
