@@ -91,10 +91,10 @@ def test_codes_are_text_amounts_are_numbers_and_an_equals_caption_is_not_a_formu
 
 def test_an_empty_table_says_so_and_not_applicable_cells_print_dashes(seed001):
     tset = seed001.tset
-    grid = table_grid(tset.table("gyzb_zhichu"), {}, [], seed001.doc.meta)
+    grid = table_grid(tset, "gyzb_zhichu", {}, [], seed001.doc.meta)
     assert [c.text for c in grid.cells.values() if c.role == "empty_note"] == ["本表无数据"]
     values = {(k[1], k[2]): v for k, v in seed001.engine.values.items() if k[0] == "jiben_mingxi"}
-    grid = table_grid(tset.table("jiben_mingxi"), values, [], seed001.doc.meta)
+    grid = table_grid(tset, "jiben_mingxi", values, [], seed001.doc.meta)
     na = [(r.key, col) for b in tset.table("jiben_mingxi").blocks for r in b.rows for col in r.na]
     assert len(na) > 15 and all(cell not in values for cell in na)  # 309xx, 311xx, 313xx 其中：基本支出
     assert sum(1 for c in grid.cells.values() if c.role == "na" and c.text == "——") == len(na)
@@ -102,8 +102,7 @@ def test_an_empty_table_says_so_and_not_applicable_cells_print_dashes(seed001):
 
 
 def test_multi_row_headers_merge_equal_runs_and_short_paths_span_down():
-    table = get_set("shanxi_2022_juesuan").table("sangong")
-    grid = table_grid(table, {}, [], {})
+    grid = table_grid(get_set("shanxi_2022_juesuan"), "sangong", {}, [], {})
     top = grid.header_rows[0]
     assert (top, 0, top, 5) in grid.merges and (top, 6, top, 11) in grid.merges  # 预算数 | 决算数
     assert (top + 1, 0, top + 2, 0) in grid.merges  # 合计 spans down

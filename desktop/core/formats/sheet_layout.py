@@ -2,10 +2,11 @@
 
 From a :class:`TableDef`, the document's values and floating rows, and its metadata this computes what a
 clerk sees on paper: the label (公开01表) at the right, the title, the 部门名称 / 年度 / 金额单位 line, the
-multi-row header with its merges (equal runs of each column's header path merge; a path shorter than the
-deepest one spans down), the 栏次 row, the body with 行次, codes and captions, "本表无数据" for an empty
-table, and the 注 lines. The Excel writer renders it; the GUI may reuse it. Everything comes from the
-definition: there is no table-specific code here.
+multi-row header with its merges and the 栏次 row (both taken from :class:`desktop.core.grid.TableGrid`, the
+same layout the application's entry grid shows), the body with 行次, codes and captions, the footer line of
+side-by-side blocks (人员经费合计 | 公用经费合计 on one line, as printed), a section's own column captions
+where they change (公开10 采购金额 → 统计数), "本表无数据" for an empty table, and the 注 lines. The Excel
+writer renders it. Everything comes from the definition: there is no table-specific code here.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..definitions import BlockDef, ColumnDef, RowDef, TableDef
+from ..definitions import BlockDef, ColumnDef, RowDef, TableDef, TemplateSet
 from ..definitions.template_set import code_level
+from ..grid import TableGrid
+from ..rules.rowindex import RowIndex
 
 STUB_KINDS = ("label", "code", "code_part", "name")
 DEFAULT_WIDTHS = {"label": 30, "rowno": 6, "code": 10, "code_part": 6, "name": 28, "amount": 16, "count": 10}
@@ -71,10 +74,13 @@ class Line:
 
 # -- columns ------------------------------------------------------------------------------------------
 def placed_columns(table: TableDef) -> list[tuple[BlockDef, ColumnDef]]:
-    """The printed columns left to right: blocks side by side, or the first block's columns when stacked."""
+    """The printed columns left to right: blocks side by side; stacked, the first block's columns and any
+    further ones of the widest block (as :class:`TableGrid` places them)."""
     if table.layout == "side_by_side":
         return [(b, c) for b in table.blocks for c in b.columns]
-    return [(table.blocks[0], c) for c in table.blocks[0].columns]
+    first = table.blocks[0]
+    widest = max(table.blocks, key=lambda b: len(b.columns))
+    return [(first, c) for c in first.columns] + [(widest, c) for c in widest.columns[len(first.columns):]]
 
 
 def block_offsets(table: TableDef) -> dict[str, int]:
@@ -94,10 +100,6 @@ def stub_columns(block: BlockDef) -> list[int]:
             break
         out.append(i)
     return out or [0]
-
-
-def header_depth(table: TableDef) -> int:
-    return max(len(c.header) for _, c in placed_columns(table))
 
 
 # -- rows ---------------------------------------------------------------------------------------------
@@ -131,9 +133,9 @@ def header_field_text(name: str, meta: Mapping[str, str]) -> str:
 
 # -- the grid -----------------------------------------------------------------------------------------
 class _Builder:
-    def __init__(self, table: TableDef, values: Mapping[tuple[str, str], int],
+    def __init__(self, table: TableDef, screen: TableGrid, values: Mapping[tuple[str, str], int],
                  floating: Sequence[tuple[str, str]], meta: Mapping[str, str]) -> None:
-        self.table, self.values, self.floating, self.meta = table, values, floating, meta
+        self.table, self.screen, self.values, self.floating, self.meta = table, screen, values, floating, meta
         self.columns = placed_columns(table)
         self.grid = SheetGrid(table, len(self.columns))
         self.offsets = block_offsets(table)
@@ -185,43 +187,21 @@ class _Builder:
             self.grid.merge(row, c1, row, min(c2, ncols - 1))
 
     def _header(self, top: int) -> int:
-        depth = header_depth(self.table)
-        paths = [c.header for _, c in self.columns]
-        self._header_band(top, depth, paths)
-        return top + depth
-
-    def _header_band(self, top: int, depth: int, paths: list[list[str]]) -> None:
-        g = self.grid
-        for level in range(depth):
-            col = 0
-            while col < len(paths):
-                path = paths[col]
-                if level >= len(path):
-                    col += 1
-                    continue
-                terminal = level == len(path) - 1
-                end = col
-                while (end + 1 < len(paths) and len(paths[end + 1]) > level
-                       and paths[end + 1][: level + 1] == path[: level + 1]
-                       and (len(paths[end + 1]) - 1 == level) == terminal):
-                    end += 1
-                bottom = top + depth - 1 if terminal else top + level
-                for r in range(top + level, bottom + 1):
-                    for c in range(col, end + 1):
-                        g.put(r, c, GridCell("header", path[level] if (r, c) == (top + level, col) else ""))
-                g.merge(top + level, col, bottom, end)
-                col = end + 1
+        """The header band and merges as the entry grid lays them out."""
+        for span in self.screen.header:
+            for r in range(top + span.row, top + span.row + span.rows):
+                for c in range(span.col, span.col + span.cols):
+                    first = (r, c) == (top + span.row, span.col)
+                    self.grid.put(r, c, GridCell("header", span.text if first else ""))
+            self.grid.merge(top + span.row, span.col, top + span.row + span.rows - 1, span.col + span.cols - 1)
+        return top + self.screen.header_rows
 
     def _lanci_row(self, row: int) -> None:
+        for col, text in enumerate(self.screen.lanci or []):
+            self.grid.put(row, col, GridCell("lanci", text))
         for block in self.table.blocks if self.table.layout == "side_by_side" else self.table.blocks[:1]:
-            base = self.offsets[block.key]
-            stub = stub_columns(block)
-            for i, col in enumerate(block.columns):
-                text = col.lanci or ""
-                if i == stub[0] and col.kind in STUB_KINDS:
-                    text = LANCI_CAPTION
-                self.grid.put(row, base + i, GridCell("lanci", text))
-            if len(stub) > 1:
+            base, stub = self.offsets[block.key], stub_columns(block)
+            if len(stub) > 1 and block.columns[stub[0]].kind in STUB_KINDS:
                 self.grid.merge(row, base + stub[0], row, base + stub[-1])
 
     def _body(self, row: int) -> int:
@@ -294,7 +274,9 @@ class _Builder:
                 self.grid.put(row, base + i, GridCell("text", line.label, indent=line.indent))
 
 
-def table_grid(table: TableDef, values: Mapping[tuple[str, str], int], floating: Sequence[tuple[str, str]],
-               meta: Mapping[str, str]) -> SheetGrid:
-    """The official grid of ``table``; ``values`` maps (row key, column key) to hundredths."""
-    return _Builder(table, values, floating, meta).build()
+def table_grid(tset: TemplateSet, table_key: str, values: Mapping[tuple[str, str], int],
+               floating: Sequence[tuple[str, str]], meta: Mapping[str, str]) -> SheetGrid:
+    """The official grid of a table; ``values`` maps (row key, column key) to hundredths."""
+    table = tset.table(table_key)
+    screen = TableGrid(table, RowIndex(tset, {table_key: list(floating)}))
+    return _Builder(table, screen, values, floating, meta).build()

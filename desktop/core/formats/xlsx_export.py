@@ -219,7 +219,7 @@ def build_workbook(tset: TemplateSet, meta: Mapping[str, str], values: Mapping[t
     wb = Workbook()
     wb.remove(wb.active)
     for table, name in zip(tables, sheet_names(tables), strict=True):
-        grid = table_grid(table, per_table.get(table.key, {}), list(floating.get(table.key, ())), meta)
+        grid = table_grid(tset, table.key, per_table.get(table.key, {}), list(floating.get(table.key, ())), meta)
         render_sheet(wb.create_sheet(name), grid)
     props = wb.properties
     props.creator, props.lastModifiedBy = CREATOR, CREATOR
