@@ -133,9 +133,10 @@ def header_field_text(name: str, meta: Mapping[str, str]) -> str:
 
 # -- the grid -----------------------------------------------------------------------------------------
 class _Builder:
-    def __init__(self, table: TableDef, screen: TableGrid, values: Mapping[tuple[str, str], int],
+    def __init__(self, table: TableDef, screen: TableGrid, rows: RowIndex, values: Mapping[tuple[str, str], int],
                  floating: Sequence[tuple[str, str]], meta: Mapping[str, str]) -> None:
-        self.table, self.screen, self.values, self.floating, self.meta = table, screen, values, floating, meta
+        self.table, self.screen, self.rows, self.values = table, screen, rows, values
+        self.floating, self.meta = floating, meta
         self.columns = placed_columns(table)
         self.grid = SheetGrid(table, len(self.columns))
         self.offsets = block_offsets(table)
@@ -251,6 +252,9 @@ class _Builder:
         for i, col in enumerate(block.columns):
             if col.kind == "rowno":
                 g.put(row, base + i, GridCell("rowno", line.hangci or ""))
+            elif not col.is_value and col.kind not in STUB_KINDS:  # a second caption (政府经济科目名称)
+                info = self.rows.get(self.table.key, line.key)
+                g.put(row, base + i, GridCell("text", str(getattr(info, "label2", "") or "")))
             elif col.is_value and line.kind == "data":
                 value = self.values.get((line.key, col.key))
                 if value is None and col.key in line.na:
@@ -278,5 +282,5 @@ def table_grid(tset: TemplateSet, table_key: str, values: Mapping[tuple[str, str
                floating: Sequence[tuple[str, str]], meta: Mapping[str, str]) -> SheetGrid:
     """The official grid of a table; ``values`` maps (row key, column key) to hundredths."""
     table = tset.table(table_key)
-    screen = TableGrid(table, RowIndex(tset, {table_key: list(floating)}))
-    return _Builder(table, screen, values, floating, meta).build()
+    rows = RowIndex(tset, {table_key: list(floating)})
+    return _Builder(table, TableGrid(table, rows), rows, values, floating, meta).build()

@@ -36,6 +36,7 @@ from .published import (
     match_fixed_row,
     norm,
     norm_hangci,
+    strip_numbering,
     title_score,
 )
 from .sheet_layout import LANCI_CAPTION, placed_columns
@@ -188,6 +189,7 @@ class _TableReader:
         self.view, self.anchor, self.end, self.out = view, anchor, end, out
         self.table = anchor.table
         self.columns = placed_columns(self.table)
+        self.used: dict[str, set[str]] = {}  # fixed rows placed so far, per block
         tokens: set[str] = set()
         for block in self.table.blocks:
             for col in block.columns:
@@ -505,6 +507,11 @@ class _TableReader:
         if ident.label and self._total_of(block, ident.label):
             return block.floating.total_key, caption  # type: ignore[union-attr]
         key = match_fixed_row(block, ident.label or None, ident.hangci) if (ident.label or ident.hangci) else None
+        used = self.used.setdefault(block.key, set())
+        if (key is None or key in used) and ident.label and not ident.hangci:
+            key = _next_unused(block, ident.label, used) or key  # a caption printed twice without 行次
+        if key is not None:
+            used.add(key)
         if key is None and not ident.label and not ident.hangci:
             data = [row for row in block.rows if row.kind == "data"]
             if len(data) == 1 and not data[0].label:
@@ -545,6 +552,19 @@ class _TableReader:
         if cell is None or (not cell.number and is_not_applicable(cell.text)):
             return
         self._lost(r, c, f"第{r + 1}行", get_column_letter(c + 1) + "列", reason)
+
+
+def _next_unused(block: BlockDef, label: str, used: set[str]) -> str | None:
+    """The first row with this caption after the rows placed so far, in printed order (a caption such as
+    一、一般公共预算 printed once under 本年 and again under 上年结转, with no 行次 to tell them apart)."""
+    rows = [r for r in block.rows if r.kind == "data"]
+    last = max((i for i, r in enumerate(rows) if r.key in used), default=-1)
+    wanted = {norm(label), strip_numbering(label)}
+    for row in rows[last + 1:]:
+        names = {norm(row.label), strip_numbering(row.label), *(norm(a) for a in row.aliases)}
+        if row.key not in used and wanted & names:
+            return row.key
+    return None
 
 
 def _levels(block: BlockDef) -> set[int]:
@@ -590,7 +610,9 @@ class _Result:
         found = len(self.tables_found)
         placed = sum(len(cells) for rows in self.values.values() for cells in rows.values())
         unit = _most_common(self.money_units)
-        return (3 * found - 2 * (len(tset.tables) - found) + 0.2 * placed - 2 * len(self.unplaced)
+        if not found:
+            return float("-inf")
+        return (3 * found - 2 * (len(tset.tables) - found) + 0.2 * placed - 0.5 * len(self.unplaced)
                 + (1 if unit == tset.info.money_unit else 0))
 
 
@@ -636,7 +658,8 @@ def convert_workbook(path: Path, set_id: str | None = None, limits: Limits | Non
     if set_id is not None:
         reason = f"按指定使用模板 {tset.id}"
     else:
-        runner = f"；次优 {results[1][1].id}（{results[1][0]:.1f} 分）" if len(results) > 1 else ""
+        second = results[1] if len(results) > 1 and results[1][0] > float("-inf") else None
+        runner = f"；次优 {second[1].id}（{second[0]:.1f} 分）" if second else ""
         reason = (f"自动选择模板 {tset.id}（{tset.name}）：找到 {len(res.tables_found)} 张表，"
                   f"{len(res.unplaced)} 个数值未能放入，得分 {best:.1f}{runner}")
     if len(set(res.money_units)) > 1:
