@@ -184,8 +184,9 @@ class HeaderReader:
 
     def header_end(self, top: int) -> HeaderReader._Band:
         end = top
+        left = min(self.view.row_cols(top), default=0)
         for r in range(top + 1, min(top + MAX_HEADER_ROWS, self.end + 1)):
-            if self._is_lanci_row(r) or self._looks_like_body(r):
+            if self._is_lanci_row(r) or self._looks_like_body(r) or self._is_total_row(r, left):
                 break
             end = r
         lanci = end + 1 if end + 1 <= self.end and self._is_lanci_row(end + 1) else None
@@ -200,6 +201,16 @@ class HeaderReader:
             return False
         ints = [int(n) for n in numbers if n]
         return ints == sorted(ints) and len(set(ints)) == len(ints) and ints[0] <= 2
+
+    def _is_total_row(self, r: int, left: int) -> bool:
+        """The 合计 row of a coded table printed right under the header (no 栏次 row between): its caption
+        sits in the table's first column, where no header caption below the first header row does."""
+        cols = self.view.row_cols(r)
+        if not cols or not any(b.floating for b in self.table.blocks) or cols[0] > left:
+            return False
+        totals = {norm(b.floating.total_label) for b in self.table.blocks if b.floating} | set(TOTAL_WORDS)
+        owner = self.view.owner.get((r, cols[0]), (r, cols[0]))
+        return norm(self.view.text(r, cols[0])) in totals and owner[0] == r  # not a header cell merged down
 
     def _looks_like_body(self, r: int) -> bool:
         for c in self.view.row_cols(r):
