@@ -113,7 +113,8 @@ def block_lines(block: BlockDef, floating: Sequence[tuple[str, str]]) -> tuple[l
         fl = block.floating
         body.append(Line(fl.total_key, fl.total_label))
         for code, name in sorted(floating, key=lambda cn: cn[0]):
-            body.append(Line(code, name, code=code, indent=max(code_level(code) - 1, 0)))
+            depth = sorted(fl.levels).index(len(code)) if len(code) in fl.levels else 0  # 类 0, 款 1, 项 2
+            body.append(Line(code, name, code=code, indent=depth))
     return body, footer
 
 

@@ -44,11 +44,13 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """A non-empty cell: its text (numbers as stored, e.g. "1234.56"), whether it is a number, its formula."""
+    """A non-empty cell: its text (numbers as stored, e.g. "1234.56"), whether it is a number, its formula,
+    and its indent level (a named row's level in a list of 单位 and their 项目)."""
 
     text: str
     number: bool = False
     formula: str | None = None
+    indent: int = 0
 
 
 @dataclass
@@ -158,6 +160,14 @@ def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> She
             return cell
 
     sheet = Sheet(ws.title)
+    styles, alignments = wb._cell_styles, wb._alignments  # noqa: SLF001
+
+    def indent(style_id: int) -> int:
+        try:
+            return int(alignments[styles[style_id].alignmentId].indent or 0)
+        except (IndexError, AttributeError, TypeError, ValueError):
+            return 0
+
     with wb._archive.open(ws._worksheet_path) as src:  # noqa: SLF001 - openpyxl's read-only API
         parser = _Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,  # noqa: SLF001
                          date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)  # noqa: SLF001
@@ -175,7 +185,8 @@ def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> She
                 if budget[0] < 0:
                     raise WorkbookError(f"工作簿的非空单元格超过 {limits.max_cells:,} 个，超出公开表的合理范围，已拒绝。")
                 shown, number = text or ("", False)
-                sheet.cells[(item["row"] - 1, item["column"] - 1)] = Cell(shown, number, item["formula"])
+                sheet.cells[(item["row"] - 1, item["column"] - 1)] = Cell(shown, number, item["formula"],
+                                                                         indent(item["style_id"] or 0))
         merged = parser.merged_cells
         for ref in (merged.mergeCell if merged is not None else []):
             c1, r1, c2, r2 = range_boundaries(ref.ref)
@@ -215,7 +226,8 @@ def _xls_sheets(data: bytes, limits: Limits) -> list[Sheet]:
                     budget -= 1
                     if budget < 0:
                         raise WorkbookError(f"工作簿的非空单元格超过 {limits.max_cells:,} 个，已拒绝。")
-                    sheet.cells[(r, c)] = Cell(value[0], value[1])
+                    xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
+                    sheet.cells[(r, c)] = Cell(value[0], value[1], None, xf.alignment.indent_level if xf else 0)
             sheet.merges = [(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in xs.merged_cells]
             sheets.append(sheet)
             book.unload_sheet(index)

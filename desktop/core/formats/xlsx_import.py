@@ -47,6 +47,8 @@ from .sheet_header import (
     find_tables,
     is_numeric,
 )
+from .sheet_layout import STUB_KINDS
+from .sheet_listed import ListedKeys, is_listed
 from .workbook_reader import Cell, Limits, WorkbookError, read_workbook
 
 _YEAR = re.compile(r"(\d{4})\s*年")
@@ -79,11 +81,12 @@ def cell_hundredths(cell: Cell, decimals: int) -> int | None:
 class _TableReader:
     """Reads one table's region of a sheet into values, floating rows and unplaced cells."""
 
-    def __init__(self, view: SheetView, anchor: Anchor, end: int, out: _Result) -> None:
+    def __init__(self, view: SheetView, anchor: Anchor, end: int, out: _Result, year: int) -> None:
         self.view, self.anchor, self.end, self.out = view, anchor, end, out
         self.table = anchor.table
         self.header = HeaderReader(view, self.table, end)
         self.used: dict[str, set[str]] = {}  # fixed rows placed so far, per block
+        self.listed = ListedKeys(year)
 
     # where am I
     def where(self, r: int, c: int) -> str:
@@ -170,6 +173,8 @@ class _TableReader:
         hangci: str | None = None
         code: str | None = None
         name: str = ""
+        name2: str = ""  # a second caption (政府经济科目名称 beside 部门经济科目名称)
+        indent: int = 0  # the caption's indent: a named row's level
         formula: tuple[int, str] | None = None  # a caption cell that is a formula: (column, formula text)
 
     def _identity(self, r: int, block: BlockDef, mapping: dict[tuple[str, str], int]) -> _TableReader._Ident:
@@ -195,8 +200,13 @@ class _TableReader:
             elif col.kind == "name":
                 ident.name = text
                 texts.append(text)
-            else:
+            elif col.kind in STUB_KINDS:
                 texts.append(text)
+            else:
+                ident.name2 = text
+                continue
+            if not ident.indent and cell is not None:
+                ident.indent = cell.indent
         ident.code = code_of(parts) if parts else None
         if ident.code and not code_level(ident.code) and not any(r.code == ident.code for r in block.rows):
             ident.code = None
@@ -258,6 +268,11 @@ class _TableReader:
         caption = ident.label or (f"行次{norm_hangci(ident.hangci)}" if ident.hangci else "")
         if ident.label and self._total_of(block, ident.label):
             return block.floating.total_key, caption  # type: ignore[union-attr]
+        if is_listed(block):
+            key = self.listed.key(block, ident.label, ident.name2, ident.indent)
+            if key is not None:
+                self.out.floating.setdefault(self.table.key, {})[key] = ident.label
+            return key, caption
         key = match_fixed_row(block, ident.label or None, ident.hangci) if (ident.label or ident.hangci) else None
         used = self.used.setdefault(block.key, set())
         if (key is None or key in used) and ident.label and not ident.hangci:
@@ -356,7 +371,7 @@ def _convert(views: Sequence[SheetView], tset: TemplateSet) -> _Result:
     for i, anchor in enumerate(anchors):
         nxt = anchors[i + 1] if i + 1 < len(anchors) else None
         end = (nxt.top - 1) if nxt is not None and nxt.sheet == anchor.sheet else views[anchor.sheet].sheet.nrows - 1
-        _TableReader(views[anchor.sheet], anchor, end, out).run()
+        _TableReader(views[anchor.sheet], anchor, end, out, tset.info.year).run()
     for s, view in enumerate(views):
         if view.sheet.cells and not any(a.sheet == s for a in anchors):
             out.unmatched.append(f"工作表“{view.sheet.name}”（未找到 {tset.name} 中的任何表）")
