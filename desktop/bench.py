@@ -3,7 +3,8 @@
 Documents measured: the demo (seed 001, 柳林县医疗保障局 2022) and a synthetic large unit with many
 功能分类 项 rows in every coded table. For each: cold start (compile rules + full check), full check,
 and a single-cell edit → findings (engine only, and through the session with the durable SQLite commit),
-each repeated, reported as min / median / p95 / max in milliseconds.
+each repeated, reported as min / median / p95 / max in milliseconds. For the largest document also the
+Excel export (document → .xlsx file) and import (.xlsx → new document, set recognised automatically).
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from pathlib import Path
 
 from .core.codes import default_code_lists
 from .core.definitions import get_set
+from .core.document import Document
 from .core.formats.dump import load_dump
+from .core.formats.xlsx_export import export_document
+from .core.formats.xlsx_import import import_workbook
 from .core.paths import resources_dir
 from .core.rules.engine import Engine
 from .core.session import Session
@@ -157,6 +161,27 @@ def bench_forms(folder: Path, forms: int = 20, per_level2: int = 3, edits: int =
     return lines
 
 
+def bench_xlsx(label: str, dump: dict, folder: Path, repeat: int = 5) -> list[str]:
+    """Export the document to .xlsx and import it back into a new document, ``repeat`` times each."""
+    source = folder / f"{label}-xlsx.gkb"
+    session = Session(load_dump(dump, source, who="bench"))
+    session.doc.write(session.engine.derive_all(), who="bench", action="derive")  # totals filled in, as typed
+    session.close()
+    workbook = folder / f"{label}.xlsx"
+    with Document.open(source, readonly=True) as doc:
+        export = _time(lambda: export_document(doc, workbook), repeat)
+    counter = iter(range(repeat))
+
+    def one_import() -> None:
+        doc, _ = import_workbook(workbook, folder / f"{label}-imported-{next(counter)}.gkb", who="bench")
+        doc.close()
+
+    imported = _time(one_import, repeat)
+    return [f"{label}: Excel workbook {workbook.stat().st_size // 1024} KB",
+            f"  {'export to .xlsx (all tables)':48} {_ms(export)}",
+            f"  {'import from .xlsx (set detection + new file)':48} {_ms(imported)}"]
+
+
 def main() -> int:
     edits = int(os.environ.get("GONGKAI_BENCH_EDITS", "1000"))
     print(f"machine: {platform.machine()} {platform.processor() or ''} cores={os.cpu_count()} "
@@ -169,6 +194,8 @@ def main() -> int:
         for line in bench_document("large synthetic unit", large_dump(), Path(tmp), edits, derive=True):
             print(line)
         for line in bench_forms(Path(tmp)):
+            print(line)
+        for line in bench_xlsx("large synthetic unit", large_dump(), Path(tmp)):
             print(line)
     _memory_figures()
     _gui_figures()

@@ -20,6 +20,9 @@ from .core.diff import DiffError, compare_documents
 from .core.document import Document, DocumentError
 from .core.formats.dump import DumpError, dump_document, load_dump
 from .core.formats.published import convert_published, is_published_figures
+from .core.formats.workbook_reader import WorkbookError
+from .core.formats.xlsx_export import ExportError, export_document
+from .core.formats.xlsx_import import import_workbook
 from .core.jixiao.book import FormEditError
 from .core.jixiao.seeds import convert_forms, load_forms
 from .core.report import check_report, check_text
@@ -138,6 +141,26 @@ def load_any(source: Path, target: Path, set_id: str | None = None, quiet: bool 
 def cmd_load(args: argparse.Namespace) -> int:
     doc = load_any(Path(args.dump), Path(args.output), args.set)
     print(f"已创建 {args.output}（模板 {doc.set_id}）")
+    doc.close()
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with Document.open(Path(args.file), readonly=True) as doc:
+        names = export_document(doc, Path(args.output), args.table or None)
+    print(f"已导出 {args.output}（{len(names)} 张表：{'、'.join(names)}）")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    doc, conversion = import_workbook(Path(args.workbook), Path(args.output), args.set, who=current_user())
+    print(conversion.set_reason)
+    for title in conversion.unmatched_tables:
+        print(f"未能识别：{title}")
+    for item in conversion.unplaced:
+        print(f"未能放入：{item}")
+    print(f"已创建 {args.output}（模板 {doc.set_id}，{len(conversion.matched)} 张表，"
+          f"{len(conversion.unplaced)} 个单元格未能放入）")
     doc.close()
     return EXIT_OK
 
@@ -286,6 +309,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", help="指定模板编号（默认自动识别）")
     p.set_defaults(func=cmd_load)
 
+    p = sub.add_parser("export", help="按公开表格式导出为 Excel 工作簿（.xlsx，每张表一个工作表）")
+    p.add_argument("file", help="文档（.gkb）")
+    p.add_argument("-o", "--output", required=True, help="工作簿路径，如 某单位-2022.xlsx")
+    p.add_argument("--table", action="append", help="只导出这张表（表键，可重复；默认全部）")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="由公开表格式的 Excel 工作簿（.xlsx/.xls）创建文档")
+    p.add_argument("workbook", help="工作簿文件")
+    p.add_argument("-o", "--output", required=True, help="新文档的路径")
+    p.add_argument("--set", help="指定模板编号（默认自动识别）")
+    p.set_defaults(func=cmd_import)
+
     p = sub.add_parser("set", help="填写一个单元格（合计自动重算）")
     p.add_argument("file")
     p.add_argument("table", help="表键，如 shouzhi_zongbiao")
@@ -331,8 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     func = getattr(args, "func", cmd_gui)
     try:
         return func(args)
-    except (CliError, DocumentError, DumpError, EditError, FormEditError, DefinitionError, DiffError,
-            KeyError) as exc:
+    except (CliError, DocumentError, DumpError, EditError, FormEditError, DefinitionError, DiffError, ExportError,
+            WorkbookError, KeyError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"错误：{message}", file=sys.stderr)
         return EXIT_BAD

@@ -1,1 +1,1 @@
-"""File formats: the JSON dump, published-figures JSON, and (later) Excel workbooks."""
+"""File formats: the JSON dump, published-figures JSON, and Excel workbooks in the official layouts."""

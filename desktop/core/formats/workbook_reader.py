@@ -1,0 +1,258 @@
+"""Read an untrusted .xlsx or .xls workbook into plain cells, safely.
+
+The workbook comes from someone else, so before anything is parsed: the file size is capped, an .xlsx is
+checked member by member (count, declared sizes, compression ratio: a zip bomb is refused before it is
+inflated), and XML goes through defusedxml (openpyxl uses it when it is installed; entity definitions such
+as "billion laughs" are refused). Sheets are streamed with a cap on rows and cells. Nothing is evaluated:
+a formula cell gives the value Excel cached for it together with the formula text, so the importer can
+refuse a formula where a caption belongs; external links and macros are never loaded. Numbers keep the
+exact text stored in the file (no float round trip). Old .xls files are read with xlrd.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils.cell import range_boundaries
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class WorkbookError(ValueError):
+    """A workbook that cannot be read; ``str()`` is the Chinese reason. Nothing was created."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps that keep a hostile or broken workbook from exhausting memory or time."""
+
+    max_file_bytes: int = 30 * 1024 * 1024
+    max_members: int = 1000
+    max_member_bytes: int = 8 * 1024 * 1024  # a sheet's XML; a 公开表 sheet is well under 1 MB
+    max_total_bytes: int = 64 * 1024 * 1024
+    max_ratio: int = 120  # uncompressed / compressed, for members above ratio_floor bytes
+    ratio_floor: int = 1024 * 1024
+    max_sheets: int = 200
+    max_rows: int = 50_000  # per sheet
+    max_cells: int = 500_000  # non-empty cells in the whole workbook
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A non-empty cell: its text (numbers as stored, e.g. "1234.56"), whether it is a number, its formula,
+    and its indent level (a named row's level in a list of 单位 and their 项目)."""
+
+    text: str
+    number: bool = False
+    formula: str | None = None
+    indent: int = 0
+
+
+@dataclass
+class Sheet:
+    name: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)  # 0-based (row, column)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 inclusive
+
+    @property
+    def nrows(self) -> int:
+        return max((r for r, _ in self.cells), default=-1) + 1
+
+
+def _as_text(value: Any) -> tuple[str, bool] | None:
+    """A cell value as (text, is_number); None for an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE"), False
+    if isinstance(value, int):
+        return str(value), True
+    if isinstance(value, float):
+        return repr(value), True
+    if isinstance(value, datetime | date | time):
+        return value.isoformat(), False
+    text = str(value)
+    return (text, False) if text.strip() else None
+
+
+# -- .xlsx ------------------------------------------------------------------------------------------
+def check_zip(data: bytes, limits: Limits) -> None:
+    """Refuse a zip whose members would inflate beyond the limits (declared sizes bound what is read)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise WorkbookError(f"文件已损坏，无法作为 Excel 工作簿打开（{exc}）。") from exc
+    if len(infos) > limits.max_members:
+        raise WorkbookError(f"工作簿包含 {len(infos)} 个部件，超过上限 {limits.max_members}，疑似恶意文件，已拒绝。")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
+            raise WorkbookError(
+                f"工作簿部件“{info.filename}”解压后 {info.file_size:,} 字节（压缩比 {ratio:.0f}:1），"
+                "超过安全上限，疑似“压缩炸弹”，已拒绝。"
+            )
+        if info.file_size > limits.max_member_bytes:
+            raise WorkbookError(
+                f"工作簿部件“{info.filename}”解压后 {info.file_size:,} 字节，超过单个部件的上限 "
+                f"{limits.max_member_bytes:,} 字节（公开表远小于此），已拒绝。"
+            )
+    if total > limits.max_total_bytes:
+        raise WorkbookError(f"工作簿解压后共 {total:,} 字节，超过安全上限，已拒绝。")
+
+
+def _xlsx_sheets(data: bytes, limits: Limits) -> list[Sheet]:
+    from defusedxml import DefusedXmlException
+    from openpyxl import load_workbook
+
+    check_zip(data, limits)
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False, keep_vba=False)
+    except (KeyError, zipfile.BadZipFile) as exc:
+        raise WorkbookError("这不是 Excel 工作簿（.xlsx）：缺少工作簿的必要部件。") from exc
+    except Exception as exc:  # openpyxl raises many types on malformed parts, wrapping defusedxml's refusal
+        raise _unreadable(exc, DefusedXmlException) from exc
+    try:
+        if len(wb.worksheets) > limits.max_sheets:
+            raise WorkbookError(f"工作簿有 {len(wb.worksheets)} 个工作表，超过上限 {limits.max_sheets}。")
+        budget = [limits.max_cells]
+        sheets = []
+        for ws in wb.worksheets:
+            if not hasattr(ws, "_worksheet_path"):  # chart sheets have no cells
+                continue
+            sheets.append(_read_xlsx_sheet(wb, ws, limits, budget))
+        return sheets
+    except WorkbookError:
+        raise
+    except Exception as exc:
+        raise _unreadable(exc, DefusedXmlException) from exc
+    finally:
+        wb.close()
+
+
+def _unreadable(exc: BaseException, defused: type) -> WorkbookError:
+    """The Chinese message for a workbook openpyxl could not read; an XML bomb is named as such."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, defused):
+            return WorkbookError("工作簿中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”），已拒绝。")
+        seen = seen.__cause__ or seen.__context__
+    return WorkbookError(f"工作簿无法读取（{type(exc).__name__}：{str(exc).splitlines()[0][:200] if str(exc) else ''}）。")
+
+
+def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> Sheet:
+    """Stream one sheet: cached values, the stored number text, formulas and merged ranges."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class _Parser(WorkSheetParser):  # keeps the stored text of numbers and the formula beside the value
+        def parse_cell(self, element: Any) -> dict:
+            cell = super().parse_cell(element)
+            formula = element.find(FORMULA_TAG)
+            cell["formula"] = None if formula is None else "=" + (formula.text or "")
+            cell["raw"] = element.findtext(VALUE_TAG) if cell["data_type"] == "n" else None
+            return cell
+
+    sheet = Sheet(ws.title)
+    styles, alignments = wb._cell_styles, wb._alignments  # noqa: SLF001
+
+    def indent(style_id: int) -> int:
+        try:
+            return int(alignments[styles[style_id].alignmentId].indent or 0)
+        except (IndexError, AttributeError, TypeError, ValueError):
+            return 0
+
+    with wb._archive.open(ws._worksheet_path) as src:  # noqa: SLF001 - openpyxl's read-only API
+        parser = _Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,  # noqa: SLF001
+                         date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)  # noqa: SLF001
+        for idx, row in parser.parse():
+            if idx > limits.max_rows:
+                raise WorkbookError(f"工作表“{ws.title}”超过 {limits.max_rows:,} 行，超出公开表的合理范围，已拒绝。")
+            for item in row:
+                if item["raw"] is not None and item["value"] is not None and not isinstance(item["value"], datetime):
+                    text: tuple[str, bool] | None = (item["raw"].strip(), True)
+                else:
+                    text = _as_text(item["value"])
+                if text is None and item["formula"] is None:
+                    continue
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise WorkbookError(f"工作簿的非空单元格超过 {limits.max_cells:,} 个，超出公开表的合理范围，已拒绝。")
+                shown, number = text or ("", False)
+                sheet.cells[(item["row"] - 1, item["column"] - 1)] = Cell(shown, number, item["formula"],
+                                                                         indent(item["style_id"] or 0))
+        merged = parser.merged_cells
+        for ref in (merged.mergeCell if merged is not None else []):
+            c1, r1, c2, r2 = range_boundaries(ref.ref)
+            sheet.merges.append((r1 - 1, c1 - 1, r2 - 1, c2 - 1))
+    return sheet
+
+
+# -- .xls -------------------------------------------------------------------------------------------
+def _xls_sheets(data: bytes, limits: Limits) -> list[Sheet]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors …
+        raise WorkbookError(f"无法读取 .xls 工作簿（可能已加密或损坏：{str(exc)[:200]}）。") from exc
+    sheets, budget = [], limits.max_cells
+    try:
+        if book.nsheets > limits.max_sheets:
+            raise WorkbookError(f"工作簿有 {book.nsheets} 个工作表，超过上限 {limits.max_sheets}。")
+        for index in range(book.nsheets):
+            xs = book.sheet_by_index(index)
+            if xs.nrows > limits.max_rows:
+                raise WorkbookError(f"工作表“{xs.name}”超过 {limits.max_rows:,} 行，超出公开表的合理范围，已拒绝。")
+            sheet = Sheet(xs.name)
+            for r in range(xs.nrows):
+                for c, cell in enumerate(xs.row(r)):
+                    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        continue
+                    if cell.ctype == xlrd.XL_CELL_NUMBER:
+                        value: tuple[str, bool] | None = (repr(float(cell.value)), True)
+                    elif cell.ctype == xlrd.XL_CELL_ERROR:
+                        value = (xlrd.error_text_from_code.get(cell.value, "#ERR"), False)
+                    else:
+                        value = _as_text(cell.value)
+                    if value is None:
+                        continue
+                    budget -= 1
+                    if budget < 0:
+                        raise WorkbookError(f"工作簿的非空单元格超过 {limits.max_cells:,} 个，已拒绝。")
+                    xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
+                    sheet.cells[(r, c)] = Cell(value[0], value[1], None, xf.alignment.indent_level if xf else 0)
+            sheet.merges = [(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in xs.merged_cells]
+            sheets.append(sheet)
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
+    return sheets
+
+
+def read_workbook(path: Path, limits: Limits | None = None) -> list[Sheet]:
+    """All sheets of an .xlsx/.xlsm or .xls file as plain cells; raises :class:`WorkbookError`."""
+    limits = limits or Limits()
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise WorkbookError(f"文件“{path.name}”有 {size:,} 字节，超过上限 {limits.max_file_bytes:,}，已拒绝。")
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise WorkbookError(f"找不到文件：{path}") from exc
+    except IsADirectoryError as exc:
+        raise WorkbookError(f"“{path}”是一个文件夹，不是工作簿。") from exc
+    except OSError as exc:
+        raise WorkbookError(f"无法读取“{path.name}”（{exc.strerror or exc}）。") from exc
+    if data.startswith(b"PK\x03\x04"):
+        return _xlsx_sheets(data, limits)
+    if data.startswith(OLE2_MAGIC):
+        return _xls_sheets(data, limits)
+    raise WorkbookError(f"“{path.name}”不是 Excel 工作簿（.xlsx 或 .xls），请确认文件类型（改扩展名不能改变文件内容）。")
