@@ -170,9 +170,12 @@ def render_sheet(ws: Worksheet, grid: SheetGrid) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.8  # room for the footer line below the table (LibreOffice clipped it at 0.6)
+    ws.page_margins.footer = 0.3
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.oddFooter.center.font = FONT_NAME
+    ws.oddFooter.center.size = 9
     ws.sheet_view.showGridLines = False
 
 
