@@ -57,12 +57,7 @@ class NewDocumentDialog(QDialog):
         form.addRow("年度", self.year)
         form.addRow("金额单位", self.money_unit)
         form.addRow("保存到", row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(_ok_cancel(self, "创建", self._accept))
         self.set_box.currentIndexChanged.connect(self._set_changed)
         self._set_changed()
 
@@ -95,6 +90,16 @@ class NewDocumentDialog(QDialog):
         tset = self.chosen_set()
         return {"set_id": tset.id, "set_version": tset.info.version, "unit_name": self.unit.text().strip(),
                 "year": str(self.year.value()), "money_unit": self.money_unit.currentText()}
+
+
+def _ok_cancel(dialog: QDialog, ok_text: str, on_ok) -> QDialogButtonBox:  # noqa: ANN001
+    """确定/取消 buttons in Chinese, whatever the system language."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 def _code_completer(codes: CodeLists, list_name: str, year: int, parent: QWidget) -> QCompleter:
@@ -132,12 +137,7 @@ class AddRowDialog(QDialog):
             self.code2.setCompleter(_code_completer(codes, pair_list, year, self))
             form.addRow("政府经济科目", self.code2)
         form.addRow(QLabel("上级科目行和合计会自动增加并汇总。"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("增加")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(_ok_cancel(self, "增加", self.accept))
         self.resize(520, self.sizeHint().height())
 
     def chosen_code(self) -> str:
@@ -167,12 +167,7 @@ class NamedRowDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("增加", self.level)
         form.addRow("名称", self.name)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("增加")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(_ok_cancel(self, "增加", self.accept))
         self.resize(460, self.sizeHint().height())
 
     def under_parent(self) -> bool:

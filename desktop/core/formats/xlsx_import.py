@@ -33,9 +33,9 @@ from .published import (
     code_of,
     find_fixed_row,
     match_fixed_row,
+    next_unused_row,
     norm,
     norm_hangci,
-    strip_numbering,
 )
 from .sheet_header import (
     CODE_PATTERN,
@@ -276,7 +276,7 @@ class _TableReader:
         key = match_fixed_row(block, ident.label or None, ident.hangci) if (ident.label or ident.hangci) else None
         used = self.used.setdefault(block.key, set())
         if (key is None or key in used) and ident.label and not ident.hangci:
-            key = _next_unused(block, ident.label, used) or key  # a caption printed twice without 行次
+            key = next_unused_row(block, ident.label, used) or key  # a caption printed twice without 行次
         if key is not None:
             used.add(key)
         if key is None and not ident.label and not ident.hangci:
@@ -319,19 +319,6 @@ class _TableReader:
         if cell is None or (not cell.number and is_not_applicable(cell.text)):
             return
         self._lost(r, c, f"第{r + 1}行", get_column_letter(c + 1) + "列", reason)
-
-
-def _next_unused(block: BlockDef, label: str, used: set[str]) -> str | None:
-    """The first row with this caption after the rows placed so far, in printed order (a caption such as
-    一、一般公共预算 printed once under 本年 and again under 上年结转, with no 行次 to tell them apart)."""
-    rows = [r for r in block.rows if r.kind == "data"]
-    last = max((i for i, r in enumerate(rows) if r.key in used), default=-1)
-    wanted = {norm(label), strip_numbering(label)}
-    for row in rows[last + 1:]:
-        names = {norm(row.label), strip_numbering(row.label), *(norm(a) for a in row.aliases)}
-        if row.key not in used and wanted & names:
-            return row.key
-    return None
 
 
 def _levels(block: BlockDef) -> set[int]:
