@@ -334,3 +334,26 @@ def test_a_bad_workbook_is_refused_with_a_message_and_creates_nothing(qtbot, win
     assert window.import_excel(bad, tmp_path / "x.gkb") is None
     assert not (tmp_path / "x.gkb").exists()
     assert messages and "未能导入" in messages[-1]
+
+
+def test_table_and_findings_models_pass_the_tester_without_any_view(qtbot, qtmodeltester, tmp_path):
+    from desktop.gui.controller import DocumentController
+    from desktop.gui.findings_panel import FindingsModel
+    from desktop.gui.table_model import HeaderModel, TableModel
+
+    session = Session.open(build_demo(tmp_path / "bare.gkb"))
+    try:
+        controller = DocumentController(session, "测试员")
+        models = [TableModel(controller, t.key) for t in session.tset.tables]
+        for model in models:
+            qtmodeltester.check(model, force_py=True)
+            qtmodeltester.check(HeaderModel(model.grid), force_py=True)
+        findings = FindingsModel(controller)
+        qtmodeltester.check(findings, force_py=True)
+        controller.set_texts({("shouzhi_zongbiao", "in_sy", "amount"): "5"})  # rows appear under the tester
+        assert findings.rowCount() == len(controller.findings) > 0
+        controller.add_row("zhichu", "2080505")  # a reset of the 公开03 model under the tester
+        zhichu = models[[t.key for t in session.tset.tables].index("zhichu")]
+        assert zhichu.rowCount() == zhichu.grid.row_count and "2080505" in zhichu.grid.row_position
+    finally:
+        session.close()
