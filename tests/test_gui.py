@@ -336,8 +336,14 @@ def test_a_bad_workbook_is_refused_with_a_message_and_creates_nothing(qtbot, win
     assert messages and "未能导入" in messages[-1]
 
 
-def test_table_and_findings_models_pass_the_tester_without_any_view(qtbot, qtmodeltester, tmp_path):
+def test_table_and_findings_models_pass_the_tester_without_any_view(qtbot, request, tmp_path):
+    from pytestqt.modeltest import ModelTester
+
     from desktop.gui.controller import DocumentController
+
+    def check(model) -> None:  # one tester per model: a tester validates every later signal of its model
+        ModelTester(request.config).check(model, force_py=True)
+
     from desktop.gui.findings_panel import FindingsModel
     from desktop.gui.table_model import HeaderModel, TableModel
 
@@ -345,11 +351,11 @@ def test_table_and_findings_models_pass_the_tester_without_any_view(qtbot, qtmod
     try:
         controller = DocumentController(session, "测试员")
         models = [TableModel(controller, t.key) for t in session.tset.tables]
-        for model in models:
-            qtmodeltester.check(model, force_py=True)
-            qtmodeltester.check(HeaderModel(model.grid), force_py=True)
+        headers = [HeaderModel(model.grid) for model in models]
+        for model in models + headers:
+            check(model)
         findings = FindingsModel(controller)
-        qtmodeltester.check(findings, force_py=True)
+        check(findings)
         controller.set_texts({("shouzhi_zongbiao", "in_sy", "amount"): "5"})  # rows appear under the tester
         assert findings.rowCount() == len(controller.findings) > 0
         controller.add_row("zhichu", "2080505")  # a reset of the 公开03 model under the tester
