@@ -43,7 +43,8 @@ class BodyCell:
     """One body cell: static ``text`` (a label, 行次, code or name) or a value ``cell``.
 
     kind: ``label``, ``rowno``, ``code``, ``name``, ``value``, ``na`` (printed ——), ``heading``,
-    ``total`` (the caption of a floating 合计 row) or ``empty``.
+    ``subheader`` (a section's own column captions), ``total`` (the caption of a floating 合计 row) or
+    ``empty``.
     """
 
     kind: str = "empty"
@@ -104,7 +105,13 @@ class TableGrid:
         self.columns = [GridColumn(first.key, c) for c in first.columns]
         self.columns += [GridColumn(widest.key, c) for c in widest.columns[len(first.columns) :]]
         many = len(self.table.blocks) > 1
+        shown = [c.caption for c in first.columns]
         for block in self.table.blocks:
+            captions = [c.caption for c in block.columns]
+            if block is not first and captions != shown[: len(captions)]:
+                # a section whose columns are headed differently (公开10: 采购金额, then 统计数 / 车辆数)
+                self.body.append([BodyCell("subheader", t) for t in captions] + [EMPTY] * (width - len(captions)))
+                shown = captions
             if many and block.caption:
                 self.body_spans.append(Span(len(self.body), 0, 1, width))
                 self.body.append([BodyCell("heading", block.caption)] + [EMPTY] * (width - 1))

@@ -101,12 +101,13 @@ class TableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if cell.kind == "value":
                 return RIGHT
-            return CENTER if cell.kind in ("rowno", "code", "na") else LEFT
+            return CENTER if cell.kind in ("rowno", "code", "na", "subheader") else LEFT
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(cell)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(cell)
-        if role == Qt.ItemDataRole.FontRole and (cell.kind in ("total", "heading") or self._is_total_row(cell)):
+        if role == Qt.ItemDataRole.FontRole and (cell.kind in ("total", "heading", "subheader")
+                                                  or self._is_total_row(cell)):
             return self._bold
         return None
 
@@ -172,6 +173,8 @@ class TableModel(QAbstractTableModel):
         return min((f.severity for f in found), key=SEVERITY_ORDER.__getitem__)
 
     def _background(self, cell: BodyCell) -> Any:
+        if cell.kind == "subheader":
+            return style.HEADER_TINT
         severity = self.worst_severity(cell)
         if severity:
             return style.SEVERITY_TINTS[severity]
