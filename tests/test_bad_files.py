@@ -177,6 +177,7 @@ def missing(tmp: Path) -> Path:
 
 
 def old_version_readonly(tmp: Path) -> Path:
+    """Claims an old version but already has today's tables: its upgrade cannot run."""
     path = make_doc(tmp / "旧版本.gkb")
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 0")
@@ -216,7 +217,8 @@ DOCUMENTS = {
     "corrupt-zip": Bad(corrupt_zip, "not_document", "损坏的压缩包", "重新索取"),
     "directory": Bad(directory, "not_document", "是文件夹", ".gkb 文件"),
     "missing": Bad(missing, "missing", "找不到文件", "移动、改名或删除"),
-    "old-version-opened-readonly": Bad(old_version_readonly, "old_readonly", "旧版本", "可写的文件夹", readonly=True),
+    "old-version-not-upgradable-readonly": Bad(old_version_readonly, "migration_failed", "旧版本", "技术支持",
+                                               readonly=True),
 }
 
 

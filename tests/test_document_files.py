@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.document import APPLICATION_ID, Document, DocumentError, schema_version
+from desktop.core.document.migrations import migrations
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 META = {"set_id": "shanxi_2022_juesuan", "unit_name": "测试单位", "year": "2022", "money_unit": "元"}
@@ -325,12 +326,39 @@ def make_old_version_doc(path: Path) -> Path:
     return path
 
 
-def test_old_version_opened_readonly_is_refused(tmp_path: Path) -> None:
+def make_version_1_doc(path: Path) -> Path:
+    """A real first-format document: only migration 0001 applied, one figure in it."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for statement in migrations()[0][1].split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", sorted(META.items()))
+    conn.execute("INSERT INTO cell(tbl, row, col, num) VALUES (?, ?, ?, ?)", (*CELL, 123456))
+    conn.close()
+    return path
+
+
+def test_old_version_opened_readonly_is_read_through_an_upgraded_copy_in_memory(tmp_path: Path) -> None:
+    path = make_version_1_doc(tmp_path / "old.gkb")
+    before = digest(path)
+    with Document.open(path, readonly=True) as doc:
+        assert doc.readonly and doc.values() == {CELL: 123456}
+        tables = {n for (n,) in doc._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}  # noqa: SLF001
+        assert "jx_form" in tables  # today's format, in memory
+    assert digest(path) == before and pragma(path, "user_version") == 1
+    with Document.open(path) as doc:  # a writable open upgrades the file itself
+        assert doc.values() == {CELL: 123456}
+    assert pragma(path, "user_version") == schema_version()
+
+
+def test_old_version_whose_upgrade_fails_is_refused_readonly_untouched(tmp_path: Path) -> None:
     path = make_old_version_doc(tmp_path / "old.gkb")
     before = digest(path)
     with pytest.raises(DocumentError) as info:
         Document.open(path, readonly=True)
-    assert info.value.code == "old_readonly"
+    assert info.value.code == "migration_failed"
     assert_chinese(info.value)
     assert digest(path) == before
 

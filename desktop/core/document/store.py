@@ -59,6 +59,29 @@ def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
         ) from exc
 
 
+def _upgraded_copy(path: Path, version: int) -> sqlite3.Connection:
+    """An older document opened read-only: read the file into memory and upgrade that copy.
+
+    The file itself is never written (it may sit on a read-only share, or be a colleague's copy); what
+    the clerk sees is the current format. The next writable open upgrades the file for real.
+    """
+    source = _connect(path, True)
+    copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    try:
+        source.backup(copy)
+        copy.execute("BEGIN")
+        migrate(copy, version)
+        copy.execute("COMMIT")
+    except sqlite3.Error as exc:
+        copy.close()
+        raise DocumentError(
+            "migration_failed", f"文件“{path.name}”来自旧版本，但无法按新格式读取（{exc}），文件未做任何改动。请把文件发给技术支持。"
+        ) from exc
+    finally:
+        source.close()
+    return copy
+
+
 def _make_shareable(path: Path) -> None:
     """mkstemp creates 0600 files; a document follows the umask like any file the clerk saves."""
     umask = os.umask(0)
@@ -136,10 +159,11 @@ class Document:
             except LockedByOther as exc:
                 other = exc.info
                 ro, reason = True, f"{exc.info.describe()}；如确认对方已关闭软件或电脑，可删除同一文件夹中的“{exc.lock_file.name}”后重新打开"
-        if ro and result.user_version < schema_version():
-            raise DocumentError("old_readonly", f"文件“{path.name}”来自旧版本，需要升级格式，但{reason or '以只读方式打开'}。请把文件复制到可写的文件夹，用可编辑方式打开一次以完成升级。")
         try:
-            conn = _connect(path, ro)
+            if ro and result.user_version < schema_version():
+                conn = _upgraded_copy(path, result.user_version)
+            else:
+                conn = _connect(path, ro)
             if not ro and result.user_version < schema_version():
                 _upgrade(conn, path, result.user_version)
         except BaseException as exc:
@@ -147,9 +171,6 @@ class Document:
             if isinstance(exc, sqlite3.OperationalError):
                 raise DocumentError("locked", f"文件“{path.name}”正被其他程序使用，暂时无法打开（{exc}）。") from exc
             raise
-        if ro and result.user_version < schema_version():
-            conn.close()
-            raise DocumentError("old_readonly", f"文件“{path.name}”来自旧版本，需要升级格式，但{reason or '以只读方式打开'}。请把文件复制到可写的文件夹，用可编辑方式打开一次以完成升级。")
         return cls(path, conn, ro, reason if ro and not readonly else ("以只读方式打开" if readonly else None),
                    lock_file, other)
 
