@@ -31,6 +31,12 @@ from .form_view import FormView
 from .tables_panel import TablesPanel
 
 
+def _jixiao():  # noqa: ANN202 - the 绩效 form view module, loaded when first needed
+    from . import jixiao_view
+
+    return jixiao_view
+
+
 class MainWindow(QMainWindow):
     """One open document."""
 
@@ -121,6 +127,9 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self.act_add_row = edit.addAction("增加科目行…", QKeySequence("Ctrl+Shift+="), self.add_row)
         self.act_remove_row = edit.addAction("删除科目行", QKeySequence("Ctrl+Shift+-"), self.remove_row)
+        edit.addSeparator()
+        self.act_new_form = edit.addAction("新建绩效表…", lambda: _jixiao().new_form(self))
+        self.act_remove_form = edit.addAction("删除绩效表", lambda: _jixiao().remove_form(self))
         for act in edit.actions():
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
@@ -151,7 +160,7 @@ class MainWindow(QMainWindow):
         tools.addWidget(self.find_box)
         self.addToolBar(tools)
         readonly = self.controller.readonly
-        for act in (self.act_add_row, self.act_remove_row):
+        for act in (self.act_add_row, self.act_remove_row, self.act_new_form, self.act_remove_form):
             act.setEnabled(not readonly)
 
     # -- tables ---------------------------------------------------------------------------------
