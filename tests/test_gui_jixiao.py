@@ -153,6 +153,25 @@ def test_the_grade_follows_the_total_across_90(qtbot, window):
     assert model.index_of("total", "grade").data().startswith("等级：优")
 
 
+def test_the_total_and_grade_preview_while_a_score_is_typed(qtbot, window):
+    view = first_form(window)
+    model, grid = view.indicator_model, view.indicators
+    ind = next(i for i in model.form.indicators if i.text("name").startswith("基金累计结余"))
+    index = cell_index(view, ind.id, "score")
+    grid.setCurrentIndex(index)
+    grid.setFocus()
+    qtbot.keyClicks(grid, "1")  # typing replaces the 0; nothing is committed yet
+    assert "总分 90 / 100" in view.summary.text() and "等级：优" in view.summary.text()
+    editor = grid.focusWidget()
+    qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(editor, "0.99")
+    assert "总分 89.99 / 100" in view.summary.text() and "等级：良" in view.summary.text()
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)  # abandoned: the stored 总分 comes back
+    qtbot.waitUntil(lambda: grid.state() != QAbstractItemView.State.EditingState)
+    assert model.form.indicator(ind.id).cells["score"] == Decimal(0)
+    assert "总分 89 / 100" in view.summary.text() and "输入中" not in view.summary.text()
+
+
 def test_undo_and_redo_a_score(qtbot, window):
     view = first_form(window)
     model, grid = view.indicator_model, view.indicators

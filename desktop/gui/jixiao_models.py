@@ -360,7 +360,7 @@ class IndicatorModel(FormModelBase):
         ind = self.form.indicator(row.ind_id) if row.kind == "indicator" else None
         found = self.findings_at(f"indicator:{row.ind_id}", key) if ind else []
         if role == Qt.ItemDataRole.DisplayRole and row.kind == "empty" and c == len(self.TREE_COLUMNS):
-            return "（输入以增加三级指标）" if self.editable else ""
+            return "（输入即增加一行）" if self.editable else ""
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return ind.text(key) if ind else ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -431,7 +431,7 @@ class IndicatorModel(FormModelBase):
                 computed = d.total_weight if where == "weight" else d.total_score
                 printed = form.number(f"total.{where}")
                 text = figure(computed)
-                return text if printed is None or printed == computed else f"{text}\n印为 {figure(printed)}"
+                return text if printed is None or printed == computed else f"{text}\n印{figure(printed)}"
             return ""
         if role == Qt.ItemDataRole.FontRole:
             return self._bold

@@ -8,6 +8,9 @@ tinted like the tables'. Every edit goes through :meth:`DocumentController.form_
 
 from __future__ import annotations
 
+from copy import copy
+from decimal import Decimal
+
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -24,14 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.jixiao.book import FormEditError
+from ..core.jixiao.scoring import grade_of
+from ..core.jixiao.values import FormValueError, parse_number
 from ..core.rules.findings import Finding
 from .controller import DocumentController, form_id_of, form_key
 from .dialogs import APP_NAME
 from .jixiao_models import REFERENCE, FundingModel, IndicatorModel
 from .jixiao_widgets import FieldLine, FieldText, FormGrid, NewFormDialog, fixed_width
 
-COLUMN_WIDTHS = {"name": 170, "period_name": 150, "target": 120, "period_target": 110, "target_adjusted": 110,
-                 "actual": 150, "note": 120, "weight": 48, "score": 48, "reason": 190, "direction": 60, "unit": 60}
+COLUMN_WIDTHS = {"name": 140, "period_name": 150, "target": 100, "period_target": 100, "target_adjusted": 120,
+                 "actual": 124, "note": 110, "weight": 52, "score": 52, "reason": 170, "direction": 56, "unit": 56}
 
 
 class JixiaoFormView(QWidget):
@@ -96,6 +101,7 @@ class JixiaoFormView(QWidget):
         controller.findingsChanged.connect(self._update_summary)
         self.indicator_model.modelReset.connect(self._layout_indicators)
         self.indicators.selectionModel().currentChanged.connect(self._update_actions)
+        self.indicators.typing_delegate.typing.connect(self._preview)
         self._layout_indicators()
         self._load()
 
@@ -133,7 +139,7 @@ class JixiaoFormView(QWidget):
         if section == "texts" and file.texts:
             return self._fields_box(file.texts.caption, file.texts.fields, columns=1)
         if section == "funding":
-            box = QWidget()  # the caption heads the grid's first column, as printed
+            box = QGroupBox()  # the caption heads the grid's first column, as printed
             lay = QHBoxLayout(box)
             lay.addWidget(self.funding)
             lay.addStretch(1)
@@ -178,18 +184,19 @@ class JixiaoFormView(QWidget):
         for row, col, rows, cols in model.spans():
             view.setSpan(row, col, rows, cols)
         view.setColumnWidth(0, 74)
-        view.setColumnWidth(1, 112)
+        view.setColumnWidth(1, 100)
         for c in range(2, model.columnCount()):
             key = model.column_key(c)
             col = self.fdef.column(key or "")
-            view.setColumnWidth(c, 86 if key == REFERENCE else COLUMN_WIDTHS.get(col.role if col else "", 100))
+            view.setColumnWidth(c, 76 if key == REFERENCE else COLUMN_WIDTHS.get(col.role if col else "", 100))
         fixed_width(view)
         view.fit_height()
         funding = self.funding
         funding.setColumnWidth(0, 170)
         for c in range(1, self.funding_model.columnCount()):
-            funding.setColumnWidth(c, 150 if not self.funding_model.columns[c - 1].numeric or
-                                   self.fdef.funding.unit == "元" else 112)
+            col = self.funding_model.columns[c - 1]
+            wide = not col.numeric or col.role in ("rate", "score") or self.fdef.funding.unit == "元"
+            funding.setColumnWidth(c, 160 if wide else 112)
         fixed_width(funding)
         funding.fit_height()
 
@@ -215,17 +222,38 @@ class JixiaoFormView(QWidget):
             self.indicators.fit_height()
             self.funding.fit_height()
 
-    def _update_summary(self) -> None:
+    def _preview(self, row_no: int, column: int, text: str) -> None:
+        """While a 得分 is being typed, show the 总分 and grade it would give (committed with Enter)."""
+        model = self.indicator_model
+        score = self.fdef.column_by_role("score")
+        row = model.rows[row_no] if 0 <= row_no < len(model.rows) else None
+        if row is None or row.kind != "indicator" or score is None or model.column_key(column) != score.key:
+            self._update_summary()
+            return
+        try:
+            typed = parse_number(text, "score") or Decimal(0)
+        except FormValueError:
+            return
+        ind = model.form.indicator(row.ind_id)
+        old = ind.number(score.key) if ind else None
+        self._update_summary(typed - (old or Decimal(0)))
+
+    def _update_summary(self, pending: Decimal | None = None) -> None:
         book = self.controller.session.forms
         try:
             d, found = book.derived(self.form_id), book.form_findings(self.form_id)
         except FormEditError:
             return
+        if pending is not None and self.fdef.scoring.scored:
+            d = copy(d)
+            d.total_score += pending
+            d.grade = grade_of(d.total_score, self.fdef.scoring.grades)
         errors = sum(f.severity == "error" for f in found)
         warnings = sum(f.severity == "warning" for f in found)
         counts = f"错误 {errors} · 提示 {warnings}" if found else "没有发现问题"
         if self.fdef.scoring.scored:
             total = f"总分 {d.total_score:f} / {d.total_weight:f}　　等级：{d.grade or '—'}"
+            total += "　（输入中，回车确认）" if pending is not None else ""
             self.summary.setText(f"{total}　　　{counts}")
         else:
             self.summary.setText(f"绩效目标表（不评分）　　　{counts}")

@@ -20,8 +20,24 @@ from PySide6.QtWidgets import (
 
 from ..core.jixiao.definition import FormDef
 from .clipboard import format_block, parse_block
-from .grid_view import GridView
+from .grid_view import CellDelegate, GridView
 from .jixiao_models import FormModelBase
+
+
+class TypingDelegate(CellDelegate):
+    """The grid's cell editor, telling what is being typed before it is committed (for the live 总分)."""
+
+    typing = Signal(int, int, str)  # row, column (-1 when the editor closed), text so far
+
+    def createEditor(self, parent: QWidget, option, index: QModelIndex) -> QWidget:  # noqa: ANN001, N802
+        editor = super().createEditor(parent, option, index)
+        row, column = index.row(), index.column()
+        editor.textEdited.connect(lambda text: self.typing.emit(row, column, text))
+        return editor
+
+    def destroyEditor(self, editor: QWidget, index: QModelIndex) -> None:  # noqa: N802
+        super().destroyEditor(editor, index)
+        self.typing.emit(-1, -1, "")
 
 
 class FormGrid(GridView):
@@ -29,6 +45,8 @@ class FormGrid(GridView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.typing_delegate = TypingDelegate(self)
+        self.setItemDelegate(self.typing_delegate)
         self.horizontalHeader().show()
         self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
