@@ -229,6 +229,55 @@ def test_remove_move_and_undo_keep_rows_and_their_edits(qtbot, window):
     assert back[0].text("name") == "医疗救助对象人次规模" and back[0].cells["score"] == Decimal(8)
 
 
+def test_keys_add_and_move_rows_and_fields_commit_as_undo_steps(qtbot, window):
+    view = first_form(window)
+    model, grid, book = view.indicator_model, view.indicators, window.session.forms
+    first, second = [i.id for i in model.form.under("shuliang")]
+    grid.setCurrentIndex(cell_index(view, second, "name"))
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert [i.id for i in book.form(view.form_id).under("shuliang")] == [second, first]
+    qtbot.keyClick(grid, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    under = [i.id for i in book.form(view.form_id).under("shuliang")]
+    assert len(under) == 3 and under[1] == model.last_added()  # right after the current row
+    # Delete clears the selected cells in one step
+    grid.select_cells([cell_index(view, first, "weight"), cell_index(view, first, "score")])
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    assert "weight" not in book.form(view.form_id).indicator(first).cells
+    assert "score" not in book.form(view.form_id).indicator(first).cells
+    window.act_undo.trigger()
+    assert book.form(view.form_id).indicator(first).cells["score"] == Decimal(8)
+    # a header field and a multi-line objective commit when the clerk leaves them
+    line = view.fields["t.ssdw"]
+    line.setFocus()
+    line.setText("柳林县医保局")  # Chinese comes through the input method
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert book.form(view.form_id).text("t.ssdw") == "柳林县医保局"
+    text = view.fields["t.yuqi"]
+    text.setFocus()
+    text.setPlainText("保障困难群众基本医疗\n减轻就医负担")
+    grid.setFocus()
+    assert book.form(view.form_id).text("t.yuqi") == "保障困难群众基本医疗\n减轻就医负担"
+    window.act_undo.trigger()
+    window.act_undo.trigger()
+    assert view.fields["t.ssdw"].text() == "柳林县医疗保障局" and view.fields["t.yuqi"].toPlainText() == ""
+
+
+def test_a_stated_grade_that_disagrees_with_the_total_is_an_error(qtbot, window):
+    from desktop.gui import style
+
+    view = first_form(window)
+    model, grid = view.indicator_model, view.indicators
+    grade = model.index_of("total", "grade")
+    assert grade.flags() & Qt.ItemFlag.ItemIsEditable
+    type_into(qtbot, grid, grade, "优")  # 89 is 良: KNOWN_ERRORS' "an 89 graded 优"
+    found = window.controller.by_cell.get((view.key, "total", "grade"), [])
+    assert [f.rule_id for f in found] == ["jixiao.grade"] and "89" in found[0].message
+    assert model.index_of("total", "grade").data(Qt.ItemDataRole.BackgroundRole) == style.ERROR_TINT
+    type_into(qtbot, grid, model.index_of("total", "grade"), "良")
+    assert not window.controller.by_cell.get((view.key, "total", "grade"))
+
+
 def test_a_finding_double_clicked_selects_its_cells(qtbot, window):
     key = window.controller.form_keys()[0]
     finding = next(f for f in window.controller.findings if f.table == key and f.rule_id == "jixiao.total_score")

@@ -12,14 +12,13 @@ from copy import copy
 from decimal import Decimal
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QScrollArea,
     QToolBar,
     QVBoxLayout,
@@ -30,10 +29,11 @@ from ..core.jixiao.book import FormEditError
 from ..core.jixiao.scoring import grade_of
 from ..core.jixiao.values import FormValueError, parse_number
 from ..core.rules.findings import Finding
-from .controller import DocumentController, form_id_of, form_key
-from .dialogs import APP_NAME
-from .jixiao_models import REFERENCE, FundingModel, IndicatorModel
-from .jixiao_widgets import FieldLine, FieldText, FormGrid, NewFormDialog, fixed_width
+from .controller import DocumentController, form_key
+from .jixiao_actions import new_form, remove_form
+from .jixiao_models import FundingModel
+from .jixiao_tree import REFERENCE, IndicatorModel
+from .jixiao_widgets import FieldLine, FieldText, FormGrid, fixed_width
 
 COLUMN_WIDTHS = {"name": 140, "period_name": 150, "target": 100, "period_target": 100, "target_adjusted": 120,
                  "actual": 124, "note": 110, "weight": 52, "score": 52, "reason": 170, "direction": 56, "unit": 56}
@@ -123,6 +123,12 @@ class JixiaoFormView(QWidget):
         bar.addSeparator()
         self.act_new_form = bar.addAction("新建绩效表…", lambda: new_form(self.window()))
         self.act_remove_form = bar.addAction("删除绩效表", lambda: remove_form(self.window(), self))
+        keys = {self.act_add: "Ctrl+Shift+=", self.act_remove: "Ctrl+Shift+-", self.act_up: "Alt+Up",
+                self.act_down: "Alt+Down"}
+        for act, key in keys.items():  # same keys as 增加/删除科目行 in the tables
+            act.setShortcut(QKeySequence(key))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(act)
         for act in bar.actions():
             act.setEnabled(not readonly)
         self.act_add.setToolTip("在当前二级指标下增加一行三级指标")
@@ -365,63 +371,4 @@ class JixiaoFormView(QWidget):
         grid.setFocus()
 
 
-# -- form-level actions (the view's toolbar and the main window's 编辑 menu) ------------------------
-def new_form(window: QWidget) -> int | None:
-    """Ask for a shape and a title, add the form and show it; returns its id."""
-    controller: DocumentController | None = getattr(window, "controller", None)
-    if controller is None or controller.readonly:
-        return None
-    book = controller.session.forms
-    dialog = NewFormDialog(dict(book.defs), window)
-    if not dialog.exec():
-        return None
-    try:
-        form_id = book.add_form(dialog.chosen_shape(), dialog.title.text(), who=controller.who)
-    except FormEditError as exc:
-        controller.errorOccurred.emit(str(exc))
-        return None
-    controller.formsListChanged.emit()
-    controller.formChanged.emit(form_id)
-    _recheck(controller)
-    show = getattr(window, "show_form", None)
-    if show is not None:
-        show(form_key(form_id))
-    return form_id
-
-
-def remove_form(window: QWidget, view: JixiaoFormView | None = None) -> bool:
-    """Delete the shown form after asking (it cannot be undone); the window goes to the first table."""
-    controller: DocumentController | None = getattr(window, "controller", None)
-    stack = getattr(window, "stack", None)
-    view = view or (stack.currentWidget() if stack is not None else None)
-    if controller is None or controller.readonly or not isinstance(view, JixiaoFormView):
-        return False
-    book = controller.session.forms
-    title = book.form(view.form_id).title
-    if QMessageBox.question(window, APP_NAME, f"删除绩效表《{title}》及其全部指标？删除后不能撤销。") \
-            != QMessageBox.StandardButton.Yes:
-        return False
-    try:
-        book.remove_form(view.form_id, who=controller.who)
-    except FormEditError as exc:
-        controller.errorOccurred.emit(str(exc))
-        return False
-    views = getattr(window, "form_views", {})
-    views.pop(view.key, None)
-    if stack is not None:
-        stack.removeWidget(view)
-        tables = controller.session.tset.tables
-        if tables and hasattr(window, "show_table"):
-            window.show_table(tables[0].key)
-    view.deleteLater()
-    controller.formsListChanged.emit()
-    _recheck(controller)
-    return True
-
-
-def _recheck(controller: DocumentController) -> None:
-    """Findings and the list after a form came or went (the controller re-reads them on a form edit)."""
-    controller.cellsChanged.emit(controller._reindex())  # noqa: SLF001 - the controller's own re-read
-
-
-__all__ = ["JixiaoFormView", "form_id_of", "new_form", "remove_form"]
+__all__ = ["JixiaoFormView", "new_form", "remove_form"]

@@ -3,8 +3,8 @@ when the clerk leaves them, and the 新建绩效表 dialog."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QGuiApplication
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -52,6 +52,15 @@ class FormGrid(GridView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustIgnored)
+
+    def event(self, event: QEvent) -> bool:
+        """Keep Delete, Ctrl+C and Ctrl+V for the grid (the window's 编辑 shortcuts act on the tables' grid)."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+                event.matches(QKeySequence.StandardKey.Copy) or event.matches(QKeySequence.StandardKey.Paste)
+                or (event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not event.modifiers())):
+            event.accept()
+            return True
+        return super().event(event)
 
     def form_model(self) -> FormModelBase:
         model = self.model()
