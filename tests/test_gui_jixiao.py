@@ -8,6 +8,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox  # noqa: E402
 
 from desktop.core.session import Session  # noqa: E402
@@ -247,6 +248,19 @@ def test_keys_add_and_move_rows_and_fields_commit_as_undo_steps(qtbot, window):
     assert "score" not in book.form(view.form_id).indicator(first).cells
     window.act_undo.trigger()
     assert book.form(view.form_id).indicator(first).cells["score"] == Decimal(8)
+    # the 编辑 menu's 复制/粘贴 act on the form's grid too: copy 分值 8, paste it over a 得分 as one step
+    grid.select_cells([cell_index(view, first, "weight")])
+    copy = next(a for a in window.menuBar().actions()[1].menu().actions() if a.text() == "复制")
+    paste = next(a for a in window.menuBar().actions()[1].menu().actions() if a.text() == "粘贴")
+    copy.trigger()
+    assert QGuiApplication.clipboard().text().strip() == "8"
+    grid.select_cells([cell_index(view, second, "score")])
+    steps = window.controller.undo_stack.index()
+    type_into(qtbot, grid, cell_index(view, second, "score"), "6")
+    grid.select_cells([cell_index(view, second, "score")])
+    paste.trigger()
+    assert book.form(view.form_id).indicator(second).cells["score"] == Decimal(8)
+    assert window.controller.undo_stack.index() == steps + 2
     # a header field and a multi-line objective commit when the clerk leaves them
     line = view.fields["t.ssdw"]
     line.setFocus()

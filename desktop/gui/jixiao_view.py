@@ -102,6 +102,9 @@ class JixiaoFormView(QWidget):
         self.indicator_model.modelReset.connect(self._layout_indicators)
         self.indicators.selectionModel().currentChanged.connect(self._update_actions)
         self.indicators.typing_delegate.typing.connect(self._preview)
+        self._last_grid = self.indicators
+        for grid in (self.funding, self.indicators):
+            grid.selectionModel().currentChanged.connect(lambda *_, g=grid: setattr(self, "_last_grid", g))
         self._layout_indicators()
         self._load()
 
@@ -265,6 +268,10 @@ class JixiaoFormView(QWidget):
             self.summary.setText(f"绩效目标表（不评分）　　　{counts}")
         self.summary.setStyleSheet("padding:4px 10px; border-top:1px solid #ccc; font-weight:bold;"
                                    + ("color:#b3261e;" if errors else ""))
+
+    def current_grid(self) -> FormGrid:
+        """The grid the clerk was last in (for the window's 复制/粘贴/清除内容)."""
+        return self._last_grid
 
     def current_row(self):  # noqa: ANN201 - TreeRow | None
         index = self.indicators.currentIndex()

@@ -118,10 +118,10 @@ class MainWindow(QMainWindow):
         edit.addAction(self.act_undo)
         edit.addAction(self.act_redo)
         edit.addSeparator()
-        edit.addAction("复制", QKeySequence.StandardKey.Copy, lambda: self.current_view() and self.current_view().body.copy_selection())
+        edit.addAction("复制", QKeySequence.StandardKey.Copy, lambda: self.current_grid() and self.current_grid().copy_selection())
         edit.addAction("粘贴", QKeySequence.StandardKey.Paste, self._paste)
         edit.addAction("清除内容", QKeySequence.StandardKey.Delete,
-                       lambda: self.current_view() and self.current_view().body.clear_selection_values())
+                       lambda: self.current_grid() and self.current_grid().clear_selection_values())
         edit.addSeparator()
         self.act_find = edit.addAction("查找…", QKeySequence.StandardKey.Find, self._focus_find)
         edit.addSeparator()
@@ -168,6 +168,10 @@ class MainWindow(QMainWindow):
         """The current 公开表 view (None while a 绩效 form is shown)."""
         widget = self.stack.currentWidget()
         return widget if isinstance(widget, FormView) else None
+
+    def current_grid(self):  # noqa: ANN201 - GridView | None: the table's body or a 绩效 form's current grid
+        view = self.current_view()
+        return view.body if view is not None else getattr(self.stack.currentWidget(), "current_grid", lambda: None)()
 
     def form_view_for(self, key: str) -> QWidget:
         view = self.form_views.get(key)
@@ -294,10 +298,10 @@ class MainWindow(QMainWindow):
 
     # -- clipboard ------------------------------------------------------------------------------
     def _paste(self) -> None:
-        view = self.current_view()
-        if view is not None:
+        grid = self.current_grid()
+        if grid is not None:
             from PySide6.QtGui import QGuiApplication
-            view.body.paste(QGuiApplication.clipboard().text())
+            grid.paste(QGuiApplication.clipboard().text())
 
     # -- status ---------------------------------------------------------------------------------
     def _selection_changed(self, *_: object) -> None:
