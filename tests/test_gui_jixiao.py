@@ -357,3 +357,33 @@ def test_a_read_only_document_refuses_form_edits(qtbot, tmp_path, messages, seed
     win.close()
     win.session.close()
     assert seed_file.read_bytes() == before
+
+
+def test_a_target_form_of_seed_004_shows_both_halves_and_no_scores(qtbot, qtmodeltester, tmp_path, messages):
+    seed_path("004_6de04d4622149a8f")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from desktop.gui.main_window import MainWindow
+    from desktop.gui.screenshots_jixiao import seed_document
+
+    win = MainWindow(Session.open(seed_document("004_", tmp_path)))
+    qtbot.addWidget(win)
+    assert len(win.controller.form_keys()) == 6
+    view = win.show_form(win.controller.form_keys()[0])
+    model = view.indicator_model
+    qtmodeltester.check(view.funding_model, force_py=True)
+    qtmodeltester.check(model, force_py=True)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["一级指标", "二级指标", "实施期\n三级指标", "实施期\n指标值", "年度\n三级指标", "年度\n指标值"]
+    assert all(r.kind != "total" for r in model.rows) and "不评分" in view.summary.text()
+    first = model.form.under("zhiliang")[0]
+    assert model.index(model.row_of(first.id), model.column_of("target")).data() == "≥90%"
+    assert view.funding_model.index_of("shixian", "nd").data() == "50,000"
+    assert view.fields["t.xmsx"].text() == "一次性项目(1年结束)"
+    # typing into an empty 二级 line (成本指标) adds a 三级 row there
+    empty = next(n for n, r in enumerate(model.rows) if r.kind == "empty" and r.level2 == "chengben")
+    type_into(qtbot, view.indicators, model.index(empty, 2), "人均监管成本")
+    assert [i.text("ssq_name") for i in model.form.under("chengben")] == ["人均监管成本"]
+    win.act_undo.trigger()
+    assert model.form.under("chengben") == []
+    win.close()
+    win.session.close()
