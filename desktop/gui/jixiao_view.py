@@ -265,7 +265,7 @@ class JixiaoFormView(QWidget):
             total += "　（输入中，回车确认）" if pending is not None else ""
             self.summary.setText(f"{total}　　　{counts}")
         else:
-            self.summary.setText(f"绩效目标表（不评分）　　　{counts}")
+            self.summary.setText(f"本表不评分　　　{counts}")
         self.summary.setStyleSheet("padding:4px 10px; border-top:1px solid #ccc; font-weight:bold;"
                                    + ("color:#b3261e;" if errors else ""))
 
