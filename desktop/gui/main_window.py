@@ -31,6 +31,12 @@ from .form_view import FormView
 from .tables_panel import TablesPanel
 
 
+def _jixiao():  # noqa: ANN202 - the 绩效 form view module, loaded when first needed
+    from . import jixiao_view
+
+    return jixiao_view
+
+
 class MainWindow(QMainWindow):
     """One open document."""
 
@@ -115,15 +121,18 @@ class MainWindow(QMainWindow):
         edit.addAction(self.act_undo)
         edit.addAction(self.act_redo)
         edit.addSeparator()
-        edit.addAction("复制", QKeySequence.StandardKey.Copy, lambda: self.current_view() and self.current_view().body.copy_selection())
+        edit.addAction("复制", QKeySequence.StandardKey.Copy, lambda: self.current_grid() and self.current_grid().copy_selection())
         edit.addAction("粘贴", QKeySequence.StandardKey.Paste, self._paste)
         edit.addAction("清除内容", QKeySequence.StandardKey.Delete,
-                       lambda: self.current_view() and self.current_view().body.clear_selection_values())
+                       lambda: self.current_grid() and self.current_grid().clear_selection_values())
         edit.addSeparator()
         self.act_find = edit.addAction("查找…", QKeySequence.StandardKey.Find, self._focus_find)
         edit.addSeparator()
         self.act_add_row = edit.addAction("增加科目行…", QKeySequence("Ctrl+Shift+="), self.add_row)
         self.act_remove_row = edit.addAction("删除科目行", QKeySequence("Ctrl+Shift+-"), self.remove_row)
+        edit.addSeparator()
+        self.act_new_form = edit.addAction("新建绩效表…", lambda: _jixiao().new_form(self))
+        self.act_remove_form = edit.addAction("删除绩效表", lambda: _jixiao().remove_form(self))
         for act in edit.actions():
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
@@ -154,7 +163,7 @@ class MainWindow(QMainWindow):
         tools.addWidget(self.find_box)
         self.addToolBar(tools)
         readonly = self.controller.readonly
-        for act in (self.act_add_row, self.act_remove_row):
+        for act in (self.act_add_row, self.act_remove_row, self.act_new_form, self.act_remove_form):
             act.setEnabled(not readonly)
 
     # -- tables ---------------------------------------------------------------------------------
@@ -162,6 +171,10 @@ class MainWindow(QMainWindow):
         """The current 公开表 view (None while a 绩效 form is shown)."""
         widget = self.stack.currentWidget()
         return widget if isinstance(widget, FormView) else None
+
+    def current_grid(self):  # noqa: ANN201 - GridView | None: the table's body or a 绩效 form's current grid
+        view = self.current_view()
+        return view.body if view is not None else getattr(self.stack.currentWidget(), "current_grid", lambda: None)()
 
     def form_view_for(self, key: str) -> QWidget:
         view = self.form_views.get(key)
@@ -309,10 +322,10 @@ class MainWindow(QMainWindow):
 
     # -- clipboard ------------------------------------------------------------------------------
     def _paste(self) -> None:
-        view = self.current_view()
-        if view is not None:
+        grid = self.current_grid()
+        if grid is not None:
             from PySide6.QtGui import QGuiApplication
-            view.body.paste(QGuiApplication.clipboard().text())
+            grid.paste(QGuiApplication.clipboard().text())
 
     # -- status ---------------------------------------------------------------------------------
     def _selection_changed(self, *_: object) -> None:

@@ -1,0 +1,70 @@
+"""Form-level actions of the 绩效 form view (its toolbar and the main window's 编辑 menu): 新建绩效表 and
+删除绩效表. Neither is an undo step: a new form is empty, and deleting asks first."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ..core.jixiao.book import FormEditError
+from .controller import DocumentController, form_key
+from .dialogs import APP_NAME
+from .jixiao_widgets import NewFormDialog
+
+
+def new_form(window: QWidget) -> int | None:
+    """Ask for a shape and a title, add the form and show it; returns its id."""
+    controller: DocumentController | None = getattr(window, "controller", None)
+    if controller is None or controller.readonly:
+        return None
+    book = controller.session.forms
+    dialog = NewFormDialog(dict(book.defs), window)
+    if not dialog.exec():
+        return None
+    try:
+        form_id = book.add_form(dialog.chosen_shape(), dialog.title.text(), who=controller.who)
+    except FormEditError as exc:
+        controller.errorOccurred.emit(str(exc))
+        return None
+    controller.formsListChanged.emit()
+    controller.formChanged.emit(form_id)
+    _recheck(controller)
+    show = getattr(window, "show_form", None)
+    if show is not None:
+        show(form_key(form_id))
+    return form_id
+
+
+def remove_form(window: QWidget, view: QWidget | None = None) -> bool:
+    """Delete the shown form after asking (it cannot be undone); the window goes to the first table."""
+    controller: DocumentController | None = getattr(window, "controller", None)
+    stack = getattr(window, "stack", None)
+    view = view or (stack.currentWidget() if stack is not None else None)
+    if controller is None or controller.readonly or not hasattr(view, "form_id"):
+        return False
+    book = controller.session.forms
+    title = book.form(view.form_id).title
+    if QMessageBox.question(window, APP_NAME, f"删除绩效表《{title}》及其全部指标？删除后不能撤销。") \
+            != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        book.remove_form(view.form_id, who=controller.who)
+    except FormEditError as exc:
+        controller.errorOccurred.emit(str(exc))
+        return False
+    views = getattr(window, "form_views", {})
+    views.pop(view.key, None)
+    if stack is not None:
+        stack.removeWidget(view)
+        tables = controller.session.tset.tables
+        if tables and hasattr(window, "show_table"):
+            window.show_table(tables[0].key)
+    view.deleteLater()
+    controller.formsListChanged.emit()
+    _recheck(controller)
+    return True
+
+
+def _recheck(controller: DocumentController) -> None:
+    """Findings and the list after a form came or went (the controller re-reads them on a form edit)."""
+    controller.cellsChanged.emit(controller._reindex())  # noqa: SLF001 - the controller's own re-read
+

@@ -1,0 +1,77 @@
+"""Save screenshots of the 绩效 form view on the seed forms (run under Xvfb; see README).
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m desktop.gui.screenshots_jixiao docs/screenshots
+
+Shape A is the first form of ../shared/seeds/001_*.json (a 转移支付 自评表 with its real errors); shape G the
+first 项目绩效目标表 of ../shared/seeds/004_*.json (the 预算 set).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SHOTS = (("001_", "05_jixiao_shape_a.png", "06_jixiao_shape_a_indicators.png"),
+         ("004_", "07_jixiao_shape_g.png", "08_jixiao_shape_g_indicators.png"))
+
+
+def seed_document(prefix: str, work: Path) -> Path:
+    """A document built from a seed's tables and forms, as ``gongkai import`` would."""
+    from ..core.formats.dump import load_dump
+    from ..core.formats.published import convert_published
+    from ..core.jixiao.seeds import convert_forms, load_forms
+
+    seed = next(SEEDS.glob(f"{prefix}*.json"))
+    data = json.loads(seed.read_text(encoding="utf-8"))
+    path = work / f"{seed.stem}.gkb"
+    doc = load_dump(convert_published(data, None).dump, path, who="示例")
+    load_forms(doc, convert_forms(data), who="示例")
+    doc.close()
+    return path
+
+
+def _settle(qapp: QApplication) -> None:
+    for _ in range(5):
+        qapp.processEvents()
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0] if argv else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="gongkai-shots-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings"))
+    from .app import Application, make_qapplication
+
+    qapp = make_qapplication()
+    app = Application(qapp)
+    for prefix, top_name, indicators_name in SHOTS:
+        window = app.open_path(seed_document(prefix, work))
+        assert window is not None
+        window.resize(1500, 940)
+        window.show()
+        _settle(qapp)
+        key = window.controller.form_keys()[0]
+        view = window.show_form(key)
+        _settle(qapp)
+        window.grab().save(str(out / top_name))
+        # the 总分 row with its finding (shape A prints 82 for 82 + 7), else the indicator table's top
+        found = [f for f in window.controller.findings if f.table == key and f.rule_id == "jixiao.total_score"]
+        if found:
+            view.select_finding(found[0])
+        else:
+            view.scroll.ensureWidgetVisible(view.indicators, 0, 0)
+            view.scroll.verticalScrollBar().setValue(view.indicators.parentWidget().y() - 10)
+        _settle(qapp)
+        window.grab().save(str(out / indicators_name))
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
