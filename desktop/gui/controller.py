@@ -164,6 +164,10 @@ class DocumentController(QObject):
     def explanation(self, finding: Finding) -> ExplanationState:
         return explanation_state(finding, self.explanations)
 
+    def recheck(self) -> None:
+        """Re-read every finding (after forms were added or removed) and repaint what changed."""
+        self.cellsChanged.emit(self._reindex())
+
     def _reindex(self) -> set[Cell]:
         """Re-read the findings; returns the cells whose findings changed (to repaint their tint)."""
         before = {f.key: f for f in self.findings}

@@ -66,5 +66,5 @@ def remove_form(window: QWidget, view: QWidget | None = None) -> bool:
 
 def _recheck(controller: DocumentController) -> None:
     """Findings and the list after a form came or went (the controller re-reads them on a form edit)."""
-    controller.cellsChanged.emit(controller._reindex())  # noqa: SLF001 - the controller's own re-read
+    controller.recheck()
 
