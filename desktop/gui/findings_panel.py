@@ -164,9 +164,9 @@ class FindingsPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # ResizeToContents would
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)  # measure every row per edit
-        unit = self.view.fontMetrics().horizontalAdvance("错误")
-        header.resizeSection(0, unit + 24)
-        header.resizeSection(1, unit * 3 + 16)
+        metrics = self.view.fontMetrics()
+        header.resizeSection(0, metrics.horizontalAdvance("尾数误差") + 20)
+        header.resizeSection(1, metrics.horizontalAdvance("预算公开表10") + 20)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, 180)
