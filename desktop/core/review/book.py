@@ -55,6 +55,12 @@ class ReviewBook:
             return f"{name} {describer.row_caption(tbl, row)}"
         return f"{name} {describer.row_caption(tbl, row)} · {describer.col_caption(tbl, row, col)}"
 
+    def figure_editors(self) -> list[str]:
+        """Who entered or changed figures in this file, most recent first (review actions not counted)."""
+        rows = self.conn.execute("SELECT who FROM change_log WHERE who <> '' AND action NOT LIKE 'review.%' "
+                                 "GROUP BY who ORDER BY MAX(id) DESC")
+        return [w for (w,) in rows]
+
     # -- comments -------------------------------------------------------------------------------
     def threads(self, tbl: str | None = None) -> list[cm.Thread]:
         return cm.threads(self.conn, tbl)
