@@ -164,3 +164,21 @@ def test_a_version_2_document_upgrades_to_the_review_tables(tmp_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
     assert conn.execute("SELECT author, text FROM review_comment").fetchall() == [("李科长", "旧文件也能批注")]
     conn.close()
+
+
+def test_a_broken_seal_needs_the_reviewer_again_and_signing_again_seals_the_new_figures(demo):
+    review = demo.review
+    review.submit("zhichu", who="张会计")
+    review.approve("zhichu", who="李科长")
+    with pytest.raises(ReviewError, match="不能再提交审核"):  # an intact 已审核 table is not sent again
+        review.submit("zhichu", who="张会计")
+    demo.add_row("zhichu", "2101599", "自拟科目", who="张会计")  # a 科目 row (a 提示 on its name)
+    assert not review.seal_intact("zhichu")
+    with pytest.raises(ReviewError, match="提示未写出错说明"):
+        review.approve("zhichu", who="李科长")
+    (tip,) = [f for f in demo.findings() if f.table == "zhichu"]
+    demo.explain(tip, "按财政下达科目填列", who="张会计")
+    review.submit("zhichu", who="张会计")  # a broken seal may be sent again
+    review.approve("zhichu", who="李科长")
+    assert review.seal_intact("zhichu") and review.seal("zhichu").at >= review.history("zhichu")[0].at
+    assert [h.state.label for h in review.history("zhichu")] == ["待审核", "已审核", "待审核", "已审核"]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QPushButton,
+    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -19,6 +23,7 @@ from ..core.review import Thread
 from .controller import DocumentController
 
 THREAD_ROLE = Qt.ItemDataRole.UserRole + 1
+MARK_OPEN = QColor("#b34700")
 KIND_LABELS = {"cell": "单元格", "row": "行", "table": "表", "finding": "审核结果"}
 
 
@@ -37,9 +42,11 @@ class CommentsPanel(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["批注", "作者", "时间"])
-        self.tree.setColumnWidth(0, 260)
-        self.tree.setWordWrap(True)
+        self.tree.setHeaderLabels(["位置", "批注"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setColumnWidth(0, 190)
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
         self.show_resolved = QCheckBox("显示已解决")
         self.show_resolved.setChecked(True)
         self.summary = QLabel()
@@ -56,7 +63,8 @@ class CommentsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.tree, 2)
+        layout.addWidget(self.detail, 3)
         layout.addLayout(buttons)
         self.add_button.clicked.connect(self.addRequested.emit)
         self.reply_button.clicked.connect(self._reply_clicked)
@@ -78,21 +86,18 @@ class CommentsPanel(QWidget):
         shown = [t for t in threads if self.show_resolved.isChecked() or not t.resolved]
         for thread in shown:
             first = thread.first
-            where = self.review.place(first.tbl, first.row, first.col)
-            head = f"{'✔ 已解决 ' if thread.resolved else ''}【{KIND_LABELS[first.kind]}】{where}"
-            item = QTreeWidgetItem([head, "", ""])
+            where = self.review.place(first.tbl, first.row, first.col, short=True)
+            state = "✔ " if thread.resolved else "● "
+            replies = f"（{len(thread.replies)} 条回复）" if thread.replies else ""
+            item = QTreeWidgetItem([f"{state}{where}{replies}", f"{first.author}：{first.text}"])
             item.setData(0, THREAD_ROLE, thread)
-            item.setToolTip(0, where)
-            if thread.resolved:
-                item.setForeground(0, Qt.GlobalColor.darkGray)
-                item.setToolTip(1, f"{first.resolved_by} {short_time(first.resolved_at or '')} 解决")
-            for c in thread.comments:
-                child = QTreeWidgetItem([c.text, c.author, short_time(c.at)])
-                child.setData(0, THREAD_ROLE, thread)
-                child.setToolTip(0, c.text)
-                item.addChild(child)
+            for col in (0, 1):
+                item.setToolTip(col, self.review.place(first.tbl, first.row, first.col))
+                if thread.resolved:
+                    item.setForeground(col, Qt.GlobalColor.darkGray)
+            if not thread.resolved:
+                item.setForeground(0, MARK_OPEN)
             self.tree.addTopLevelItem(item)
-            item.setExpanded(not thread.resolved)
             if current is not None and thread.id == current.id:
                 self.tree.setCurrentItem(item)
         still_open = sum(1 for t in threads if not t.resolved)
@@ -112,9 +117,23 @@ class CommentsPanel(QWidget):
 
     def _update_buttons(self, *_: object) -> None:
         thread = self.current_thread()
+        self.detail.setHtml(self.thread_html(thread) if thread else "<p style='color:#777'>选中一条批注，查看全部回复。</p>")
         self.reply_button.setEnabled(thread is not None)
         self.resolve_button.setEnabled(thread is not None)
         self.resolve_button.setText("重新打开" if thread is not None and thread.resolved else "解决")
+
+    def thread_html(self, thread: Thread) -> str:
+        """The whole conversation of a thread: where, every comment with author and time, resolved by whom."""
+        first = thread.first
+        parts = [f"<p><b>{escape(self.review.place(first.tbl, first.row, first.col))}</b>"
+                 f"<br/><span style='color:#777'>{KIND_LABELS[first.kind]}批注</span></p>"]
+        for c in thread.comments:
+            text = escape(c.text).replace("\n", "<br/>")
+            parts.append(f"<p><b>{escape(c.author)}</b> <span style='color:#777'>{short_time(c.at)}</span><br/>{text}</p>")
+        if thread.resolved:
+            parts.append(f"<p style='color:#2e7d32'>✔ {escape(first.resolved_by or '')} "
+                         f"{short_time(first.resolved_at or '')} 标为已解决</p>")
+        return "".join(parts)
 
     # -- actions (each one committed write, with who) -------------------------------------------
     def _run(self, work) -> bool:  # noqa: ANN001

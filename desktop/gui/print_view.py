@@ -91,6 +91,12 @@ def render(session: Session, key: str, device: QPagedPaintDevice) -> int:
         unit = "　　　　".join(f"{name}：{fields.get(name, '')}" for name in table.header_fields)
         thin = QPen(Qt.GlobalColor.black)
         thin.setWidthF(0.6 * pt)
+        cells_by_row: dict[str, list[bool]] = {}
+        for cells in grid.body:
+            for bc in cells:
+                if bc.cell is not None and bc.row_key:
+                    cells_by_row.setdefault(bc.row_key, []).append(session.engine.is_derived(bc.cell))
+        total_rows = {k for k, derived in cells_by_row.items() if all(derived)}  # 类/款/合计: bold, as printed
         spans_by_start = {(s.row, s.col): s for s in grid.body_spans}
         covered = {(s.row + dr, s.col + dc) for s in grid.body_spans for dr in range(s.rows) for dc in range(s.cols)
                    if (dr, dc) != (0, 0)}
@@ -128,9 +134,9 @@ def render(session: Session, key: str, device: QPagedPaintDevice) -> int:
                     box = QRectF(xs[c], top, right - xs[c], row_h)
                     painter.drawRect(box)
                     text, align = _cell_text(session, grid, r, c)
-                    kind = grid.at(r, c).kind
-                    painter.setFont(bold if kind in ("total", "heading") else body_font)
-                    painter.drawText(box.adjusted(3, 0, -3, 0), align, text)
+                    bc = grid.at(r, c)
+                    painter.setFont(bold if bc.kind in ("total", "heading") or bc.row_key in total_rows else body_font)
+                    painter.drawText(box.adjusted(2 * pt, 0, -2 * pt, 0), align, text)
             painter.setFont(body_font)
             bottom = rect.bottom() - footer_h
             painter.drawText(QRectF(rect.left(), bottom + 0.3 * row_h, rect.width(), row_h), ALIGN_LEFT, footer)

@@ -69,6 +69,7 @@ class ReviewUi(QObject):
             window.banner.setText(f"审阅模式：数字只读，可以写批注、提交审核、审核通过或退回。审阅人：{self.controller.who}")
             window.banner.setStyleSheet("background:#e8f0fe; color:#1a3d7c; padding:6px; border-bottom:1px solid #b0c8f0;")
             window.banner.setVisible(True)
+            window.user_label.setText(f"审阅人：{self.controller.who}")
         elif self.session.doc.other_editor is not None:
             window.banner.setText(f"只读：{self.session.doc.readonly_reason}。此时只能查看，不能修改数字，也不能写批注；"
                                   "对方关闭文件后重新打开即可。")
@@ -78,6 +79,7 @@ class ReviewUi(QObject):
         self.dock.setObjectName("commentsDock")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        window.resizeDocks([self.dock], [380], Qt.Orientation.Horizontal)
         self._build_menu()
 
         self.panel.changed.connect(self.refresh)
@@ -137,7 +139,7 @@ class ReviewUi(QObject):
         for tbl, record in self.review.states().items():
             label = record.state.label
             if record.state is TableState.APPROVED and not self.review.seal_intact(tbl):
-                label = "已审核·封签已破"
+                label = "封签已破"
             labels[tbl] = label
         if labels != self.controller.state_labels:
             self.controller.state_labels = labels
@@ -160,11 +162,12 @@ class ReviewUi(QObject):
         if record.state is TableState.APPROVED:
             check = self.review.seal_check(key)
             if check is not None and not check.intact:
+                typed, totals = self.review.split_changes(check)
                 lines = [f"封签已破：本表由 {check.seal.signer} 于 {short_time(check.seal.at)} 审核通过后，"
-                         f"有 {len(check.changes)} 个数字变动，需重新审核："]
-                lines += [f"  • {self.review.change_text(c)}" for c in check.changes[:MAX_BANNER_LINES]]
-                if len(check.changes) > MAX_BANNER_LINES:
-                    lines.append(f"  … 另有 {len(check.changes) - MAX_BANNER_LINES} 处，见 审阅 → 修改记录")
+                         f"有 {len(typed)} 处修改（合计随之变动 {len(totals)} 处），需重新审核："]
+                lines += [f"  • {self.review.change_text(c, with_table=False)}" for c in typed[:MAX_BANNER_LINES]]
+                if len(typed) > MAX_BANNER_LINES:
+                    lines.append(f"  … 另有 {len(typed) - MAX_BANNER_LINES} 处，见 审阅 → 修改记录")
                 return "\n".join(lines), "broken"
             return f"已审核：{record.who} {when} 审核通过，封签完好（数字与审核时一致）。", "ok"
         if record.state is TableState.RETURNED:

@@ -45,9 +45,11 @@ class ReviewBook:
                 return "绩效表"
         return self.session.engine.describer.table_name(tbl)
 
-    def place(self, tbl: str, row: str | None, col: str | None) -> str:
-        """“公开03表《…》 2101501 … · 基本支出” for a cell, the row or the table alone."""
+    def place(self, tbl: str, row: str | None, col: str | None, *, short: bool = False) -> str:
+        """“公开03表《…》 2101501 … · 基本支出” for a cell, the row or the table alone (``short``: “公开03表 …”)."""
         name = self.table_name(tbl)
+        if short and not tbl.startswith(sl.FORM_PREFIX) and self.session.tset.table(tbl).label:
+            name = self.session.tset.table(tbl).label
         if row is None or tbl.startswith(sl.FORM_PREFIX):
             return name if row is None else f"{name} {row}{' · ' + col if col else ''}"
         describer = self.session.engine.describer
@@ -170,7 +172,16 @@ class ReviewBook:
         checks = {t: self.seal_check(t) for t in self.states()}
         return {t: c for t, c in checks.items() if c is not None and not c.intact}
 
-    def change_text(self, change: sl.SealChange) -> str:
+    def split_changes(self, check: sl.SealCheck) -> tuple[list[sl.SealChange], list[sl.SealChange]]:
+        """(figures typed or pasted, and 科目 rows; totals that followed them) of a broken seal."""
+        typed, totals = [], []
+        for c in check.changes:
+            derived = c.col is not None and not c.tbl.startswith(sl.FORM_PREFIX) and \
+                self.session.engine.is_derived((c.tbl, c.row, c.col))
+            (totals if derived else typed).append(c)
+        return typed, totals
+
+    def change_text(self, change: sl.SealChange, *, with_table: bool = True) -> str:
         """One changed figure in words: place, sealed → now, and who changed it when."""
         def show(v: str | None) -> str:
             if v is None:
@@ -186,10 +197,14 @@ class ReviewBook:
             return format_amount(int(v), decimals=decimals)
         if change.col is None and not change.tbl.startswith(sl.FORM_PREFIX):
             what = f"{'增加' if change.sealed is None else '删除'}科目行 {change.row} {change.now or change.sealed or ''}"
-            text = f"{self.table_name(change.tbl)} {what.strip()}"
+            text = f"{self.table_name(change.tbl)} {what.strip()}" if with_table else what.strip()
         else:
-            text = f"{self.place(change.tbl, change.row, change.col)}：{show(change.sealed)} → {show(change.now)}"
+            where = self.place(change.tbl, change.row, change.col)
+            if not with_table:
+                where = where[len(self.table_name(change.tbl)):].strip()
+            text = f"{where}：{show(change.sealed)} → {show(change.now)}"
         if change.entries:
-            by = "、".join(f"{who or '（未署名）'} {at.replace('T', ' ').rstrip('Z')[:16]}" for at, who, *_ in change.entries)
-            text += f"（{by} 修改）"
+            by = dict.fromkeys(f"{who or '（未署名）'} {at.replace('T', ' ').rstrip('Z')[:16]}"
+                               for at, who, *_ in change.entries)
+            text += f"（{'、'.join(by)} 修改）"
         return text
