@@ -112,6 +112,11 @@ def test_sending_a_table_with_an_unexplained_tip_is_refused_with_the_reason(qtbo
     assert "待审核" not in win.tables.items["zhichu"].text(1)
     (tip,) = [f for f in win.controller.findings if f.table == "zhichu"]
     assert win.controller.explain(tip, "编码表未收录，按财政下达科目填列")
+    win.findings.view.selectRow(0)
+    assert win.review_ui.add_comment_on_finding("科目名称请按编码表改正")  # a 批注 on the finding itself
+    thread = win.review_ui.panel.current_thread()
+    assert thread.first.kind == "finding" and thread.first.finding == tip.key
+    assert tip.message in win.review_ui.panel.detail.toPlainText()
     win.review_ui.act_submit.trigger()
     assert "待审核" in win.tables.items["zhichu"].text(1)
     assert "待审核" in win.review_ui.bar.text() and win.review_ui.bar.isVisibleTo(win)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -182,3 +183,22 @@ def test_a_broken_seal_needs_the_reviewer_again_and_signing_again_seals_the_new_
     review.approve("zhichu", who="李科长")
     assert review.seal_intact("zhichu") and review.seal("zhichu").at >= review.history("zhichu")[0].at
     assert [h.state.label for h in review.history("zhichu")] == ["待审核", "已审核", "待审核", "已审核"]
+
+
+def test_gongkai_review_lists_states_seals_and_comments(demo, capsys):
+    from desktop.cli import main
+
+    demo.review.comment("zhichu", "请附说明", who="李科长", row=CELL[1], col=CELL[2])
+    demo.review.submit("zhichu", who="张会计")
+    demo.review.approve("zhichu", who="李科长")
+    path = str(demo.doc.path)
+    assert main(["review", path]) == 0
+    out = capsys.readouterr().out
+    assert "公开03表《支出决算表》：已审核（李科长" in out and "封签完好" in out and "批注[未解决]" in out
+    demo.set_text(CELL, "682,000.40", who="王出纳")
+    assert main(["review", path, "--json"]) == 1  # a broken seal
+    report = json.loads(capsys.readouterr().out)
+    (entry,) = report["tables"]
+    assert report["broken_seals"] == ["zhichu"] and not entry["seal"]["intact"]
+    assert len(entry["seal"]["changes"]) == 1 and "王出纳" in entry["seal"]["changes"][0]
+    assert entry["seal"]["totals_changed"] == 7  # 本年支出合计 of 2101501, and 基本支出 + 合计 of 21015, 210, 合计

@@ -127,6 +127,9 @@ class CommentsPanel(QWidget):
         first = thread.first
         parts = [f"<p><b>{escape(self.review.place(first.tbl, first.row, first.col))}</b>"
                  f"<br/><span style='color:#777'>{KIND_LABELS[first.kind]}批注</span></p>"]
+        if first.finding:
+            found = next((f for f in self.controller.findings if f.key == first.finding), None)
+            parts.append(f"<p style='color:#8a5a00'>{escape(found.message) if found else '（这条审核结果现已消除）'}</p>")
         for c in thread.comments:
             text = escape(c.text).replace("\n", "<br/>")
             parts.append(f"<p><b>{escape(c.author)}</b> <span style='color:#777'>{short_time(c.at)}</span><br/>{text}</p>")

@@ -95,6 +95,7 @@ class ReviewUi(QObject):
         w = self.window
         menu = w.menuBar().insertMenu(w.menuBar().actions()[-1], _menu(w, "审阅(&R)")).menu()
         self.act_comment = menu.addAction("新批注…", QKeySequence("Ctrl+Alt+M"), self.add_comment_here)
+        self.act_comment_finding = menu.addAction("对选中的审核结果写批注…", self.add_comment_on_finding)
         menu.addSeparator()
         self.act_submit = menu.addAction("提交审核", lambda: self.change_state("submit"))
         self.act_approve = menu.addAction("审核通过（封签）", lambda: self.change_state("approve"))
@@ -199,10 +200,27 @@ class ReviewUi(QObject):
         if ok and text.strip():
             self.panel.add_comment(target[0], text, row=target[1], col=target[2])
 
+    def add_comment_on_finding(self, text: str | None = None) -> bool:
+        """A 批注 on the finding selected in the 审核结果 panel (kept by its key)."""
+        finding = self.window.findings.current_finding()
+        if finding is None:
+            self.controller.errorOccurred.emit("请先在审核结果中选中一条。")
+            return False
+        if text is None:
+            text, ok = QInputDialog.getMultiLineText(self.window, "对审核结果写批注", f"{finding.message}\n\n批注：")
+            if not ok or not text.strip():
+                return False
+        return self.panel.add_comment(finding.table, text, finding=finding.key)
+
     def jump_to_thread(self, thread: Thread | None) -> None:
         if thread is None:
             return
         first: Comment = thread.first
+        if first.finding:
+            found = next((f for f in self.controller.findings if f.key == first.finding), None)
+            if found is not None:
+                self.window.jump_to(found)
+                return
         self.window.show_table(first.tbl)
         view = self.window.current_view()
         if view is not None and first.cell is not None:
