@@ -202,3 +202,20 @@ def test_gongkai_review_lists_states_seals_and_comments(demo, capsys):
     assert report["broken_seals"] == ["zhichu"] and not entry["seal"]["intact"]
     assert len(entry["seal"]["changes"]) == 1 and "王出纳" in entry["seal"]["changes"][0]
     assert entry["seal"]["totals_changed"] == 7  # 本年支出合计 of 2101501, and 基本支出 + 合计 of 21015, 210, 合计
+
+
+def test_the_gate_names_errors_missing_and_stale_explanations():
+    from desktop.core.explain import basis_of
+    from desktop.core.review.states import blockers
+    from desktop.core.rules.findings import Finding
+
+    cells = (CELL,)
+    error = Finding("e", "r1", "error", "合计不等", "zhichu", cells, 100, 90)
+    tip = Finding("w", "r2", "warning", "上下年差异大", "zhichu", cells, 100, 50)
+    moved = Finding("w", "r2", "warning", "上下年差异大", "zhichu", cells, 120, 50)
+    rounding = Finding("t", "r3", "rounding", "尾数", "zhichu", cells, 1, 2)
+    said = {"w": {"text": "新增人员", "basis": basis_of(tip)}}
+    assert blockers([rounding], {}) == []
+    assert blockers([tip], said) == []
+    assert blockers([error, tip], {}) == ["错误：合计不等", "提示未写出错说明：上下年差异大"]
+    assert blockers([moved], said) == ["出错说明已过期（数字变动后未重新说明）：上下年差异大"]
