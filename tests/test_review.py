@@ -219,3 +219,18 @@ def test_the_gate_names_errors_missing_and_stale_explanations():
     assert blockers([tip], said) == []
     assert blockers([error, tip], {}) == ["错误：合计不等", "提示未写出错说明：上下年差异大"]
     assert blockers([moved], said) == ["出错说明已过期（数字变动后未重新说明）：上下年差异大"]
+
+
+def test_a_jixiao_form_is_signed_and_its_seal_breaks_on_a_changed_figure(demo):
+    fid = demo.forms.add_form("a_zhuanyi_ziping", "甲项目自评表", who="张会计")
+    key = f"jixiao:{fid}"
+    demo.forms.set_field(fid, "f.total.qn", "1,928.75", who="张会计")
+    assert demo.review.blockers(key) == []
+    demo.review.submit(key, who="张会计")
+    demo.review.approve(key, who="李科长")
+    assert demo.review.seal_intact(key)
+    demo.forms.set_field(fid, "f.total.qn", "1,900.00", who="王出纳")
+    (change,) = demo.review.seal_check(key).changes
+    assert (change.row, change.col, change.sealed, change.now, change.who) == (
+        "field", "f.total.qn", "1928.75", "1900.00", ["王出纳"])
+    assert "甲项目自评表" in demo.review.change_text(change)

@@ -22,7 +22,7 @@ def figures(conn: sqlite3.Connection, tbl: str) -> dict[str, str]:
     if tbl.startswith(FORM_PREFIX):
         form_id = int(tbl[len(FORM_PREFIX):])
         for key, txt, num in conn.execute("SELECT key, txt, num FROM jx_field WHERE form_id = ?", (form_id,)):
-            out[f"{key}|"] = num if num is not None else f"'{txt}"
+            out[f"field|{key}"] = num if num is not None else f"'{txt}"
         rows = conn.execute("SELECT i.id, i.level2, i.position, c.col, c.txt, c.num FROM jx_indicator i "
                             "LEFT JOIN jx_indicator_cell c ON c.indicator_id = i.id WHERE i.form_id = ?", (form_id,))
         for ind, level2, pos, col, txt, num in rows:
