@@ -161,6 +161,10 @@ def test_compare_view_lists_the_three_changed_cells(qtbot, app, tmp_path):
     assert by_table["公开07表《财政拨款“三公”经费支出决算表》"][3:5] == ("39,951.85", "")
     assert by_table["公开01表《收入支出决算总表》"][1:5] == ("五、事业收入（行次5）", "收入·决算数（栏次1）", "", "12.50")
     assert "共 3 个单元格不同" in dialog.summary.text()
+    line = next(r for r in range(3) if dialog.list.item(r, 0).text() == "公开03表《支出决算表》")
+    dialog.list.itemDoubleClicked.emit(dialog.list.item(line, 3))  # goes to the cell in this document
+    view = win.current_view()
+    assert view.table.key == "zhichu" and view.model.body_cell(view.body.currentIndex()).cell == CELL
     dialog.close()
 
 

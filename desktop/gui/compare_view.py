@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,10 +23,14 @@ from ..core.money import format_amount
 from ..core.session import Session
 
 COLUMNS = ("表", "行", "栏", "另一文件", "本文件", "差额")
+CELL_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class CompareDialog(QDialog):
-    """Differences between ``other`` (the version I saw) and this document, table by table."""
+    """Differences between ``other`` (the version I saw) and this document, table by table;
+    double-click a cell's line to go to it in the table."""
+
+    cellActivated = Signal(object)  # (table, row, col)
 
     def __init__(self, session: Session, other: str | Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +49,7 @@ class CompareDialog(QDialog):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.verticalHeader().hide()
+        self.list.itemDoubleClicked.connect(self._activated)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.list, 1)
@@ -66,12 +72,21 @@ class CompareDialog(QDialog):
 
     def fill(self) -> None:
         rows = self.rows()
+        cells = [c.cell for c in self.comparison.cells] if self.comparison else []
         self.list.setRowCount(len(rows))
         for r, texts in enumerate(rows):
             for c, text in enumerate(texts):
-                self.list.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if r < len(cells):
+                    item.setData(CELL_ROLE, cells[r])
+                self.list.setItem(r, c, item)
         self.list.resizeColumnsToContents()
         self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def _activated(self, item: QTableWidgetItem) -> None:
+        cell = item.data(CELL_ROLE)
+        if cell is not None:
+            self.cellActivated.emit(tuple(cell))
 
 
 def choose_and_compare(parent: QWidget, session: Session) -> CompareDialog | None:
@@ -79,6 +94,4 @@ def choose_and_compare(parent: QWidget, session: Session) -> CompareDialog | Non
                                           str(session.doc.path.parent), "公开表文档 (*.gkb)")
     if not path:
         return None
-    dialog = CompareDialog(session, path, parent)
-    dialog.show()
-    return dialog
+    return CompareDialog(session, path, parent)

@@ -267,11 +267,18 @@ class ReviewUi(QObject):
     def show_compare(self, other: str | None = None) -> QWidget | None:
         from .compare_view import CompareDialog, choose_and_compare
 
-        if other is None:
-            return choose_and_compare(self.window, self.session)
-        dialog = CompareDialog(self.session, other, self.window)
-        dialog.show()
+        dialog = choose_and_compare(self.window, self.session) if other is None else \
+            CompareDialog(self.session, other, self.window)
+        if dialog is not None:
+            dialog.cellActivated.connect(self.jump_to_cell)
+            dialog.show()
         return dialog
+
+    def jump_to_cell(self, cell: tuple[str, str, str]) -> None:
+        if not self.session.tset.has_table(cell[0]):
+            return
+        view = self.window.show_table(cell[0])
+        view.body.select_cells([view.model.index_of(cell)])
 
     def print_table(self, path: str | None = None) -> str | None:
         from .print_view import ask_and_print, write_pdf
