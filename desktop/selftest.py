@@ -111,7 +111,7 @@ def step_window(work: Path) -> str:
     from .gui.app import Application, make_qapplication
 
     qapp = make_qapplication()
-    window = Application(qapp).open_path(work / "示例.gkb")
+    window = Application(qapp).open_path(work / "示例.gkb", mode="edit")
     _require(window is not None, "窗口没有打开示例文档")
     window.resize(1280, 820)
     window.show()

@@ -15,9 +15,11 @@ from pathlib import Path
 from .codes import CodeLists, check_code_shape, default_code_lists
 from .definitions import ColumnDef, TemplateSet, get_set
 from .document import Document, DocumentError
+from .document.store import REVIEW_MODE_MESSAGE
 from .explain import basis_of
 from .jixiao.book import FormBook
 from .money import AmountError, parse_amount
+from .review import ReviewBook
 from .rules.engine import Delta, Engine
 from .rules.findings import Finding
 from .rules.instances import Cell
@@ -54,10 +56,26 @@ class Session:
         self.rows = RowIndex(self.tset, doc.floating_rows())
         self.engine = Engine(self.tset, self.rows, doc.values(), rounding=doc.money_unit == "万元", codes=self.codes)
         self.forms = FormBook(doc, table_values=lambda: self.engine.values, has_table=self.tset.has_table)
+        self.review = ReviewBook(self)
 
     @classmethod
-    def open(cls, path: Path, *, readonly: bool = False, who: str = "") -> Session:
-        return cls(Document.open(path, readonly=readonly, who=who))
+    def open(cls, path: Path, *, readonly: bool = False, who: str = "", review: bool = False) -> Session:
+        """Open a document; ``review``: 审阅 mode (figures refused, comments and table states allowed)."""
+        session = cls(Document.open(path, readonly=readonly, who=who))
+        session.review_mode = review
+        return session
+
+    @property
+    def review_mode(self) -> bool:
+        return self.doc.review_mode
+
+    @review_mode.setter
+    def review_mode(self, on: bool) -> None:
+        self.doc.review_mode = on
+
+    def _require_figures(self) -> None:
+        if self.doc.review_mode:
+            raise EditError(REVIEW_MODE_MESSAGE)
 
     def close(self) -> None:
         self.doc.close()
@@ -110,6 +128,7 @@ class Session:
         allow_derived: bool = False,
     ) -> Delta:
         """Set values (None clears) in one committed transaction; derived totals follow when ``derive``."""
+        self._require_figures()
         decimals = {}
         for cell in changes:
             info = self.cell_info(cell)
@@ -194,6 +213,7 @@ class Session:
             self.set_values(values, who=who, action="undo", derive=False, allow_derived=True)
 
     def _restructure(self, add: list[tuple[str, str, str]], remove: list[tuple[str, str]], who: str) -> None:
+        self._require_figures()
         floating = {k: list(v) for k, v in self.doc.floating_rows().items()}
         for tbl, code, name in add:
             floating.setdefault(tbl, []).append((code, name))
@@ -214,5 +234,6 @@ class Session:
 
     def explain(self, finding: Finding, text: str, *, who: str) -> None:
         """Store the 出错说明 of ``finding`` for its current figures (empty text removes it)."""
+        self._require_figures()  # the clerk's reason, not the reviewer's
         self.doc.set_explanation(finding.key, text, who=who, basis=basis_of(finding))
 

@@ -12,6 +12,7 @@ from ..core.demo import build_demo
 from ..core.document import Document, DocumentError
 from ..core.paths import resources_dir
 from ..core.session import Session
+from . import open_mode
 from . import settings as app_settings
 from .dialogs import APP_NAME, NewDocumentDialog
 from .main_window import MainWindow
@@ -40,8 +41,9 @@ class Application:
         self.welcome.show()
         return self.welcome
 
-    def open_path(self, path: Path, parent: QWidget | None = None) -> MainWindow | None:
-        """Open a document in a new window; a bad file gets a Chinese message and nothing changes."""
+    def open_path(self, path: Path, parent: QWidget | None = None, mode: str | None = None) -> MainWindow | None:
+        """Open a document in a new window; a bad file gets a Chinese message and nothing changes.
+        ``mode`` "review" / "edit"; None asks when the file is a colleague's (see :mod:`.open_mode`)."""
         for window in self.windows:
             if window.session.doc.path.resolve() == Path(path).resolve():
                 window.raise_()
@@ -51,6 +53,9 @@ class Application:
             session = Session.open(Path(path), who=app_settings.user_name())
         except DocumentError as exc:
             QMessageBox.critical(parent, APP_NAME, str(exc))
+            return None
+        if not open_mode.choose(session, parent, mode):
+            session.close()
             return None
         window = MainWindow(session, self)
         window.setWindowIcon(app_icon())

@@ -49,7 +49,7 @@ def edit_to_panel_samples(edits: int = 200) -> tuple[list[float], list[float]]:
 
     qapp = make_qapplication()
     folder = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
-    window = Application(qapp).open_path(build_demo(folder / "demo.gkb", who="bench"))
+    window = Application(qapp).open_path(build_demo(folder / "demo.gkb", who="bench"), mode="edit")
     assert window is not None
     view = window.show_table("zhichu")
     qapp.processEvents()

@@ -133,12 +133,15 @@ class DocumentController(QObject):
         self.by_cell: dict[Cell, list[Finding]] = {}
         self.counts: dict[str, Counter[str]] = {}
         self.explanations: dict[str, dict[str, str]] = session.doc.explanations()
+        self.comment_marks: dict[Cell, str] = {}  # cells with 批注: "open" / "resolved" (kept by review_ui)
+        self.state_labels: dict[str, str] = {}  # table key -> 待审核 / 已审核 / 退回 … (kept by review_ui)
         self._reindex()
 
     # -- state ----------------------------------------------------------------------------------
     @property
     def readonly(self) -> bool:
-        return self.session.doc.readonly
+        """Figures cannot be changed: a read-only file, or 审阅 mode."""
+        return self.session.doc.readonly or self.session.review_mode
 
     @property
     def tset(self):  # noqa: ANN201 - TemplateSet

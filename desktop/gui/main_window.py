@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ..core.money import format_amount
 from ..core.rules.findings import Finding
 from ..core.session import Session
+from . import review_ui
 from . import settings as app_settings
 from .controller import DocumentController, form_id_of
 from .dialogs import APP_NAME, AddRowDialog, NamedRowDialog, show_about
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.resizeDocks([dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.findings_dock], [190], Qt.Orientation.Vertical)
+        self.review_ui = review_ui.install(self)  # 审阅 menu, 批注 dock, table states, seal bar
         self._restore_layout()
         first = session.tset.tables[0].key
         self.tables.select_table(first)
@@ -351,7 +353,7 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         meta = self.session.doc.meta
-        mode = "（只读）" if self.controller.readonly else ""
+        mode = "（审阅）" if self.session.review_mode else "（只读）" if self.controller.readonly else ""
         self.setWindowTitle(f"{self.session.doc.path.name} — {meta.get('unit_name', '')} {meta.get('year', '')}"
                             f"{mode} — {APP_NAME}")
 

@@ -32,7 +32,7 @@ def main(argv: list[str]) -> int:
 
     qapp = make_qapplication()
     app = Application(qapp)
-    window = app.open_path(build_demo(work / "示例.gkb", who="示例"))
+    window = app.open_path(build_demo(work / "示例.gkb", who="示例"), mode="edit")
     assert window is not None
     window.resize(1500, 940)
     window.show()

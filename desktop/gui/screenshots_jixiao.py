@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
     qapp = make_qapplication()
     app = Application(qapp)
     for prefix, top_name, indicators_name in SHOTS:
-        window = app.open_path(seed_document(prefix, work))
+        window = app.open_path(seed_document(prefix, work), mode="edit")
         assert window is not None
         window.resize(1500, 940)
         window.show()

@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
         from .app import Application, make_qapplication
 
         qapp = make_qapplication()
-        window = Application(qapp).open_path(Path(argv[1]))
+        window = Application(qapp).open_path(Path(argv[1]), mode="edit")
         if window is None:
             return 2
 

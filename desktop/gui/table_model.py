@@ -19,6 +19,7 @@ RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 INDENT = "　"  # one full-width space per level, as the printed tables indent
+COMMENT_ROLE = Qt.ItemDataRole.UserRole + 7  # "open" / "resolved" when the cell has 批注 (painted by review_ui)
 
 
 class HeaderModel(QAbstractTableModel):
@@ -106,6 +107,8 @@ class TableModel(QAbstractTableModel):
             return self._background(cell)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(cell)
+        if role == COMMENT_ROLE:
+            return self.controller.comment_marks.get(cell.cell) if cell.cell is not None else None
         if role == Qt.ItemDataRole.FontRole and (cell.kind in ("total", "heading", "subheader")
                                                   or self._is_total_row(cell)):
             return self._bold

@@ -81,7 +81,8 @@ class TablesPanel(QTreeWidget):
             parts.append(f"错误 {counts['error']}")
         if counts.get("warning"):
             parts.append(f"提示 {counts['warning']}")
-        return "  ".join(parts) or "✓"
+        text, state = "  ".join(parts) or "✓", self.controller.state_labels.get(key)
+        return f"{text}  {state}" if state else text
 
     def update_counts(self) -> None:
         for key, item in self.items.items():

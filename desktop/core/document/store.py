@@ -25,6 +25,7 @@ from .recovery import recover
 Cell = tuple[str, str, str]
 FILE_SUFFIX = ".gkb"
 BUSY_TIMEOUT_MS = 3000
+REVIEW_MODE_MESSAGE = "审阅模式下数字不能修改，只能写批注和审核；如需修改，请以“编辑”方式打开文件。"
 
 
 def now_iso() -> str:
@@ -98,6 +99,7 @@ class Document:
         self.readonly, self.readonly_reason = readonly, readonly_reason
         self._lock_file = lock_file
         self.other_editor = other_editor  # set when read-only because someone else is editing
+        self.review_mode = False  # 审阅: figures refused, review writes (comments, states) allowed
         self.meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta"))
 
     # -- opening and creating -------------------------------------------------------------------
@@ -225,9 +227,12 @@ class Document:
             raise DocumentError("readonly", f"文件“{self.path.name}”以只读方式打开（{self.readonly_reason}），不能修改。")
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One committed transaction; on any error nothing is written."""
+    def transaction(self, *, review: bool = False) -> Iterator[sqlite3.Connection]:
+        """One committed transaction; on any error nothing is written. In 审阅 mode only ``review``
+        writes (comments, table states, seals) are allowed."""
         self._require_writable()
+        if self.review_mode and not review:
+            raise DocumentError("review_mode", REVIEW_MODE_MESSAGE)
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

@@ -17,7 +17,8 @@ Format (``format_version`` 1)::
       "forms": [{"shape": "a_zhuanyi_ziping", "title": "…", "fields": {…}, "indicators": [{"level2": …, "cells": {…}}]}]
     }
 
-``forms`` (the 绩效 forms, see :mod:`desktop.core.jixiao.dumpio`) is present only when the document has any.
+``forms`` (the 绩效 forms, see :mod:`desktop.core.jixiao.dumpio`) is present only when the document has any;
+so is ``review`` (批注, table states, seals; see :mod:`desktop.core.review.dumpio`).
 
 Amounts are strings with exactly two decimals (counts without decimals), in the document's unit.
 ``load`` followed by ``dump`` gives back the same JSON, and ``dump`` of a loaded dump is identical.
@@ -34,6 +35,8 @@ from ..document import Document, DocumentError
 from ..jixiao.dumpio import dump_forms, parse_forms
 from ..jixiao.seeds import FormConversion, load_forms
 from ..money import AmountError, parse_amount, to_plain
+from ..review.dumpio import dump_review, load_review, parse_review
+from ..review.errors import ReviewError
 from ..rules.rowindex import RowIndex
 
 FORMAT = "gongkai-dump"
@@ -81,6 +84,9 @@ def dump_document(doc: Document) -> dict[str, Any]:
     forms = dump_forms(doc)
     if forms:
         out["forms"] = forms
+    review = dump_review(doc)
+    if review:
+        out["review"] = review
     return out
 
 
@@ -178,6 +184,10 @@ def load_dump(data: Any, target: Path, *, who: str = "") -> Document:
     """Create a new document at ``target`` from a dump (validated first; nothing is written on error)."""
     tset, meta, floating, values = parse_dump(data)
     forms = _parse_forms(data)
+    try:
+        review = parse_review(data.get("review"))
+    except ReviewError as exc:
+        raise DumpError(str(exc)) from exc
     meta = {**meta, "set_id": tset.id, "set_version": tset.info.version}
     meta.setdefault("money_unit", tset.info.money_unit)
     doc = Document.create(target, meta, who=who)
@@ -189,6 +199,7 @@ def load_dump(data: Any, target: Path, *, who: str = "") -> Document:
             doc.set_explanation(key, str(exp.get("text", "")), who=str(exp.get("author", who)),
                                 basis=str(exp.get("basis", "")), at=str(exp["at"]) if exp.get("at") else None)
         load_forms(doc, forms, who=who)
+        load_review(doc, review)
     except (DocumentError, OSError):
         doc.close()
         Path(target).unlink(missing_ok=True)

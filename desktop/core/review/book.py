@@ -1,0 +1,210 @@
+"""The review API of an open document (``Session.review``): comments, table states, seals.
+
+Every action is one committed review transaction with a change-log row carrying ``who``; none of them
+changes a figure, so all are allowed in 审阅 mode. Refusals raise :class:`ReviewError` in Chinese.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..document.store import now_iso
+from ..money import format_amount
+from . import comments as cm
+from . import seal as sl
+from . import states as st
+from .errors import ReviewError
+from .states import StateRecord, TableState
+
+if TYPE_CHECKING:
+    from ..session import Session
+
+MAX_LISTED = 8
+
+
+class ReviewBook:
+    """Comments, states and seals of one session's document."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def doc(self):  # noqa: ANN201 - Document
+        return self.session.doc
+
+    @property
+    def conn(self):  # noqa: ANN201 - sqlite3.Connection
+        return self.session.doc.connection
+
+    # -- naming ---------------------------------------------------------------------------------
+    def table_name(self, tbl: str) -> str:
+        if tbl.startswith(sl.FORM_PREFIX):
+            try:
+                return f"绩效表《{self.session.forms.form(int(tbl[len(sl.FORM_PREFIX):])).title}》"
+            except ValueError:
+                return "绩效表"
+        return self.session.engine.describer.table_name(tbl)
+
+    def place(self, tbl: str, row: str | None, col: str | None, *, short: bool = False) -> str:
+        """“公开03表《…》 2101501 … · 基本支出” for a cell, the row or the table alone (``short``: “公开03表 …”)."""
+        name = self.table_name(tbl)
+        if short and not tbl.startswith(sl.FORM_PREFIX) and self.session.tset.table(tbl).label:
+            name = self.session.tset.table(tbl).label
+        if row is None or tbl.startswith(sl.FORM_PREFIX):
+            return name if row is None else f"{name} {row}{' · ' + col if col else ''}"
+        describer = self.session.engine.describer
+        if col is None:
+            return f"{name} {describer.row_caption(tbl, row)}"
+        return f"{name} {describer.row_caption(tbl, row)} · {describer.col_caption(tbl, row, col)}"
+
+    def figure_editors(self) -> list[str]:
+        """Who entered or changed figures in this file, most recent first (review actions not counted)."""
+        rows = self.conn.execute("SELECT who FROM change_log WHERE who <> '' AND action NOT LIKE 'review.%' "
+                                 "GROUP BY who ORDER BY MAX(id) DESC")
+        return [w for (w,) in rows]
+
+    # -- comments -------------------------------------------------------------------------------
+    def threads(self, tbl: str | None = None) -> list[cm.Thread]:
+        return cm.threads(self.conn, tbl)
+
+    def open_threads(self, tbl: str | None = None) -> list[cm.Thread]:
+        return [t for t in self.threads(tbl) if not t.resolved]
+
+    def comment(self, tbl: str, text: str, *, who: str, row: str | None = None, col: str | None = None,
+                finding: str | None = None) -> int:
+        """A new thread on a table, a row, a cell or (``finding`` = its key) a finding."""
+        self._known_table(tbl)
+        return cm.add_comment(self.doc, tbl, text, who=who, row=row, col=col, finding=finding)
+
+    def reply(self, thread_id: int, text: str, *, who: str) -> int:
+        return cm.reply(self.doc, thread_id, text, who=who)
+
+    def resolve(self, thread_id: int, *, who: str, resolved: bool = True) -> None:
+        cm.resolve(self.doc, thread_id, who=who, resolved=resolved)
+
+    # -- states ---------------------------------------------------------------------------------
+    def state(self, tbl: str) -> StateRecord:
+        return st.current(self.conn, tbl)
+
+    def states(self) -> dict[str, StateRecord]:
+        return st.all_states(self.conn)
+
+    def history(self, tbl: str | None = None) -> list[StateRecord]:
+        return st.history(self.conn, tbl)
+
+    def blockers(self, tbl: str) -> list[str]:
+        """Why ``tbl`` cannot be sent for review (or signed): 错误, unexplained or stale-explained 提示 of
+        the table or of a relation that reads one of its cells (公开03表 against 公开01表 blocks both)."""
+        findings = [f for f in self.session.findings() if f.table == tbl or any(c[0] == tbl for c in f.cells)]
+        return st.blockers(findings, self.doc.explanations())
+
+    def submit(self, tbl: str, *, who: str) -> StateRecord:
+        """提交审核: 填报中 or 退回 (or an 已审核 table whose seal is broken) → 待审核, through the gate."""
+        now = self.state(tbl)
+        broken = now.state is TableState.APPROVED and not self.seal_intact(tbl)
+        if now.state not in (TableState.DRAFT, TableState.RETURNED) and not broken:
+            raise ReviewError(f"{self.table_name(tbl)} 当前为“{now.state.label}”，不能再提交审核。")
+        self._gate(tbl, "提交审核")
+        return self._set(tbl, TableState.SUBMITTED, who, "")
+
+    def approve(self, tbl: str, *, who: str) -> StateRecord:
+        """审核通过: 待审核 (or 已审核 with a broken seal) → 已审核, sealing the current figures."""
+        now = self.state(tbl)
+        broken = now.state is TableState.APPROVED and not self.seal_intact(tbl)
+        if now.state is not TableState.SUBMITTED and not broken:
+            raise ReviewError(f"{self.table_name(tbl)} 当前为“{now.state.label}”，只有待审核的表才能审核通过。")
+        self._gate(tbl, "审核通过")
+        return self._set(tbl, TableState.APPROVED, who, "", seal=True)
+
+    def send_back(self, tbl: str, reason: str, *, who: str) -> StateRecord:
+        """退回 with the reason: from 待审核 or 已审核 (the seal is removed)."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ReviewError("退回时请写明原因。")
+        now = self.state(tbl)
+        if now.state not in (TableState.SUBMITTED, TableState.APPROVED):
+            raise ReviewError(f"{self.table_name(tbl)} 当前为“{now.state.label}”，只有待审核或已审核的表可以退回。")
+        return self._set(tbl, TableState.RETURNED, who, reason)
+
+    def _gate(self, tbl: str, what: str) -> None:
+        problems = self.blockers(tbl)
+        if problems:
+            listed = "\n".join(f"  - {p}" for p in problems[:MAX_LISTED])
+            more = f"\n  … 另有 {len(problems) - MAX_LISTED} 条" if len(problems) > MAX_LISTED else ""
+            raise ReviewError(f"{self.table_name(tbl)} 不能{what}：错误须改正，提示须写出错说明"
+                              f"（共 {len(problems)} 条）：\n{listed}{more}")
+
+    def _set(self, tbl: str, state: TableState, who: str, reason: str, seal: bool = False) -> StateRecord:
+        self._known_table(tbl)
+        at = now_iso()
+        record = StateRecord(tbl, state, who, at, reason)
+        with self.doc.transaction(review=True) as conn:
+            st.write(conn, record)
+            conn.execute("DELETE FROM review_seal WHERE tbl = ?", (tbl,))
+            conn.execute("INSERT INTO change_log(at, who, action, tbl, new) VALUES (?, ?, ?, ?, ?)",
+                         (at, who, f"review.{state.value}", tbl, reason or state.label))
+            if seal:
+                sl.write(conn, tbl, who, at)
+        return record
+
+    def _known_table(self, tbl: str) -> None:
+        if tbl.startswith(sl.FORM_PREFIX):
+            ids = {f.id for f in self.session.forms.forms()}
+            if int(tbl[len(sl.FORM_PREFIX):]) not in ids:
+                raise ReviewError(f"文档中没有这张绩效表（{tbl}）。")
+        elif not self.session.tset.has_table(tbl):
+            raise ReviewError(f"没有表 {tbl}")
+
+    # -- seals ----------------------------------------------------------------------------------
+    def seal(self, tbl: str) -> sl.Seal | None:
+        return sl.read(self.conn, tbl)
+
+    def seal_check(self, tbl: str) -> sl.SealCheck | None:
+        """None when the table is not sealed; else whether the seal holds and what changed since."""
+        seal = self.seal(tbl)
+        return sl.check(self.conn, seal) if seal else None
+
+    def seal_intact(self, tbl: str) -> bool:
+        check = self.seal_check(tbl)
+        return check is not None and check.intact
+
+    def broken_seals(self) -> dict[str, sl.SealCheck]:
+        checks = {t: self.seal_check(t) for t in self.states()}
+        return {t: c for t, c in checks.items() if c is not None and not c.intact}
+
+    def split_changes(self, check: sl.SealCheck) -> tuple[list[sl.SealChange], list[sl.SealChange]]:
+        """(figures typed or pasted, and 科目 rows; totals that followed them) of a broken seal."""
+        typed, totals = [], []
+        for c in check.changes:
+            derived = c.col is not None and not c.tbl.startswith(sl.FORM_PREFIX) and \
+                self.session.engine.is_derived((c.tbl, c.row, c.col))
+            (totals if derived else typed).append(c)
+        return typed, totals
+
+    def change_text(self, change: sl.SealChange, *, with_table: bool = True) -> str:
+        """One changed figure in words: place, sealed → now, and who changed it when."""
+        def show(v: str | None) -> str:
+            if v is None:
+                return "空"
+            if v.startswith("'"):
+                return v[1:]
+            if change.col is None or change.tbl.startswith(sl.FORM_PREFIX):
+                return v
+            try:
+                decimals = self.session.cell_info((change.tbl, change.row, change.col)).column.decimals
+            except ValueError:
+                decimals = 2
+            return format_amount(int(v), decimals=decimals)
+        if change.col is None and not change.tbl.startswith(sl.FORM_PREFIX):
+            what = f"{'增加' if change.sealed is None else '删除'}科目行 {change.row} {change.now or change.sealed or ''}"
+            text = f"{self.table_name(change.tbl)} {what.strip()}" if with_table else what.strip()
+        else:
+            where = self.place(change.tbl, change.row, change.col)
+            if not with_table:
+                where = where[len(self.table_name(change.tbl)):].strip()
+            text = f"{where}：{show(change.sealed)} → {show(change.now)}"
+        if change.entries:
+            by = dict.fromkeys(f"{who or '（未署名）'} {at.replace('T', ' ').rstrip('Z')[:16]}"
+                               for at, who, *_ in change.entries)
+            text += f"（{'、'.join(by)} 修改）"
+        return text

@@ -1,0 +1,80 @@
+"""The review part of the JSON dump: comments, table states with their history, seals.
+
+``{"comments": [{"id", "parent_id", "tbl", "row", "col", "finding", "author", "at", "text", "resolved_by",
+"resolved_at"}], "states": [{"tbl", "state", "who", "at", "reason"}], "history": [...same...],
+"seals": [{"tbl", "digest", "figures", "signer", "at"}]}``; present in the dump only when non-empty.
+A loaded seal counts changes from the moment of loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..document import Document
+from .comments import COLUMNS as COMMENT_COLUMNS
+from .errors import ReviewError
+from .states import TableState
+
+_COMMENT = tuple(c.strip() for c in COMMENT_COLUMNS.split(","))
+_STATE = ("tbl", "state", "who", "at", "reason")
+_SEAL = ("tbl", "digest", "figures", "signer", "at")
+
+
+def dump_review(doc: Document) -> dict[str, Any] | None:
+    conn = doc.connection
+    out = {
+        "comments": [dict(zip(_COMMENT, r, strict=True))
+                     for r in conn.execute(f"SELECT {COMMENT_COLUMNS} FROM review_comment ORDER BY id")],
+        "states": [dict(zip(_STATE, r, strict=True))
+                   for r in conn.execute("SELECT tbl, state, who, at, reason FROM review_state ORDER BY tbl")],
+        "history": [dict(zip(_STATE, r, strict=True))
+                    for r in conn.execute("SELECT tbl, state, who, at, reason FROM review_history ORDER BY id")],
+        "seals": [dict(zip(_SEAL, r, strict=True))
+                  for r in conn.execute("SELECT tbl, digest, figures, signer, at FROM review_seal ORDER BY tbl")],
+    }
+    return out if any(out.values()) else None
+
+
+def _records(data: Mapping, key: str, fields: tuple[str, ...], problems: list[str]) -> list[tuple]:
+    out = []
+    for item in data.get(key) or []:
+        if not isinstance(item, Mapping) or not {f for f in fields if f not in ("parent_id",)} <= set(item):
+            problems.append(f"review.{key} 的一项缺少字段：{item!r}"[:200])
+            continue
+        out.append(tuple(item.get(f) for f in fields))
+    return out
+
+
+def parse_review(data: Any) -> dict[str, list[tuple]]:
+    """Validate the ``review`` part of a dump; raises :class:`ReviewError` listing the problems."""
+    if not data:
+        return {}
+    if not isinstance(data, Mapping):
+        raise ReviewError("review 应为对象")
+    problems: list[str] = []
+    parsed = {"comments": _records(data, "comments", _COMMENT, problems),
+              "states": _records(data, "states", _STATE, problems),
+              "history": _records(data, "history", _STATE, problems),
+              "seals": _records(data, "seals", _SEAL, problems)}
+    valid = {s.value for s in TableState}
+    problems += [f"未知的审核状态：{r[1]}" for r in parsed["states"] + parsed["history"] if r[1] not in valid]
+    if problems:
+        raise ReviewError("JSON 导出文件的审核记录有以下问题：\n" + "\n".join(f"  - {p}" for p in problems[:20]))
+    return parsed
+
+
+def load_review(doc: Document, parsed: Mapping[str, list[tuple]]) -> None:
+    """Write parsed review records into a freshly loaded document (one transaction)."""
+    if not any(parsed.values()):
+        return
+    with doc.transaction(review=True) as conn:
+        conn.executemany(f"INSERT INTO review_comment({COMMENT_COLUMNS}) VALUES ({', '.join('?' * len(_COMMENT))})",
+                         parsed["comments"])
+        conn.executemany("INSERT INTO review_state(tbl, state, who, at, reason) VALUES (?, ?, ?, ?, ?)",
+                         parsed["states"])
+        conn.executemany("INSERT INTO review_history(tbl, state, who, at, reason) VALUES (?, ?, ?, ?, ?)",
+                         parsed["history"])
+        last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM change_log").fetchone()[0]
+        conn.executemany("INSERT INTO review_seal(tbl, digest, figures, signer, at, log_id) VALUES (?, ?, ?, ?, ?, ?)",
+                         [(*r, last) for r in parsed["seals"]])

@@ -1,0 +1,90 @@
+"""修改记录: who changed which cell when, from what to what; filterable by table and person."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.session import Session
+from .comments_panel import short_time
+
+COLUMNS = ("时间", "修改人", "操作", "位置", "原值", "新值")
+ACTIONS = {"set": "填写", "paste": "粘贴", "undo": "撤销", "redo": "重做", "derive": "自动合计", "load": "导入",
+           "create": "新建", "add_row": "增加科目行", "remove_row": "删除科目行",
+           "review.comment": "批注", "review.reply": "回复批注", "review.resolve": "解决批注",
+           "review.reopen": "重新打开批注", "review.submitted": "提交审核", "review.approved": "审核通过",
+           "review.returned": "退回", "review.draft": "改为填报中"}
+
+
+class ChangeLogDialog(QDialog):
+    """The document's change log, newest first, with a table filter and a person filter."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None, table: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("修改记录")
+        self.session = session
+        self.entries = session.doc.change_log()
+        self.table_box = QComboBox()
+        self.table_box.addItem("全部表", None)
+        present = {e["tbl"] for e in self.entries if e["tbl"]}
+        for t in session.tset.tables:
+            if t.key in present:
+                self.table_box.addItem(f"{t.label} {t.title}".strip(), t.key)
+        for key in sorted(k for k in present if k.startswith("jixiao:")):
+            self.table_box.addItem(session.review.table_name(key), key)
+        self.who_box = QComboBox()
+        self.who_box.addItem("全部人员", None)
+        for who in sorted({e["who"] or "" for e in self.entries}):
+            self.who_box.addItem(who or "（未署名）", who)
+        self.count = QLabel()
+        self.list = QTableWidget(0, len(COLUMNS))
+        self.list.setHorizontalHeaderLabels(COLUMNS)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.verticalHeader().hide()
+        self.list.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("表："))
+        bar.addWidget(self.table_box)
+        bar.addWidget(QLabel("人员："))
+        bar.addWidget(self.who_box)
+        bar.addWidget(self.count, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.list, 1)
+        if table is not None and self.table_box.findData(table) >= 0:
+            self.table_box.setCurrentIndex(self.table_box.findData(table))
+        self.table_box.currentIndexChanged.connect(self.fill)
+        self.who_box.currentIndexChanged.connect(self.fill)
+        self.resize(980, 560)
+        self.fill()
+
+    def shown_entries(self) -> list[dict]:
+        table, who = self.table_box.currentData(), self.who_box.currentData()
+        return [e for e in self.entries
+                if (table is None or e["tbl"] == table) and (who is None or (e["who"] or "") == who)]
+
+    def fill(self) -> None:
+        shown = self.shown_entries()
+        self.list.setRowCount(len(shown))
+        for r, e in enumerate(shown):
+            where = self.session.review.place(e["tbl"], e["row"], e["col"]) if e["tbl"] else ""
+            if e["tbl"] and not e["tbl"].startswith("jixiao:") and not self.session.tset.has_table(e["tbl"]):
+                where = e["tbl"]
+            texts = (short_time(e["at"] or ""), e["who"] or "", ACTIONS.get(e["action"] or "", e["action"] or ""),
+                     where, e["old"] or "", e["new"] or "")
+            for c, text in enumerate(texts):
+                self.list.setItem(r, c, QTableWidgetItem(text))
+        self.list.resizeColumnsToContents()
+        self.list.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.count.setText(f"共 {len(shown)} 条")

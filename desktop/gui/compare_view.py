@@ -1,0 +1,97 @@
+"""Compare this document with another file of the same set: every differing cell, 科目 row and cover field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.diff import Comparison, DiffError, compare_documents
+from ..core.document import Document, DocumentError
+from ..core.money import format_amount
+from ..core.session import Session
+
+COLUMNS = ("表", "行", "栏", "另一文件", "本文件", "差额")
+CELL_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class CompareDialog(QDialog):
+    """Differences between ``other`` (the version I saw) and this document, table by table;
+    double-click a cell's line to go to it in the table."""
+
+    cellActivated = Signal(object)  # (table, row, col)
+
+    def __init__(self, session: Session, other: str | Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"比较：{Path(other).name} → {session.doc.path.name}")
+        self.comparison: Comparison | None = None
+        self.error = ""
+        try:
+            with Document.open(Path(other), readonly=True) as old:
+                self.comparison = compare_documents(old, session.doc)
+        except (DiffError, DocumentError) as exc:
+            self.error = str(exc)
+        self.summary = QLabel(self.error or (self.comparison.summary() if self.comparison else ""))
+        self.summary.setWordWrap(True)
+        self.list = QTableWidget(0, len(COLUMNS))
+        self.list.setHorizontalHeaderLabels(COLUMNS)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.verticalHeader().hide()
+        self.list.itemDoubleClicked.connect(self._activated)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.list, 1)
+        self.fill()
+        self.resize(1100, 560)
+
+    def rows(self) -> list[tuple[str, ...]]:
+        if self.comparison is None:
+            return []
+        out = []
+        for c in self.comparison.cells:
+            def show(v: int | None, d: int = c.decimals) -> str:
+                return "" if v is None else format_amount(v, decimals=d)
+            out.append((c.table, c.row, c.column, show(c.old), show(c.new), format_amount(c.difference, decimals=c.decimals)))
+        for r in self.comparison.rows:
+            out.append((r.table, f"{r.code} {r.name}".strip(), "增加科目行" if r.added else "删除科目行", "", "", ""))
+        for label, old, new in self.comparison.meta:
+            out.append(("封面", label, "", old, new, ""))
+        return out
+
+    def fill(self) -> None:
+        rows = self.rows()
+        cells = [c.cell for c in self.comparison.cells] if self.comparison else []
+        self.list.setRowCount(len(rows))
+        for r, texts in enumerate(rows):
+            for c, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                if r < len(cells):
+                    item.setData(CELL_ROLE, cells[r])
+                self.list.setItem(r, c, item)
+        self.list.resizeColumnsToContents()
+        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def _activated(self, item: QTableWidgetItem) -> None:
+        cell = item.data(CELL_ROLE)
+        if cell is not None:
+            self.cellActivated.emit(tuple(cell))
+
+
+def choose_and_compare(parent: QWidget, session: Session) -> CompareDialog | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "选择要比较的文件（如同事上次发来的版本）",
+                                          str(session.doc.path.parent), "公开表文档 (*.gkb)")
+    if not path:
+        return None
+    return CompareDialog(session, path, parent)

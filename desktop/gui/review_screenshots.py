@@ -1,0 +1,88 @@
+"""Screenshots of review and hand-over on the demo document (run under Xvfb; see README):
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m desktop.gui.review_screenshots docs/screenshots
+
+05: a reviewer (李科长) has the clerk's (张会计) file open in 审阅 mode with 批注 threads and table states;
+06: 王出纳 changed a figure of the signed 公开03表: the broken seal names the cells, who and when;
+07: the signed 公开03表 printed to PDF (page 1 converted with pdftoppm), state and signer in the footer.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from ..core.demo import build_demo
+from ..core.session import Session
+from .screenshots import _settle
+
+CELL = ("zhichu", "2101501", "jb")
+
+
+def _prepare(path: Path) -> None:
+    """The clerk's side: tables sent for review, a comment thread answered, one table signed."""
+    s = Session.open(path, who="张会计")
+    try:
+        for key in ("shouzhi_zongbiao", "shouru", "zhichu", "czbk_zongbiao"):
+            s.review.submit(key, who="张会计")
+        s.review.approve("shouzhi_zongbiao", who="李科长")
+        s.review.send_back("shouru", "事业收入与上年差异较大，请附说明", who="李科长")
+        tid = s.review.comment("zhichu", "事业运行比上年增加 12%，请说明原因", who="李科长", row="2101550", col="jb")
+        s.review.reply(tid, "新增聘用人员 3 名，人员经费相应增加", who="张会计")
+        s.review.comment("zhichu", "2101506 医疗保障经办事务为何没有基本支出？", who="李科长", row="2101506")
+    finally:
+        s.close()
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0] if argv else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="gongkai-review-shots-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings"))
+    from . import settings as app_settings
+    from .app import Application, make_qapplication
+
+    qapp = make_qapplication()
+    path = build_demo(work / "柳林县医疗保障局-2022.gkb", who="张会计")
+    _prepare(path)
+    app = Application(qapp)
+    app_settings.set_user_name("李科长")
+    window = app.open_path(path, mode="review")
+    assert window is not None
+    window.resize(1560, 960)
+    window.show()
+    view = window.show_table("zhichu")
+    view.body.setCurrentIndex(view.model.index_of(CELL))
+    window.review_ui.panel.add_comment("zhichu", "行政运行比上年少 5.6 万元，与人员减少是否一致？", *CELL[1:])
+    window.review_ui.change_state("approve")
+    _settle(qapp)
+    window.review_ui.panel.select_thread(window.session.review.threads()[0].id)
+    _settle(qapp)
+    window.grab().save(str(out / "05_review_mode_comments.png"))
+    pdf = window.review_ui.print_table(str(work / "公开03表.pdf"))
+    if shutil.which("pdftoppm") and pdf:  # the signed table as printed: state and signer in the footer
+        subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", pdf, str(out / "07_print_signed_table")],
+                       check=True)
+    window.close()
+
+    app_settings.set_user_name("王出纳")
+    window = app.open_path(path, mode="edit")
+    assert window is not None
+    window.resize(1560, 960)
+    window.show()
+    window.show_table("zhichu")
+    window.controller.set_texts({CELL: "682,000.40"})
+    window.controller.set_texts({("zhichu", "2101506", "xm"): "202,000.00"})
+    _settle(qapp)
+    window.grab().save(str(out / "06_broken_seal.png"))
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

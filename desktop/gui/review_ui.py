@@ -1,0 +1,303 @@
+"""Review and hand-over in the document window: the 审阅 menu, the 批注 dock, cell markers, table states
+in the table list, and the state/seal bar above the table (a broken seal names the cells, who and when).
+
+:func:`install` is called once by the main window; everything here goes through ``session.review``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QObject, QPointF, Qt
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPolygonF
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QStyleOptionViewItem, QWidget
+
+from ..core.review import TableState, Thread
+from ..core.review.comments import Comment
+from .comments_panel import CommentsPanel, short_time
+from .grid_view import CellDelegate
+from .table_model import COMMENT_ROLE
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+MARK_COLOURS = {"open": QColor("#d9480f"), "resolved": QColor("#9e9e9e")}
+MAX_BANNER_LINES = 6
+BAR_STYLES = {
+    "broken": "background:#fde2e1; color:#8c1d18; padding:6px; border-bottom:1px solid #e6a5a0;",
+    "returned": "background:#fff4ce; color:#5c4400; padding:6px; border-bottom:1px solid #e0c97a;",
+    "ok": "background:#e6f4ea; color:#1e5631; padding:4px 6px; border-bottom:1px solid #a8d5b5;",
+    "info": "background:#e8f0fe; color:#1a3d7c; padding:4px 6px; border-bottom:1px solid #b0c8f0;",
+}
+
+
+class CommentDelegate(CellDelegate):
+    """The grid's delegate plus a small corner triangle on cells with 批注 (orange open, grey resolved)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().paint(painter, option, index)
+        mark = index.data(COMMENT_ROLE)
+        if not mark:
+            return
+        r = option.rect
+        size = max(6, min(10, r.height() // 3))
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(MARK_COLOURS.get(mark, MARK_COLOURS["open"]))
+        painter.drawPolygon(QPolygonF([QPointF(r.right() - size, r.top()), QPointF(r.right() + 1, r.top()),
+                                       QPointF(r.right() + 1, r.top() + size)]))
+        painter.restore()
+
+
+class ReviewUi(QObject):
+    """What review adds to one document window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = window.controller
+        self.session = window.session
+        self.review = self.session.review
+
+        self.bar = QLabel()
+        self.bar.setObjectName("reviewBar")
+        self.bar.setWordWrap(True)
+        self.bar.setVisible(False)
+        window.centralWidget().layout().insertWidget(1, self.bar)
+        if self.session.review_mode and not self.session.doc.readonly:
+            window.banner.setText(f"审阅模式：数字只读，可以写批注、提交审核、审核通过或退回。审阅人：{self.controller.who}")
+            window.banner.setStyleSheet("background:#e8f0fe; color:#1a3d7c; padding:6px; border-bottom:1px solid #b0c8f0;")
+            window.banner.setVisible(True)
+            window.user_label.setText(f"审阅人：{self.controller.who}")
+        elif self.session.doc.other_editor is not None:
+            window.banner.setText(f"只读：{self.session.doc.readonly_reason}。此时只能查看，不能修改数字，也不能写批注；"
+                                  "对方关闭文件后重新打开即可。")
+
+        self.panel = CommentsPanel(self.controller)
+        self.dock = QDockWidget("批注", window)
+        self.dock.setObjectName("commentsDock")
+        self.dock.setWidget(self.panel)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        window.resizeDocks([self.dock], [380], Qt.Orientation.Horizontal)
+        self._build_menu()
+
+        self.panel.changed.connect(self.refresh)
+        self.panel.addRequested.connect(self.add_comment_here)
+        self.panel.jumpRequested.connect(self.jump_to_thread)
+        self.controller.findingsChanged.connect(self.refresh)  # an edit may break (or restore) a seal
+        window.stack.currentChanged.connect(self._current_changed)
+        self.refresh()
+        self._current_changed()
+
+    # -- menu -----------------------------------------------------------------------------------
+    def _build_menu(self) -> None:
+        w = self.window
+        menu = w.menuBar().insertMenu(w.menuBar().actions()[-1], _menu(w, "审阅(&R)")).menu()
+        self.act_comment = menu.addAction("新批注…", QKeySequence("Ctrl+Alt+M"), self.add_comment_here)
+        self.act_comment_finding = menu.addAction("对选中的审核结果写批注…", self.add_comment_on_finding)
+        menu.addSeparator()
+        self.act_submit = menu.addAction("提交审核", lambda: self.change_state("submit"))
+        self.act_approve = menu.addAction("审核通过（封签）", lambda: self.change_state("approve"))
+        self.act_return = menu.addAction("退回…", lambda: self.change_state("return"))
+        menu.addSeparator()
+        self.act_log = menu.addAction("修改记录…", self.show_change_log)
+        self.act_compare = menu.addAction("与另一文件比较…", self.show_compare)
+        self.act_print = menu.addAction("打印 / 导出 PDF…", QKeySequence.StandardKey.Print, self.print_table)
+        menu.addSeparator()
+        menu.addAction(self.dock.toggleViewAction())
+        for act in menu.actions():
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.menu = menu
+
+    # -- where we are ---------------------------------------------------------------------------
+    def current_key(self) -> str | None:
+        view = self.window.current_view()
+        if view is not None:
+            return view.table.key
+        widget = self.window.stack.currentWidget()
+        return next((k for k, v in self.window.form_views.items() if v is widget), None)
+
+    def _current_changed(self, *_: object) -> None:
+        view = self.window.current_view()
+        if view is not None and not isinstance(view.body.itemDelegate(), CommentDelegate):
+            view.body.setItemDelegate(CommentDelegate(view.body))
+        self.update_bar()
+
+    # -- refresh --------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Markers, table states and the bar, after any review action or edit."""
+        threads = self.review.threads()
+        marks: dict = {}
+        for t in threads:
+            cell = t.first.cell
+            if cell is not None and marks.get(cell) != "open":
+                marks[cell] = "resolved" if t.resolved else "open"
+        old = self.controller.comment_marks
+        self.controller.comment_marks = marks
+        touched = {c for c in old.keys() | marks.keys() if old.get(c) != marks.get(c)}
+        labels = {}
+        for tbl, record in self.review.states().items():
+            label = record.state.label
+            if record.state is TableState.APPROVED and not self.review.seal_intact(tbl):
+                label = "封签已破"
+            labels[tbl] = label
+        if labels != self.controller.state_labels:
+            self.controller.state_labels = labels
+            self.window.tables.update_counts()
+        if touched:
+            self.controller.cellsChanged.emit(touched)
+        self.update_bar()
+
+    def update_bar(self) -> None:
+        key = self.current_key()
+        text, style = self.bar_text(key) if key else ("", "")
+        self.bar.setText(text)
+        self.bar.setStyleSheet(BAR_STYLES.get(style, ""))
+        self.bar.setVisible(bool(text))
+
+    def bar_text(self, key: str) -> tuple[str, str]:
+        """The line above the table: its review state, and for a broken seal what changed, who, when."""
+        record = self.review.state(key)
+        when = short_time(record.at)
+        if record.state is TableState.APPROVED:
+            check = self.review.seal_check(key)
+            if check is not None and not check.intact:
+                typed, totals = self.review.split_changes(check)
+                lines = [f"封签已破：本表由 {check.seal.signer} 于 {short_time(check.seal.at)} 审核通过后，"
+                         f"有 {len(typed)} 处修改（合计随之变动 {len(totals)} 处），需重新审核："]
+                lines += [f"  • {self.review.change_text(c, with_table=False)}" for c in typed[:MAX_BANNER_LINES]]
+                if len(typed) > MAX_BANNER_LINES:
+                    lines.append(f"  … 另有 {len(typed) - MAX_BANNER_LINES} 处，见 审阅 → 修改记录")
+                return "\n".join(lines), "broken"
+            return f"已审核：{record.who} {when} 审核通过，封签完好（数字与审核时一致）。", "ok"
+        if record.state is TableState.RETURNED:
+            return f"退回：{record.who} {when} 退回，原因：{record.reason}", "returned"
+        if record.state is TableState.SUBMITTED:
+            return f"待审核：{record.who} {when} 提交审核。", "info"
+        return "", ""
+
+    # -- comments -------------------------------------------------------------------------------
+    def comment_target(self) -> tuple[str, str | None, str | None] | None:
+        """(table, row, col) of the current cell; the row for a label; the table when nothing is selected."""
+        key = self.current_key()
+        if key is None:
+            return None
+        view = self.window.current_view()
+        if view is None or not view.body.currentIndex().isValid():
+            return key, None, None
+        cell = view.model.body_cell(view.body.currentIndex())
+        if cell.cell is not None:
+            return cell.cell
+        return key, cell.row_key, None
+
+    def add_comment_here(self) -> None:
+        target = self.comment_target()
+        if target is None:
+            return
+        where = self.review.place(*target)
+        text, ok = QInputDialog.getMultiLineText(self.window, "新批注", f"{where}\n\n批注：")
+        if ok and text.strip():
+            self.panel.add_comment(target[0], text, row=target[1], col=target[2])
+
+    def add_comment_on_finding(self, text: str | None = None) -> bool:
+        """A 批注 on the finding selected in the 审核结果 panel (kept by its key)."""
+        finding = self.window.findings.current_finding()
+        if finding is None:
+            self.controller.errorOccurred.emit("请先在审核结果中选中一条。")
+            return False
+        if text is None:
+            text, ok = QInputDialog.getMultiLineText(self.window, "对审核结果写批注", f"{finding.message}\n\n批注：")
+            if not ok or not text.strip():
+                return False
+        return self.panel.add_comment(finding.table, text, finding=finding.key)
+
+    def jump_to_thread(self, thread: Thread | None) -> None:
+        if thread is None:
+            return
+        first: Comment = thread.first
+        if first.finding:
+            found = next((f for f in self.controller.findings if f.key == first.finding), None)
+            if found is not None:
+                self.window.jump_to(found)
+                return
+        self.window.show_table(first.tbl)
+        view = self.window.current_view()
+        if view is not None and first.cell is not None:
+            view.body.select_cells([view.model.index_of(first.cell)])
+        elif view is not None and first.row is not None:
+            pos = view.grid.row_position.get(first.row)
+            if pos is not None:
+                view.body.select_cells([view.model.index(pos, 0)])
+
+    # -- states ---------------------------------------------------------------------------------
+    def change_state(self, action: str, reason: str | None = None) -> bool:
+        """提交审核 / 审核通过 / 退回 on the current table; a refusal is shown with its reason."""
+        key = self.current_key()
+        if key is None:
+            return False
+        if action == "return" and reason is None:
+            text, ok = QInputDialog.getMultiLineText(self.window, "退回", f"{self.review.table_name(key)}\n\n退回原因：")
+            if not ok:
+                return False
+            reason = text
+        who = self.controller.who
+        try:
+            if action == "submit":
+                self.review.submit(key, who=who)
+            elif action == "approve":
+                self.review.approve(key, who=who)
+            else:
+                self.review.send_back(key, reason or "", who=who)
+        except Exception as exc:  # noqa: BLE001 - ReviewError / DocumentError, shown in Chinese
+            self.controller.errorOccurred.emit(str(exc))
+            return False
+        self.refresh()
+        self.window.statusBar().showMessage(f"{self.review.table_name(key)}：{self.review.state(key).state.label}", 8000)
+        return True
+
+    # -- views ----------------------------------------------------------------------------------
+    def show_change_log(self) -> QWidget:
+        from .changelog_view import ChangeLogDialog
+
+        dialog = ChangeLogDialog(self.session, self.window, table=self.current_key())
+        dialog.show()
+        return dialog
+
+    def show_compare(self, other: str | None = None) -> QWidget | None:
+        from .compare_view import CompareDialog, choose_and_compare
+
+        dialog = choose_and_compare(self.window, self.session) if other is None else \
+            CompareDialog(self.session, other, self.window)
+        if dialog is not None:
+            dialog.cellActivated.connect(self.jump_to_cell)
+            dialog.show()
+        return dialog
+
+    def jump_to_cell(self, cell: tuple[str, str, str]) -> None:
+        if not self.session.tset.has_table(cell[0]):
+            return
+        view = self.window.show_table(cell[0])
+        view.body.select_cells([view.model.index_of(cell)])
+
+    def print_table(self, path: str | None = None) -> str | None:
+        from .print_view import ask_and_print, write_pdf
+
+        key = self.window.current_view().table.key if self.window.current_view() else None
+        if key is None:
+            self.controller.errorOccurred.emit("请先打开要打印的公开表。")
+            return None
+        if path is not None:
+            write_pdf(self.session, key, path)
+            return path
+        return ask_and_print(self.window, self.session, key)
+
+
+def _menu(window: QWidget, title: str):  # noqa: ANN202 - QMenu
+    from PySide6.QtWidgets import QMenu
+
+    return QMenu(title, window)
+
+
+def install(window: MainWindow) -> ReviewUi:
+    return ReviewUi(window)
