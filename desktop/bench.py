@@ -24,8 +24,6 @@ from .core.codes import default_code_lists
 from .core.definitions import get_set
 from .core.document import Document
 from .core.formats.dump import load_dump
-from .core.formats.xlsx_export import export_document
-from .core.formats.xlsx_import import import_workbook
 from .core.paths import resources_dir
 from .core.rules.engine import Engine
 from .core.session import Session
@@ -163,6 +161,9 @@ def bench_forms(folder: Path, forms: int = 20, per_level2: int = 3, edits: int =
 
 def bench_xlsx(label: str, dump: dict, folder: Path, repeat: int = 5) -> list[str]:
     """Export the document to .xlsx and import it back into a new document, ``repeat`` times each."""
+    from .core.formats.xlsx_export import export_document  # openpyxl: kept out of the memory figures
+    from .core.formats.xlsx_import import import_workbook
+
     source = folder / f"{label}-xlsx.gkb"
     session = Session(load_dump(dump, source, who="bench"))
     session.doc.write(session.engine.derive_all(), who="bench", action="derive")  # totals filled in, as typed
@@ -205,7 +206,6 @@ def main() -> int:
 _PEAK_RSS = """
 import json, resource, sys, tempfile
 from pathlib import Path
-from desktop.bench import large_dump
 from desktop.core.formats.dump import load_dump
 from desktop.core.paths import resources_dir
 from desktop.core.session import Session
@@ -213,8 +213,11 @@ which = sys.argv[1]
 if which == "imports":
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     raise SystemExit
-dump = (json.loads((resources_dir() / "demo" / "liulin_2022.json").read_text(encoding="utf-8"))
-        if which == "demo" else large_dump())
+if which == "demo":
+    dump = json.loads((resources_dir() / "demo" / "liulin_2022.json").read_text(encoding="utf-8"))
+else:
+    from desktop.bench import large_dump
+    dump = large_dump()
 path = Path(tempfile.mkdtemp()) / "m.gkb"
 load_dump(dump, path, who="bench").close()
 session = Session.open(path)
