@@ -6,7 +6,6 @@ Exit codes: 0 success, 1 the checks found 错误, 2 bad usage or a bad file.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -19,24 +18,19 @@ from .core.demo import build_demo
 from .core.diff import DiffError, compare_documents
 from .core.document import Document, DocumentError
 from .core.formats.dump import DumpError, dump_document, load_dump
+from .core.formats.errors import ExportError, WorkbookError
 from .core.formats.published import convert_published, is_published_figures
-from .core.formats.workbook_reader import WorkbookError
-from .core.formats.xlsx_export import ExportError, export_document
-from .core.formats.xlsx_import import import_workbook
 from .core.jixiao.book import FormEditError
 from .core.jixiao.seeds import convert_forms, load_forms
 from .core.report import check_report, check_text
 from .core.session import EditError, Session
+from .core.user import current_user
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD = 0, 1, 2
 
 
 class CliError(Exception):
     """A problem to report in Chinese with exit code 2."""
-
-
-def current_user() -> str:
-    return os.environ.get("GONGKAI_USER") or getpass.getuser()
 
 
 def _print_json(data: Any) -> None:
@@ -147,12 +141,16 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     with Document.open(Path(args.file), readonly=True) as doc:
+        from .core.formats.xlsx_export import export_document  # openpyxl loads only when needed
+
         names = export_document(doc, Path(args.output), args.table or None)
     print(f"已导出 {args.output}（{len(names)} 张表：{'、'.join(names)}）")
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .core.formats.xlsx_import import import_workbook  # openpyxl loads only when needed
+
     doc, conversion = import_workbook(Path(args.workbook), Path(args.output), args.set, who=current_user())
     print(conversion.set_reason)
     for title in conversion.unmatched_tables:

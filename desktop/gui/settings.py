@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from ..cli import current_user
+from ..core.user import current_user
 
 ORGANISATION = "Gongkai"
 APPLICATION = "GongkaiWorkbench"

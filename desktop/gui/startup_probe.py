@@ -11,6 +11,9 @@ import tempfile
 
 
 def main(argv: list[str]) -> int:
+    if argv[0] != "bare":
+        import desktop.cli  # noqa: F401 - the `gongkai` entry point loads the CLI before the GUI
+
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 

@@ -20,11 +20,11 @@ from typing import Any
 
 from openpyxl.utils.cell import range_boundaries
 
+from .errors import WorkbookError
+
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-class WorkbookError(ValueError):
-    """A workbook that cannot be read; ``str()`` is the Chinese reason. Nothing was created."""
 
 
 @dataclass(frozen=True)

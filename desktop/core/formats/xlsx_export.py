@@ -32,6 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 from ..definitions import TableDef, TemplateSet, get_set
 from ..document import Document
 from ..money import SCALE, format_amount
+from .errors import ExportError
 from .sheet_layout import GridCell, SheetGrid, table_grid
 
 FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)  # document properties: the same data gives the same bytes
@@ -54,8 +55,6 @@ FONTS = {
 _BORDERED = {"header", "lanci", "rowno", "code", "text", "heading", "amount", "na"}
 
 
-class ExportError(ValueError):
-    """An export that could not be written; ``str()`` is the Chinese reason. No file was left behind."""
 
 
 def _alignment(cell: GridCell) -> Alignment:
