@@ -114,15 +114,25 @@ class FormBook:
     def __init__(self, doc: Document, *, table_values: TableValues | None = None,
                  has_table: Callable[[str], bool] | None = None, definitions: Mapping[str, FormDef] | None = None):
         self.doc = doc
-        self.defs = definitions or all_forms()
+        self._defs = definitions  # read on first use: a document without forms never loads them
         self._table_values = table_values or (lambda: {})
         self._has_table = has_table or (lambda key: False)
         self._forms: dict[int, Form] = {}
         self._checked: dict[int, list[Finding]] = {}
         self.reload()
 
+    @property
+    def defs(self) -> Mapping[str, FormDef]:
+        """The form definitions by key (loaded and validated once, when first needed)."""
+        if self._defs is None:
+            self._defs = all_forms()
+        return self._defs
+
     def reload(self) -> None:
         """Re-read every form from the file and re-check them."""
+        if self._defs is None and not store.has_forms(self.doc):
+            self._forms, self._checked = {}, {}
+            return
         order = {key: fdef.level2_keys for key, fdef in self.defs.items()}
         self._forms = {f.id: f for f in store.read_forms(self.doc, order)}
         self._checked = {}

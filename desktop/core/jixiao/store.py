@@ -38,6 +38,11 @@ def _log(conn: sqlite3.Connection, who: str, action: str, form_id: int, row: str
     )
 
 
+def has_forms(doc: Document) -> bool:
+    """Whether the document holds any 绩效 form (cheap: no definitions needed)."""
+    return doc.connection.execute("SELECT 1 FROM jx_form LIMIT 1").fetchone() is not None
+
+
 def read_forms(doc: Document, level2_order: Mapping[str, list[str]] | None = None) -> list[Form]:
     """Every form of the document in order, with fields and indicator rows.
 
