@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..paths import templates_dir
@@ -23,13 +22,15 @@ from .models import RuleFile, SetFile, TableDef
 from .template_set import TemplateSet
 
 M = TypeVar("M", bound=BaseModel)
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~10x faster at start-up
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # imported here: a start-up served from the set cache reads no YAML at all
+
+    safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, ~10x faster
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader (libyaml's when built)
+            return yaml.load(fh, Loader=safe_loader)  # noqa: S506 - a safe loader (libyaml's when built)
     except FileNotFoundError as exc:
         raise DefinitionError(str(path), "", "文件不存在") from exc
     except yaml.YAMLError as exc:
