@@ -209,6 +209,35 @@ def test_a_read_only_file_opens_with_editing_disabled(qtbot, tmp_path, messages)
     assert path.read_bytes() == before
 
 
+def test_a_file_someone_else_is_editing_opens_read_only_with_editing_disabled(qtbot, tmp_path, monkeypatch):
+    """Works as root too: the read-only view comes from another computer's edit lock, not file modes."""
+    import json
+
+    from desktop.core.document.lock import lock_path
+    from desktop.gui import open_mode
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from desktop.gui.app import Application, make_qapplication
+
+    path = build_demo(tmp_path / "shared.gkb")
+    lock_path(path).write_text(json.dumps({"user": "王出纳", "host": "财务科-PC2", "pid": 1, "at": "2026-11-22T09:30:00"}))
+    before = path.read_bytes()
+    offered = []
+    monkeypatch.setattr(open_mode, "ask_readonly", lambda parent, reason: offered.append(reason) or True)
+    win = Application(make_qapplication()).open_path(path)
+    qtbot.addWidget(win)
+    assert offered and "王出纳" in offered[0]  # the clerk is told who has it before the read-only view opens
+    assert win.controller.readonly and win.banner.isVisibleTo(win) and "王出纳" in win.banner.text()
+    view = win.show_table("zhichu")
+    index = view.model.index_of(("zhichu", "2101501", "jb"))
+    assert not view.model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert not win.act_add_row.isEnabled()
+    view.body.setCurrentIndex(index)
+    assert not view.body.paste("1\t2\n")
+    win.close()
+    assert path.read_bytes() == before
+
+
 def test_a_foreign_file_gets_a_chinese_message_and_no_window(qtbot, tmp_path, messages):
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     from desktop.gui.app import Application, make_qapplication
