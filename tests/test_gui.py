@@ -392,3 +392,14 @@ def test_table_and_findings_models_pass_the_tester_without_any_view(qtbot, reque
         assert zhichu.rowCount() == zhichu.grid.row_count and "2080505" in zhichu.grid.row_position
     finally:
         session.close()
+
+
+def test_the_header_scrolls_with_the_body_to_the_last_pixel(qtbot, window):
+    window.resize(900, 700)
+    view = window.show_table("jiben_mingxi")  # 16 columns: wider than the window
+    qtbot.waitUntil(lambda: view.body.horizontalScrollBar().maximum() > 0)
+    bar = view.body.horizontalScrollBar()
+    for value in (bar.maximum() // 3, bar.maximum()):
+        bar.setValue(value)
+        for col in (0, 5, view.grid.column_count - 1):
+            assert view.header.columnViewportPosition(col) == view.body.columnViewportPosition(col)

@@ -47,8 +47,12 @@ class FormView(QWidget):
         self.header.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.header.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.header.setWordWrap(True)
+        self.header.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)  # scrolled with the body
         self.body = GridView()
         self.body.setObjectName("formBody")
+        # the vertical scroll bar is always there, and the header leaves its width free, so that header
+        # and body have the same width and scroll by the same pixels all the way to the right edge
+        self.body.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.body.setModel(self.model)
         self.notes = QLabel("\n".join(self.table.notes))
         self.notes.setWordWrap(True)
@@ -64,7 +68,11 @@ class FormView(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(top)
         layout.addWidget(self.unit_line)
-        layout.addWidget(self.header)
+        header_row = QHBoxLayout()
+        header_row.setSpacing(0)
+        header_row.addWidget(self.header)
+        header_row.addSpacing(self.body.verticalScrollBar().sizeHint().width())
+        layout.addLayout(header_row)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.empty_note)
         layout.addWidget(self.notes)

@@ -80,6 +80,9 @@ class ReviewUi(QObject):
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.resizeDocks([self.dock], [380], Qt.Orientation.Horizontal)
+        # the table needs the width while a clerk fills it in: the panel shows itself when there is a
+        # conversation or a reviewer at work, and is one click away in 审阅 / 视图 otherwise
+        self.dock.setVisible(bool(self.session.review_mode or self.session.review.threads()))
         self._build_menu()
 
         self.panel.changed.connect(self.refresh)
@@ -95,6 +98,9 @@ class ReviewUi(QObject):
         w = self.window
         menu = w.menuBar().insertMenu(w.menuBar().actions()[-1], _menu(w, "审阅(&R)")).menu()
         self.act_comment = menu.addAction("新批注…", QKeySequence("Ctrl+Alt+M"), self.add_comment_here)
+        toggle = self.dock.toggleViewAction()
+        toggle.setText("批注面板")
+        menu.addAction(toggle)
         self.act_comment_finding = menu.addAction("对选中的审核结果写批注…", self.add_comment_on_finding)
         menu.addSeparator()
         self.act_submit = menu.addAction("提交审核", lambda: self.change_state("submit"))
@@ -198,6 +204,7 @@ class ReviewUi(QObject):
         where = self.review.place(*target)
         text, ok = QInputDialog.getMultiLineText(self.window, "新批注", f"{where}\n\n批注：")
         if ok and text.strip():
+            self.dock.show()
             self.panel.add_comment(target[0], text, row=target[1], col=target[2])
 
     def add_comment_on_finding(self, text: str | None = None) -> bool:
