@@ -47,3 +47,14 @@ def load_seed(tmp_path):
     yield build
     for session in opened:
         session.close()
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """The warnings the application would show in modal boxes, collected instead (GUI tests)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a, **k: shown.append(text))
+    return shown

@@ -16,15 +16,6 @@ from desktop.core.session import Session  # noqa: E402
 
 
 @pytest.fixture
-def messages(monkeypatch):
-    """Collect the warnings the application shows instead of opening modal boxes."""
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a, **k: shown.append(text))
-    return shown
-
-
-@pytest.fixture
 def window(qtbot, tmp_path, messages):
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     from desktop.gui.app import Application, make_qapplication

@@ -18,14 +18,6 @@ SEED = "001_0f45429440d9ca6e"
 
 
 @pytest.fixture
-def messages(monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a, **k: shown.append(text))
-    return shown
-
-
-@pytest.fixture
 def seed_file(tmp_path):
     seed_path(SEED)
     from desktop.gui.screenshots_jixiao import seed_document

@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtWidgets import QInputDialog, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QInputDialog  # noqa: E402
 
 from desktop.core.demo import build_demo  # noqa: E402
 from desktop.core.document.lock import lock_path  # noqa: E402
@@ -19,14 +19,6 @@ from desktop.gui import open_mode  # noqa: E402
 from desktop.gui.table_model import COMMENT_ROLE  # noqa: E402
 
 CELL = ("zhichu", "2101501", "jb")  # 682,056.40 in the demo
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a, **k: shown.append(text))
-    return shown
 
 
 @pytest.fixture

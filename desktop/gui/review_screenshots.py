@@ -12,14 +12,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
-
-from PySide6.QtCore import QSettings
 
 from ..core.demo import build_demo
 from ..core.session import Session
-from .screenshots import _settle
+from .screenshots import _settle, start
 
 CELL = ("zhichu", "2101501", "jb")
 
@@ -40,17 +37,11 @@ def _prepare(path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0] if argv else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="gongkai-review-shots-"))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings"))
     from . import settings as app_settings
-    from .app import Application, make_qapplication
 
-    qapp = make_qapplication()
+    out, work, qapp, app = start(argv, "gongkai-review-shots-")
     path = build_demo(work / "柳林县医疗保障局-2022.gkb", who="张会计")
     _prepare(path)
-    app = Application(qapp)
     app_settings.set_user_name("李科长")
     window = app.open_path(path, mode="review")
     assert window is not None
@@ -63,10 +54,10 @@ def main(argv: list[str]) -> int:
     _settle(qapp)
     window.review_ui.panel.select_thread(window.session.review.threads()[0].id)
     _settle(qapp)
-    window.grab().save(str(out / "05_review_mode_comments.png"))
+    window.grab().save(str(out / "09_review_mode_comments.png"))
     pdf = window.review_ui.print_table(str(work / "公开03表.pdf"))
     if shutil.which("pdftoppm") and pdf:  # the signed table as printed: state and signer in the footer
-        subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", pdf, str(out / "07_print_signed_table")],
+        subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", pdf, str(out / "11_print_signed_table")],
                        check=True)
     window.close()
 
@@ -79,7 +70,7 @@ def main(argv: list[str]) -> int:
     window.controller.set_texts({CELL: "682,000.40"})
     window.controller.set_texts({("zhichu", "2101506", "xm"): "202,000.00"})
     _settle(qapp)
-    window.grab().save(str(out / "06_broken_seal.png"))
+    window.grab().save(str(out / "10_broken_seal.png"))
     window.close()
     return 0
 

@@ -23,15 +23,21 @@ def _settle(qapp: QApplication) -> None:
         qapp.processEvents()
 
 
-def main(argv: list[str]) -> int:
+def start(argv: list[str], prefix: str):  # noqa: ANN201 - (out folder, work folder, QApplication, Application)
+    """What every screenshot script needs: the output folder, a scratch folder with its own settings (so
+    nothing of the user's is read or changed), and the application."""
     out = Path(argv[0] if argv else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="gongkai-shots-"))
+    work = Path(tempfile.mkdtemp(prefix=prefix))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings"))
     from .app import Application, make_qapplication
 
     qapp = make_qapplication()
-    app = Application(qapp)
+    return out, work, qapp, Application(qapp)
+
+
+def main(argv: list[str]) -> int:
+    out, work, qapp, app = start(argv, "gongkai-shots-")
     window = app.open_path(build_demo(work / "示例.gkb", who="示例"), mode="edit")
     assert window is not None
     window.resize(1500, 940)

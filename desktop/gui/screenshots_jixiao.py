@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from .screenshots import _settle, start
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 SHOTS = (("001_", "05_jixiao_shape_a.png", "06_jixiao_shape_a_indicators.png"),
@@ -36,20 +34,8 @@ def seed_document(prefix: str, work: Path) -> Path:
     return path
 
 
-def _settle(qapp: QApplication) -> None:
-    for _ in range(5):
-        qapp.processEvents()
-
-
 def main(argv: list[str]) -> int:
-    out = Path(argv[0] if argv else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="gongkai-shots-"))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings"))
-    from .app import Application, make_qapplication
-
-    qapp = make_qapplication()
-    app = Application(qapp)
+    out, work, qapp, app = start(argv, "gongkai-shots-")
     for prefix, top_name, indicators_name in SHOTS:
         window = app.open_path(seed_document(prefix, work), mode="edit")
         assert window is not None
