@@ -82,8 +82,9 @@ class FormView(QWidget):
         self.body.zoomRequested.connect(self.zoom_by)
         self.model.modelReset.connect(self._layout_grid)
         self.model.dataChanged.connect(self._update_empty_note)
-        self._layout_grid()
-        self.apply_zoom()
+        self._layout_grid(widths=False)
+        self._applied_zoom: int | None = None
+        self.apply_zoom()  # sets the fonts, then the widths and row heights once
 
     def _unit_text(self) -> str:
         meta = self.controller.session.doc.meta
@@ -97,7 +98,7 @@ class FormView(QWidget):
         return self.model.grid
 
     # -- layout ---------------------------------------------------------------------------------
-    def _layout_grid(self) -> None:
+    def _layout_grid(self, widths: bool = True) -> None:
         grid = self.grid
         self.header.setModel(HeaderModel(grid, self.header))
         self.header.clearSpans()
@@ -107,7 +108,8 @@ class FormView(QWidget):
         self.body.clearSpans()
         for span in grid.body_spans:
             self.body.setSpan(span.row, span.col, span.rows, span.cols)
-        self._apply_widths()
+        if widths:
+            self._apply_widths()
         self._update_empty_note()
 
     def _apply_widths(self) -> None:
@@ -139,6 +141,8 @@ class FormView(QWidget):
         self.apply_zoom()
 
     def set_zoom(self, zoom: int) -> None:
+        if zoom == self._applied_zoom:
+            return  # measuring every row again is the costly part of showing a table
         self.zoom = zoom
         self.apply_zoom()
 
@@ -155,3 +159,4 @@ class FormView(QWidget):
         self.title.setFont(title_font)
         self.body.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self._apply_widths()
+        self._applied_zoom = self.zoom

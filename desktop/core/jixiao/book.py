@@ -162,6 +162,8 @@ class FormBook:
         return self._checked[form_id]
 
     def cross_findings(self) -> list[Finding]:
+        if not self._forms:
+            return []  # nothing to compare (and no scoring definitions to read)
         pairs = [(self.defs[f.shape], f) for f in self.forms() if f.shape in self.defs]
         money_unit = self.doc.money_unit if self.doc.money_unit in ("元", "万元") else "元"
         return target_findings(pairs) + exec_findings(pairs, self._table_values(), self._has_table, money_unit)
