@@ -129,7 +129,19 @@ class FormView(QWidget):
         rows = self.header.model().rowCount() if self.header.model() else 0
         height = sum(self.header.rowHeight(r) for r in range(rows)) + 2 * self.header.frameWidth()
         self.header.setFixedHeight(height)
-        self.body.resizeRowsToContents()
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """One line per row, taller only where a caption wraps (measuring every cell of every row with
+        resizeRowsToContents was the slowest part of showing a table)."""
+        metrics = self.body.fontMetrics()
+        self.body.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+        for r, row in enumerate(self.grid.body):
+            for c, cell in enumerate(row):
+                text = self.model.display_text(cell) if cell.cell is None else ""
+                if text and metrics.horizontalAdvance(text) > self.body.columnWidth(c) - 8:
+                    self.body.resizeRowToContents(r)
+                    break
 
     def _update_empty_note(self, *args: object) -> None:
         empty = all(self.controller.value(c) is None for c in self.grid.value_cells())
