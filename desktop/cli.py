@@ -20,8 +20,7 @@ from .core.document import Document, DocumentError
 from .core.formats.dump import DumpError, dump_document, load_dump
 from .core.formats.errors import ExportError, WorkbookError
 from .core.formats.published import convert_published, is_published_figures
-from .core.jixiao.book import FormEditError
-from .core.jixiao.seeds import convert_forms, load_forms
+from .core.jixiao.errors import FormEditError
 from .core.report import check_report, check_text
 from .core.session import EditError, Session
 from .core.user import current_user
@@ -110,6 +109,8 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 def load_any(source: Path, target: Path, set_id: str | None = None, quiet: bool = False) -> Document:
     """Create ``target`` from a dump or a published-figures JSON, reporting what could not be placed."""
+    from .core.jixiao.seeds import convert_forms, load_forms
+
     data = _read_json(source)
     forms = None
     if is_published_figures(data):

@@ -11,19 +11,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .codes import CodeLists, check_code_shape, default_code_lists
 from .definitions import ColumnDef, TemplateSet, get_set
 from .document import Document, DocumentError
 from .document.store import REVIEW_MODE_MESSAGE
 from .explain import basis_of
-from .jixiao.book import FormBook
+from .jixiao.store import has_forms
 from .money import AmountError, parse_amount
 from .review import ReviewBook
 from .rules.engine import Delta, Engine
 from .rules.findings import Finding
 from .rules.instances import Cell
 from .rules.rowindex import RowIndex
+
+if TYPE_CHECKING:
+    from .jixiao.book import FormBook
 
 
 class EditError(ValueError):
@@ -55,8 +59,20 @@ class Session:
         self.codes = codes or default_code_lists()
         self.rows = RowIndex(self.tset, doc.floating_rows())
         self.engine = Engine(self.tset, self.rows, doc.values(), rounding=doc.money_unit == "万元", codes=self.codes)
-        self.forms = FormBook(doc, table_values=lambda: self.engine.values, has_table=self.tset.has_table)
+        self._forms: FormBook | None = None
         self.review = ReviewBook(self)
+
+    @property
+    def forms(self) -> FormBook:
+        """The 绩效 forms (their modules and definitions load on first use; most documents have none)."""
+        if self._forms is None:
+            from .jixiao.book import FormBook
+
+            self._forms = FormBook(self.doc, table_values=lambda: self.engine.values, has_table=self.tset.has_table)
+        return self._forms
+
+    def has_forms(self) -> bool:
+        return self._forms is not None or has_forms(self.doc)
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False, who: str = "", review: bool = False) -> Session:
@@ -230,7 +246,10 @@ class Session:
     # -- findings -------------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
         """Every finding: the tables' rules, then the 绩效 forms' checks (see :class:`FormBook`)."""
-        return sorted(self.engine.sorted_findings() + self.forms.findings(), key=Finding.sort_key)
+        tables = self.engine.sorted_findings()
+        if not self.has_forms():
+            return tables
+        return sorted(tables + self.forms.findings(), key=Finding.sort_key)
 
     def explain(self, finding: Finding, text: str, *, who: str) -> None:
         """Store the 出错说明 of ``finding`` for its current figures (empty text removes it)."""

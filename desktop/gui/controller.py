@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..core.document import DocumentError
 from ..core.explain import ExplanationState, explanation_state
-from ..core.jixiao.book import FormEditError
+from ..core.jixiao.errors import FormEditError
 from ..core.rules.engine import Delta
 from ..core.rules.findings import Finding
 from ..core.rules.instances import Cell
@@ -162,6 +162,8 @@ class DocumentController(QObject):
         return table.label or table.title
 
     def form_keys(self) -> list[str]:
+        if not self.session.has_forms():
+            return []
         return [form_key(f.id) for f in self.session.forms.forms()]
 
     def explanation(self, finding: Finding) -> ExplanationState:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..core.jixiao.book import FormEditError
+from ..core.jixiao.errors import FormEditError
 from .controller import DocumentController, form_key
 from .dialogs import APP_NAME
 from .jixiao_widgets import NewFormDialog

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.jixiao.book import FormEditError
+from ..core.jixiao.errors import FormEditError
 from ..core.jixiao.scoring import grade_of
 from ..core.jixiao.values import FormValueError, parse_number
 from ..core.rules.findings import Finding

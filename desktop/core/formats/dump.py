@@ -32,8 +32,7 @@ from typing import Any
 
 from ..definitions import TemplateSet, get_set
 from ..document import Document, DocumentError
-from ..jixiao.dumpio import dump_forms, parse_forms
-from ..jixiao.seeds import FormConversion, load_forms
+from ..jixiao.store import has_forms
 from ..money import AmountError, parse_amount, to_plain
 from ..review.dumpio import dump_review, load_review, parse_review
 from ..review.errors import ReviewError
@@ -81,9 +80,10 @@ def dump_document(doc: Document) -> dict[str, Any]:
         "tables": tables,
         "explanations": doc.explanations(),
     }
-    forms = dump_forms(doc)
-    if forms:
-        out["forms"] = forms
+    if has_forms(doc):
+        from ..jixiao.dumpio import dump_forms  # the form machinery loads only for documents with forms
+
+        out["forms"] = dump_forms(doc)
     review = dump_review(doc)
     if review:
         out["review"] = review
@@ -172,7 +172,11 @@ def parse_dump(data: Any) -> tuple[TemplateSet, dict[str, str], dict[str, list[t
     return tset, meta, floating, values
 
 
-def _parse_forms(data: Any) -> FormConversion:
+def _parse_forms(data: Any):  # noqa: ANN202 - jixiao.seeds.FormConversion, or None without forms
+    if not data.get("forms"):
+        return None
+    from ..jixiao.dumpio import parse_forms
+
     problems: list[str] = []
     forms = parse_forms(data.get("forms"), problems)
     if problems:
@@ -198,7 +202,10 @@ def load_dump(data: Any, target: Path, *, who: str = "") -> Document:
         for key, exp in explanations.items():
             doc.set_explanation(key, str(exp.get("text", "")), who=str(exp.get("author", who)),
                                 basis=str(exp.get("basis", "")), at=str(exp["at"]) if exp.get("at") else None)
-        load_forms(doc, forms, who=who)
+        if forms is not None:
+            from ..jixiao.seeds import load_forms
+
+            load_forms(doc, forms, who=who)
         load_review(doc, review)
     except (DocumentError, OSError):
         doc.close()

@@ -20,6 +20,7 @@ from .checks import check_form
 from .cross import exec_findings, target_findings
 from .definition import FormDef
 from .derive import Derived, derive
+from .errors import FormEditError
 from .form import Form, Value
 from .loader import all_forms
 from .values import FormValueError, parse_number
@@ -28,9 +29,6 @@ TableValues = Callable[[], Mapping[tuple[str, str, str], int]]
 _NUMBER_KIND = {"initial": "amount", "declared": "amount", "budget": "amount", "exec": "amount",
                 "balance": "amount", "amount": "amount", "weight": "weight", "rate": "rate", "score": "score"}
 
-
-class FormEditError(ValueError):
-    """An edit that was refused; ``str()`` is the Chinese reason. Nothing was changed."""
 
 
 @dataclass(frozen=True)
