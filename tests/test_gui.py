@@ -394,3 +394,31 @@ def test_the_header_scrolls_with_the_body_to_the_last_pixel(qtbot, window):
         bar.setValue(value)
         for col in (0, 5, view.grid.column_count - 1):
             assert view.header.columnViewportPosition(col) == view.body.columnViewportPosition(col)
+
+
+def test_every_table_of_every_shipped_set_lays_out_and_takes_a_figure(qtbot, tmp_path):
+    """A new document of each set: every table laid out, 本表无数据 shown, its first input cell typed into."""
+    from desktop.core.definitions import all_sets
+    from desktop.core.document import Document
+    from desktop.gui.controller import DocumentController
+    from desktop.gui.form_view import FormView
+
+    for tset in all_sets().values():
+        path = tmp_path / f"{tset.id}.gkb"
+        Document.create(path, {"set_id": tset.id, "unit_name": "测试单位", "year": str(tset.info.year),
+                               "money_unit": tset.info.money_unit}).close()
+        session = Session.open(path)
+        try:
+            controller = DocumentController(session, "测试员")
+            for table in tset.tables:
+                view = FormView(controller, table.key)
+                qtbot.addWidget(view)
+                assert view.grid.header_rows >= 1 and view.grid.row_count >= 1, (tset.id, table.key)
+                assert view.empty_note.isVisibleTo(view)  # a new document: 本表无数据
+                inputs = [c for c in view.grid.value_cells() if view.model._editable[c]]  # noqa: SLF001
+                if inputs:
+                    assert controller.set_texts({inputs[0]: "1"}), (tset.id, table.key)
+                    assert controller.value(inputs[0]) == 100
+                    assert not view.empty_note.isVisibleTo(view)
+        finally:
+            session.close()
