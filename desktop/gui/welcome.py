@@ -58,7 +58,12 @@ class WelcomeWindow(QWidget):
 
     def refresh(self) -> None:
         self.recent.clear()
-        for path in app_settings.recent_files():
+        files = app_settings.recent_files()
+        if not files:
+            hint = QListWidgetItem("还没有打开过文件：可以新建一个文档，或先打开示例看看。")
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.recent.addItem(hint)
+        for path in files:
             item = QListWidgetItem(f"{Path(path).name}\n{Path(path).parent}")
             item.setData(PATH_ROLE, path)
             if not Path(path).exists():

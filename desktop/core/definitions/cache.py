@@ -67,8 +67,8 @@ def write(folder: Path, fingerprint: str, tset: TemplateSet) -> None:
     target = _entry(folder, fingerprint)
     with contextlib.suppress(OSError, pickle.PickleError):
         target.parent.mkdir(parents=True, exist_ok=True)
-        for old in target.parent.glob(f"{folder.name}-*.pickle"):
-            old.unlink(missing_ok=True)
+        for old in [*target.parent.glob(f"{folder.name}-*.pickle"), *target.parent.glob("*.tmp")]:
+            old.unlink(missing_ok=True)  # older entries, and a temp file a killed process left behind
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(tset, fh, protocol=pickle.HIGHEST_PROTOCOL)
