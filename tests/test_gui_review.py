@@ -12,10 +12,10 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QInputDialog  # noqa: E402
 
-from desktop.core.demo import build_demo  # noqa: E402
+from desktop.core.demo import build_demo
 from desktop.core.document.lock import lock_path  # noqa: E402
 from desktop.core.session import Session  # noqa: E402
-from desktop.gui import open_mode  # noqa: E402
+from desktop.gui import open_mode, style  # noqa: E402
 from desktop.gui.table_model import COMMENT_ROLE  # noqa: E402
 
 CELL = ("zhichu", "2101501", "jb")  # 682,056.40 in the demo
@@ -157,7 +157,14 @@ def test_compare_view_lists_the_three_changed_cells(qtbot, app, tmp_path):
     dialog.list.itemDoubleClicked.emit(dialog.list.item(line, 3))  # goes to the cell in this document
     view = win.current_view()
     assert view.table.key == "zhichu" and view.model.body_cell(view.body.currentIndex()).cell == CELL
+    # laid out on the official table while the comparison is open: tinted, with the other file's figure
+    index = view.model.index_of(CELL)
+    assert index.data(Qt.ItemDataRole.BackgroundRole) == style.COMPARE_TINT
+    assert "对比文件中为：682,056.40" in index.data(Qt.ItemDataRole.ToolTipRole)
+    untouched = view.model.index_of(("zhichu", "2101550", "jb"))
+    assert untouched.data(Qt.ItemDataRole.BackgroundRole) != style.COMPARE_TINT
     dialog.close()
+    assert index.data(Qt.ItemDataRole.BackgroundRole) != style.COMPARE_TINT
 
 
 def test_print_to_pdf_has_the_review_state_and_signer_in_the_footer(qtbot, app, tmp_path):

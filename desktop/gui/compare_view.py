@@ -83,6 +83,13 @@ class CompareDialog(QDialog):
         self.list.resizeColumnsToContents()
         self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
+    def marks(self) -> dict[tuple[str, str, str], str]:
+        """What the other file has in each differing cell, for tinting the tables."""
+        if self.comparison is None:
+            return {}
+        return {c.cell: ("空" if c.old is None else format_amount(c.old, decimals=c.decimals))
+                for c in self.comparison.cells}
+
     def _activated(self, item: QTableWidgetItem) -> None:
         cell = item.data(CELL_ROLE)
         if cell is not None:

@@ -133,6 +133,7 @@ class DocumentController(QObject):
         self.by_cell: dict[Cell, list[Finding]] = {}
         self.counts: dict[str, Counter[str]] = {}
         self.explanations: dict[str, dict[str, str]] = session.doc.explanations()
+        self.compare_marks: dict[Cell, str] = {}
         self.comment_marks: dict[Cell, str] = {}  # cells with 批注: "open" / "resolved" (kept by review_ui)
         self.state_labels: dict[str, str] = {}  # table key -> 待审核 / 已审核 / 退回 … (kept by review_ui)
         self._reindex()
@@ -149,6 +150,13 @@ class DocumentController(QObject):
 
     def value(self, cell: Cell) -> int | None:
         return self.session.value(cell)
+
+    def set_compare_marks(self, marks: dict[Cell, str]) -> None:
+        """Cells that differ from another file (text: what that file has), shown tinted on the tables
+        while a comparison is open; an empty dict clears them."""
+        touched = set(self.compare_marks) | set(marks)
+        self.compare_marks = dict(marks)
+        self.cellsChanged.emit(touched)
 
     def caption(self, key: str) -> str:
         """What the table list and the findings panel call a table ("公开01表") or a form (its title)."""

@@ -278,6 +278,9 @@ class ReviewUi(QObject):
             CompareDialog(self.session, other, self.window)
         if dialog is not None:
             dialog.cellActivated.connect(self.jump_to_cell)
+            # the differences laid out on the official tables while the comparison is open
+            self.controller.set_compare_marks(dialog.marks())
+            dialog.finished.connect(lambda *_: self.controller.set_compare_marks({}))
             dialog.show()
         return dialog
 

@@ -8,6 +8,7 @@ ERROR_TINT = QColor("#f8c9c4")
 WARNING_TINT = QColor("#fbe3b0")
 ROUNDING_TINT = QColor("#e4ecf7")
 DERIVED_TINT = QColor("#eeeeee")
+COMPARE_TINT = QColor("#d6e9ff")  # differs from the file being compared
 STATIC_TINT = QColor("#fafafa")
 HEADER_TINT = QColor("#f1f3f6")
 SEVERITY_TINTS = {"error": ERROR_TINT, "warning": WARNING_TINT, "rounding": ROUNDING_TINT}

@@ -178,6 +178,8 @@ class TableModel(QAbstractTableModel):
     def _background(self, cell: BodyCell) -> Any:
         if cell.kind == "subheader":
             return style.HEADER_TINT
+        if cell.cell is not None and cell.cell in self.controller.compare_marks:
+            return style.COMPARE_TINT
         severity = self.worst_severity(cell)
         if severity:
             return style.SEVERITY_TINTS[severity]
@@ -189,6 +191,8 @@ class TableModel(QAbstractTableModel):
 
     def _tooltip(self, cell: BodyCell) -> str | None:
         lines = [f"【{SEVERITY_LABELS[f.severity]}】{f.message}" for f in self.findings_at(cell)]
+        if cell.cell is not None and cell.cell in self.controller.compare_marks:
+            lines.insert(0, f"对比文件中为：{self.controller.compare_marks[cell.cell]}")
         if self.is_derived(cell):
             lines.append("由公式自动计算，不能直接填写")
         elif cell.kind == "na":
