@@ -58,3 +58,26 @@ def messages(monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a, **k: shown.append(text))
     return shown
+
+
+def make_old_document(path: Path, version: int, meta: dict[str, str],
+                      cells: dict[tuple[str, str, str], int]) -> Path:
+    """A document as an older release wrote it: only migrations up to ``version`` applied."""
+    import sqlite3
+
+    from desktop.core.document import APPLICATION_ID
+    from desktop.core.document.migrations import migrations
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for number, sql in migrations():
+        if number <= version:
+            for statement in sql.split(";\n"):
+                if statement.strip():
+                    conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", sorted(meta.items()))
+    conn.executemany("INSERT INTO cell(tbl, row, col, num) VALUES (?, ?, ?, ?)",
+                     [(*cell, num) for cell, num in cells.items()])
+    conn.close()
+    return path

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import make_old_document
 
 from desktop.core.document import APPLICATION_ID, Document, DocumentError, schema_version
-from desktop.core.document.migrations import migrations
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 META = {"set_id": "shanxi_2022_juesuan", "unit_name": "测试单位", "year": "2022", "money_unit": "元"}
@@ -328,16 +328,7 @@ def make_old_version_doc(path: Path) -> Path:
 
 def make_version_1_doc(path: Path) -> Path:
     """A real first-format document: only migration 0001 applied, one figure in it."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    for statement in migrations()[0][1].split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 1")
-    conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", sorted(META.items()))
-    conn.execute("INSERT INTO cell(tbl, row, col, num) VALUES (?, ?, ?, ?)", (*CELL, 123456))
-    conn.close()
-    return path
+    return make_old_document(path, 1, META, {CELL: 123456})
 
 
 def test_old_version_opened_readonly_is_read_through_an_upgraded_copy_in_memory(tmp_path: Path) -> None:

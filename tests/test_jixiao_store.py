@@ -8,10 +8,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import make_old_document
 
 from desktop.core.definitions import DefinitionError
-from desktop.core.document import APPLICATION_ID, Document, schema_version
-from desktop.core.document.migrations import migrations
+from desktop.core.document import Document, schema_version
 from desktop.core.jixiao.book import FormBook, FormEditError
 from desktop.core.jixiao.loader import all_forms, forms_dir, load_forms
 from desktop.core.session import Session
@@ -89,16 +89,7 @@ def test_numbers_keep_their_printed_decimals_and_never_become_float(tmp_path):
 
 
 def test_a_version_1_document_upgrades_and_keeps_its_values(tmp_path):
-    path = tmp_path / "old.gkb"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    for statement in migrations()[0][1].split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 1")
-    conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", sorted(META.items()))
-    conn.execute("INSERT INTO cell(tbl, row, col, num) VALUES ('zhichu', 'total', 'xm', 123456)")
-    conn.close()
+    path = make_old_document(tmp_path / "old.gkb", 1, META, {("zhichu", "total", "xm"): 123456})
     assert schema_version() >= 2
     doc = Document.open(path)
     assert doc.values() == {("zhichu", "total", "xm"): 123456}

@@ -6,10 +6,10 @@ import json
 import sqlite3
 
 import pytest
+from conftest import make_old_document
 
 from desktop.core.demo import build_demo
-from desktop.core.document import APPLICATION_ID, Document, DocumentError, schema_version
-from desktop.core.document.migrations import migrations
+from desktop.core.document import Document, DocumentError, schema_version
 from desktop.core.formats.dump import dump_document, load_dump
 from desktop.core.review import ReviewError, TableState
 from desktop.core.session import EditError, Session
@@ -141,18 +141,9 @@ def test_the_dump_carries_comments_states_and_seals_and_round_trips(demo, tmp_pa
 
 
 def test_a_version_2_document_upgrades_to_the_review_tables(tmp_path):
-    path = tmp_path / "old.gkb"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    for _, sql in migrations()[:2]:
-        for statement in sql.split(";\n"):
-            if statement.strip():
-                conn.execute(statement)
-    conn.execute("PRAGMA user_version = 2")
-    conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
-                     [("set_id", "shanxi_2022_juesuan"), ("unit_name", "旧单位"), ("year", "2022")])
-    conn.execute("INSERT INTO cell(tbl, row, col, num) VALUES ('zhichu', 'total', 'xm', 123456)")
-    conn.close()
+    path = make_old_document(tmp_path / "old.gkb", 2,
+                             {"set_id": "shanxi_2022_juesuan", "unit_name": "旧单位", "year": "2022"},
+                             {("zhichu", "total", "xm"): 123456})
     assert schema_version() >= 3
     session = Session.open(path, who="李科长")
     try:
