@@ -387,6 +387,11 @@ def main(argv: list[str] | None = None) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"错误：{message}", file=sys.stderr)
         return EXIT_BAD
+    except Exception as exc:  # noqa: BLE001 - the last resort: a Chinese sentence, the traceback to a log
+        from .core.crashlog import internal_error_message
+
+        print(f"错误：{internal_error_message(exc)}", file=sys.stderr)
+        return EXIT_BAD
 
 
 if __name__ == "__main__":
