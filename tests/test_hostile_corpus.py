@@ -10,9 +10,8 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-import pytest
-
 import hostile
+import pytest
 from hostile.harness import Kind, check_kind
 
 
