@@ -1,21 +1,39 @@
-"""Where the application's data folders are: resources/ and db/ beside the package."""
+"""Where the application's data folders are: resources/ (template sets, code lists, icons) and db/ (migrations).
+
+Looked for in this order:
+
+1. ``GONGKAI_ROOT``: a folder holding resources/ and db/ (tests point it at a temporary folder);
+2. a PyInstaller bundle: ``sys._MEIPASS`` (packaging/gongkai.spec copies both folders there);
+3. an installed wheel: the package data ``desktop/_data/`` (pyproject.toml maps resources/ and db/ there),
+   found through :mod:`importlib.resources`;
+4. the checkout (an editable install, or running from the project folder): the folder above ``desktop/``.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from importlib.resources import files
 from pathlib import Path
+
+PACKAGED_DATA = "_data"  # the folder inside the installed ``desktop`` package that holds resources/ and db/
+
+
+def packaged_root() -> Path | None:
+    """``desktop/_data`` of an installed wheel, or None when this copy of the package carries no data."""
+    candidate = Path(str(files("desktop") / PACKAGED_DATA))
+    return candidate if (candidate / "resources").is_dir() else None
 
 
 def project_root() -> Path:
-    """The folder holding resources/ and db/ (the checkout, or a PyInstaller bundle)."""
+    """The folder holding resources/ and db/ (see the module's docstring for the order)."""
     override = os.environ.get("GONGKAI_ROOT")
     if override:
         return Path(override)
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle)
-    return Path(__file__).resolve().parents[2]
+    return packaged_root() or Path(__file__).resolve().parents[2]
 
 
 def resources_dir() -> Path:
