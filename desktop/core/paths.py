@@ -13,16 +13,23 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 PACKAGED_DATA = "_data"  # the folder inside the installed ``desktop`` package that holds resources/ and db/
 
 
-def packaged_root() -> Path | None:
-    """``desktop/_data`` of an installed wheel, or None when this copy of the package carries no data."""
-    candidate = Path(str(files("desktop") / PACKAGED_DATA))
-    return candidate if (candidate / "resources").is_dir() else None
+@cache
+def installed_root() -> Path:
+    """Where this copy of the package keeps resources/ and db/: the wheel's ``desktop/_data``, else the checkout.
+
+    Looked up once per process: where the package is installed does not change while it runs.
+    """
+    packaged = Path(str(files("desktop") / PACKAGED_DATA))
+    if (packaged / "resources").is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2]
 
 
 def project_root() -> Path:
@@ -33,7 +40,7 @@ def project_root() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle)
-    return packaged_root() or Path(__file__).resolve().parents[2]
+    return installed_root()
 
 
 def resources_dir() -> Path:
