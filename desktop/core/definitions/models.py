@@ -253,9 +253,6 @@ class SetFile(_Frozen):
     money_unit: Literal["元", "万元"] = "元"
     tables: list[TableRef] = Field(min_length=1)
     rule_files: list[str] = []
-    detect: dict[str, list[str]] = Field(
-        default_factory=dict, description="hints used by import to recognise this set"
-    )
 
 
 class RuleFile(_Frozen):
