@@ -160,7 +160,9 @@ class Composer:
         for i, entry in enumerate(entries):
             target = check_entry(entry, entries, i, SET_TARGETS)
             if target == "rule":
-                apply_list_entry(entry, raw.rules, str(entry["rule"]), "rule", field="id")
+                ids = entry["rule"] if isinstance(entry["rule"], list) else [entry["rule"]]
+                for rule_id in ids:  # a list: the same change to each rule
+                    apply_list_entry(entry, raw.rules, str(rule_id), "rule", field="id")
             else:
                 self._patch_set_table(raw, entry, path)
         return raw
