@@ -164,11 +164,12 @@ class Composer:
                 for rule_id in ids:  # a list: the same change to each rule
                     apply_list_entry(entry, raw.rules, str(rule_id), "rule", field="id")
             else:
-                self._patch_set_table(raw, entry, path)
+                keys = entry["table"] if isinstance(entry["table"], list) else [entry["table"]]
+                for key in keys:  # a list: the same change to each table
+                    self._patch_set_table(raw, entry, path, str(key))
         return raw
 
-    def _patch_set_table(self, raw: RawSet, entry: YDict, path: Path) -> None:
-        key = str(entry["table"])
+    def _patch_set_table(self, raw: RawSet, entry: YDict, path: Path, key: str) -> None:
         keys = [str(t.get("key")) for t in raw.tables]
         if key not in keys:
             raise fail(entry, "GK108", f"补丁指向的表 {key} 不存在（有：{'、'.join(keys)}）", "table")

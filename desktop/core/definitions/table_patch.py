@@ -109,7 +109,12 @@ def _patch_rows(entry: YDict, table: YDict) -> None:
 
 
 def _patch_columns(entry: YDict, table: YDict) -> None:
-    key = str(entry["column"])
+    keys = entry["column"] if isinstance(entry["column"], list) else [entry["column"]]
+    for key in keys:  # a list: the same change to each column
+        _patch_column(entry, table, str(key))
+
+
+def _patch_column(entry: YDict, table: YDict, key: str) -> None:
     blocks = _blocks(table)
     if "in" in entry:
         wanted = [str(k) for k in (entry["in"] if isinstance(entry["in"], list) else [entry["in"]])]
