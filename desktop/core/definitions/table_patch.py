@@ -57,7 +57,7 @@ def _row_targets(entry: YDict, table: YDict) -> list[str]:
         first, _, last = name.partition("..")
         found = _find_row(table, first)
         if found is None:
-            raise fail(entry, "GK105", f"补丁指向的行 {first} 在表 {table.get('key')} 中不存在", "row")
+            raise fail(entry, "GK105", f"补丁指向的行 {first} 在表 {table.get('key')} 中不存在，请检查行键（被继承的表可能已删去或改了它）", "row")
         if not last:
             keys.append(first)
             continue
