@@ -2,9 +2,10 @@
 
 Validating a set builds pydantic schemas and parses YAML: most of the start-up time. The cache holds the
 validated :class:`TemplateSet` pickled, keyed by the size and modification time of every file under
-resources/templates, by the source of the definition models and by the versions of the application,
-pydantic and Python: any change to a
-definition file misses the cache and the set is loaded and validated again. The cache lives in the
+resources/templates, by the source of the modules that compile a set and by the versions of the
+application, pydantic and Python: any change to a definition file misses the cache and the set is loaded
+and validated again. The key covers the whole templates folder, not only a set's own folder, so an edit
+in a file another set ``extends:`` (a base set, a _shared table) invalidates every set built on it. The cache lives in the
 user's own cache folder (written only by this user's processes); a missing, unreadable or stale entry is
 simply ignored, and ``GONGKAI_NO_CACHE=1`` turns it off.
 """
@@ -24,6 +25,11 @@ import pydantic
 from ... import __version__
 from .template_set import TemplateSet
 
+# The modules whose source decides what a set compiles to: the models and everything that reads,
+# composes (extends, patches) and validates the YAML.
+CODE_MODULES = ("models.py", "template_set.py", "loader.py", "compose.py", "patch.py", "table_patch.py",
+                "yaml_source.py")
+
 
 def cache_dir() -> Path:
     if sys.platform == "win32":
@@ -36,7 +42,7 @@ def cache_dir() -> Path:
 def templates_fingerprint(templates: Path) -> str:
     """A digest of every definition file's name, size and modification time, and of the versions."""
     digest = hashlib.sha256(f"{__version__}|{pydantic.VERSION}|{sys.version}".encode())
-    for module in ("models.py", "template_set.py"):  # a changed model must not meet an old pickle
+    for module in CODE_MODULES:  # a changed model or patch rule must not meet an old pickle
         with contextlib.suppress(OSError):
             digest.update(Path(__file__).with_name(module).read_bytes())
     for path in sorted(templates.rglob("*")):

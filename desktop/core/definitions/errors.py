@@ -1,12 +1,46 @@
-"""Errors in definition files, each naming the file and the place inside it."""
+"""Errors in definition files, each with a stable code and the file, line and place inside it.
+
+The codes are stable: tests, documentation and people refer to them, so a code is never reused for
+another problem. resources/templates/README.md lists them.
+"""
 
 from __future__ import annotations
 
+CODES: dict[str, str] = {
+    "GK100": "YAML 格式错误",
+    "GK101": "未知的键",
+    "GK102": "引用的文件或模板不存在",
+    "GK103": "表键重复",
+    "GK104": "extends 循环引用",
+    "GK105": "补丁指向不存在的行",
+    "GK106": "补丁指向不存在的列",
+    "GK107": "补丁指向不存在的块",
+    "GK108": "补丁指向不存在的表",
+    "GK109": "补丁指向不存在的规则",
+    "GK110": "取值不合规",
+    "GK111": "缺少必填项",
+    "GK112": "规则编号重复",
+    "GK113": "引用的文件不在模板文件夹之下",
+    "GK114": "补丁写法不对",
+    "GK115": "补丁不能修改键",
+    "GK116": "补丁插入的键已存在",
+    "GK117": "补丁要改名的表头文字不存在",
+    "GK120": "规则引用了不存在的表、行或列或无法解析",
+    "GK199": "定义错误",
+}
+
 
 class DefinitionError(Exception):
-    """A template set that cannot be used; the message says which file and where."""
+    """A definition that cannot be used; the message gives the code, file, line and place.
 
-    def __init__(self, file: str, where: str, problem: str) -> None:
+    ``file`` and ``where`` (a dotted path such as ``blocks.0.rows.3``) as before; ``code`` is one of
+    :data:`CODES`; ``line`` is the 1-based line in ``file`` when known.
+    """
+
+    def __init__(self, file: str, where: str, problem: str, *, code: str = "GK199", line: int | None = None,
+                 rule_id: str | None = None) -> None:
         self.file, self.where, self.problem = file, where, problem
-        place = f"{file}: {where}" if where else file
-        super().__init__(f"{place}: {problem}")
+        self.code, self.line, self.rule_id = code, line, rule_id
+        place = file + (f" 第 {line} 行" if line else "")
+        place += f"（{where}）" if where else ""
+        super().__init__(f"{code} {place}: {problem}")

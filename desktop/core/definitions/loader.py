@@ -1,14 +1,14 @@
 """Load and validate template sets from resources/templates/<set>/set.yaml.
 
 Each set folder has a ``set.yaml`` naming its tables (files, possibly shared with other sets through
-``../_shared/…``, re-labelled per set) and its rule files. Every file is validated against the models;
+``../_shared/…``, re-labelled per set) and its rule files, or building on another set with ``extends:``
+and patches (compose.py). Every file is validated against the models;
 every rule expression is parsed and its tables, rows and columns resolved, so a typo is reported with
 the file and the place inside it when the set loads, not when a clerk types.
 """
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,77 +17,82 @@ from pydantic import BaseModel, ValidationError
 
 from ..paths import templates_dir
 from . import cache as set_cache
+from .compose import Composer
 from .errors import DefinitionError
-from .models import RuleFile, SetFile, TableDef
+from .models import RuleFile, SetInfo, TableDef
 from .template_set import TemplateSet
+from .yaml_source import locate, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
+ERROR_CODES = {"extra_forbidden": "GK101", "missing": "GK111"}
 
 
-def _read_yaml(path: Path) -> Any:
-    import yaml  # imported here: a start-up served from the set cache reads no YAML at all
-
-    safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, ~10x faster
-    try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=safe_loader)  # noqa: S506 - a safe loader (libyaml's when built)
-    except FileNotFoundError as exc:
-        raise DefinitionError(str(path), "", "文件不存在") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        raise DefinitionError(str(path), where, f"YAML 格式错误：{getattr(exc, 'problem', exc)}") from exc
-
-
-def _validate(model: type[M], data: Any, path: Path) -> M:
+def _check(model: type[M], data: Any, where_prefix: str = "") -> M:
+    """``data`` as ``model``; the first problem raised with the file and line that wrote it."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = list(first["loc"])
+        if where_prefix and loc and loc[0] == where_prefix:
+            loc = loc[1:]
+        src = data[where_prefix] if where_prefix else data
+        file, line = locate(src, loc)
         where = ".".join(str(p) for p in loc)
-        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int) and isinstance(data, dict):
-            rule = (data.get("rules") or [{}])[loc[1]]
+        if len(loc) >= 2 and isinstance(loc[0], int) and isinstance(src, list):
+            rule = src[loc[0]]
             if isinstance(rule, dict) and rule.get("id"):
                 where += f"（规则 {rule['id']}）"
-        raise DefinitionError(str(path), where, first["msg"]) from exc
+        code = ERROR_CODES.get(first["type"], "GK110")
+        problem = "未知的键，请检查拼写" if code == "GK101" else "缺少必填项" if code == "GK111" else first["msg"]
+        raise DefinitionError(file or "", where, problem, code=code, line=line) from exc
 
 
-def _resolve(folder: Path, relative: str) -> Path:
-    path = Path(os.path.normpath(folder.absolute() / relative))
-    root = Path(os.path.normpath(templates_dir().absolute()))
-    if root not in path.parents:
-        raise DefinitionError(str(folder / "set.yaml"), relative, "引用的文件不在 resources/templates 之下")
-    return path
+def _read_yaml(path: Path) -> Any:
+    """One YAML file with line information (also used by the 绩效 form loader)."""
+    return read_yaml(path)
 
 
-def load_set(folder: Path) -> TemplateSet:
-    """Load one set folder; raises :class:`DefinitionError` naming the file and place of a problem."""
-    set_path = folder / "set.yaml"
-    info = _validate(SetFile, _read_yaml(set_path), set_path)
+def _validate(model: type[M], data: Any, path: Path) -> M:
+    """``data`` read from ``path`` as ``model`` (the 绩效 form loader's entry point)."""
+    try:
+        return _check(model, data)
+    except DefinitionError as exc:
+        raise DefinitionError(exc.file or str(path), exc.where, exc.problem, code=exc.code, line=exc.line) from exc
+
+
+def load_set(folder: Path, root: Path | None = None) -> TemplateSet:
+    """Load one set folder; raises :class:`DefinitionError` naming the file and place of a problem.
+
+    ``root`` is the templates folder whose files the set may use (default: the folder holding it).
+    """
+    raw = Composer(root or folder.absolute().parent).set(folder)
+    info = _check(SetInfo, raw.info)
     tables: list[TableDef] = []
-    for i, ref in enumerate(info.tables):
-        path = _resolve(folder, ref.file)
-        table = _validate(TableDef, _read_yaml(path), path)
-        overrides = {k: v for k, v in (("label", ref.label), ("title", ref.title)) if v is not None}
-        if overrides:
-            table = table.model_copy(update=overrides)
+    for data, (file, line) in zip(raw.tables, raw.origins, strict=True):
+        table = _check(TableDef, data)
         if any(t.key == table.key for t in tables):
-            raise DefinitionError(str(set_path), f"tables.{i}", f"表键 {table.key} 重复")
+            raise DefinitionError(file, "tables", f"表键 {table.key} 重复：一个模板中每张表的 key 须不同",
+                                  code="GK103", line=line)
         tables.append(table)
-    rules = []
-    for rel in info.rule_files:
-        path = _resolve(folder, rel)
-        rules.extend(_validate(RuleFile, _read_yaml(path) or {}, path).rules)
+    rules = _check(RuleFile, {"rules": raw.rules}, "rules").rules if raw.rules else []
     seen: set[str] = set()
-    for rule in rules:
+    for rule, data in zip(rules, raw.rules, strict=True):
         if rule.id in seen:
-            raise DefinitionError(str(set_path), "rule_files", f"规则编号 {rule.id} 重复")
+            file, line = locate(data, ["id"])
+            raise DefinitionError(file, "rules", f"规则编号 {rule.id} 重复", code="GK112", line=line)
         seen.add(rule.id)
     tset = TemplateSet(info=info, tables=tuple(tables), rules=tuple(rules), folder=folder)
     from ..rules.validate import validate_rules  # late import: rules depend on definitions
 
-    validate_rules(tset)
+    try:
+        validate_rules(tset)
+    except DefinitionError as exc:
+        data = next((r for r in raw.rules if exc.rule_id and str(r.get("id")) == exc.rule_id), None)
+        if data is None:
+            raise
+        file, line = locate(data, ["id"])
+        raise DefinitionError(file, exc.where, exc.problem, code=exc.code, line=line) from exc
     return tset
 
 

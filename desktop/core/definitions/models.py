@@ -232,16 +232,8 @@ class CodeCheckRule(_Frozen):
 RuleDef = Annotated[CompareRule | RollupRule | CodeCheckRule, Field(discriminator="kind")]
 
 
-class TableRef(_Frozen):
-    """How a set lists a table: a file, optionally re-labelled (公开07表 in one year, 公开09表 in another)."""
-
-    file: str
-    label: str | None = None
-    title: str | None = None
-
-
-class SetFile(_Frozen):
-    """The set.yaml of a template set folder."""
+class SetInfo(_Frozen):
+    """What a set says about itself (set.yaml without its list of files; a derived set inherits it)."""
 
     id: Key
     name: str
@@ -251,11 +243,6 @@ class SetFile(_Frozen):
     version: str = "1"
     description: str = ""
     money_unit: Literal["元", "万元"] = "元"
-    tables: list[TableRef] = Field(min_length=1)
-    rule_files: list[str] = []
-    detect: dict[str, list[str]] = Field(
-        default_factory=dict, description="hints used by import to recognise this set"
-    )
 
 
 class RuleFile(_Frozen):

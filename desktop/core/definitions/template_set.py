@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .models import BlockDef, RowDef, RuleDef, SetFile, TableDef
+from .models import BlockDef, RowDef, RuleDef, SetInfo, TableDef
 
 LEVEL_NAMES = {1: "类", 2: "款", 3: "项"}
 LEVEL_BY_NAME = {v: k for k, v in LEVEL_NAMES.items()}
@@ -20,7 +20,7 @@ def code_level(code: str) -> int:
 class TemplateSet:
     """One published table set (e.g. 山西 2022 决算公开) with its tables in printed order."""
 
-    info: SetFile
+    info: SetInfo
     tables: tuple[TableDef, ...]
     rules: tuple[RuleDef, ...]
     folder: Path

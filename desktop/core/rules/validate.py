@@ -12,7 +12,7 @@ _PLACEHOLDERS = {"{row}": "__row__", "{col}": "__col__", "{code}": "__code__"}
 
 
 def _fail(tset: TemplateSet, rule_id: str, problem: str) -> DefinitionError:
-    return DefinitionError(str(tset.folder / "set.yaml"), f"规则 {rule_id}", problem)
+    return DefinitionError(str(tset.folder / "set.yaml"), f"规则 {rule_id}", problem, code="GK120", rule_id=rule_id)
 
 
 def _check_selector(tset: TemplateSet, rule_id: str, table: str, selector: str) -> None:
