@@ -20,7 +20,9 @@ from .errors import DocumentError
 from .lock import LockedByOther, LockInfo, acquire, release
 from .migrations import migrate, schema_version
 from .probe import APPLICATION_ID, probe
-from .recovery import recover
+from .recovery import foreign_journal_error, journal_belongs, recover, recovered_copy
+from .schema import distrust_schema
+from .write_errors import FileIdentity, write_error
 
 Cell = tuple[str, str, str]
 FILE_SUFFIX = ".gkb"
@@ -35,6 +37,7 @@ def now_iso() -> str:
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rw'}"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    distrust_schema(conn)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if not readonly:
         conn.execute("PRAGMA journal_mode = DELETE")
@@ -53,26 +56,30 @@ def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
         migrate(conn, version)
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         conn.close()
         raise DocumentError(
             "migration_failed", f"文件“{path.name}”的格式无法升级（{exc}），文件未做任何改动。请把文件发给技术支持。"
         ) from exc
 
 
-def _upgraded_copy(path: Path, version: int) -> sqlite3.Connection:
-    """An older document opened read-only: read the file into memory and upgrade that copy.
+def _memory_copy(source_path: Path, version: int, path: Path) -> sqlite3.Connection:
+    """A document opened read-only through a copy in memory, upgraded to today's format if older.
 
-    The file itself is never written (it may sit on a read-only share, or be a colleague's copy); what
-    the clerk sees is the current format. The next writable open upgrades the file for real.
+    Used for an older document (the file itself is never written: it may sit on a read-only share, or be
+    a colleague's copy; the next writable open upgrades the file for real) and for the rolled-back copy
+    of a file whose last save was cut short (``source_path`` then is that copy, ``path`` the original).
     """
-    source = _connect(path, True)
+    source = _connect(source_path, True)
     copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    distrust_schema(copy)
     try:
         source.backup(copy)
-        copy.execute("BEGIN")
-        migrate(copy, version)
-        copy.execute("COMMIT")
+        if version < schema_version():
+            copy.execute("BEGIN")
+            migrate(copy, version)
+            copy.execute("COMMIT")
     except sqlite3.Error as exc:
         copy.close()
         raise DocumentError(
@@ -101,6 +108,7 @@ class Document:
         self.other_editor = other_editor  # set when read-only because someone else is editing
         self.review_mode = False  # 审阅: figures refused, review writes (comments, states) allowed
         self.meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta"))
+        self._identity = None if readonly else FileIdentity.of(path)  # a file replaced later is never written
 
     # -- opening and creating -------------------------------------------------------------------
     @classmethod
@@ -117,6 +125,7 @@ class Document:
         tmp_path = Path(tmp)
         try:
             conn = sqlite3.connect(tmp_path, isolation_level=None)
+            distrust_schema(conn)
             conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute("BEGIN")
@@ -150,6 +159,10 @@ class Document:
         except DocumentError as exc:
             if exc.code != "interrupted":
                 raise
+            if not journal_belongs(path):
+                raise foreign_journal_error(path) from exc
+            if readonly:  # a read-only open never writes: read a rolled-back copy made elsewhere
+                return cls._open_recovered(path)
             recover(path, BUSY_TIMEOUT_MS)  # a crash cut a save short: restore the last committed state
             result = probe(path, schema_version())
         reason = None if result.writable else result.readonly_reason
@@ -163,7 +176,7 @@ class Document:
                 ro, reason = True, f"{exc.info.describe()}；如确认对方已关闭软件或电脑，可删除同一文件夹中的“{exc.lock_file.name}”后重新打开"
         try:
             if ro and result.user_version < schema_version():
-                conn = _upgraded_copy(path, result.user_version)
+                conn = _memory_copy(path, result.user_version, path)
             else:
                 conn = _connect(path, ro)
             if not ro and result.user_version < schema_version():
@@ -175,6 +188,15 @@ class Document:
             raise
         return cls(path, conn, ro, reason if ro and not readonly else ("以只读方式打开" if readonly else None),
                    lock_file, other)
+
+    @classmethod
+    def _open_recovered(cls, path: Path) -> Document:
+        """Read-only view of a file whose last save was cut short, through a rolled-back copy in memory."""
+        with recovered_copy(path, BUSY_TIMEOUT_MS) as copy:
+            result = probe(copy, schema_version())
+            conn = _memory_copy(copy, result.user_version, path)
+        reason = "以只读方式打开（文件上次保存时被中断，显示的是恢复后的内容；以编辑方式打开时会正式恢复）"
+        return cls(path, conn, True, reason)
 
     def close(self) -> None:
         self._conn.close()
@@ -233,21 +255,34 @@ class Document:
         self._require_writable()
         if self.review_mode and not review:
             raise DocumentError("review_mode", REVIEW_MODE_MESSAGE)
+        if self._identity is not None:
+            self._identity.require_same(self.path)
         try:
             self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise DocumentError("locked", f"文件“{self.path.name}”正被其他程序写入，本次修改未保存，请稍后再试。") from exc
+        except sqlite3.Error as exc:
+            raise write_error(self.path, exc) from exc
         try:
             yield self._conn
+        except sqlite3.Error as exc:
+            self._roll_back()
+            raise write_error(self.path, exc) from exc
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._roll_back()
             raise
         else:
             try:
                 self._conn.execute("COMMIT")
             except sqlite3.Error as exc:
+                self._roll_back()
+                raise write_error(self.path, exc) from exc
+
+    def _roll_back(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it does after some I/O errors)."""
+        if self._conn.in_transaction:
+            try:
                 self._conn.execute("ROLLBACK")
-                raise DocumentError("write_failed", f"保存失败（{exc}），本次修改未写入文件。") from exc
+            except sqlite3.Error:
+                pass  # the journal puts the file right at the next open
 
     def write(
         self,
@@ -321,6 +356,7 @@ class Document:
         tmp_path = Path(tmp)
         try:
             dest = sqlite3.connect(tmp_path)
+            distrust_schema(dest)
             self._conn.backup(dest)
             dest.close()
             with tmp_path.open("rb+") as fh:
