@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..money import to_plain
 from .errors import DocumentError
-from .lock import LockedByOther, LockInfo, acquire, release
+from .lock import LockDamaged, LockedByOther, LockInfo, acquire, release
 from .migrations import migrate, schema_version
 from .probe import APPLICATION_ID, probe
 from .recovery import foreign_journal_error, journal_belongs, recover, recovered_copy
@@ -174,6 +174,8 @@ class Document:
             except LockedByOther as exc:
                 other = exc.info
                 ro, reason = True, f"{exc.info.describe()}；如确认对方已关闭软件或电脑，可删除同一文件夹中的“{exc.lock_file.name}”后重新打开"
+            except LockDamaged as exc:
+                ro, reason = True, exc.reason()
         try:
             if ro and result.user_version < schema_version():
                 conn = _memory_copy(path, result.user_version, path)
