@@ -23,6 +23,7 @@ MONEY_UNITS = ("元", "万元")
 YEARS = range(1990, 2101)
 
 T, I, N = "text", "integer", "null"
+_TYPE_NAMES = {"text": "文字", "integer": "整数", "null": "空", "real": "带小数的数", "blob": "二进制数据"}
 # table -> (its name for people, the columns naming a row, {column: allowed SQLite types})
 COLUMNS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "meta": ("封面信息", ("key",), {"key": (T,), "value": (T,)}),
@@ -107,8 +108,10 @@ def _rows_problem(conn: sqlite3.Connection, tables: set[str]) -> str | None:
         if where:
             bad = conn.execute(f"SELECT {', '.join(f'typeof({c})' for c in columns)} FROM {table} WHERE {wrong_type} "
                                "LIMIT 1").fetchone()
-            names = [c for (c, kinds), t in zip(columns.items(), bad, strict=True) if t not in kinds]
-            return f"{where}的 {'、'.join(names)} 数据类型不对（如金额存成了小数、文字或二进制）"
+            wrong = [(c, kinds, t) for (c, kinds), t in zip(columns.items(), bad, strict=True) if t not in kinds]
+            column, kinds, found = wrong[0]
+            expected = "或".join(_TYPE_NAMES[k] for k in kinds)
+            return f"{where}的 {column} 应为{expected}，实际是{_TYPE_NAMES.get(found, found)}"
         for condition, what in ROW_RULES.get(table, []):
             where = _first_bad_row(conn, table, condition)
             if where:
