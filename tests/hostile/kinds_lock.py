@@ -17,9 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hostile.harness import GKB_COMMANDS, Kind, Run, good_document
-
 from desktop.core.document.lock import lock_path
+from hostile.harness import GKB_COMMANDS, Kind, Run, good_document
 
 DAMAGED = ("锁文件", "已损坏", "删除")
 READ_ONLY_RUNS = tuple(Run(argv, frozenset({0, 1})) for argv in (

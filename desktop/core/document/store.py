@@ -7,6 +7,7 @@ transaction, so nothing shown as saved can be lost. Opening first probes the fil
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import tempfile
@@ -281,10 +282,8 @@ class Document:
     def _roll_back(self) -> None:
         """Undo the open transaction, if SQLite has not already (it does after some I/O errors)."""
         if self._conn.in_transaction:
-            try:
+            with contextlib.suppress(sqlite3.Error):  # the journal puts the file right at the next open
                 self._conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass  # the journal puts the file right at the next open
 
     def write(
         self,

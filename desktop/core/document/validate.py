@@ -22,29 +22,29 @@ SET_ID = re.compile(r"^[a-z0-9_]{1,64}$")
 MONEY_UNITS = ("元", "万元")
 YEARS = range(1990, 2101)
 
-T, I, N = "text", "integer", "null"
+T, INT, N = "text", "integer", "null"
 _TYPE_NAMES = {"text": "文字", "integer": "整数", "null": "空", "real": "带小数的数", "blob": "二进制数据"}
 # table -> (its name for people, the columns naming a row, {column: allowed SQLite types})
 COLUMNS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "meta": ("封面信息", ("key",), {"key": (T,), "value": (T,)}),
-    "cell": ("数值", ("tbl", "row", "col"), {"tbl": (T,), "row": (T,), "col": (T,), "num": (I, N), "txt": (T, N)}),
+    "cell": ("数值", ("tbl", "row", "col"), {"tbl": (T,), "row": (T,), "col": (T,), "num": (INT, N), "txt": (T, N)}),
     "float_row": ("科目行", ("tbl", "code"), {"tbl": (T,), "code": (T,), "name": (T,)}),
     "change_log": ("修改记录", ("id",), {"at": (T,), "who": (T,), "action": (T,), "tbl": (T, N), "row": (T, N),
                                         "col": (T, N), "old": (T, N), "new": (T, N)}),
     "explanation": ("出错说明", ("finding_key",), {"finding_key": (T,), "text": (T,), "author": (T,), "at": (T,),
                                                   "basis": (T,)}),
-    "jx_form": ("绩效表", ("id",), {"shape": (T,), "title": (T,), "position": (I,)}),
-    "jx_field": ("绩效表栏目", ("form_id", "key"), {"form_id": (I,), "key": (T,), "txt": (T, N), "num": (T, N)}),
-    "jx_indicator": ("绩效指标行", ("id",), {"form_id": (I,), "level2": (T,), "position": (I,)}),
-    "jx_indicator_cell": ("绩效指标单元格", ("indicator_id", "col"), {"indicator_id": (I,), "col": (T,), "txt": (T, N),
+    "jx_form": ("绩效表", ("id",), {"shape": (T,), "title": (T,), "position": (INT,)}),
+    "jx_field": ("绩效表栏目", ("form_id", "key"), {"form_id": (INT,), "key": (T,), "txt": (T, N), "num": (T, N)}),
+    "jx_indicator": ("绩效指标行", ("id",), {"form_id": (INT,), "level2": (T,), "position": (INT,)}),
+    "jx_indicator_cell": ("绩效指标单元格", ("indicator_id", "col"), {"indicator_id": (INT,), "col": (T,), "txt": (T, N),
                                                                    "num": (T, N)}),
-    "review_comment": ("批注", ("id",), {"parent_id": (I, N), "tbl": (T,), "row": (T, N), "col": (T, N),
+    "review_comment": ("批注", ("id",), {"parent_id": (INT, N), "tbl": (T,), "row": (T, N), "col": (T, N),
                                        "finding": (T, N), "author": (T,), "at": (T,), "text": (T,),
                                        "resolved_by": (T, N), "resolved_at": (T, N)}),
     "review_state": ("审核状态", ("tbl",), {"tbl": (T,), "state": (T,), "who": (T,), "at": (T,), "reason": (T,)}),
     "review_history": ("审核历史", ("id",), {"tbl": (T,), "state": (T,), "who": (T,), "at": (T,), "reason": (T,)}),
     "review_seal": ("审核封签", ("tbl",), {"tbl": (T,), "digest": (T,), "figures": (T,), "signer": (T,), "at": (T,),
-                                       "log_id": (I,)}),
+                                       "log_id": (INT,)}),
 }
 
 
