@@ -23,7 +23,7 @@ from .migrations import migrate, schema_version
 from .probe import APPLICATION_ID, probe
 from .recovery import foreign_journal_error, journal_belongs, recover, recovered_copy
 from .schema import distrust_schema
-from .write_errors import FileIdentity, write_error
+from .write_errors import FileIdentity, new_file_error, write_error
 
 Cell = tuple[str, str, str]
 FILE_SUFFIX = ".gkb"
@@ -91,6 +91,17 @@ def _memory_copy(source_path: Path, version: int, path: Path) -> sqlite3.Connect
     return copy
 
 
+def _temp_beside(path: Path, prefix: str) -> Path:
+    """An empty temporary file in ``path``'s folder (renamed over ``path`` once complete)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=FILE_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise new_file_error(path, exc) from exc
+    os.close(fd)
+    return Path(tmp)
+
+
 def _make_shareable(path: Path) -> None:
     """mkstemp creates 0600 files; a document follows the umask like any file the clerk saves."""
     umask = os.umask(0)
@@ -121,9 +132,8 @@ class Document:
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
             raise DocumentError("missing", f"文件夹“{folder}”不存在。")
-        fd, tmp = tempfile.mkstemp(prefix=".gongkai-new-", suffix=FILE_SUFFIX, dir=folder)
-        os.close(fd)
-        tmp_path = Path(tmp)
+        tmp_path = _temp_beside(path, ".gongkai-new-")
+        conn = None
         try:
             conn = sqlite3.connect(tmp_path, isolation_level=None)
             distrust_schema(conn)
@@ -145,6 +155,11 @@ class Document:
             if path.exists():
                 raise DocumentError("exists", f"文件“{path}”已存在，未覆盖。")
             os.replace(tmp_path, path)
+        except (OSError, sqlite3.Error) as exc:
+            if conn is not None:
+                conn.close()
+            tmp_path.unlink(missing_ok=True)
+            raise new_file_error(path, exc) from exc
         except BaseException:
             tmp_path.unlink(missing_ok=True)
             raise
@@ -352,18 +367,23 @@ class Document:
             return  # every edit is already saved in this very file
         if not target.parent.is_dir():
             raise DocumentError("missing", f"文件夹“{target.parent}”不存在，未保存副本。")
-        fd, tmp = tempfile.mkstemp(prefix=".gongkai-copy-", suffix=FILE_SUFFIX, dir=target.parent)
-        os.close(fd)
-        tmp_path = Path(tmp)
+        tmp_path = _temp_beside(target, ".gongkai-copy-")
+        dest = None
         try:
             dest = sqlite3.connect(tmp_path)
             distrust_schema(dest)
             self._conn.backup(dest)
             dest.close()
+            dest = None
             with tmp_path.open("rb+") as fh:
                 os.fsync(fh.fileno())
             _make_shareable(tmp_path)
             os.replace(tmp_path, target)
+        except (OSError, sqlite3.Error) as exc:
+            if dest is not None:
+                dest.close()
+            tmp_path.unlink(missing_ok=True)
+            raise new_file_error(target, exc) from exc
         except BaseException:
             tmp_path.unlink(missing_ok=True)
             raise

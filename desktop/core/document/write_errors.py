@@ -57,3 +57,17 @@ def write_error(path: Path, exc: sqlite3.Error) -> DocumentError:
         return DocumentError("write_failed", f"无法写入文件“{path.name}”（磁盘或网络位置出错，或没有写入权限）。{_KEPT}"
                              "请检查磁盘、U 盘或网络连接后再试，或用“另存为”保存到别处。")
     return DocumentError("write_failed", f"无法写入文件“{path.name}”（{exc}）。{_KEPT}请稍后再试，或用“另存为”保存到别处。")
+
+
+def new_file_error(path: Path, exc: OSError | sqlite3.Error) -> DocumentError:
+    """The DocumentError for a new file (a new document, a copy) that could not be written; nothing is left."""
+    if isinstance(exc, sqlite3.Error):
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
+            return DocumentError("disk_full", f"磁盘已满，未能写入“{path.name}”，也没有留下不完整的文件。请清理磁盘空间后再试。")
+        detail = str(exc)
+    else:
+        if exc.errno == 28:  # ENOSPC
+            return DocumentError("disk_full", f"磁盘已满，未能写入“{path.name}”，也没有留下不完整的文件。请清理磁盘空间后再试。")
+        detail = exc.strerror or str(exc)
+    return DocumentError("write_failed", f"未能写入“{path}”（{detail}），也没有留下不完整的文件。"
+                         "请确认该文件夹可以写入（不是只读的 U 盘、光盘或没有权限的网络位置）后再试。")
