@@ -120,6 +120,7 @@ KINDS = [
     Kind("user-version-zero", "gkb", _tamper("版本零.gkb", pragmas=("PRAGMA user_version = 0",)), words=("重新索取",)),
     Kind("user-version-negative", "gkb", _tamper("负版本.gkb", pragmas=("PRAGMA user_version = -1",)),
          words=("重新索取",)),
+    Kind("wal-mode", "gkb", _tamper("预写日志.gkb", pragmas=("PRAGMA journal_mode = WAL",)), words=("WAL", "重新索取")),
     # amounts of the wrong type or size
     Kind("amount-real", "gkb", _tamper("小数金额.gkb", "UPDATE cell SET num = 1.5"), words=BAD),
     Kind("amount-real-huge", "gkb", _tamper("巨大小数.gkb", "UPDATE cell SET num = 1e300"), words=BAD),

@@ -63,6 +63,10 @@ def _header_problem(path: Path, head: bytes, size: int) -> DocumentError | None:
         return DocumentError("not_document", f"文件“{path.name}”不是公开表工作台文档（.gkb），无法识别其格式。{_what_else(path, head)}")
     if len(head) < HEADER_SIZE:
         return DocumentError("corrupt", f"文件“{path.name}”不完整（文件头被截断），无法打开。请使用备份或向发送者重新索取。")
+    if head[18:20] != b"\x01\x01":  # WAL mode: reading it would create -wal/-shm files beside it
+        return DocumentError(
+            "tampered", f"文件“{path.name}”被其他工具改成了 WAL 日志模式（本软件保存的文件不会这样），读取它会在旁边生成文件，"
+            "因此未打开，文件未做任何改动。请向发送者重新索取原始文件。")
     page_size = int.from_bytes(head[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     page_count = int.from_bytes(head[28:32], "big")

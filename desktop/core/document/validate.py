@@ -104,6 +104,10 @@ def _rows_problem(conn: sqlite3.Connection, tables: set[str]) -> str | None:
         if table not in tables:
             continue
         wrong_type = " OR ".join(f"NOT {_typeof_ok(c, kinds)}" for c, kinds in columns.items())
+        rules = ROW_RULES.get(table, [])
+        anything = " OR ".join(f"({c})" for c in (wrong_type, *(r for r, _ in rules)))
+        if conn.execute(f"SELECT 1 FROM {table} WHERE {anything} LIMIT 1").fetchone() is None:
+            continue  # one scan of a healthy table; the detailed queries run only to name a problem
         where = _first_bad_row(conn, table, wrong_type)
         if where:
             bad = conn.execute(f"SELECT {', '.join(f'typeof({c})' for c in columns)} FROM {table} WHERE {wrong_type} "
@@ -112,7 +116,7 @@ def _rows_problem(conn: sqlite3.Connection, tables: set[str]) -> str | None:
             column, kinds, found = wrong[0]
             expected = "或".join(_TYPE_NAMES[k] for k in kinds)
             return f"{where}的 {column} 应为{expected}，实际是{_TYPE_NAMES.get(found, found)}"
-        for condition, what in ROW_RULES.get(table, []):
+        for condition, what in rules:
             where = _first_bad_row(conn, table, condition)
             if where:
                 return f"{where}：{what}"
