@@ -63,6 +63,10 @@ def _form_tbl_bad(col: str) -> str:
     return (f"({col} LIKE 'jixiao:%' AND ({rest} = '' OR {rest} GLOB '*[^0-9]*' OR length({rest}) > 15))")
 
 
+# a sealed figure of a table (not a row name, not text marked by a leading quote) must be integer text
+_SEALED_NOT_AMOUNT = ("key NOT LIKE 'row:%' AND substr(value, 1, 1) != '''' AND (value IN ('', '-') OR length(value) > 19"
+                      " OR substr(value, 2) GLOB '*[^0-9]*' OR substr(value, 1, 1) GLOB '[^0-9-]')")
+
 # table -> [(SQL condition of a bad row, what is wrong)]
 ROW_RULES: dict[str, list[tuple[str, str]]] = {
     "cell": [(f"num >= {MAX_AMOUNT} OR num <= -{MAX_AMOUNT}", "金额超出合理范围（绝对值应小于一千万亿）")],
@@ -73,6 +77,10 @@ ROW_RULES: dict[str, list[tuple[str, str]]] = {
     "review_seal": [("length(digest) != 64 OR digest GLOB '*[^0-9a-f]*'", "摘要不是 64 位十六进制数"),
                     ("NOT json_valid(figures) OR json_type(figures) != 'object'", "数据不是有效的 JSON 对象"),
                     ("EXISTS (SELECT 1 FROM json_each(figures) WHERE type != 'text')", "数据中有非文字的值"),
+                    ("EXISTS (SELECT 1 FROM json_each(figures) WHERE key NOT LIKE 'row:%' AND instr(key, '|') = 0)",
+                     "数据中有无法识别的单元格位置"),
+                    (f"tbl NOT LIKE 'jixiao:%' AND EXISTS (SELECT 1 FROM json_each(figures) WHERE {_SEALED_NOT_AMOUNT})",
+                     "数据中有不是金额的数值"),
                     (_form_tbl_bad("tbl"), "表名无效")],
     "review_state": [(_form_tbl_bad("tbl"), "表名无效")],
     "review_comment": [(_form_tbl_bad("tbl"), "表名无效")],
