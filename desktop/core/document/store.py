@@ -23,7 +23,7 @@ from .migrations import migrate, schema_version
 from .probe import APPLICATION_ID, probe
 from .recovery import foreign_journal_error, journal_belongs, recover, recovered_copy
 from .schema import distrust_schema
-from .write_errors import FileIdentity, new_file_error, write_error
+from .write_errors import FileIdentity, new_file_error, replaced_error, write_error
 
 Cell = tuple[str, str, str]
 FILE_SUFFIX = ".gkb"
@@ -170,6 +170,7 @@ class Document:
         """Open an existing document; falls back to read-only (with a reason) if it cannot be written,
         or if another running copy of the application has it open for editing."""
         path = Path(path)
+        identity = FileIdentity.of(path)  # the file probed must be the file read afterwards
         try:
             result = probe(path, schema_version())
         except DocumentError as exc:
@@ -197,6 +198,9 @@ class Document:
                 conn = _memory_copy(path, result.user_version, path)
             else:
                 conn = _connect(path, ro)
+            if FileIdentity.of(path) != identity:
+                conn.close()
+                raise replaced_error(path)
             if not ro and result.user_version < schema_version():
                 _upgrade(conn, path, result.user_version)
         except BaseException as exc:
