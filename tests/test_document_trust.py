@@ -250,3 +250,31 @@ def test_a_full_disk_is_said_in_chinese_and_nothing_is_half_written(tmp_path: Pa
         doc.write({CELL: 7}, who="李")  # the connection is usable again once there is room
     with Document.open(path) as doc:
         assert doc.values() == {CELL: 7}
+
+
+# -- what opening would refuse is never written -----------------------------------------------------
+@pytest.mark.parametrize(("key", "value"), [("year", "True"), ("money_unit", "美元"), ("set_id", "../x")])
+def test_create_refuses_cover_data_that_opening_would_refuse(tmp_path: Path, key: str, value: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        Document.create(tmp_path / "new.gkb", {**META, key: value})
+    assert info.value.code == "bad_content" and value in str(info.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_create_for_a_set_not_shipped_leaves_no_file(tmp_path: Path) -> None:
+    with pytest.raises(DocumentError) as info:
+        Document.create(tmp_path / "new.gkb", {**META, "set_id": "guangdong_2031_juesuan"})
+    assert info.value.code == "unknown_set"
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("value", [10**15, -(10**15), 2**63, 1.5, True, "12"])
+def test_write_refuses_amounts_opening_would_refuse(tmp_path: Path, value: object) -> None:
+    path = make_doc(tmp_path / "doc.gkb")
+    before = path.read_bytes()
+    with Document.open(path) as doc:
+        with pytest.raises(DocumentError) as info:
+            doc.write({CELL: value}, who="李")  # type: ignore[dict-item]
+        assert info.value.code == "bad_value"
+        assert doc.values() == {CELL: 123456}
+    assert path.read_bytes() == before

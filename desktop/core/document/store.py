@@ -23,6 +23,7 @@ from .migrations import migrate, schema_version
 from .probe import APPLICATION_ID, probe
 from .recovery import foreign_journal_error, journal_belongs, recover, recovered_copy
 from .schema import distrust_schema
+from .validate import MAX_AMOUNT, meta_problem
 from .write_errors import FileIdentity, new_file_error, replaced_error, write_error
 
 Cell = tuple[str, str, str]
@@ -132,6 +133,9 @@ class Document:
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
             raise DocumentError("missing", f"文件夹“{folder}”不存在。")
+        problem = meta_problem(meta)  # what opening would refuse is never written
+        if problem:
+            raise DocumentError("bad_content", f"无法创建文件“{path.name}”：{problem}。请改正后再试。")
         tmp_path = _temp_beside(path, ".gongkai-new-")
         conn = None
         try:
@@ -163,7 +167,11 @@ class Document:
         except BaseException:
             tmp_path.unlink(missing_ok=True)
             raise
-        return cls.open(path)
+        try:
+            return cls.open(path)
+        except DocumentError:
+            path.unlink(missing_ok=True)  # the file just made (e.g. for a set not shipped) is not left behind
+            raise
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False, who: str = "") -> Document:
@@ -317,6 +325,9 @@ class Document:
     ) -> None:
         """Write cell values (None clears), floating rows and metadata in one transaction, logged."""
         decimals = decimals or {}
+        for cell, value in changes.items():
+            if value is not None and (type(value) is not int or not -MAX_AMOUNT < value < MAX_AMOUNT):
+                raise DocumentError("bad_value", f"{'/'.join(cell)} 的金额 {value!r} 超出合理范围或不是整数，本次修改未保存。")
         at = now_iso()
         with self.transaction() as conn:
             for tbl, code, name in add_rows:
