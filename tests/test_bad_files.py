@@ -217,7 +217,8 @@ DOCUMENTS = {
     "corrupt-zip": Bad(corrupt_zip, "not_document", "损坏的压缩包", "重新索取"),
     "directory": Bad(directory, "not_document", "是文件夹", ".gkb 文件"),
     "missing": Bad(missing, "missing", "找不到文件", "移动、改名或删除"),
-    "old-version-not-upgradable-readonly": Bad(old_version_readonly, "migration_failed", "旧版本", "技术支持",
+    # its tables do not match what the migrations make at version 0: refused before any upgrade is tried
+    "old-version-not-upgradable-readonly": Bad(old_version_readonly, "tampered", "格式版本号", "重新索取",
                                                readonly=True),
 }
 
@@ -305,7 +306,11 @@ def test_save_cut_short_by_power_loss_is_recovered_on_open(tmp_path: Path) -> No
     folder = tmp_path / "u盘"
     folder.mkdir()
     path = hot_journal(folder)
-    with Document.open(path, readonly=True) as doc:  # even a read-only open (gongkai check) recovers
+    before = snapshot(folder)
+    with Document.open(path, readonly=True) as doc:  # a read-only open (gongkai check) reads a recovered copy
+        assert doc.values()[CELL] == 123456 and doc.values()[("t", "7", "c")] == 7
+    assert snapshot(folder) == before  # ... and never writes: the journal waits for an editing open
+    with Document.open(path, who="测试") as doc:  # which recovers the file itself
         assert doc.values()[CELL] == 123456 and doc.values()[("t", "7", "c")] == 7
     assert sorted(os.listdir(folder)) == [path.name]
 

@@ -77,7 +77,12 @@ class Session:
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False, who: str = "", review: bool = False) -> Session:
         """Open a document; ``review``: 审阅 mode (figures refused, comments and table states allowed)."""
-        session = cls(Document.open(path, readonly=readonly, who=who))
+        doc = Document.open(path, readonly=readonly, who=who)
+        try:
+            session = cls(doc)
+        except BaseException:
+            doc.close()  # never leave the edit lock behind a document that could not be shown
+            raise
         session.review_mode = review
         return session
 

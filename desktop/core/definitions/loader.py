@@ -133,9 +133,13 @@ def all_sets() -> dict[str, TemplateSet]:
 
 
 def get_set(set_id: str) -> TemplateSet:
-    """The set with this id; only its own folder is read when the folder carries the id's name."""
-    folder = templates_dir() / set_id
-    if (folder / "set.yaml").is_file():
+    """The shipped set with this id. The id (which may come from a received file) is only ever compared with
+    the names of the shipped set folders and the ids inside them, never joined into a path."""
+    if not isinstance(set_id, str):
+        raise KeyError(f"模板编号无效：{set_id!r}")
+    folders = {folder.name: folder for folder in set_folders()}
+    folder = folders.get(set_id)  # a folder usually carries its set's id: only that one is read
+    if folder is not None:
         tset = _load_folder_cached(str(folder))
         if tset.id == set_id:
             return tset

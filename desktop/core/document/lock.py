@@ -1,9 +1,13 @@
 """Who has a document open for editing: a small lock file beside it, so a second copy opens read-only.
 
 The lock file (``.NAME.gongkai-lock`` in the same folder) names the user, computer, process and time. It
-is created atomically (O_EXCL); a lock left behind by a process that no longer runs on this computer is
-taken over. A lock from another computer cannot be checked and is respected: the message says whose it
-is and how to clear it if that computer is known to be off.
+is written whole to a temporary file and linked into place (O_EXCL where links are not supported), so
+exactly one process can create it and nobody reads it half-written. A lock left behind by a process that
+no longer runs on this computer is taken over; takeovers are serialised by a short-lived
+``.takeover`` file, and a lock is removed only if it still holds the very bytes judged stale, so of many
+processes opening at once exactly one gets to edit. A lock from another computer cannot be checked and is
+respected. A lock file that cannot be read as ours (damaged, huge, a link, a FIFO, a folder) may still
+mean someone is editing: the document opens read-only and the reason says how to clear it.
 """
 
 from __future__ import annotations
@@ -13,11 +17,19 @@ import json
 import os
 import secrets
 import socket
+import stat
 import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from .special import kind_of
+
+MAX_LOCK_BYTES = 4096
+MAX_PID = 2**31 - 1
+TAKEOVER_WAIT_S = 2.0
+ABANDONED_TAKEOVER_S = 30.0  # a takeover takes milliseconds; an older .takeover file was left by a killed process
 _held: dict[Path, tuple[str, int]] = {}  # lock path -> (token, how many Documents of this process use it)
 
 
@@ -43,6 +55,18 @@ class LockedByOther(Exception):
         self.info, self.lock_file = info, lock_file
 
 
+class LockDamaged(Exception):
+    """The lock file exists but is not a lock we can read: someone may be editing, so do not edit."""
+
+    def __init__(self, lock_file: Path, what: str) -> None:
+        super().__init__(what)
+        self.lock_file, self.what = lock_file, what
+
+    def reason(self) -> str:
+        return (f"同一文件夹中的编辑锁文件“{self.lock_file.name}”看起来已损坏（{self.what}），无法确认是否有人正在编辑此文件；"
+                f"如确认没有其他人打开此文件，可删除“{self.lock_file.name}”后重新打开")
+
+
 def _pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
@@ -58,24 +82,133 @@ def _pid_alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except (PermissionError, OverflowError):
         return True
     return True
 
 
-def _read(lock_file: Path) -> LockInfo | None:
+def _raw(lock_file: Path) -> bytes | None:
+    """The lock file's bytes (None: there is none); raises LockDamaged for anything but a small plain file."""
     try:
-        data = json.loads(lock_file.read_text(encoding="utf-8"))
-        return LockInfo(str(data.get("user", "")), str(data.get("host", "")), int(data.get("pid", 0)),
-                        str(data.get("at", "")))
-    except (OSError, ValueError, TypeError):
+        st = os.lstat(lock_file)
+    except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise LockDamaged(lock_file, f"无法检查：{exc.strerror}") from exc
+    if stat.S_ISLNK(st.st_mode):
+        raise LockDamaged(lock_file, "它是快捷方式（符号链接）")
+    if not stat.S_ISREG(st.st_mode):
+        raise LockDamaged(lock_file, f"它是{kind_of(st.st_mode)}")
+    if st.st_size > MAX_LOCK_BYTES:
+        raise LockDamaged(lock_file, f"它有 {st.st_size} 字节，远大于正常的锁文件")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(lock_file, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise LockDamaged(lock_file, f"无法读取：{exc.strerror}") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise LockDamaged(lock_file, "它不是普通文件")
+        return os.read(fd, MAX_LOCK_BYTES + 1)
+    except OSError as exc:
+        raise LockDamaged(lock_file, f"无法读取：{exc.strerror}") from exc
+    finally:
+        os.close(fd)
+
+
+def _parse(lock_file: Path, raw: bytes) -> LockInfo:
+    """The holder named by a lock file's bytes; raises LockDamaged when they are not a lock of ours."""
+    if len(raw) > MAX_LOCK_BYTES:
+        raise LockDamaged(lock_file, "内容过长")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _damaged(lock_file, "内容不是可识别的锁记录")
+    if not isinstance(data, dict):
+        return _damaged(lock_file, "内容不是可识别的锁记录")
+    user, host, pid, at = (data.get(k) for k in ("user", "host", "pid", "at"))
+    texts_ok = all(isinstance(v, str) and len(v) <= 200 for v in (user, host, at))
+    if not texts_ok or not host:
+        return _damaged(lock_file, "缺少或写错了用户、电脑或时间")
+    if type(pid) is not int or not 0 < pid <= MAX_PID:
+        return _damaged(lock_file, "进程号无效")
+    return LockInfo(user, host, pid, at)
+
+
+def _damaged(lock_file: Path, what: str) -> LockInfo:
+    raise LockDamaged(lock_file, what)
+
+
+def _create(lock_file: Path, content: bytes) -> bool | None:
+    """Create the lock with ``content`` if there is none: True if made, False if one exists, None if this
+    folder cannot hold one (read-only medium)."""
+    tmp = lock_file.with_name(f"{lock_file.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError:
+        return None  # a read-only folder or a medium without locks: nothing to protect against
+    try:
+        try:
+            os.write(fd, content)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, lock_file)  # atomic, and the lock is never seen half-written
+            return True
+        except FileExistsError:
+            return False
+        except OSError:
+            pass  # no hard links here (FAT, some network shares): fall back to O_EXCL
+    except OSError:
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    try:
+        fd = os.open(lock_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return False
+    except OSError:
+        return None
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return True
+
+
+def _remove_stale(lock_file: Path, stale: bytes) -> bool:
+    """Remove the lock if it still holds exactly ``stale``; False while another process is taking over."""
+    mutex = lock_file.with_name(lock_file.name + ".takeover")
+    try:
+        fd = os.open(mutex, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            if time.time() - os.lstat(mutex).st_mtime > ABANDONED_TAKEOVER_S:
+                os.unlink(mutex)
+        return False
+    except OSError:
+        return False
+    os.close(fd)
+    try:
+        if _raw(lock_file) == stale:  # nobody else can change it while we hold the takeover file
+            os.unlink(lock_file)
+        return True
+    except (OSError, LockDamaged):
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(mutex)
 
 
 def acquire(path: Path, who: str) -> Path | None:
     """Take the edit lock of ``path``; returns the lock file, or None where no lock can be written.
 
-    Raises :class:`LockedByOther` if another running process holds it.
+    Raises :class:`LockedByOther` if another running process holds it, :class:`LockDamaged` if the lock
+    file cannot be read as a lock.
     """
     lock_file = lock_path(Path(path).resolve())
     if lock_file in _held:
@@ -85,26 +218,27 @@ def acquire(path: Path, who: str) -> Path | None:
     token = secrets.token_hex(8)
     record = {"user": who, "host": socket.gethostname(), "pid": os.getpid(),
               "at": datetime.now().isoformat(timespec="seconds"), "token": token}
-    for _attempt in range(2):
-        try:
-            fd = os.open(lock_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            info = _read(lock_file)
-            stale = info is None or (info.host == socket.gethostname() and not _pid_alive(info.pid))
-            if stale:
-                with contextlib.suppress(OSError):
-                    lock_file.unlink()
-                continue
-            raise LockedByOther(info, lock_file) from None
-        except OSError:
-            return None  # a read-only folder or a medium without locks: nothing to protect against
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(record, fh, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        _held[lock_file] = (token, 1)
-        return lock_file
-    return None
+    content = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    deadline = time.monotonic() + TAKEOVER_WAIT_S
+    info: LockInfo | None = None
+    while time.monotonic() < deadline:
+        created = _create(lock_file, content)
+        if created is None:
+            return None
+        if created:
+            _held[lock_file] = (token, 1)
+            return lock_file
+        raw = _raw(lock_file)
+        if raw is None:
+            continue  # released in the meantime
+        info = _parse(lock_file, raw)
+        if info.host != socket.gethostname() or _pid_alive(info.pid):
+            raise LockedByOther(info, lock_file)
+        if not _remove_stale(lock_file, raw):
+            time.sleep(0.01)  # another process is taking it over; see who wins
+    if info is None:
+        raise LockDamaged(lock_file, "它在不停地出现又消失")
+    raise LockedByOther(info, lock_file)
 
 
 def release(lock_file: Path | None) -> None:
@@ -117,9 +251,10 @@ def release(lock_file: Path | None) -> None:
         return
     del _held[lock_file]
     try:
-        data = json.loads(lock_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw = _raw(lock_file)
+        data = json.loads(raw.decode("utf-8")) if raw else None
+    except (LockDamaged, UnicodeDecodeError, ValueError, RecursionError):
         return
-    if data.get("token") == token:
+    if isinstance(data, dict) and data.get("token") == token:
         with contextlib.suppress(OSError):
             lock_file.unlink()

@@ -8,8 +8,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..definitions import get_set
 from .errors import DocumentError
 from .recovery import interrupted_error, journal_path, needs_rollback
+from .schema import distrust_schema, reference, schema_problem
+from .special import require_document_file, require_plain_journal
+from .validate import content_problem, meta_problem
 
 APPLICATION_ID = 0x474B4231  # "GKB1"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -59,6 +63,10 @@ def _header_problem(path: Path, head: bytes, size: int) -> DocumentError | None:
         return DocumentError("not_document", f"文件“{path.name}”不是公开表工作台文档（.gkb），无法识别其格式。{_what_else(path, head)}")
     if len(head) < HEADER_SIZE:
         return DocumentError("corrupt", f"文件“{path.name}”不完整（文件头被截断），无法打开。请使用备份或向发送者重新索取。")
+    if head[18:20] != b"\x01\x01":  # WAL mode: reading it would create -wal/-shm files beside it
+        return DocumentError(
+            "tampered", f"文件“{path.name}”被其他工具改成了 WAL 日志模式（本软件保存的文件不会这样），读取它会在旁边生成文件，"
+            "因此未打开，文件未做任何改动。请向发送者重新索取原始文件。")
     page_size = int.from_bytes(head[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     page_count = int.from_bytes(head[28:32], "big")
@@ -96,18 +104,49 @@ def _operational_problem(path: Path, head: bytes, exc: sqlite3.OperationalError)
     )
 
 
+def _refuse_content(path: Path, conn: sqlite3.Connection, user_version: int) -> None:
+    """Planted SQL, then values of kinds our code does not expect: each refused with what is wrong."""
+    if user_version < 1:
+        raise DocumentError("tampered", f"文件“{path.name}”的格式版本号（{user_version}）无效，可能被其他工具改动过，"
+                            "未打开，文件未做任何改动。请向发送者重新索取原始文件或使用备份。")
+    problem = schema_problem(conn, user_version)
+    if problem:
+        raise DocumentError(
+            "tampered", f"文件“{path.name}”的数据库结构与公开表工作台保存的不一致（{problem}），可能被其他工具改动过，"
+            "其中可能藏有打开或修改时会自动执行的指令。为安全起见未打开，文件未做任何改动。请向发送者重新索取原始文件。")
+    status = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if status != "ok":
+        raise DocumentError("corrupt", f"文件“{path.name}”已损坏（{status}），无法打开。请使用备份或向发送者重新索取。")
+    tables = {name for kind, name, _, _ in reference(user_version) if kind == "table"}
+    problem = content_problem(conn, tables)
+    if problem is None:
+        keys = ("set_id", "money_unit", "year")
+        meta = dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN {keys}").fetchall())
+        problem = meta_problem(meta)
+    if problem:
+        raise DocumentError(
+            "bad_content", f"文件“{path.name}”的内容不合规：{problem}。文件可能被其他工具改动过或已损坏，"
+            "为安全起见未打开，文件未做任何改动。请向发送者重新索取，或使用备份。")
+    set_id = meta["set_id"]
+    try:
+        get_set(set_id)
+    except KeyError as exc:
+        raise DocumentError("unknown_set", f"文件“{path.name}”使用的模板“{set_id}”本软件没有，请升级软件；"
+                            "文件未做任何改动。") from exc
+
+
 def probe(path: Path, schema_version: int) -> ProbeResult:
     """Check ``path`` without changing a byte; raise :class:`DocumentError` if it cannot be opened."""
-    if not path.exists():
-        raise DocumentError("missing", f"找不到文件：{path}。请确认文件没有被移动、改名或删除。")
-    if path.is_dir():
-        raise DocumentError("not_document", f"“{path}”是文件夹，不是公开表工作台文档。请打开文件夹中的 .gkb 文件。")
+    require_document_file(path)  # a FIFO, device or socket is never opened
+    require_plain_journal(path, journal_path(path))
     try:
         with path.open("rb") as fh:
             head = fh.read(HEADER_SIZE)
         size = path.stat().st_size
     except PermissionError as exc:
         raise DocumentError("unreadable", f"没有权限读取文件“{path.name}”。请检查文件权限。") from exc
+    except OSError as exc:
+        raise DocumentError("unreadable", f"无法读取文件“{path.name}”（{exc.strerror}）。请确认文件所在的磁盘可以访问。") from exc
     problem = _header_problem(path, head, size)
     if problem:
         raise problem
@@ -116,6 +155,7 @@ def probe(path: Path, schema_version: int) -> ProbeResult:
     except sqlite3.Error as exc:
         raise DocumentError("corrupt", f"文件“{path.name}”无法读取：{exc}") from exc
     try:
+        distrust_schema(conn)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -129,9 +169,7 @@ def probe(path: Path, schema_version: int) -> ProbeResult:
                 f"文件“{path.name}”由较新版本的公开表工作台保存（文件格式版本 {user_version}，本软件支持到 {schema_version}）。"
                 "请升级软件后再打开；文件未做任何改动。",
             )
-        status = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if status != "ok":
-            raise DocumentError("corrupt", f"文件“{path.name}”已损坏（{status}），无法打开。请使用备份或向发送者重新索取。")
+        _refuse_content(path, conn, user_version)
     except sqlite3.OperationalError as exc:
         raise _operational_problem(path, head, exc) from exc
     except sqlite3.DatabaseError as exc:

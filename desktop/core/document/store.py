@@ -7,6 +7,7 @@ transaction, so nothing shown as saved can be lost. Opening first probes the fil
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import tempfile
@@ -17,10 +18,13 @@ from pathlib import Path
 
 from ..money import to_plain
 from .errors import DocumentError
-from .lock import LockedByOther, LockInfo, acquire, release
+from .lock import LockDamaged, LockedByOther, LockInfo, acquire, release
 from .migrations import migrate, schema_version
 from .probe import APPLICATION_ID, probe
-from .recovery import recover
+from .recovery import foreign_journal_error, journal_belongs, recover, recovered_copy
+from .schema import distrust_schema
+from .validate import MAX_AMOUNT, meta_problem
+from .write_errors import FileIdentity, new_file_error, replaced_error, write_error
 
 Cell = tuple[str, str, str]
 FILE_SUFFIX = ".gkb"
@@ -35,6 +39,7 @@ def now_iso() -> str:
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rw'}"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    distrust_schema(conn)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if not readonly:
         conn.execute("PRAGMA journal_mode = DELETE")
@@ -53,26 +58,30 @@ def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
         migrate(conn, version)
         conn.execute("COMMIT")
     except sqlite3.Error as exc:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         conn.close()
         raise DocumentError(
             "migration_failed", f"文件“{path.name}”的格式无法升级（{exc}），文件未做任何改动。请把文件发给技术支持。"
         ) from exc
 
 
-def _upgraded_copy(path: Path, version: int) -> sqlite3.Connection:
-    """An older document opened read-only: read the file into memory and upgrade that copy.
+def _memory_copy(source_path: Path, version: int, path: Path) -> sqlite3.Connection:
+    """A document opened read-only through a copy in memory, upgraded to today's format if older.
 
-    The file itself is never written (it may sit on a read-only share, or be a colleague's copy); what
-    the clerk sees is the current format. The next writable open upgrades the file for real.
+    Used for an older document (the file itself is never written: it may sit on a read-only share, or be
+    a colleague's copy; the next writable open upgrades the file for real) and for the rolled-back copy
+    of a file whose last save was cut short (``source_path`` then is that copy, ``path`` the original).
     """
-    source = _connect(path, True)
+    source = _connect(source_path, True)
     copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    distrust_schema(copy)
     try:
         source.backup(copy)
-        copy.execute("BEGIN")
-        migrate(copy, version)
-        copy.execute("COMMIT")
+        if version < schema_version():
+            copy.execute("BEGIN")
+            migrate(copy, version)
+            copy.execute("COMMIT")
     except sqlite3.Error as exc:
         copy.close()
         raise DocumentError(
@@ -81,6 +90,17 @@ def _upgraded_copy(path: Path, version: int) -> sqlite3.Connection:
     finally:
         source.close()
     return copy
+
+
+def _temp_beside(path: Path, prefix: str) -> Path:
+    """An empty temporary file in ``path``'s folder (renamed over ``path`` once complete)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=FILE_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise new_file_error(path, exc) from exc
+    os.close(fd)
+    return Path(tmp)
 
 
 def _make_shareable(path: Path) -> None:
@@ -101,6 +121,7 @@ class Document:
         self.other_editor = other_editor  # set when read-only because someone else is editing
         self.review_mode = False  # 审阅: figures refused, review writes (comments, states) allowed
         self.meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta"))
+        self._identity = None if readonly else FileIdentity.of(path)  # a file replaced later is never written
 
     # -- opening and creating -------------------------------------------------------------------
     @classmethod
@@ -112,11 +133,14 @@ class Document:
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
             raise DocumentError("missing", f"文件夹“{folder}”不存在。")
-        fd, tmp = tempfile.mkstemp(prefix=".gongkai-new-", suffix=FILE_SUFFIX, dir=folder)
-        os.close(fd)
-        tmp_path = Path(tmp)
+        problem = meta_problem(meta)  # what opening would refuse is never written
+        if problem:
+            raise DocumentError("bad_content", f"无法创建文件“{path.name}”：{problem}。请改正后再试。")
+        tmp_path = _temp_beside(path, ".gongkai-new-")
+        conn = None
         try:
             conn = sqlite3.connect(tmp_path, isolation_level=None)
+            distrust_schema(conn)
             conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute("BEGIN")
@@ -135,21 +159,35 @@ class Document:
             if path.exists():
                 raise DocumentError("exists", f"文件“{path}”已存在，未覆盖。")
             os.replace(tmp_path, path)
+        except (OSError, sqlite3.Error) as exc:
+            if conn is not None:
+                conn.close()
+            tmp_path.unlink(missing_ok=True)
+            raise new_file_error(path, exc) from exc
         except BaseException:
             tmp_path.unlink(missing_ok=True)
             raise
-        return cls.open(path)
+        try:
+            return cls.open(path)
+        except DocumentError:
+            path.unlink(missing_ok=True)  # the file just made (e.g. for a set not shipped) is not left behind
+            raise
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False, who: str = "") -> Document:
         """Open an existing document; falls back to read-only (with a reason) if it cannot be written,
         or if another running copy of the application has it open for editing."""
         path = Path(path)
+        identity = FileIdentity.of(path)  # the file probed must be the file read afterwards
         try:
             result = probe(path, schema_version())
         except DocumentError as exc:
             if exc.code != "interrupted":
                 raise
+            if not journal_belongs(path):
+                raise foreign_journal_error(path) from exc
+            if readonly:  # a read-only open never writes: read a rolled-back copy made elsewhere
+                return cls._open_recovered(path)
             recover(path, BUSY_TIMEOUT_MS)  # a crash cut a save short: restore the last committed state
             result = probe(path, schema_version())
         reason = None if result.writable else result.readonly_reason
@@ -161,11 +199,16 @@ class Document:
             except LockedByOther as exc:
                 other = exc.info
                 ro, reason = True, f"{exc.info.describe()}；如确认对方已关闭软件或电脑，可删除同一文件夹中的“{exc.lock_file.name}”后重新打开"
+            except LockDamaged as exc:
+                ro, reason = True, exc.reason()
         try:
             if ro and result.user_version < schema_version():
-                conn = _upgraded_copy(path, result.user_version)
+                conn = _memory_copy(path, result.user_version, path)
             else:
                 conn = _connect(path, ro)
+            if FileIdentity.of(path) != identity:
+                conn.close()
+                raise replaced_error(path)
             if not ro and result.user_version < schema_version():
                 _upgrade(conn, path, result.user_version)
         except BaseException as exc:
@@ -175,6 +218,15 @@ class Document:
             raise
         return cls(path, conn, ro, reason if ro and not readonly else ("以只读方式打开" if readonly else None),
                    lock_file, other)
+
+    @classmethod
+    def _open_recovered(cls, path: Path) -> Document:
+        """Read-only view of a file whose last save was cut short, through a rolled-back copy in memory."""
+        with recovered_copy(path, BUSY_TIMEOUT_MS) as copy:
+            result = probe(copy, schema_version())
+            conn = _memory_copy(copy, result.user_version, path)
+        reason = "以只读方式打开（文件上次保存时被中断，显示的是恢复后的内容；以编辑方式打开时会正式恢复）"
+        return cls(path, conn, True, reason)
 
     def close(self) -> None:
         self._conn.close()
@@ -233,21 +285,32 @@ class Document:
         self._require_writable()
         if self.review_mode and not review:
             raise DocumentError("review_mode", REVIEW_MODE_MESSAGE)
+        if self._identity is not None:
+            self._identity.require_same(self.path)
         try:
             self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise DocumentError("locked", f"文件“{self.path.name}”正被其他程序写入，本次修改未保存，请稍后再试。") from exc
+        except sqlite3.Error as exc:
+            raise write_error(self.path, exc) from exc
         try:
             yield self._conn
+        except sqlite3.Error as exc:
+            self._roll_back()
+            raise write_error(self.path, exc) from exc
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._roll_back()
             raise
         else:
             try:
                 self._conn.execute("COMMIT")
             except sqlite3.Error as exc:
+                self._roll_back()
+                raise write_error(self.path, exc) from exc
+
+    def _roll_back(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it does after some I/O errors)."""
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # the journal puts the file right at the next open
                 self._conn.execute("ROLLBACK")
-                raise DocumentError("write_failed", f"保存失败（{exc}），本次修改未写入文件。") from exc
 
     def write(
         self,
@@ -262,6 +325,9 @@ class Document:
     ) -> None:
         """Write cell values (None clears), floating rows and metadata in one transaction, logged."""
         decimals = decimals or {}
+        for cell, value in changes.items():
+            if value is not None and (type(value) is not int or not -MAX_AMOUNT < value < MAX_AMOUNT):
+                raise DocumentError("bad_value", f"{'/'.join(cell)} 的金额 {value!r} 超出合理范围或不是整数，本次修改未保存。")
         at = now_iso()
         with self.transaction() as conn:
             for tbl, code, name in add_rows:
@@ -316,17 +382,23 @@ class Document:
             return  # every edit is already saved in this very file
         if not target.parent.is_dir():
             raise DocumentError("missing", f"文件夹“{target.parent}”不存在，未保存副本。")
-        fd, tmp = tempfile.mkstemp(prefix=".gongkai-copy-", suffix=FILE_SUFFIX, dir=target.parent)
-        os.close(fd)
-        tmp_path = Path(tmp)
+        tmp_path = _temp_beside(target, ".gongkai-copy-")
+        dest = None
         try:
             dest = sqlite3.connect(tmp_path)
+            distrust_schema(dest)
             self._conn.backup(dest)
             dest.close()
+            dest = None
             with tmp_path.open("rb+") as fh:
                 os.fsync(fh.fileno())
             _make_shareable(tmp_path)
             os.replace(tmp_path, target)
+        except (OSError, sqlite3.Error) as exc:
+            if dest is not None:
+                dest.close()
+            tmp_path.unlink(missing_ok=True)
+            raise new_file_error(target, exc) from exc
         except BaseException:
             tmp_path.unlink(missing_ok=True)
             raise

@@ -1,0 +1,89 @@
+"""Is the file's schema exactly the one our migrations create? A received file must carry no planted SQL.
+
+A colleague's file could hold a trigger that fires on the clerk's next edit, a view, an extra table or an
+altered one. Before any statement touches the file's own objects, :func:`schema_problem` compares its
+``sqlite_master`` (type, name, table and normalised SQL) with the schema the migrations build at the file's
+``user_version`` (built once per version in an in-memory database and cached). Every connection we open
+also sets ``PRAGMA trusted_schema = OFF`` (:func:`distrust_schema`), so SQL in a schema can never call a
+function with side effects.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import cache
+
+from .migrations import migrations
+
+Entry = tuple[str, str, str, str | None]  # (type, name, tbl_name, normalised sql)
+_SPACE = re.compile(r"\s+")
+_LISTING = "SELECT type, name, tbl_name, sql FROM sqlite_master"
+_KINDS = {"table": "表", "index": "索引", "view": "视图", "trigger": "触发器"}
+
+
+def distrust_schema(conn: sqlite3.Connection) -> None:
+    """Never let SQL stored in a file (views, triggers, defaults) call functions with side effects."""
+    conn.execute("PRAGMA trusted_schema = OFF")
+
+
+def _normal(sql: str | None) -> str | None:
+    if sql is None:
+        return None
+    text = _SPACE.sub(" ", sql).strip()
+    return re.sub(r"\s*([(),])\s*", r"\1", text)
+
+
+def _entries(rows: list[tuple[object, ...]]) -> set[Entry] | None:
+    out: set[Entry] = set()
+    for kind, name, tbl, sql in rows:
+        if not (isinstance(kind, str) and isinstance(name, str) and isinstance(tbl, str)
+                and (sql is None or isinstance(sql, str))):
+            return None
+        out.add((kind, name, tbl, _normal(sql)))
+    return out
+
+
+@cache
+def reference(version: int) -> frozenset[Entry]:
+    """The schema the migrations create at ``version`` (0: an empty database)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for number, sql in migrations():
+            if number > version:
+                break
+            for statement in sql.split(";\n"):
+                if statement.strip():
+                    conn.execute(statement)
+        entries = _entries(conn.execute(_LISTING).fetchall())
+    finally:
+        conn.close()
+    assert entries is not None
+    return frozenset(entries)
+
+
+def _describe(entry: Entry) -> str:
+    kind, name, tbl, _ = entry
+    what = _KINDS.get(kind, kind)
+    return f"{what}“{name}”" if kind == "table" or name == tbl else f"{what}“{name}”（属于表“{tbl}”）"
+
+
+def schema_problem(conn: sqlite3.Connection, version: int) -> str | None:
+    """What differs from the expected schema at ``version`` (in Chinese), or None when it is exactly ours."""
+    found = _entries(conn.execute(_LISTING).fetchall())
+    if found is None:
+        return "数据库结构记录的类型不对"
+    expected = reference(version)
+    extra, missing = found - expected, expected - found
+    altered = {e[1] for e in extra} & {e[1] for e in missing}
+    parts = []
+    for entry in sorted(extra):
+        if entry[1] in altered:
+            parts.append(f"{_describe(entry)}的定义被改动过")
+        else:
+            parts.append(f"多出了{_describe(entry)}")
+    parts.extend(f"缺少{_describe(e)}" for e in sorted(missing) if e[1] not in altered)
+    if not parts:
+        return None
+    shown = "；".join(parts[:3]) + (f"等 {len(parts)} 处" if len(parts) > 3 else "")
+    return shown

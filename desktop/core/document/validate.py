@@ -1,0 +1,166 @@
+"""Is what the file holds of the kinds our code expects? Checked on open, with a few SQL aggregate queries.
+
+A received file may have been changed with any SQLite tool: an amount stored as REAL, TEXT or BLOB or too
+big to add up, a floating-row code that is empty or huge, a template-set id that is a path, a 绩效 number
+that is NaN, a seal that is not JSON. :func:`content_problem` finds the first such thing and names the
+table and row, in Chinese; nothing is read row by row in Python except the (few) seals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Mapping
+
+MAX_AMOUNT = 10**15  # hundredths: ten trillion 元, far beyond any unit's budget, far inside 64 bits
+MAX_CODE = 64
+MAX_NAME = 500
+MAX_DECIMAL_DIGITS = 15  # digits before the point of a 绩效 number
+SET_ID = re.compile(r"^[a-z0-9_]{1,64}$")
+MONEY_UNITS = ("元", "万元")
+YEARS = range(1990, 2101)
+
+T, INT, N = "text", "integer", "null"
+_TYPE_NAMES = {"text": "文字", "integer": "整数", "null": "空", "real": "带小数的数", "blob": "二进制数据"}
+# table -> (its name for people, the columns naming a row, {column: allowed SQLite types})
+COLUMNS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
+    "meta": ("封面信息", ("key",), {"key": (T,), "value": (T,)}),
+    "cell": ("数值", ("tbl", "row", "col"), {"tbl": (T,), "row": (T,), "col": (T,), "num": (INT, N), "txt": (T, N)}),
+    "float_row": ("科目行", ("tbl", "code"), {"tbl": (T,), "code": (T,), "name": (T,)}),
+    "change_log": ("修改记录", ("id",), {"at": (T,), "who": (T,), "action": (T,), "tbl": (T, N), "row": (T, N),
+                                        "col": (T, N), "old": (T, N), "new": (T, N)}),
+    "explanation": ("出错说明", ("finding_key",), {"finding_key": (T,), "text": (T,), "author": (T,), "at": (T,),
+                                                  "basis": (T,)}),
+    "jx_form": ("绩效表", ("id",), {"shape": (T,), "title": (T,), "position": (INT,)}),
+    "jx_field": ("绩效表栏目", ("form_id", "key"), {"form_id": (INT,), "key": (T,), "txt": (T, N), "num": (T, N)}),
+    "jx_indicator": ("绩效指标行", ("id",), {"form_id": (INT,), "level2": (T,), "position": (INT,)}),
+    "jx_indicator_cell": ("绩效指标单元格", ("indicator_id", "col"), {"indicator_id": (INT,), "col": (T,), "txt": (T, N),
+                                                                   "num": (T, N)}),
+    "review_comment": ("批注", ("id",), {"parent_id": (INT, N), "tbl": (T,), "row": (T, N), "col": (T, N),
+                                       "finding": (T, N), "author": (T,), "at": (T,), "text": (T,),
+                                       "resolved_by": (T, N), "resolved_at": (T, N)}),
+    "review_state": ("审核状态", ("tbl",), {"tbl": (T,), "state": (T,), "who": (T,), "at": (T,), "reason": (T,)}),
+    "review_history": ("审核历史", ("id",), {"tbl": (T,), "state": (T,), "who": (T,), "at": (T,), "reason": (T,)}),
+    "review_seal": ("审核封签", ("tbl",), {"tbl": (T,), "digest": (T,), "figures": (T,), "signer": (T,), "at": (T,),
+                                       "log_id": (INT,)}),
+}
+
+
+def _decimal_bad(col: str) -> str:
+    """SQL true when the non-NULL ``col`` is not a plain decimal like -12.50 with at most 15 integer digits."""
+    body = f"ltrim({col}, '-')"
+    whole = f"(CASE WHEN instr({body}, '.') > 0 THEN substr({body}, 1, instr({body}, '.') - 1) ELSE {body} END)"
+    return (f"({col} IS NOT NULL AND (typeof({col}) != 'text' OR {col} = '' OR length({col}) > 40"
+            f" OR {col} GLOB '*[^0-9.-]*' OR substr({col}, 2) GLOB '*-*' OR {col} GLOB '*.*.*'"
+            f" OR {col} GLOB '*.' OR {body} GLOB '.*' OR {body} = '' OR length({whole}) > {MAX_DECIMAL_DIGITS}))")
+
+
+def _form_tbl_bad(col: str) -> str:
+    """SQL true when ``col`` names a 绩效 form (jixiao:N) with N not a plain number."""
+    rest = f"substr({col}, 8)"
+    return (f"({col} LIKE 'jixiao:%' AND ({rest} = '' OR {rest} GLOB '*[^0-9]*' OR length({rest}) > 15))")
+
+
+# a sealed figure of a table (not a row name, not text marked by a leading quote) must be integer text
+_SEALED_NOT_AMOUNT = ("key NOT LIKE 'row:%' AND substr(value, 1, 1) != '''' AND (value IN ('', '-') OR length(value) > 19"
+                      " OR substr(value, 2) GLOB '*[^0-9]*' OR substr(value, 1, 1) GLOB '[^0-9-]')")
+
+# table -> [(SQL condition of a bad row, what is wrong)]
+ROW_RULES: dict[str, list[tuple[str, str]]] = {
+    "cell": [(f"num >= {MAX_AMOUNT} OR num <= -{MAX_AMOUNT}", "金额超出合理范围（绝对值应小于一千万亿）")],
+    "float_row": [(f"length(code) NOT BETWEEN 1 AND {MAX_CODE} OR trim(code) = ''", "科目编码为空或过长"),
+                  (f"length(name) > {MAX_NAME}", "名称过长")],
+    "jx_field": [(_decimal_bad("num"), "数字不是有效的十进制数或超出合理范围")],
+    "jx_indicator_cell": [(_decimal_bad("num"), "数字不是有效的十进制数或超出合理范围")],
+    "review_seal": [("length(digest) != 64 OR digest GLOB '*[^0-9a-f]*'", "摘要不是 64 位十六进制数"),
+                    ("NOT json_valid(figures) OR json_type(figures) != 'object'", "数据不是有效的 JSON 对象"),
+                    ("EXISTS (SELECT 1 FROM json_each(figures) WHERE type != 'text')", "数据中有非文字的值"),
+                    ("EXISTS (SELECT 1 FROM json_each(figures) WHERE key NOT LIKE 'row:%' AND instr(key, '|') = 0)",
+                     "数据中有无法识别的单元格位置"),
+                    (f"tbl NOT LIKE 'jixiao:%' AND EXISTS (SELECT 1 FROM json_each(figures) WHERE {_SEALED_NOT_AMOUNT})",
+                     "数据中有不是金额的数值"),
+                    (_form_tbl_bad("tbl"), "表名无效")],
+    "review_state": [(_form_tbl_bad("tbl"), "表名无效")],
+    "review_comment": [(_form_tbl_bad("tbl"), "表名无效")],
+    "review_history": [(_form_tbl_bad("tbl"), "表名无效")],
+}
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bytes):
+        return "（二进制数据）"
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _typeof_ok(column: str, kinds: tuple[str, ...]) -> str:
+    return f"typeof({column}) IN ({', '.join(repr(k) for k in kinds)})"
+
+
+def _first_bad_row(conn: sqlite3.Connection, table: str, condition: str) -> str | None:
+    label, key, _ = COLUMNS[table]
+    row = conn.execute(f"SELECT {', '.join(key)} FROM {table} WHERE {condition} LIMIT 1").fetchone()
+    if row is None:
+        return None
+    return f"“{label}”（表 {table}）中 {'，'.join(f'{k}={_show(v)}' for k, v in zip(key, row, strict=True))} 这一行"
+
+
+def _rows_problem(conn: sqlite3.Connection, tables: set[str]) -> str | None:
+    for table, (_, _, columns) in COLUMNS.items():
+        if table not in tables:
+            continue
+        wrong_type = " OR ".join(f"NOT {_typeof_ok(c, kinds)}" for c, kinds in columns.items())
+        rules = ROW_RULES.get(table, [])
+        anything = " OR ".join(f"({c})" for c in (wrong_type, *(r for r, _ in rules)))
+        if conn.execute(f"SELECT 1 FROM {table} WHERE {anything} LIMIT 1").fetchone() is None:
+            continue  # one scan of a healthy table; the detailed queries run only to name a problem
+        where = _first_bad_row(conn, table, wrong_type)
+        if where:
+            bad = conn.execute(f"SELECT {', '.join(f'typeof({c})' for c in columns)} FROM {table} WHERE {wrong_type} "
+                               "LIMIT 1").fetchone()
+            wrong = [(c, kinds, t) for (c, kinds), t in zip(columns.items(), bad, strict=True) if t not in kinds]
+            column, kinds, found = wrong[0]
+            expected = "或".join(_TYPE_NAMES[k] for k in kinds)
+            return f"{where}的 {column} 应为{expected}，实际是{_TYPE_NAMES.get(found, found)}"
+        for condition, what in rules:
+            where = _first_bad_row(conn, table, condition)
+            if where:
+                return f"{where}：{what}"
+    return None
+
+
+def _seal_problem(conn: sqlite3.Connection) -> str | None:
+    for tbl, seal_digest, figures in conn.execute("SELECT tbl, digest, figures FROM review_seal"):
+        if hashlib.sha256(figures.encode("utf-8")).hexdigest() != seal_digest:
+            return f"表“{_show(tbl)}”的审核封签与其记录的数字对不上（封签被改动过）"
+        try:
+            json.loads(figures)
+        except ValueError:
+            return f"表“{_show(tbl)}”的审核封签数据不是有效的 JSON"
+    return None
+
+
+def meta_problem(meta: Mapping[str, str]) -> str | None:
+    """What is wrong with the cover data (whether the set is shipped is checked by the caller)."""
+    set_id = meta.get("set_id")
+    if not set_id:
+        return "封面信息中没有模板编号（set_id）"
+    if not SET_ID.match(set_id):
+        return f"模板编号“{_show(set_id)}”无效（只能由小写字母、数字和下划线组成）"
+    unit = meta.get("money_unit", "元")
+    if unit not in MONEY_UNITS:
+        return f"金额单位“{_show(unit)}”无效（只能是“元”或“万元”）"
+    year = meta.get("year")
+    if year is not None and not (year.isascii() and year.isdigit() and len(year) == 4 and int(year) in YEARS):
+        return f"年度“{_show(year)}”无效（应为 {YEARS.start}—{YEARS.stop - 1} 之间的四位数字）"
+    return None
+
+
+def content_problem(conn: sqlite3.Connection, tables: set[str]) -> str | None:
+    """The first thing in the file of a kind our code does not expect, in Chinese; None when all is well."""
+    problem = _rows_problem(conn, tables)
+    if problem or "review_seal" not in tables:
+        return problem
+    return _seal_problem(conn)
