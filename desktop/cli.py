@@ -158,8 +158,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"未能识别：{title}")
     for item in conversion.unplaced:
         print(f"未能放入：{item}")
+    for note in conversion.formulas:
+        print(f"公式：{note}")
+    checks = f"，{len(conversion.formulas)} 个公式单元格请核对" if conversion.formulas else ""
     print(f"已创建 {args.output}（模板 {doc.set_id}，{len(conversion.matched)} 张表，"
-          f"{len(conversion.unplaced)} 个单元格未能放入）")
+          f"{len(conversion.unplaced)} 个单元格未能放入{checks}）")
     doc.close()
     return EXIT_OK
 
