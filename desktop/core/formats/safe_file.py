@@ -27,7 +27,7 @@ class UnsafeFileError(ValueError):
 
 def _not_regular(path: Path, mode: int, what: str) -> UnsafeFileError:
     kind = next((text for test, text in _KIND if test(mode)), "不是普通文件")
-    return UnsafeFileError(f"“{path}”{kind}，不是{what}文件，未读取。请选择一个普通的{what}文件。")
+    return UnsafeFileError(f"“{path}”{kind}，不是普通文件，未读取。请选择要读入的{what}文件本身。")
 
 
 def read_regular_file(path: Path, max_bytes: int, what: str) -> bytes:
@@ -71,5 +71,5 @@ def read_regular_file(path: Path, max_bytes: int, what: str) -> bytes:
 
 
 def _too_big(path: Path, size: int, max_bytes: int, what: str) -> str:
-    return (f"文件“{path.name}”有 {size:,} 字节，超过{what}文件的上限 {max_bytes:,} 字节，已拒绝。"
+    return (f"文件“{path.name}”有 {size:,} 字节，超过 {what} 文件的上限 {max_bytes:,} 字节，已拒绝。"
             "请确认选对了文件。")

@@ -36,6 +36,7 @@ class FormConversion:
 
     forms: list[tuple[str, str, dict[str, Value], list[tuple[str, dict[str, Value]]]]] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # read, but to be checked (a workbook formula computed here)
 
 
 def _names(label: str, aliases: list[str]) -> set[str]:
