@@ -110,6 +110,25 @@ def check_zip(data: bytes, limits: Limits) -> None:
             )
     if total > limits.max_total_bytes:
         raise WorkbookError(f"工作簿解压后共 {total:,} 字节，超过安全上限，已拒绝。")
+    _refuse_doctypes(data, infos)
+
+
+def _refuse_doctypes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+    """No part of a workbook needs a DTD: any DOCTYPE or ENTITY (bombs, external entities) is refused here,
+    before openpyxl parses anything (the sizes were checked, so reading every part is bounded)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in infos:
+                if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    body = archive.read(info)
+                    if b"<!DOCTYPE" in body or b"<!ENTITY" in body or "<!DOCTYPE".encode("utf-16-le") in body:
+                        raise WorkbookError(
+                            f"工作簿部件“{info.filename}”中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”"
+                            "或读取本机文件的外部实体），已拒绝。")
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+        if isinstance(exc, WorkbookError):
+            raise
+        raise WorkbookError(f"文件已损坏，无法作为 Excel 工作簿打开（{type(exc).__name__}）。") from exc
 
 
 def _xlsx_sheets(data: bytes, limits: Limits) -> list[Sheet]:

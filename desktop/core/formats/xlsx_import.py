@@ -67,6 +67,8 @@ def cell_hundredths(cell: Cell, decimals: int) -> int | None:
         raise AmountError(f"“{cell.text}”不是数字") from exc
     if not value.is_finite():
         raise AmountError(f"“{cell.text}”不是数字")
+    if abs(value) >= Decimal(10) ** MAX_INTEGER_DIGITS:
+        raise AmountError(f"“{cell.text}”数值过大（超过 {MAX_INTEGER_DIGITS} 位整数）")
     step = Decimal(1).scaleb(-decimals)
     rounded = value.quantize(step, rounding=ROUND_HALF_UP)
     if abs(value - rounded) > max(abs(value) * Decimal("1e-13"), Decimal("1e-9")):  # beyond float noise
