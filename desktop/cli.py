@@ -114,7 +114,7 @@ def load_any(source: Path, target: Path, set_id: str | None = None, quiet: bool 
         try:
             forms = convert_forms(data)
         except (AttributeError, TypeError, ValueError, IndexError, KeyError) as exc:
-            raise DumpError(f"公开数据 JSON 的绩效表部分（performance_forms）结构不对，无法读取（{type(exc).__name__}）。"
+            raise DumpError(f"公开数据 JSON 的绩效表部分（performance_forms）结构不对，无法读取（{str(exc)[:80] or type(exc).__name__}）。"
                             "请确认文件是按表转录的公开数据格式，或重新导出。未创建文档。") from exc
         if not quiet:
             print(conversion.set_reason)

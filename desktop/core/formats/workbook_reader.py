@@ -125,9 +125,9 @@ def _refuse_doctypes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
                         raise WorkbookError(
                             f"工作簿部件“{info.filename}”中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”"
                             "或读取本机文件的外部实体），已拒绝。")
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-        if isinstance(exc, WorkbookError):
-            raise
+    except WorkbookError:
+        raise
+    except Exception as exc:  # zlib.error, BadZipFile, CRC errors, unsupported compression …
         raise WorkbookError(f"文件已损坏，无法作为 Excel 工作簿打开（{type(exc).__name__}）。") from exc
 
 
