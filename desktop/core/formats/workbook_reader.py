@@ -90,7 +90,7 @@ def check_zip(data: bytes, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
         raise WorkbookError(f"文件已损坏，无法作为 Excel 工作簿打开（{exc}）。") from exc
     if len(infos) > limits.max_members:
         raise WorkbookError(f"工作簿包含 {len(infos)} 个部件，超过上限 {limits.max_members}，疑似恶意文件，已拒绝。")
@@ -215,6 +215,9 @@ def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> She
                     text = _as_text(item["value"])
                 if text is None and item["formula"] is None:
                     continue
+                if item["row"] > limits.max_rows:  # a cell's own address can lie beyond its row's
+                    raise WorkbookError(f"工作表“{ws.title}”有单元格位于第 {item['row']:,} 行，超过 {limits.max_rows:,} 行，"
+                                        "超出公开表的合理范围，已拒绝。")
                 budget[0] -= 1
                 if budget[0] < 0:
                     raise WorkbookError(f"工作簿的非空单元格超过 {limits.max_cells:,} 个，超出公开表的合理范围，已拒绝。")
