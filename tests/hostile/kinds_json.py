@@ -144,8 +144,8 @@ KINDS = [
     Kind("latin1-bytes", "json", _text("乱码.json", lambda: b'{"format": "gongkai-dump", "meta": {"x": "\xe9"}}'),
          words=("UTF-8",)),
     Kind("gkb-renamed-json", "json", _text("文档.json", lambda: b"SQLite format 3\x00" + b"\x00" * 2000)),
-    Kind("empty-file", "json", _text("空.json", lambda: b"")),
-    Kind("huge-file", "json", _sparse, words=("上限",)),
+    Kind("json-empty-file", "json", _text("空.json", lambda: b"")),
+    Kind("json-huge-file", "json", _sparse, words=("上限",)),
     # the root
     Kind("root-list", "json", _text("数组.json", lambda: b"[1, 2, 3]")),
     Kind("root-string", "json", _text("字符串.json", lambda: b'"gongkai-dump"')),

@@ -103,7 +103,9 @@ def parse_dump(data: Any) -> tuple[TemplateSet, dict[str, str], dict[str, list[t
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
         raise DumpError("这不是公开表工作台的 JSON 导出文件（缺少 \"format\": \"gongkai-dump\"）。")
     version = data.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DumpError(f"JSON 导出文件的 format_version 应为整数（如 1），实际是 {str(version)[:20]!r}，未创建文档。请重新导出。")
+    if version > FORMAT_VERSION:
         raise DumpError(f"JSON 导出文件的格式版本 {version} 比本软件支持的 {FORMAT_VERSION} 新，请升级软件。")
     try:
         tset = get_set(str(data.get("set")))
@@ -111,14 +113,14 @@ def parse_dump(data: Any) -> tuple[TemplateSet, dict[str, str], dict[str, list[t
         raise DumpError(str(exc.args[0])) from exc
     meta_in = data.get("meta") or {}
     if not isinstance(meta_in, Mapping):
-        raise DumpError("meta 应为对象")
+        raise DumpError("JSON 导出文件的 meta 应为对象（{…}），未创建文档。请重新导出。")
     wrong = [str(k) for k, v in meta_in.items() if not isinstance(v, str | int) or isinstance(v, bool)]
     if wrong:
         raise DumpError(f"meta 中 {'、'.join(wrong[:5])} 的值应为文字（如 \"unit_name\": \"某单位\"），未创建文档。")
     meta = {str(k): str(v) for k, v in meta_in.items()}
     tables = data.get("tables") or {}
     if not isinstance(tables, Mapping):
-        raise DumpError("tables 应为对象")
+        raise DumpError("JSON 导出文件的 tables 应为对象（{…}），未创建文档。请重新导出。")
     problems: list[str] = []
     floating: dict[str, list[tuple[str, str]]] = {}
     for key, entry in tables.items():

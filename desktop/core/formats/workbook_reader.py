@@ -167,7 +167,8 @@ def _unreadable(exc: BaseException, defused: type) -> WorkbookError:
         if isinstance(seen, defused):
             return WorkbookError("工作簿中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”），已拒绝。")
         seen = seen.__cause__ or seen.__context__
-    return WorkbookError(f"工作簿无法读取（{type(exc).__name__}：{str(exc).splitlines()[0][:200] if str(exc) else ''}）。")
+    return WorkbookError(f"工作簿无法读取（{type(exc).__name__}：{str(exc).splitlines()[0][:200] if str(exc) else ''}），"
+                         "文件可能已损坏。请在 Excel/WPS 中打开并另存为 .xlsx 后重新导入，或向发送者重新索取。")
 
 
 def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> Sheet:
@@ -239,7 +240,8 @@ def _xls_sheets(data: bytes, limits: Limits) -> list[Sheet]:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors …
-        raise WorkbookError(f"无法读取 .xls 工作簿（可能已加密或损坏：{str(exc)[:200]}）。") from exc
+        raise WorkbookError(f"无法读取 .xls 工作簿（可能已加密或损坏：{str(exc)[:200]}）。"
+                            "请在 Excel/WPS 中打开（如有密码先取消），另存为 .xlsx 后重新导入。") from exc
     sheets, budget = [], limits.max_cells
     try:
         if book.nsheets > limits.max_sheets:

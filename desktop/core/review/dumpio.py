@@ -77,10 +77,17 @@ def parse_review(data: Any) -> dict[str, list[tuple]]:
               "states": _records(data, "states", _STATE, problems),
               "history": _records(data, "history", _STATE, problems),
               "seals": _records(data, "seals", _SEAL, problems)}
+    for key in ("states", "seals"):  # one state and one seal per table
+        tables = [r[0] for r in parsed[key]]
+        problems += [f"review.{key} 中表“{t}”出现了不止一次" for t in sorted({t for t in tables if tables.count(t) > 1})]
+    ids = [r[0] for r in parsed["comments"] if r[0] is not None]
+    if len(ids) != len(set(ids)):
+        problems.append("review.comments 中有重复的编号（id）")
     valid = {s.value for s in TableState}
     problems += [f"未知的审核状态：{r[1]}" for r in parsed["states"] + parsed["history"] if r[1] not in valid]
     if problems:
-        raise ReviewError("JSON 导出文件的审核记录有以下问题：\n" + "\n".join(f"  - {p}" for p in problems[:20]))
+        raise ReviewError("JSON 导出文件的审核记录有以下问题，未创建文档（请改正后重新载入）：\n"
+                          + "\n".join(f"  - {p}" for p in problems[:20]))
     return parsed
 
 
