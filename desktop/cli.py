@@ -37,16 +37,10 @@ def _print_json(data: Any) -> None:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise CliError(f"找不到文件：{path}") from exc
-    except UnicodeDecodeError as exc:
-        raise CliError(f"“{path.name}”不是 UTF-8 编码的 JSON 文本文件。请用记事本或 WPS 以“UTF-8”编码另存后再载入。") from exc
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CliError(f"“{path.name}”不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}），可能不完整或被改动过。请重新导出或向发送者重新索取。") from exc
+    """A JSON file someone handed over, read under the rules of :mod:`desktop.core.formats.json_input`."""
+    from .core.formats.json_input import read_json_file
+
+    return read_json_file(path)
 
 
 # -- subcommands ----------------------------------------------------------------------------------
@@ -108,14 +102,20 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 
 def load_any(source: Path, target: Path, set_id: str | None = None, quiet: bool = False) -> Document:
-    """Create ``target`` from a dump or a published-figures JSON, reporting what could not be placed."""
-    from .core.jixiao.seeds import convert_forms, load_forms
+    """Create ``target`` from a dump or a published-figures JSON, reporting what could not be placed.
+
+    All or nothing: a file that is refused, at any step, leaves no document (and no partial one) behind."""
+    from .core.jixiao.seeds import convert_forms
 
     data = _read_json(source)
     forms = None
     if is_published_figures(data):
         conversion = convert_published(data, set_id)
-        forms = convert_forms(data)
+        try:
+            forms = convert_forms(data)
+        except (AttributeError, TypeError, ValueError, IndexError, KeyError) as exc:
+            raise DumpError(f"公开数据 JSON 的绩效表部分（performance_forms）结构不对，无法读取（{str(exc)[:80] or type(exc).__name__}）。"
+                            "请确认文件是按表转录的公开数据格式，或重新导出。未创建文档。") from exc
         if not quiet:
             print(conversion.set_reason)
             for title in conversion.unmatched_tables:
@@ -123,13 +123,13 @@ def load_any(source: Path, target: Path, set_id: str | None = None, quiet: bool 
             for item in [*conversion.unplaced, *forms.unplaced]:
                 print(f"未能放入：{item}")
         data = conversion.dump
-    elif set_id and isinstance(data, dict) and data.get("set") != set_id:
-        raise CliError(f"导出文件使用模板 {data.get('set')}，与 --set {set_id} 不一致。")
-    doc = load_dump(data, target, who=current_user())
-    if forms and forms.forms:
-        load_forms(doc, forms, who=current_user())
-        if not quiet:
-            print(f"绩效表 {len(forms.forms)} 张")
+    elif not isinstance(data, dict):
+        raise CliError(f"“{source.name}”的内容不是一个对象（{{…}}），不是本软件或公开数据的 JSON，未创建文档。")
+    elif set_id and data.get("set") != set_id:
+        raise CliError(f"导出文件使用模板 {str(data.get('set'))[:40]}，与 --set {set_id} 不一致。")
+    doc = load_dump(data, target, who=current_user(), extra_forms=forms if forms and forms.forms else None)
+    if forms and forms.forms and not quiet:
+        print(f"绩效表 {len(forms.forms)} 张")
     return doc
 
 
@@ -158,8 +158,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"未能识别：{title}")
     for item in conversion.unplaced:
         print(f"未能放入：{item}")
+    for note in conversion.formulas:
+        print(f"公式：{note}")
+    checks = f"，{len(conversion.formulas)} 个公式单元格请核对" if conversion.formulas else ""
     print(f"已创建 {args.output}（模板 {doc.set_id}，{len(conversion.matched)} 张表，"
-          f"{len(conversion.unplaced)} 个单元格未能放入）")
+          f"{len(conversion.unplaced)} 个单元格未能放入{checks}）")
     doc.close()
     return EXIT_OK
 
@@ -178,12 +181,15 @@ def cmd_forms(args: argparse.Namespace) -> int:
     from .core.jixiao.seeds import load_forms as add_forms
     from .core.jixiao.xlsx import export_forms, import_forms
 
-    session = Session.open(Path(args.file), readonly=not args.import_xlsx)
+    # the workbook is read (and refused) before the document is opened for writing
+    read = import_forms(Path(args.import_xlsx)) if args.import_xlsx else None
+    session = Session.open(Path(args.file), readonly=read is None)
     try:
-        if args.import_xlsx:
-            read = import_forms(Path(args.import_xlsx))
+        if read is not None:
             for item in read.unplaced:
                 print(f"未能读入：{item}")
+            for item in read.notes:
+                print(f"公式：{item}")
             add_forms(session.doc, read, who=current_user())
             session.forms.reload()
             print(f"已读入绩效表 {len(read.forms)} 张")

@@ -26,6 +26,8 @@ Amounts are strings with exactly two decimals (counts without decimals), in the 
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -101,7 +103,9 @@ def parse_dump(data: Any) -> tuple[TemplateSet, dict[str, str], dict[str, list[t
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
         raise DumpError("这不是公开表工作台的 JSON 导出文件（缺少 \"format\": \"gongkai-dump\"）。")
     version = data.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DumpError(f"JSON 导出文件的 format_version 应为整数（如 1），实际是 {str(version)[:20]!r}，未创建文档。请重新导出。")
+    if version > FORMAT_VERSION:
         raise DumpError(f"JSON 导出文件的格式版本 {version} 比本软件支持的 {FORMAT_VERSION} 新，请升级软件。")
     try:
         tset = get_set(str(data.get("set")))
@@ -109,11 +113,14 @@ def parse_dump(data: Any) -> tuple[TemplateSet, dict[str, str], dict[str, list[t
         raise DumpError(str(exc.args[0])) from exc
     meta_in = data.get("meta") or {}
     if not isinstance(meta_in, Mapping):
-        raise DumpError("meta 应为对象")
+        raise DumpError("JSON 导出文件的 meta 应为对象（{…}），未创建文档。请重新导出。")
+    wrong = [str(k) for k, v in meta_in.items() if not isinstance(v, str | int) or isinstance(v, bool)]
+    if wrong:
+        raise DumpError(f"meta 中 {'、'.join(wrong[:5])} 的值应为文字（如 \"unit_name\": \"某单位\"），未创建文档。")
     meta = {str(k): str(v) for k, v in meta_in.items()}
     tables = data.get("tables") or {}
     if not isinstance(tables, Mapping):
-        raise DumpError("tables 应为对象")
+        raise DumpError("JSON 导出文件的 tables 应为对象（{…}），未创建文档。请重新导出。")
     problems: list[str] = []
     floating: dict[str, list[tuple[str, str]]] = {}
     for key, entry in tables.items():
@@ -184,31 +191,77 @@ def _parse_forms(data: Any):  # noqa: ANN202 - jixiao.seeds.FormConversion, or N
     return forms
 
 
-def load_dump(data: Any, target: Path, *, who: str = "") -> Document:
-    """Create a new document at ``target`` from a dump (validated first; nothing is written on error)."""
+def load_dump(data: Any, target: Path, *, who: str = "", extra_forms: Any = None) -> Document:
+    """Create a new document at ``target`` from a dump: all or nothing.
+
+    The dump is validated first; the document is then built under a temporary name in the target folder
+    and renamed to ``target`` only when everything is in, so a failure at any step leaves no file behind.
+    ``extra_forms`` (a :class:`~desktop.core.jixiao.seeds.FormConversion`) adds forms read from elsewhere
+    (the published figures' ``performance_forms``) inside the same all-or-nothing creation.
+    """
     tset, meta, floating, values = parse_dump(data)
     forms = _parse_forms(data)
     try:
         review = parse_review(data.get("review"))
     except ReviewError as exc:
         raise DumpError(str(exc)) from exc
+    explanations = _explanations(data.get("explanations") or {})
     meta = {**meta, "set_id": tset.id, "set_version": tset.info.version}
     meta.setdefault("money_unit", tset.info.money_unit)
-    doc = Document.create(target, meta, who=who)
+    target = Path(target)
+    if target.exists() or target.is_symlink():
+        raise DocumentError("exists", f"文件“{target}”已存在，未覆盖。请换一个文件名。")
+    folder = target.parent if str(target.parent) else Path(".")
+    building = folder / f".gongkai-load-{secrets.token_hex(6)}{target.suffix or '.gkb'}"
+    doc = Document.create(building, meta, who=who)
     try:
         add_rows = [(t, c, n) for t, rows in floating.items() for c, n in rows]
         doc.write(values, who=who, action="load", add_rows=add_rows)
-        explanations = data.get("explanations") or {}
-        for key, exp in explanations.items():
-            doc.set_explanation(key, str(exp.get("text", "")), who=str(exp.get("author", who)),
-                                basis=str(exp.get("basis", "")), at=str(exp["at"]) if exp.get("at") else None)
-        if forms is not None:
+        for key, (text, author, basis, at) in explanations.items():
+            doc.set_explanation(key, text, who=who if author is None else author, basis=basis, at=at)
+        if forms is not None or extra_forms is not None:
             from ..jixiao.seeds import load_forms
 
-            load_forms(doc, forms, who=who)
+            for conversion in (forms, extra_forms):
+                if conversion is not None:
+                    load_forms(doc, conversion, who=who)
         load_review(doc, review)
-    except (DocumentError, OSError):
         doc.close()
-        Path(target).unlink(missing_ok=True)
-        raise
-    return doc
+        _publish(building, target)
+    except BaseException as exc:
+        doc.close()
+        building.unlink(missing_ok=True)
+        if isinstance(exc, DocumentError | DumpError) or not isinstance(exc, Exception):
+            raise
+        if isinstance(exc, OSError):
+            raise DocumentError("write_failed", f"无法写入“{target}”（{exc.strerror or exc}），未创建文档。") from exc
+        raise DumpError(f"JSON 导出文件的内容无法写入文档（{type(exc).__name__}：{str(exc)[:120]}），"
+                        "未创建文档。请确认文件来源，或重新导出。") from exc
+    return Document.open(target, who=who)
+
+
+def _explanations(items: Any) -> dict[str, tuple[str, str | None, str, str | None]]:
+    """The explanations of a dump as (text, author, basis, at); the shape was checked by :func:`parse_dump`."""
+    out = {}
+    for key, exp in items.items():
+        fields = {f: exp.get(f) for f in ("text", "author", "basis", "at")}
+        wrong = [f for f, v in fields.items() if v is not None and not isinstance(v, str | int)]
+        if wrong:
+            raise DumpError(f"出错说明“{str(key)[:40]}”的 {'、'.join(wrong)} 应为文字，未创建文档。")
+        out[str(key)] = (str(fields["text"] or ""), None if fields["author"] is None else str(fields["author"]),
+                         str(fields["basis"] or ""), str(fields["at"]) if fields["at"] else None)
+    return out
+
+
+def _publish(building: Path, target: Path) -> None:
+    """Give the finished file its name; never over a file that appeared meanwhile."""
+    try:
+        os.link(building, target)  # fails if target exists
+    except FileExistsError as exc:
+        raise DocumentError("exists", f"文件“{target}”已存在，未覆盖。请换一个文件名。") from exc
+    except OSError:  # a file system without hard links
+        if target.exists():
+            raise DocumentError("exists", f"文件“{target}”已存在，未覆盖。请换一个文件名。") from None
+        os.replace(building, target)
+        return
+    building.unlink()

@@ -68,6 +68,7 @@ class Conversion:
     matched: dict[str, str] = field(default_factory=dict)  # printed title -> table key
     unmatched_tables: list[str] = field(default_factory=list)
     unplaced: list[Unplaced] = field(default_factory=list)
+    formulas: list[Any] = field(default_factory=list)  # workbook formulas computed here or to be checked (formulas.FormulaNote)
 
 
 # -- table and column matching --------------------------------------------------------------------

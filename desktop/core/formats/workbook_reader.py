@@ -21,10 +21,9 @@ from typing import Any
 from openpyxl.utils.cell import range_boundaries
 
 from .errors import WorkbookError
+from .safe_file import UnsafeFileError, read_regular_file
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
 
 
 @dataclass(frozen=True)
@@ -45,12 +44,16 @@ class Limits:
 @dataclass(frozen=True, slots=True)
 class Cell:
     """A non-empty cell: its text (numbers as stored, e.g. "1234.56"), whether it is a number, its formula,
-    and its indent level (a named row's level in a list of 单位 and their 项目)."""
+    its indent level (a named row's level in a list of 单位 and their 项目) and its number format ("0.00"),
+    which says how many decimals a number was printed with. A formula cell without a cached value has
+    empty text and ``cached`` False (see :mod:`.formulas`)."""
 
     text: str
     number: bool = False
     formula: str | None = None
     indent: int = 0
+    number_format: str = "General"
+    cached: bool = True
 
 
 @dataclass
@@ -58,6 +61,7 @@ class Sheet:
     name: str
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)  # 0-based (row, column)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 inclusive
+    formula_notes: list[Any] = field(default_factory=list)  # formulas.FormulaNote: computed, disagreeing, unchecked
 
     @property
     def nrows(self) -> int:
@@ -86,7 +90,7 @@ def check_zip(data: bytes, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
         raise WorkbookError(f"文件已损坏，无法作为 Excel 工作簿打开（{exc}）。") from exc
     if len(infos) > limits.max_members:
         raise WorkbookError(f"工作簿包含 {len(infos)} 个部件，超过上限 {limits.max_members}，疑似恶意文件，已拒绝。")
@@ -106,6 +110,25 @@ def check_zip(data: bytes, limits: Limits) -> None:
             )
     if total > limits.max_total_bytes:
         raise WorkbookError(f"工作簿解压后共 {total:,} 字节，超过安全上限，已拒绝。")
+    _refuse_doctypes(data, infos)
+
+
+def _refuse_doctypes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+    """No part of a workbook needs a DTD: any DOCTYPE or ENTITY (bombs, external entities) is refused here,
+    before openpyxl parses anything (the sizes were checked, so reading every part is bounded)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in infos:
+                if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    body = archive.read(info)
+                    if b"<!DOCTYPE" in body or b"<!ENTITY" in body or "<!DOCTYPE".encode("utf-16-le") in body:
+                        raise WorkbookError(
+                            f"工作簿部件“{info.filename}”中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”"
+                            "或读取本机文件的外部实体），已拒绝。")
+    except WorkbookError:
+        raise
+    except Exception as exc:  # zlib.error, BadZipFile, CRC errors, unsupported compression …
+        raise WorkbookError(f"文件已损坏，无法作为 Excel 工作簿打开（{type(exc).__name__}）。") from exc
 
 
 def _xlsx_sheets(data: bytes, limits: Limits) -> list[Sheet]:
@@ -144,7 +167,8 @@ def _unreadable(exc: BaseException, defused: type) -> WorkbookError:
         if isinstance(seen, defused):
             return WorkbookError("工作簿中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”），已拒绝。")
         seen = seen.__cause__ or seen.__context__
-    return WorkbookError(f"工作簿无法读取（{type(exc).__name__}：{str(exc).splitlines()[0][:200] if str(exc) else ''}）。")
+    return WorkbookError(f"工作簿无法读取（{type(exc).__name__}：{str(exc).splitlines()[0][:200] if str(exc) else ''}），"
+                         "文件可能已损坏。请在 Excel/WPS 中打开并另存为 .xlsx 后重新导入，或向发送者重新索取。")
 
 
 def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> Sheet:
@@ -159,14 +183,25 @@ def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> She
             cell["raw"] = element.findtext(VALUE_TAG) if cell["data_type"] == "n" else None
             return cell
 
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
     sheet = Sheet(ws.title)
-    styles, alignments = wb._cell_styles, wb._alignments  # noqa: SLF001
+    styles, alignments, formats = wb._cell_styles, wb._alignments, wb._number_formats  # noqa: SLF001
 
     def indent(style_id: int) -> int:
         try:
             return int(alignments[styles[style_id].alignmentId].indent or 0)
         except (IndexError, AttributeError, TypeError, ValueError):
             return 0
+
+    def number_format(style_id: int) -> str:
+        try:
+            fid = styles[style_id].numFmtId
+            if fid < BUILTIN_FORMATS_MAX_SIZE:
+                return BUILTIN_FORMATS.get(fid, "General")
+            return str(formats[fid - BUILTIN_FORMATS_MAX_SIZE])
+        except (IndexError, AttributeError, TypeError, ValueError):
+            return "General"
 
     with wb._archive.open(ws._worksheet_path) as src:  # noqa: SLF001 - openpyxl's read-only API
         parser = _Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,  # noqa: SLF001
@@ -181,12 +216,16 @@ def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> She
                     text = _as_text(item["value"])
                 if text is None and item["formula"] is None:
                     continue
+                if item["row"] > limits.max_rows:  # a cell's own address can lie beyond its row's
+                    raise WorkbookError(f"工作表“{ws.title}”有单元格位于第 {item['row']:,} 行，超过 {limits.max_rows:,} 行，"
+                                        "超出公开表的合理范围，已拒绝。")
                 budget[0] -= 1
                 if budget[0] < 0:
                     raise WorkbookError(f"工作簿的非空单元格超过 {limits.max_cells:,} 个，超出公开表的合理范围，已拒绝。")
                 shown, number = text or ("", False)
-                sheet.cells[(item["row"] - 1, item["column"] - 1)] = Cell(shown, number, item["formula"],
-                                                                         indent(item["style_id"] or 0))
+                style = item["style_id"] or 0
+                sheet.cells[(item["row"] - 1, item["column"] - 1)] = Cell(
+                    shown, number, item["formula"], indent(style), number_format(style), text is not None)
         merged = parser.merged_cells
         for ref in (merged.mergeCell if merged is not None else []):
             c1, r1, c2, r2 = range_boundaries(ref.ref)
@@ -201,7 +240,8 @@ def _xls_sheets(data: bytes, limits: Limits) -> list[Sheet]:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors …
-        raise WorkbookError(f"无法读取 .xls 工作簿（可能已加密或损坏：{str(exc)[:200]}）。") from exc
+        raise WorkbookError(f"无法读取 .xls 工作簿（可能已加密或损坏：{str(exc)[:200]}）。"
+                            "请在 Excel/WPS 中打开（如有密码先取消），另存为 .xlsx 后重新导入。") from exc
     sheets, budget = [], limits.max_cells
     try:
         if book.nsheets > limits.max_sheets:
@@ -227,32 +267,41 @@ def _xls_sheets(data: bytes, limits: Limits) -> list[Sheet]:
                     if budget < 0:
                         raise WorkbookError(f"工作簿的非空单元格超过 {limits.max_cells:,} 个，已拒绝。")
                     xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
-                    sheet.cells[(r, c)] = Cell(value[0], value[1], None, xf.alignment.indent_level if xf else 0)
+                    fmt = book.format_map.get(xf.format_key) if xf else None
+                    sheet.cells[(r, c)] = Cell(value[0], value[1], None, xf.alignment.indent_level if xf else 0,
+                                               str(fmt.format_str) if fmt else "General")
             sheet.merges = [(r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in xs.merged_cells]
             sheets.append(sheet)
             book.unload_sheet(index)
+    except WorkbookError:
+        raise
+    except Exception as exc:  # a sheet is parsed only now (on_demand): a damaged one fails here
+        raise WorkbookError(f"无法读取 .xls 工作簿（文件已损坏：{type(exc).__name__}），请在 Excel/WPS 中打开后另存为 .xlsx 再导入。") from exc
     finally:
         book.release_resources()
     return sheets
 
 
 def read_workbook(path: Path, limits: Limits | None = None) -> list[Sheet]:
-    """All sheets of an .xlsx/.xlsm or .xls file as plain cells; raises :class:`WorkbookError`."""
+    """All sheets of an .xlsx/.xlsm or .xls file as plain cells; raises :class:`WorkbookError`.
+
+    Formula cells are checked (:mod:`.formulas`): each sheet's ``formula_notes`` says which were computed
+    here (no cached value), which disagree with their cached value and which could not be checked."""
     limits = limits or Limits()
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise WorkbookError(f"文件“{path.name}”有 {size:,} 字节，超过上限 {limits.max_file_bytes:,}，已拒绝。")
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise WorkbookError(f"找不到文件：{path}") from exc
-    except IsADirectoryError as exc:
-        raise WorkbookError(f"“{path}”是一个文件夹，不是工作簿。") from exc
-    except OSError as exc:
-        raise WorkbookError(f"无法读取“{path.name}”（{exc.strerror or exc}）。") from exc
+        data = read_regular_file(path, limits.max_file_bytes, "Excel 工作簿")
+    except UnsafeFileError as exc:
+        raise WorkbookError(str(exc)) from exc
     if data.startswith(b"PK\x03\x04"):
-        return _xlsx_sheets(data, limits)
-    if data.startswith(OLE2_MAGIC):
-        return _xls_sheets(data, limits)
+        sheets = _xlsx_sheets(data, limits)
+    elif data.startswith(OLE2_MAGIC):
+        sheets = _xls_sheets(data, limits)
+    else:
+        sheets = None
+    if sheets is not None:
+        from .formulas import resolve_formulas
+
+        resolve_formulas(sheets)
+        return sheets
     raise WorkbookError(f"“{path.name}”不是 Excel 工作簿（.xlsx 或 .xls），请确认文件类型（改扩展名不能改变文件内容）。")

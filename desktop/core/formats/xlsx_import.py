@@ -67,6 +67,8 @@ def cell_hundredths(cell: Cell, decimals: int) -> int | None:
         raise AmountError(f"“{cell.text}”不是数字") from exc
     if not value.is_finite():
         raise AmountError(f"“{cell.text}”不是数字")
+    if abs(value) >= Decimal(10) ** MAX_INTEGER_DIGITS:
+        raise AmountError(f"“{cell.text}”数值过大（超过 {MAX_INTEGER_DIGITS} 位整数）")
     step = Decimal(1).scaleb(-decimals)
     rounded = value.quantize(step, rounding=ROUND_HALF_UP)
     if abs(value - rounded) > max(abs(value) * Decimal("1e-13"), Decimal("1e-9")):  # beyond float noise
@@ -225,7 +227,7 @@ class _TableReader:
                        if (c := mapping.get((block.key, col.key))) is not None and self._has_value(r, c)]
         if ident.formula is not None:
             c, formula = ident.formula
-            reason = f"行标题是公式（{formula[:60]}），按规定不读取公式，请改为文字"
+            reason = f"行标题是公式（{formula[:60]}，{self.where(r, c)}），按规定不读取公式，请改为文字"
             if not value_cells:
                 self.out.unplaced.append(Unplaced(self.table.title, f"第{r + 1}行", "项目", formula,
                                                   f"{reason}（{self.where(r, c)}）"))
@@ -384,6 +386,10 @@ def convert_workbook(path: Path, set_id: str | None = None, limits: Limits | Non
         results.append((res.score(tset) - 0.01 * distance, tset, res))
     results.sort(key=lambda x: -x[0])
     best, tset, res = results[0]
+    notes = [n for s in sheets for n in s.formula_notes]
+    told = " ".join(u.reason for u in res.unplaced)  # a formula caption is reported by its table already
+    res.unplaced += [Unplaced(f"工作表“{n.sheet}”", f"单元格 {n.address}", "公式", n.formula, n.message)
+                     for n in notes if not n.used and f"{n.sheet}!{n.address}）" not in told]
     if not res.tables_found:
         raise WorkbookError(f"在“{Path(path).name}”中没有找到任何公开表（按表名或表号查找），未创建文档。")
     unit = _most_common(res.money_units) or tset.info.money_unit
@@ -408,7 +414,7 @@ def convert_workbook(path: Path, set_id: str | None = None, limits: Limits | Non
     dump = {"format": FORMAT, "format_version": FORMAT_VERSION, "set": tset.id,
             "meta": {k: v for k, v in meta.items() if v}, "tables": tables, "explanations": {}}
     matched = {a.table.title: a.table.key for a in res.tables_found.values()}
-    return Conversion(dump, tset.id, reason, matched, res.unmatched, res.unplaced)
+    return Conversion(dump, tset.id, reason, matched, res.unmatched, res.unplaced, [n for n in notes if n.used])
 
 
 def import_workbook(path: Path, target: Path, set_id: str | None = None, *, who: str = "",

@@ -34,6 +34,11 @@ def dump_forms(doc: Document) -> list[dict[str, Any]]:
     ]
 
 
+def _scalar(value: Any) -> bool:
+    """A value a form cell can hold in a dump: text or a number (never a list, object or true/false)."""
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
 def parse_forms(items: Any, problems: list[str]) -> FormConversion:
     """Validate the ``forms`` of a dump; problems are appended (in Chinese) to ``problems``."""
     out = FormConversion()
@@ -45,12 +50,19 @@ def parse_forms(items: Any, problems: list[str]) -> FormConversion:
     defs = all_forms()
     for n, item in enumerate(items, 1):
         where = f"第 {n} 张绩效表"
-        if not isinstance(item, Mapping) or item.get("shape") not in defs or not str(item.get("title") or "").strip():
+        if (not isinstance(item, Mapping) or not isinstance(item.get("shape"), str) or item["shape"] not in defs
+                or not isinstance(item.get("title"), str) or not item["title"].strip()):
             problems.append(f"{where}：须有已知的 shape（{'、'.join(sorted(defs))}）和 title")
             continue
         fdef = defs[item["shape"]]
         fields: dict[str, Value] = {}
+        if not isinstance(item.get("fields") or {}, Mapping) or not isinstance(item.get("indicators") or [], list):
+            problems.append(f"{where}：fields 应为对象，indicators 应为数组")
+            continue
         for key, text in (item.get("fields") or {}).items():
+            if not _scalar(text):
+                problems.append(f"{where}：栏“{str(key)[:40]}”的值应为文字或数字")
+                continue
             try:
                 value = parse_field(fdef, str(key), str(text))
             except FormEditError as exc:
@@ -65,7 +77,13 @@ def parse_forms(items: Any, problems: list[str]) -> FormConversion:
                 problems.append(f"{where}：没有二级指标“{level2}”")
                 continue
             cells: dict[str, Value] = {}
+            if not isinstance(row.get("cells") or {}, Mapping):
+                problems.append(f"{where}：二级指标“{level2}”的 cells 应为对象")
+                continue
             for col, text in (row.get("cells") or {}).items():
+                if not _scalar(text):
+                    problems.append(f"{where}：指标栏“{str(col)[:40]}”的值应为文字或数字")
+                    continue
                 try:
                     value = parse_indicator(fdef, str(col), str(text))
                 except FormEditError as exc:

@@ -30,12 +30,23 @@ _KIND = {"amount": "amount", "initial": "amount", "declared": "amount", "budget"
          "balance": "amount", "weight": "weight", "rate": "rate", "score": "score"}
 
 
+class FormsShapeError(ValueError):
+    """The ``performance_forms`` of a JSON are not shaped as transcribed forms; ``str()`` is the Chinese reason."""
+
+
+def _scalar(value: Any, where: str) -> Any:
+    if value is not None and (not isinstance(value, str | int | float) or isinstance(value, bool)):
+        raise FormsShapeError(f"{where} 应为文字或数字，实际是 {type(value).__name__}")
+    return value
+
+
 @dataclass
 class FormConversion:
     """The forms read from one JSON, and what could not be placed."""
 
     forms: list[tuple[str, str, dict[str, Value], list[tuple[str, dict[str, Value]]]]] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # read, but to be checked (a workbook formula computed here)
 
 
 def _names(label: str, aliases: list[str]) -> set[str]:
@@ -69,8 +80,8 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 class _FormReader:
     def __init__(self, fdef: FormDef, printed: Mapping[str, Any], unplaced: list[str]) -> None:
         self.fdef, self.printed, self.unplaced = fdef, printed, unplaced
-        self.title = str(printed.get("title_printed") or "").strip()
-        project = str(printed.get("项目名称") or "").strip()
+        self.title = str(_scalar(printed.get("title_printed"), "title_printed") or "").strip()
+        project = str(_scalar(printed.get("项目名称"), "项目名称") or "").strip()
         if not self.title or fdef.kind == "target":
             self.title = f"{project} {self.title or fdef.file.title}".strip()
         self.fields: dict[str, Value] = {}
@@ -164,6 +175,8 @@ class _FormReader:
 
     def _indicators(self) -> None:
         columns = self.fdef.columns
+        if not isinstance(self.printed.get("indicators") or [], list):
+            raise FormsShapeError(f"{self.title} 的 indicators 应为数组")
         for item in self.printed.get("indicators") or []:
             if not isinstance(item, Mapping):
                 continue
@@ -197,6 +210,8 @@ def convert_forms(data: Mapping[str, Any], forms: Mapping[str, FormDef] | None =
     """Read every ``performance_forms`` entry of a published-figures JSON."""
     forms = forms or all_forms()
     out = FormConversion()
+    if not isinstance(data.get("performance_forms") or [], list):
+        raise FormsShapeError("performance_forms 应为数组")
     for i, printed in enumerate(data.get("performance_forms") or [], 1):
         if not isinstance(printed, Mapping):
             continue

@@ -13,17 +13,19 @@ without it the shape is recognised by the printed title.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..formats.workbook_reader import Cell, Limits, Sheet, read_workbook
 from .book import FormBook, FormEditError, parse_field, parse_indicator
 from .definition import FormDef
 from .derive import derive
@@ -41,12 +43,20 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub("", title)[:28] or "绩效表"
+    base = _BAD_SHEET_CHARS.sub("", title)[:28].strip("'") or "绩效表"
     name, n = base, 2
     while name in taken or name == META_SHEET:
         name, n = f"{base[:26]}-{n}", n + 1
     taken.add(name)
     return name
+
+
+def _put(ws: Worksheet, row: int, col: int, value: Any) -> Any:
+    """Write one cell; text is always text (a title starting with "=" is not a formula, "007" not a number)."""
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 class _Writer:
@@ -63,7 +73,7 @@ class _Writer:
     def cell(self, col: int, value: Any, *, bold: bool = False, center: bool = False,
              to_col: int | None = None, to_row: int | None = None, row: int | None = None) -> None:
         r = row or self.row
-        c = self.ws.cell(row=r, column=col, value=value)
+        c = _put(self.ws, r, col, value)
         c.alignment = _CENTER if center else _WRAP
         if isinstance(value, Decimal):  # keep the printed decimals (93 is not 93.00)
             places = decimals_of(value)
@@ -96,7 +106,7 @@ class _Writer:
     def write(self) -> None:
         fdef, form = self.fdef, self.form
         d = derive(fdef, form)
-        self.ws.cell(row=1, column=1, value=form.title).font = Font(bold=True, size=14)
+        _put(self.ws, 1, 1, form.title).font = Font(bold=True, size=14)
         self.ws.cell(row=1, column=1).alignment = _CENTER
         self.ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=self.width)
         self.ws.row_dimensions[1].height = 28
@@ -182,45 +192,75 @@ class _Writer:
 
 
 def export_forms(book: FormBook, target: Path, form_ids: Iterable[int] | None = None) -> Path:
-    """Write the forms (all, or ``form_ids``) to ``target``, one sheet each, plus the hidden shape list."""
+    """Write the forms (all, or ``form_ids``) to ``target``, one sheet each, plus the hidden shape list.
+
+    The workbook is written to a temporary file beside ``target`` and renamed into place: on any failure an
+    existing file at ``target`` is left as it was. A document without forms is refused (:class:`ExportError`).
+    """
+    from ..formats.errors import ExportError
+    from ..formats.xlsx_export import write_atomically
+
+    ids = list(form_ids) if form_ids is not None else [f.id for f in book.forms()]
+    if not ids:
+        raise ExportError("本文档没有绩效表，未导出（目标文件未改动）。请先新建绩效表，或用 gongkai forms 文档 --import 工作簿 读入。")
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()
     meta = []
-    ids = list(form_ids) if form_ids is not None else [f.id for f in book.forms()]
     for form_id in ids:
         form, fdef = book.form(form_id), book.definition(form_id)
         ws = wb.create_sheet(_sheet_name(form.title, taken))
         _Writer(ws, fdef, form).write()
         meta.append((ws.title, fdef.key, form.title))
     info = wb.create_sheet(META_SHEET)
-    info.append(["sheet", "shape", "title"])
-    for item in meta:
-        info.append(list(item))
+    for r, item in enumerate([("sheet", "shape", "title"), *meta], 1):
+        for c, text in enumerate(item, 1):
+            _put(info, r, c, text)
     info.sheet_state = "hidden"
-    wb.save(target)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_atomically(buffer.getvalue(), Path(target))
     return target
 
 
-def _value(cell: Any, number_format: str = "General") -> str:
-    """A cell as text; a number (openpyxl reads it as float or int) back to the decimals its format shows."""
+MAX_COLUMNS = 64  # a printed form is far narrower; cells further right are reported, not read
+
+
+def _value(cell: Cell | None) -> str:
+    """A cell as text; a number back to the decimals its format shows (70.6 shown as 0.00 is "70.60")."""
     if cell is None:
         return ""
-    if isinstance(cell, bool):
-        return str(cell)
-    if isinstance(cell, int | float):
-        value = Decimal(repr(cell)) if isinstance(cell, float) else Decimal(cell)
-        m = re.fullmatch(r"0(?:\.(0+))?", number_format or "")
+    if not cell.number:
+        return cell.text.strip()
+    try:
+        value = Decimal(cell.text)
+        m = re.fullmatch(r"0(?:\.(0+))?", cell.number_format or "")
         if m:
             value = round_to(value, len(m.group(1) or ""))
-        elif isinstance(cell, float) and value == value.to_integral_value():
+        elif value == value.to_integral_value() and "." in cell.text:
             value = value.quantize(Decimal(1))
         return format(value, "f")
-    return str(cell).strip()
+    except ArithmeticError:  # an exponent no form prints: kept as stored, refused by the field's parser
+        return cell.text.strip()
 
 
-def _read_sheet(ws: Worksheet, fdef: FormDef, title: str, problems: list[str]):  # noqa: ANN202
-    rows = [[_value(c.value, c.number_format) for c in r] for r in ws.iter_rows()]
+def _rows(sheet: Sheet, problems: list[str]) -> list[list[str]]:
+    """The sheet as rows of text (merged areas empty but their first cell)."""
+    rows: list[list[str]] = [[] for _ in range(sheet.nrows)]
+    wide = 0
+    for (r, c), cell in sorted(sheet.cells.items()):
+        if c >= MAX_COLUMNS:
+            wide += 1
+            continue
+        row = rows[r]
+        row.extend([""] * (c + 1 - len(row)))
+        row[c] = _value(cell)
+    if wide:
+        problems.append(f"{sheet.name}：第 {MAX_COLUMNS} 列以右有 {wide} 个单元格，不在表样之内，未读入")
+    return rows
+
+
+def _read_sheet(sheet_name: str, rows: list[list[str]], fdef: FormDef, problems: list[str]):  # noqa: ANN202
     fields: dict[str, Value] = {}
     indicators: list[tuple[str, dict[str, Value]]] = []
 
@@ -228,7 +268,7 @@ def _read_sheet(ws: Worksheet, fdef: FormDef, title: str, problems: list[str]): 
         try:
             value = parse_field(fdef, key, text)
         except FormEditError as exc:
-            problems.append(f"{ws.title}：{exc}")
+            problems.append(f"{sheet_name}：{exc}")
             return
         if value is not None:
             fields[key] = value
@@ -278,7 +318,7 @@ def _read_sheet(ws: Worksheet, fdef: FormDef, title: str, problems: list[str]): 
                 try:
                     value = parse_indicator(fdef, col.key, r[n])
                 except FormEditError as exc:
-                    problems.append(f"{ws.title}：{exc}")
+                    problems.append(f"{sheet_name}：{exc}")
                     continue
                 if value is not None:
                     cells[col.key] = value
@@ -302,28 +342,36 @@ def _drop_derived(fdef: FormDef, form: Form) -> None:
             form.fields.pop(key, None)
 
 
-def import_forms(source: Path) -> FormConversion:
-    """Read the 绩效 form sheets of a workbook; problems are listed in ``unplaced``."""
-    wb = load_workbook(source, data_only=True)
+def import_forms(source: Path, limits: Limits | None = None) -> FormConversion:
+    """Read the 绩效 form sheets of a workbook (through the safe reader); problems are listed in ``unplaced``,
+    formulas computed here or not checked in ``notes``. Raises :class:`WorkbookError` for a refused file."""
+    sheets = read_workbook(Path(source), limits)
     defs = all_forms()
     shapes: dict[str, tuple[str, str]] = {}
-    if META_SHEET in wb.sheetnames:
-        for r in wb[META_SHEET].iter_rows(min_row=2, values_only=True):
-            if r and r[0] and r[1] in defs:
-                shapes[str(r[0])] = (str(r[1]), str(r[2] or r[0]))
     out = FormConversion()
-    for ws in wb.worksheets:
-        if ws.title == META_SHEET:
+    for sheet in sheets:
+        if sheet.name != META_SHEET:
             continue
-        title = _value(ws.cell(row=1, column=1).value) or ws.title
-        if ws.title in shapes:
-            fdef = defs[shapes[ws.title][0]]
+        for r in range(1, sheet.nrows):
+            name, shape, title = (_value(sheet.cells.get((r, c))) for c in range(3))
+            if name and shape in defs:
+                shapes[name] = (shape, title or name)
+    for sheet in sheets:
+        out.unplaced += [str(n) for n in sheet.formula_notes if not n.used]
+        out.notes += [str(n) for n in sheet.formula_notes if n.used]
+        if sheet.name == META_SHEET:
+            continue
+        rows = _rows(sheet, out.unplaced)
+        title = (rows[0][0] if rows and rows[0] else "") or sheet.name
+        if sheet.name in shapes:
+            fdef = defs[shapes[sheet.name][0]]
         else:
             fdef = choose_definition({"title_printed": title}, defs)
         if fdef is None:
-            out.unplaced.append(f"工作表“{ws.title}”：不是已知的绩效表样")
+            if sheet.cells:
+                out.unplaced.append(f"工作表“{sheet.name}”：不是已知的绩效表样")
             continue
-        fields, indicators = _read_sheet(ws, fdef, title, out.unplaced)
+        fields, indicators = _read_sheet(sheet.name, rows, fdef, out.unplaced)
         form = Form(0, fdef.key, title, 0, dict(fields),
                     [Indicator(n, level2, cells) for n, (level2, cells) in enumerate(indicators)])
         _drop_derived(fdef, form)

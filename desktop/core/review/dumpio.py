@@ -36,11 +36,31 @@ def dump_review(doc: Document) -> dict[str, Any] | None:
     return out if any(out.values()) else None
 
 
+_NUMBERS = {"id", "parent_id"}  # whole numbers; every other field is text
+_OPTIONAL = {"id", "parent_id", "row", "col", "finding", "resolved_by", "resolved_at"}
+
+
+def _field_ok(name: str, value: Any) -> bool:
+    if value is None:
+        return name in _OPTIONAL
+    if name in _NUMBERS:
+        return isinstance(value, int) and not isinstance(value, bool) and -2**63 <= value < 2**63
+    return isinstance(value, str)
+
+
 def _records(data: Mapping, key: str, fields: tuple[str, ...], problems: list[str]) -> list[tuple]:
     out = []
-    for item in data.get(key) or []:
+    items = data.get(key) or []
+    if not isinstance(items, list):
+        problems.append(f"review.{key} 应为数组")
+        return out
+    for n, item in enumerate(items, 1):
         if not isinstance(item, Mapping) or not {f for f in fields if f not in ("parent_id",)} <= set(item):
-            problems.append(f"review.{key} 的一项缺少字段：{item!r}"[:200])
+            problems.append(f"review.{key} 的第 {n} 项缺少字段：{item!r}"[:200])
+            continue
+        wrong = [f for f in fields if not _field_ok(f, item.get(f))]
+        if wrong:
+            problems.append(f"review.{key} 的第 {n} 项：{'、'.join(wrong)} 的类型不对（编号应为整数，其余应为文字，除可选项外不能为空）")
             continue
         out.append(tuple(item.get(f) for f in fields))
     return out
@@ -57,10 +77,17 @@ def parse_review(data: Any) -> dict[str, list[tuple]]:
               "states": _records(data, "states", _STATE, problems),
               "history": _records(data, "history", _STATE, problems),
               "seals": _records(data, "seals", _SEAL, problems)}
+    for key in ("states", "seals"):  # one state and one seal per table
+        tables = [r[0] for r in parsed[key]]
+        problems += [f"review.{key} 中表“{t}”出现了不止一次" for t in sorted({t for t in tables if tables.count(t) > 1})]
+    ids = [r[0] for r in parsed["comments"] if r[0] is not None]
+    if len(ids) != len(set(ids)):
+        problems.append("review.comments 中有重复的编号（id）")
     valid = {s.value for s in TableState}
     problems += [f"未知的审核状态：{r[1]}" for r in parsed["states"] + parsed["history"] if r[1] not in valid]
     if problems:
-        raise ReviewError("JSON 导出文件的审核记录有以下问题：\n" + "\n".join(f"  - {p}" for p in problems[:20]))
+        raise ReviewError("JSON 导出文件的审核记录有以下问题，未创建文档（请改正后重新载入）：\n"
+                          + "\n".join(f"  - {p}" for p in problems[:20]))
     return parsed
 
 
