@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
+from ..core.crashlog import internal_error_message
 from ..core.demo import build_demo
 from ..core.document import Document, DocumentError
 from ..core.paths import resources_dir
@@ -54,10 +55,19 @@ class Application:
         except DocumentError as exc:
             QMessageBox.critical(parent, APP_NAME, str(exc))
             return None
-        if not open_mode.choose(session, parent, mode):
-            session.close()
+        except Exception as exc:  # noqa: BLE001 - any file must give a dialog, never a crash or nothing
+            QMessageBox.critical(parent, APP_NAME, internal_error_message(exc))
             return None
-        window = MainWindow(session, self)
+        try:
+            if not open_mode.choose(session, parent, mode):
+                session.close()
+                return None
+            window = MainWindow(session, self)
+        except Exception as exc:  # noqa: BLE001 - a file the window cannot show: say so, release it
+            session.close()
+            QMessageBox.critical(parent, APP_NAME, str(exc) if isinstance(exc, DocumentError)
+                                 else internal_error_message(exc))
+            return None
         window.setWindowIcon(app_icon())
         self.windows.append(window)
         app_settings.remember_file(Path(path))
@@ -106,8 +116,19 @@ def make_qapplication() -> QApplication:
     return qapp  # type: ignore[return-value]
 
 
+def show_unexpected(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    """sys.excepthook of the GUI: an exception escaping a slot is logged (crashlog) and told in Chinese,
+    instead of PySide6 printing a traceback nobody sees and carrying on in a broken state."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, tb)  # type: ignore[arg-type]
+        return
+    message = str(exc) if isinstance(exc, DocumentError) else internal_error_message(exc)
+    QMessageBox.critical(QApplication.activeWindow(), APP_NAME, message)
+
+
 def run(files: list[str]) -> int:
     qapp = make_qapplication()
+    sys.excepthook = show_unexpected
     app = Application(qapp)
     opened = [app.open_path(Path(f)) for f in files]
     if not any(opened):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..core.session import Session
 from .comments_panel import short_time
+from .qt_values import chosen
 
 COLUMNS = ("时间", "修改人", "操作", "位置", "原值", "新值")
 ACTIONS = {"set": "填写", "paste": "粘贴", "undo": "撤销", "redo": "重做", "derive": "自动合计", "load": "导入",
@@ -35,7 +36,7 @@ class ChangeLogDialog(QDialog):
         self.session = session
         self.entries = session.doc.change_log()
         self.table_box = QComboBox()
-        self.table_box.addItem("全部表", None)
+        self.table_box.addItem("全部表")  # no data: see chosen()
         present = {e["tbl"] for e in self.entries if e["tbl"]}
         for t in session.tset.tables:
             if t.key in present:
@@ -43,7 +44,7 @@ class ChangeLogDialog(QDialog):
         for key in sorted(k for k in present if k.startswith("jixiao:")):
             self.table_box.addItem(session.review.table_name(key), key)
         self.who_box = QComboBox()
-        self.who_box.addItem("全部人员", None)
+        self.who_box.addItem("全部人员")
         for who in sorted({e["who"] or "" for e in self.entries}):
             self.who_box.addItem(who or "（未署名）", who)
         self.count = QLabel()
@@ -70,7 +71,7 @@ class ChangeLogDialog(QDialog):
         self.fill()
 
     def shown_entries(self) -> list[dict]:
-        table, who = self.table_box.currentData(), self.who_box.currentData()
+        table, who = chosen(self.table_box), chosen(self.who_box)
         return [e for e in self.entries
                 if (table is None or e["tbl"] == table) and (who is None or (e["who"] or "") == who)]
 

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from ..core.review import Thread
 from .controller import DocumentController
 
-THREAD_ROLE = Qt.ItemDataRole.UserRole + 1
 MARK_OPEN = QColor("#b34700")
 KIND_LABELS = {"cell": "单元格", "row": "行", "table": "表", "finding": "审核结果"}
 
@@ -41,6 +40,7 @@ class CommentsPanel(QWidget):
     def __init__(self, controller: DocumentController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        self.shown: list[Thread] = []  # the threads listed, in tree order
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["位置", "批注"])
         self.tree.setRootIsDecorated(False)
@@ -71,7 +71,7 @@ class CommentsPanel(QWidget):
         self.resolve_button.clicked.connect(self._resolve_clicked)
         self.show_resolved.toggled.connect(self.refresh)
         self.tree.currentItemChanged.connect(self._update_buttons)
-        self.tree.itemDoubleClicked.connect(lambda item, _c: self.jumpRequested.emit(item.data(0, THREAD_ROLE)))
+        self.tree.itemDoubleClicked.connect(lambda item, _c: self.jumpRequested.emit(self.thread_of(item)))
         self.refresh()
 
     @property
@@ -84,13 +84,13 @@ class CommentsPanel(QWidget):
         threads = self.review.threads()
         self.tree.clear()
         shown = [t for t in threads if self.show_resolved.isChecked() or not t.resolved]
+        self.shown = shown  # row i of the tree is shown[i]: read in Python, never item.data() (qt_values)
         for thread in shown:
             first = thread.first
             where = self.review.place(first.tbl, first.row, first.col, short=True)
             state = "✔ " if thread.resolved else "● "
             replies = f"（{len(thread.replies)} 条回复）" if thread.replies else ""
             item = QTreeWidgetItem([f"{state}{where}{replies}", f"{first.author}：{first.text}"])
-            item.setData(0, THREAD_ROLE, thread)
             for col in (0, 1):
                 item.setToolTip(col, self.review.place(first.tbl, first.row, first.col))
                 if thread.resolved:
@@ -105,14 +105,16 @@ class CommentsPanel(QWidget):
         self._update_buttons()
 
     def current_thread(self) -> Thread | None:
-        item = self.tree.currentItem()
-        return item.data(0, THREAD_ROLE) if item is not None else None
+        return self.thread_of(self.tree.currentItem())
+
+    def thread_of(self, item: QTreeWidgetItem | None) -> Thread | None:
+        row = self.tree.indexOfTopLevelItem(item) if item is not None else -1
+        return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def select_thread(self, thread_id: int) -> None:
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if item.data(0, THREAD_ROLE).id == thread_id:
-                self.tree.setCurrentItem(item)
+        for i, thread in enumerate(self.shown):
+            if thread.id == thread_id:
+                self.tree.setCurrentItem(self.tree.topLevelItem(i))
                 return
 
     def _update_buttons(self, *_: object) -> None:

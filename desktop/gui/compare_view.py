@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -23,7 +23,6 @@ from ..core.money import format_amount
 from ..core.session import Session
 
 COLUMNS = ("表", "行", "栏", "另一文件", "本文件", "差额")
-CELL_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class CompareDialog(QDialog):
@@ -76,10 +75,8 @@ class CompareDialog(QDialog):
         self.list.setRowCount(len(rows))
         for r, texts in enumerate(rows):
             for c, text in enumerate(texts):
-                item = QTableWidgetItem(text)
-                if r < len(cells):
-                    item.setData(CELL_ROLE, cells[r])
-                self.list.setItem(r, c, item)
+                self.list.setItem(r, c, QTableWidgetItem(text))
+        self.row_cells = cells  # row r of the list is cells[r] (rows past them: added rows, cover)
         self.list.resizeColumnsToContents()
         self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
@@ -91,9 +88,9 @@ class CompareDialog(QDialog):
                 for c in self.comparison.cells}
 
     def _activated(self, item: QTableWidgetItem) -> None:
-        cell = item.data(CELL_ROLE)
-        if cell is not None:
-            self.cellActivated.emit(tuple(cell))
+        row = item.row()  # the cell is kept in Python: item.data() of an empty role loses a None reference
+        if 0 <= row < len(self.row_cells):
+            self.cellActivated.emit(tuple(self.row_cells[row]))
 
 
 def choose_and_compare(parent: QWidget, session: Session) -> CompareDialog | None:

@@ -209,12 +209,23 @@ class DocumentController(QObject):
             return True
         try:
             delta = self.session.set_texts(texts, who=self.who)
-        except (EditError, DocumentError) as exc:
+        except EditError as exc:
             self.errorOccurred.emit(str(exc))
+            return False
+        except DocumentError as exc:  # the file could not be written: keep what was typed in the message
+            self.errorOccurred.emit(f"{exc}\n\n{self.unsaved_text(texts)}")
             return False
         self._changed(delta.cells)
         self.undo_stack.push(SetValuesCommand(self, delta, label))
         return True
+
+    def unsaved_text(self, texts: Mapping[Cell, str], limit: int = 20) -> str:
+        """What the clerk typed and the file did not take, cell by cell, to copy down before retrying."""
+        lines = [f"{self.session.review.place(*cell)}：“{text}”" for cell, text in list(texts.items())[:limit]]
+        if len(texts) > limit:
+            lines.append(f"…另有 {len(texts) - limit} 个单元格")
+        return "以下输入没有保存，表中仍显示文件里的数字。请记下后检查文件（是否被移动、替换，或磁盘已满），再重新输入：\n" + \
+            "\n".join(lines)
 
     def add_row(self, table: str, code: str, name: str | None = None) -> bool:
         try:

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from ..core.crashlog import internal_error_message
 from ..core.document import DocumentError
 from ..core.formats.dump import DumpError
 from ..core.formats.workbook_reader import WorkbookError
@@ -85,12 +86,19 @@ def import_excel(parent: QWidget | None, who: str, source: Path | None = None,
             return None
         target = Path(chosen if chosen.endswith(".gkb") else chosen + ".gkb")
     busy = _busy(parent, f"正在导入 {source.name}…")
+    existed = target.exists()
     try:
         doc, conversion = import_workbook(source, target, who=who)
         doc.close()
     except (WorkbookError, DumpError, DocumentError, OSError) as exc:
         busy.close()
         QMessageBox.warning(parent, APP_NAME, f"未能导入“{source.name}”，没有创建文档：{exc}")
+        return None
+    except Exception as exc:  # noqa: BLE001 - any workbook must give a dialog, never a crash
+        busy.close()
+        if not existed:
+            target.unlink(missing_ok=True)  # no partial output
+        QMessageBox.critical(parent, APP_NAME, f"未能导入“{source.name}”，没有创建文档。{internal_error_message(exc)}")
         return None
     busy.close()
     box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, f"已由“{source.name}”创建文档：\n{target}",

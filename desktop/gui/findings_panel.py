@@ -29,6 +29,7 @@ from ..core.explain import ExplanationState
 from ..core.rules.findings import SEVERITY_LABELS, Finding
 from . import style
 from .controller import DocumentController
+from .qt_values import chosen, index_value
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("类型", "表", "说明", "出错说明")
@@ -121,7 +122,7 @@ class FindingsTable(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.activatedFinding.emit(self.currentIndex().data(FINDING_ROLE))
+            self.activatedFinding.emit(index_value(self.currentIndex(), FINDING_ROLE))
             return
         super().keyPressEvent(event)
 
@@ -140,11 +141,11 @@ class FindingsPanel(QWidget):
         self.proxy.setSourceModel(self.model)
 
         self.severity_box = QComboBox()
-        self.severity_box.addItem("全部类型", None)
+        self.severity_box.addItem("全部类型")  # no data: see chosen()
         for key, label in SEVERITY_LABELS.items():
             self.severity_box.addItem(label, key)
         self.table_box = QComboBox()
-        self.table_box.addItem("全部表", None)
+        self.table_box.addItem("全部表")
         for table in controller.tset.tables:
             self.table_box.addItem(f"{table.label} {table.title}".strip(), table.key)
         for key in controller.form_keys():
@@ -183,7 +184,7 @@ class FindingsPanel(QWidget):
 
         self.severity_box.currentIndexChanged.connect(self._filter_changed)
         self.table_box.currentIndexChanged.connect(self._filter_changed)
-        self.view.doubleClicked.connect(lambda index: self.jumpRequested.emit(index.data(FINDING_ROLE)))
+        self.view.doubleClicked.connect(lambda index: self.jumpRequested.emit(index_value(index, FINDING_ROLE)))
         self.view.activatedFinding.connect(self.jumpRequested.emit)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.explain_button.clicked.connect(self._explain_clicked)
@@ -191,7 +192,7 @@ class FindingsPanel(QWidget):
         self._update_summary()
 
     def _filter_changed(self) -> None:
-        self.proxy.set_filter(self.severity_box.currentData(), self.table_box.currentData())
+        self.proxy.set_filter(chosen(self.severity_box), chosen(self.table_box))
         self._update_summary()
 
     def _update_summary(self) -> None:
@@ -209,10 +210,10 @@ class FindingsPanel(QWidget):
 
     def current_finding(self) -> Finding | None:
         index = self.view.currentIndex()
-        return index.data(FINDING_ROLE) if index.isValid() else None
+        return index_value(index, FINDING_ROLE) if index.isValid() else None
 
     def _current_changed(self, index: QModelIndex, *_: object) -> None:
-        finding = index.data(FINDING_ROLE) if index.isValid() else None
+        finding = index_value(index, FINDING_ROLE) if index.isValid() else None
         self.explain_button.setEnabled(bool(finding and finding.severity == "warning" and not self.controller.readonly))
 
     def _explain_clicked(self) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from .clipboard import format_block, parse_block
+from .qt_values import index_value
 from .table_model import TableModel
 
 
@@ -23,7 +24,7 @@ class CellDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option, index: QModelIndex) -> QWidget:  # noqa: ANN001, N802
         editor = QLineEdit(parent)
         editor.setFrame(False)
-        align = index.data(Qt.ItemDataRole.TextAlignmentRole)
+        align = index_value(index, Qt.ItemDataRole.TextAlignmentRole)  # not index.data(): see qt_values
         if align is not None:
             editor.setAlignment(Qt.AlignmentFlag(align))
         return editor

@@ -22,6 +22,7 @@ from ..core.jixiao.definition import FormDef
 from .clipboard import format_block, parse_block
 from .grid_view import CellDelegate, GridView
 from .jixiao_models import FormModelBase
+from .qt_values import index_value
 
 
 class TypingDelegate(CellDelegate):
@@ -80,7 +81,7 @@ class FormGrid(GridView):
         bottom, right = max(i.row() for i in indexes), max(i.column() for i in indexes)
         chosen = {(i.row(), i.column()) for i in indexes}
         model = self.model()
-        rows = [[str(model.index(r, c).data(Qt.ItemDataRole.EditRole) or "") if (r, c) in chosen else ""
+        rows = [[str(index_value(model.index(r, c), Qt.ItemDataRole.EditRole) or "") if (r, c) in chosen else ""
                  for c in range(left, right + 1)] for r in range(top, bottom + 1)]
         text = format_block(rows)
         QGuiApplication.clipboard().setText(text)
@@ -115,7 +116,7 @@ class FormGrid(GridView):
 
     def clear_selection_values(self) -> bool:
         edits = [(i, "") for i in self._selected()
-                 if i.flags() & Qt.ItemFlag.ItemIsEditable and str(i.data(Qt.ItemDataRole.EditRole) or "")]
+                 if i.flags() & Qt.ItemFlag.ItemIsEditable and str(index_value(i, Qt.ItemDataRole.EditRole) or "")]
         return bool(edits) and self._apply(edits, "清除")
 
     def fit_height(self) -> None:

@@ -16,6 +16,7 @@ from ..core.review import TableState, Thread
 from ..core.review.comments import Comment
 from .comments_panel import CommentsPanel, short_time
 from .grid_view import CellDelegate
+from .qt_values import index_value
 from .table_model import COMMENT_ROLE
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class CommentDelegate(CellDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         super().paint(painter, option, index)
-        mark = index.data(COMMENT_ROLE)
+        mark = index_value(index, COMMENT_ROLE)  # never index.data(): see qt_values
         if not mark:
             return
         r = option.rect

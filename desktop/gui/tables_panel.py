@@ -8,8 +8,6 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 from . import style
 from .controller import FORM_PREFIX, DocumentController
 
-KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-
 
 class TablesPanel(QTreeWidget):
     tableSelected = Signal(str)
@@ -31,7 +29,6 @@ class TablesPanel(QTreeWidget):
         self.items: dict[str, QTreeWidgetItem] = {}
         for table in tset.tables:
             item = QTreeWidgetItem([f"{table.label} {table.title}".strip(), ""])
-            item.setData(0, KEY_ROLE, table.key)
             item.setToolTip(0, f"{table.label}《{table.title}》")
             group.addChild(item)
             self.items[table.key] = item
@@ -47,13 +44,12 @@ class TablesPanel(QTreeWidget):
 
     def rebuild_forms(self) -> None:
         """One entry per 绩效 form, under its own group (hidden while the document has none)."""
-        current = self.currentItem().data(0, KEY_ROLE) if self.currentItem() else None
+        current = self.key_of(self.currentItem())
         for key in [k for k in self.items if k.startswith(FORM_PREFIX)]:
             del self.items[key]
         self.forms_group.takeChildren()
         for key in self.controller.form_keys():
             item = QTreeWidgetItem([self.controller.caption(key), ""])
-            item.setData(0, KEY_ROLE, key)
             item.setToolTip(0, self.controller.caption(key))
             self.forms_group.addChild(item)
             self.items[key] = item
@@ -65,9 +61,14 @@ class TablesPanel(QTreeWidget):
         self.update_counts()
 
     def _current_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
-        key = item.data(0, KEY_ROLE) if item else None
+        key = self.key_of(item)
         if key:
             self.tableSelected.emit(key)
+
+    def key_of(self, item: QTreeWidgetItem | None) -> str | None:
+        """The table or form an entry stands for; None for a group heading. Looked up in Python, not
+        through ``item.data()``, which loses a reference to None on a heading (see qt_values)."""
+        return next((key for key, known in self.items.items() if known is item), None) if item else None
 
     def select_table(self, key: str) -> None:
         item = self.items.get(key)

@@ -18,13 +18,12 @@ from PySide6.QtWidgets import (
 from . import settings as app_settings
 from .dialogs import APP_NAME
 
-PATH_ROLE = Qt.ItemDataRole.UserRole + 1
-
 
 class WelcomeWindow(QWidget):
     def __init__(self, hooks: object) -> None:
         super().__init__()
         self.hooks = hooks
+        self.files: list[str] = []
         self.setWindowTitle(APP_NAME)
         self.setObjectName("welcomeWindow")
         title = QLabel(f"<h2>{APP_NAME}</h2><p>部门决算/预算公开表的离线填报、审核与导出</p>")
@@ -52,21 +51,26 @@ class WelcomeWindow(QWidget):
         self.open_button.clicked.connect(lambda: hooks.open_dialog(self))
         self.demo_button.clicked.connect(hooks.open_demo)
         self.import_button.clicked.connect(lambda: hooks.import_dialog(self))
-        self.recent.itemActivated.connect(lambda item: hooks.open_path(Path(item.data(PATH_ROLE)), self))
+        self.recent.itemActivated.connect(self._activated)
         self.refresh()
         self.resize(640, 400)
 
     def refresh(self) -> None:
         self.recent.clear()
         files = app_settings.recent_files()
+        self.files = files  # row i of the list is files[i]; kept in Python, not in item.data() (qt_values)
         if not files:
             hint = QListWidgetItem("还没有打开过文件：可以新建一个文档，或先打开示例看看。")
             hint.setFlags(Qt.ItemFlag.NoItemFlags)
             self.recent.addItem(hint)
         for path in files:
             item = QListWidgetItem(f"{Path(path).name}\n{Path(path).parent}")
-            item.setData(PATH_ROLE, path)
             if not Path(path).exists():
                 item.setForeground(Qt.GlobalColor.gray)
                 item.setToolTip("文件已不存在")
             self.recent.addItem(item)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        row = self.recent.row(item)
+        if 0 <= row < len(self.files):
+            self.hooks.open_path(Path(self.files[row]), self)
