@@ -185,6 +185,14 @@ def test_gk104_set_extends_cycle_names_the_chain(root):
     assert exc.code == "GK104" and "a/set.yaml → b/set.yaml → a/set.yaml" in exc.problem
 
 
+def test_gk118_set_id_must_be_its_folder_name(root):
+    """A received file names its set by id, looked up among the folder names: the two must agree."""
+    write(root, {"other/set.yaml": BASE_SET.replace("id: base", "id: elsewhere"),
+                 "other/tables/t1.yaml": TABLE, "other/tables/t2.yaml": T2, "other/rules.yaml": RULES})
+    exc = error(root, "other")
+    assert (exc.code, exc.line) == ("GK118", 1) and "elsewhere" in exc.problem and "other" in exc.problem
+
+
 def test_gk104_table_file_extending_itself(root):
     extra = {"derived/tables/t1.yaml": "extends: t1.yaml\npatch: []\n"}
     write(root, {"derived/set.yaml": DERIVED_HEAD + "patch:\n  - {table: t1, use: tables/t1.yaml}\n", **extra})

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from desktop.cli import main
 from desktop.core.jixiao.dumpio import dump_forms
-from desktop.core.jixiao.xlsx import import_forms
+from desktop.core.formats.forms_xlsx import import_forms
 from desktop.core.session import Session
 
 

@@ -51,6 +51,15 @@ def templates_dir() -> Path:
     return resources_dir() / "templates"
 
 
+def shipped_set_names() -> frozenset[str]:
+    """The names of the shipped template set folders (those holding a set.yaml): a set's id is its folder's name.
+
+    A set id read from a received file is only ever compared with these names, never joined into a path.
+    """
+    base = templates_dir()
+    return frozenset(p.parent.name for p in base.glob("*/set.yaml"))
+
+
 def codes_dir() -> Path:
     return resources_dir() / "codes"
 

@@ -68,6 +68,11 @@ def load_set(folder: Path, root: Path | None = None) -> TemplateSet:
     """
     raw = Composer(root or folder.absolute().parent).set(folder)
     info = _check(SetInfo, raw.info)
+    if info.id != folder.name:  # a received file names its set by id, looked up among the folder names
+        file, line = locate(raw.info, ["id"])
+        raise DefinitionError(file or str(folder / "set.yaml"), "id",
+                              f"模板编号 {info.id} 与所在文件夹名 {folder.name} 不一致：两者须相同",
+                              code="GK118", line=line)
     tables: list[TableDef] = []
     for data, (file, line) in zip(raw.tables, raw.origins, strict=True):
         table = _check(TableDef, data)

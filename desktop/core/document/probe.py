@@ -8,7 +8,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..definitions import get_set
+from ..paths import shipped_set_names
 from .errors import DocumentError
 from .recovery import interrupted_error, journal_path, needs_rollback
 from .schema import distrust_schema, reference, schema_problem
@@ -128,11 +128,9 @@ def _refuse_content(path: Path, conn: sqlite3.Connection, user_version: int) -> 
             "bad_content", f"文件“{path.name}”的内容不合规：{problem}。文件可能被其他工具改动过或已损坏，"
             "为安全起见未打开，文件未做任何改动。请向发送者重新索取，或使用备份。")
     set_id = meta["set_id"]
-    try:
-        get_set(set_id)
-    except KeyError as exc:
+    if set_id not in shipped_set_names():
         raise DocumentError("unknown_set", f"文件“{path.name}”使用的模板“{set_id}”本软件没有，请升级软件；"
-                            "文件未做任何改动。") from exc
+                            "文件未做任何改动。")
 
 
 def probe(path: Path, schema_version: int) -> ProbeResult:

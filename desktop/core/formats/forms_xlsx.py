@@ -25,14 +25,16 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..formats.workbook_reader import Cell, Limits, Sheet, read_workbook
-from .book import FormBook, FormEditError, parse_field, parse_indicator
-from .definition import FormDef
-from .derive import derive
-from .form import Form, Indicator, Value
-from .loader import all_forms
-from .seeds import FormConversion, choose_definition
-from .values import decimals_of, norm, plain, round_to
+from ..jixiao.book import FormBook, FormEditError, parse_field, parse_indicator
+from ..jixiao.definition import FormDef
+from ..jixiao.derive import derive
+from ..jixiao.form import Form, Indicator, Value
+from ..jixiao.loader import all_forms
+from ..jixiao.seeds import FormConversion, choose_definition
+from ..jixiao.values import decimals_of, norm, plain, round_to
+from .errors import ExportError
+from .workbook_reader import Cell, Limits, Sheet, read_workbook
+from .xlsx_export import write_atomically
 
 META_SHEET = "_gongkai"
 _THIN = Side(style="thin")
@@ -197,8 +199,6 @@ def export_forms(book: FormBook, target: Path, form_ids: Iterable[int] | None = 
     The workbook is written to a temporary file beside ``target`` and renamed into place: on any failure an
     existing file at ``target`` is left as it was. A document without forms is refused (:class:`ExportError`).
     """
-    from ..formats.errors import ExportError
-    from ..formats.xlsx_export import write_atomically
 
     ids = list(form_ids) if form_ids is not None else [f.id for f in book.forms()]
     if not ids:
