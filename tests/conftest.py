@@ -57,6 +57,12 @@ def messages(monkeypatch):
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(text))
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a, **k: shown.append(text))
+
+    def exec_box(box: QMessageBox) -> int:  # a box built and shown modally (e.g. the import report)
+        shown.append("\n".join(t for t in (box.text(), box.informativeText(), box.detailedText()) if t))
+        return QMessageBox.StandardButton.Ok.value
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_box)
     return shown
 
 

@@ -68,6 +68,11 @@ def import_report(conversion) -> str:  # noqa: ANN001 - published.Conversion
             lines.append(f"  …… 另有 {len(conversion.unplaced) - MAX_LISTED} 个")
     else:
         lines.append("每个数字都已放入对应的单元格。")
+    if conversion.formulas:
+        lines.append(f"公式单元格 {len(conversion.formulas)} 个，请核对：")
+        lines += [f"  {note}" for note in conversion.formulas[:MAX_LISTED]]
+        if len(conversion.formulas) > MAX_LISTED:
+            lines.append(f"  …… 另有 {len(conversion.formulas) - MAX_LISTED} 个")
     return "\n".join(lines)
 
 
@@ -104,7 +109,10 @@ def import_excel(parent: QWidget | None, who: str, source: Path | None = None,
     box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, f"已由“{source.name}”创建文档：\n{target}",
                       QMessageBox.StandardButton.Ok, parent)
     box.setDetailedText(import_report(conversion))
-    box.setInformativeText(conversion.set_reason + (f"；{len(conversion.unplaced)} 个单元格未能放入，见详细信息"
-                                                    if conversion.unplaced else "；所有数字均已放入"))
+    told = (f"；{len(conversion.unplaced)} 个单元格未能放入，见详细信息" if conversion.unplaced
+            else "；所有数字均已放入")
+    if conversion.formulas:
+        told += f"；{len(conversion.formulas)} 个公式单元格请核对，见详细信息"
+    box.setInformativeText(conversion.set_reason + told)
     box.exec()
     return target

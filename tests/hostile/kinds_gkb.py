@@ -191,6 +191,7 @@ KINDS = [
     # journals: one of this file's own cut-short saves is recovered (a read-only command reads a recovered
     # copy and writes nothing); an older file's journal is never applied
     Kind("hot-journal-belongs", "gkb", _hot_journal("断电.gkb", 1),
-         runs=(*READ_RUNS, Run(GKB_COMMANDS[7], frozenset({0}), may_write=True))),
+         runs=(*READ_RUNS, Run(GKB_COMMANDS[7], frozenset({0}), may_write=True)),
+         notes="not hostile: the window recovers the file's own save when opening it for editing"),
     Kind("hot-journal-foreign", "gkb", _hot_journal("旧日志.gkb", 3), words=("不属于", "原样保留")),
 ]
