@@ -35,6 +35,15 @@ def shape_of(file: FormFile, tree: Sequence[Level1Def], scoring: ScoringDef) -> 
     )
 
 
+def items_of(fdef, form: Form) -> list[Item]:  # noqa: ANN001 - FormDef
+    """The 三级 rows of a form as rule items (their ids and places in the tree, not their values)."""
+    out = []
+    for ind in form.indicators:
+        found = fdef.level2(ind.level2)
+        out.append(Item(ind.id, ind.level2, found[0].key if found else None))
+    return out
+
+
 class FormSheet:
     """One form of a definition, read through roles and row keys."""
 
@@ -42,6 +51,7 @@ class FormSheet:
         self.fdef, self.form, self.shape = fdef, form, fdef.shape
         self.table, self.title, self.key_prefix = form_table(form.id), form.title, f"jx{form.id}"
         self._derived = derived
+        self.memo: dict = {}
         name = fdef.column_by_role("name")
         self._name = name.key if name else None
 
@@ -51,13 +61,12 @@ class FormSheet:
 
     @cached_property
     def items(self) -> list[Item]:
-        out = []
-        for ind in self.form.indicators:
-            found = self.fdef.level2(ind.level2)
-            name = ind.text(self._name).strip().rstrip(":：") or "（未命名）"
-            path = f"{found[0].label if found else '?'}·{self.fdef.level2_label(ind.level2)}·{name}"
-            out.append(Item(ind.id, ind.level2, found[0].key if found else None, path))
-        return out
+        return items_of(self.fdef, self.form)
+
+    def path(self, item: Item) -> str:
+        found = self.fdef.level2(item.group)
+        name = self.item_text(item, self._name).strip().rstrip(":：") or "（未命名）"
+        return f"{found[0].label if found else '?'}·{self.fdef.level2_label(item.group)}·{name}"
 
     @cached_property
     def _cells(self) -> dict[int, Mapping[str, object]]:

@@ -220,10 +220,10 @@ def le(rule: Rule, sheet: Sheet) -> Iterator[Check]:
     if a_c is None or b_c is None:
         return
 
-    def found(s: Sheet, where: str, name: str, row: str, a: Decimal | None, b: Decimal | None):  # noqa: ANN202
+    def found(s: Sheet, where: str, name, row: str, a: Decimal | None, b: Decimal | None):  # noqa: ANN001, ANN202
         if a is None or b is None or a <= b:
             return None
-        return rule.finding(s, where, {"row": name, "left": shown(a), "right": shown(b), "diff": shown(a - b),
+        return rule.finding(s, where, {"row": name(), "left": shown(a), "right": shown(b), "diff": shown(a - b),
                                        "left_col": a_c.caption, "right_col": b_c.caption},
                             [(s.table, row, a_c.key)], left=a, right=b)
 
@@ -231,11 +231,11 @@ def le(rule: Rule, sheet: Sheet) -> Iterator[Check]:
         for r in _selected(sheet, p.select):
             yield Check(f"{sheet.key_prefix}.{rule.id}.{r.key}", rule,
                         (_fund_cell(sheet, r, a_c.key), _fund_cell(sheet, r, b_c.key)),
-                        lambda s, r=r: found(s, r.key, r.label, f"fund.{r.key}", s.fund(r.key, a_c.key),
+                        lambda s, r=r: found(s, r.key, lambda: r.label, f"fund.{r.key}", s.fund(r.key, a_c.key),
                                              s.fund(r.key, b_c.key)))
         return
     for item in sheet.items:
         yield Check(f"{sheet.key_prefix}.{rule.id}.{item.id}", rule,
                     ((sheet.table, item.row, a_c.key), (sheet.table, item.row, b_c.key)),
-                    lambda s, i=item: found(s, str(i.id), i.path, i.row, s.item_number(i, a_c.key),
+                    lambda s, i=item: found(s, str(i.id), lambda: s.path(i), i.row, s.item_number(i, a_c.key),
                                             s.item_number(i, b_c.key)))

@@ -33,7 +33,7 @@ def required_text(rule: Rule, sheet: Sheet) -> Iterator[Check]:
         value, limit = s.item_number(item, v_c.key), s.item_number(item, l_c.key)
         if value is None or limit is None or value >= limit or s.item_text(item, t_c.key).strip():
             return None
-        return rule.finding(s, str(item.id), {"row": item.path, "value": shown(value), "limit": shown(limit),
+        return rule.finding(s, str(item.id), {"row": s.path(item), "value": shown(value), "limit": shown(limit),
                                                "caption": t_c.caption},
                             [(s.table, item.row, t_c.key), (s.table, item.row, v_c.key)], left=value, right=limit)
 
@@ -58,6 +58,7 @@ def _scored_items(rule: Rule, sheet: Sheet, evaluate) -> Iterator[Check]:  # noq
     s_c, w_c = sheet.shape.column("indicators", p.score), sheet.shape.column("indicators", p.weight)
     if s_c is None or w_c is None:
         return
+    read = [c.key for r in (p.score, p.weight, p.actual, *p.target) if (c := sheet.shape.column("indicators", r))]
     for item in sheet.items:
         def run(s: Sheet, item: Item = item):  # noqa: ANN202
             score, weight = s.item_number(item, s_c.key), s.item_number(item, w_c.key)
@@ -66,8 +67,7 @@ def _scored_items(rule: Rule, sheet: Sheet, evaluate) -> Iterator[Check]:  # noq
                 return None
             return evaluate(s, item, score, weight, helped, s_c.key)
 
-        yield Check(f"{sheet.key_prefix}.{rule.id}.{item.id}", rule,
-                    tuple((sheet.table, item.row, c.key) for c in sheet.shape.indicator_columns), run)
+        yield Check(f"{sheet.key_prefix}.{rule.id}.{item.id}", rule, tuple((sheet.table, item.row, c) for c in read), run)
 
 
 @register("suggested_score", ScoreParams, placeholders=("row", "target", "actual", "expected", "stated"))
@@ -81,7 +81,7 @@ def suggested_score(rule: Rule, sheet: Sheet) -> Iterator[Check]:
             return None
         target = next((t for r in p.target if (t := s.item_text(item, cols[r]))), "")
         return rule.finding(s, str(item.id), {
-            "row": item.path, "target": target, "actual": s.item_text(item, cols[p.actual]),
+            "row": s.path(item), "target": target, "actual": s.item_text(item, cols[p.actual]),
             "expected": shown(helped.suggested), "stated": shown(score),
         }, [(s.table, item.row, score_col)], left=score, right=helped.suggested)
 
@@ -98,7 +98,7 @@ def grade_band(rule: Rule, sheet: Sheet) -> Iterator[Check]:
         if band is None or limits is None or within_band(score, limits[0], limits[1], band.high >= HUNDRED):
             return None
         return rule.finding(s, str(item.id), {
-            "row": item.path, "band": band.text, "weight": shown(weight), "low": shown(band.low),
+            "row": s.path(item), "band": band.text, "weight": shown(weight), "low": shown(band.low),
             "high": shown(band.high), "low_score": shown(limits[0]), "high_score": shown(limits[1]),
             "stated": shown(score),
         }, [(s.table, item.row, score_col)], left=score, right=limits[0])

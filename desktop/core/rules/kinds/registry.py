@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,7 +19,7 @@ from .numbers import hundredths
 from .sheet import Shape, Sheet
 
 Severity = Literal["error", "warning", "off"]
-_PLACEHOLDER = re.compile(r"\{(\w*)\}")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 class Frozen(BaseModel):
@@ -177,9 +178,20 @@ def placeholders(template: str) -> set[str]:
     return set(_PLACEHOLDER.findall(template))
 
 
+@lru_cache(maxsize=1024)
+def _pieces(template: str) -> tuple[tuple[str, str], ...]:
+    """A template split once into (literal text, placeholder name) pairs."""
+    out, last = [], 0
+    for m in _PLACEHOLDER.finditer(template):
+        out.append((template[last:m.start()], m.group(1)))
+        last = m.end()
+    out.append((template[last:], ""))
+    return tuple(out)
+
+
 def fill(template: str, values: Mapping[str, str]) -> str:
     """Replace ``{name}`` by its value (names were checked against the kind when the rule loaded)."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    return "".join(text + (values.get(name, "{" + name + "}") if name else "") for text, name in _pieces(template))
 
 
 def problems(spec: RuleSpec, params: Params, shape: Shape) -> tuple[list[str], list[str]]:

@@ -86,16 +86,19 @@ class Shape:
 
 @dataclass(frozen=True)
 class Item:
-    """A floating 三级 row: its id, its 一级 (None outside the tree) and how messages name it."""
+    """A floating 三级 row: its id, its 二级 and its 一级 (None outside the tree); messages name it through
+    :meth:`Sheet.path`, since its name is a value that edits change."""
 
     id: int
     group: str  # its 二级
     node: str | None
-    path: str
+    row: str = field(init=False, compare=False)  # its row in finding cells: indicator:<id>
 
-    @property
-    def row(self) -> str:
-        return f"indicator:{self.id}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "row", f"indicator:{self.id}")
+
+
+ALL_ITEMS = "indicator:*"  # the row of a cell a check reads in every 三级 row (Σ over a column)
 
 
 class Band(Protocol):
@@ -129,12 +132,16 @@ class Sheet(Protocol):
     key_prefix: str
     items: Sequence[Item]
     derived: Derived
+    memo: dict  # figures several checks of one evaluation share (Σ of a column …)
 
     def fund(self, row: str, col: str | None) -> Decimal | None: ...
     def number(self, key: str) -> Decimal | None: ...
     def text(self, key: str) -> str: ...
     def item_number(self, item: Item, col: str | None) -> Decimal | None: ...
     def item_text(self, item: Item, col: str | None) -> str: ...
+    def path(self, item: Item) -> str:
+        """How messages name a 三级 row: 一级·二级·name."""
+        ...
 
 
 class Book(Protocol):

@@ -11,14 +11,17 @@ from pydantic import model_validator
 
 from .numbers import shown
 from .registry import Check, Params, Rule, fill, register
-from .sheet import Sheet
+from .sheet import ALL_ITEMS, Sheet
 
 ZERO = Decimal(0)
 Where = tuple[str, str]  # (row, col) of the printed total, e.g. ("total", "weight")
 
 
 def _item_sums(sheet: Sheet, col: str | None) -> tuple[Decimal, dict[str, Decimal]]:
-    """Σ of an indicator column over the rows inside the tree, overall and per 一级."""
+    """Σ of an indicator column over the rows inside the tree, overall and per 一级 (once per evaluation)."""
+    key = ("sums", col)
+    if key in sheet.memo:
+        return sheet.memo[key]
     total, per_node = ZERO, {}
     for item in sheet.items:
         value = sheet.item_number(item, col)
@@ -26,6 +29,7 @@ def _item_sums(sheet: Sheet, col: str | None) -> tuple[Decimal, dict[str, Decima
             continue
         total += value
         per_node[item.node] = per_node.get(item.node, ZERO) + value
+    sheet.memo[key] = (total, per_node)
     return total, per_node
 
 
@@ -37,7 +41,8 @@ def _funding_part(sheet: Sheet, part: str) -> tuple[bool, Decimal | None]:
 
 
 def _reads(sheet: Sheet, col: str | None, extra: list[tuple[str, str]]) -> tuple:  # noqa: ANN401
-    return tuple((sheet.table, i.row, col or "") for i in sheet.items) + tuple((sheet.table, r, c) for r, c in extra)
+    """The column summed in every 三级 row (one wildcard cell) and the printed cells compared."""
+    return ((sheet.table, ALL_ITEMS, col or ""),) + tuple((sheet.table, r, c) for r, c in extra)
 
 
 class TotalSumParams(Params):
