@@ -165,3 +165,9 @@ def test_the_table_kinds_expand_as_the_table_engine_compiles():
     expanded = [x for rule in tset.rules for x in registered[rule.kind].expand(rule, (tset, rows, codes))]
     assert len(expanded) > 100
     assert sorted(x.key for x in expanded) == sorted([i.key for i in instances] + [s.key for s in structural])
+
+
+def test_the_readme_beside_the_forms_describes_every_kind():
+    readme = (forms_dir() / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in kinds() if f"`{name}`" not in readme]
+    assert missing == []
