@@ -92,9 +92,9 @@ class Rule:
 
     def finding(self, sheet: Sheet | None, where: str, values: Mapping[str, str], cells: Iterable[Cell], *,
                 left: Decimal | None = None, right: Decimal | None = None, table: str | None = None,
-                key_prefix: str | None = None, message: str | None = None) -> Finding:
+                key_prefix: str | None = None) -> Finding:
         """A finding of this rule; the message is the template filled in, after the form's title."""
-        text = fill(message or self.spec.message, values)
+        text = fill(self.spec.message, values)
         home = table or (sheet.table if sheet else "")
         prefix = key_prefix if key_prefix is not None else (sheet.key_prefix if sheet else "")
         return Finding(
