@@ -53,7 +53,7 @@ def assert_same_as_a_fresh_engine(session: Session) -> None:
     fresh = Engine(session.tset, rows, engine.values, rounding=engine.rounding, codes=session.codes)
     assert engine.instances == fresh.instances
     assert {t: i.key for t, i in engine.formulas.items()} == {t: i.key for t, i in fresh.formulas.items()}
-    assert {t: engine._rank[t] for t in engine.formulas} == {t: fresh._rank[t] for t in fresh.formulas}  # noqa: SLF001
+    assert {t: engine.index.rank(t) for t in engine.formulas} == {t: fresh.index.rank(t) for t in fresh.formulas}
     assert {c: set(r) for c, r in engine.readers.items()} == {c: set(r) for c, r in fresh.readers.items()}
     assert engine.findings == fresh.findings
     assert fresh.derive_all() == {}  # every derived total is what a full re-derivation gives
@@ -140,3 +140,25 @@ def test_removing_a_row_and_undoing_it_restores_every_figure_and_finding(tmp_pat
     assert session.engine.values == before_values and session.engine.findings == before_findings
     assert_same_as_a_fresh_engine(session)
     session.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(picks=st.lists(st.tuples(st.integers(0, 10**6), st.integers(-10**7, 10**7)), min_size=1, max_size=5))
+def test_an_engine_not_checked_yet_reports_the_same_edits_as_a_checked_one(picks):
+    """Opening for one edit compiles and checks only what the edit reaches; what it reports is the same."""
+    with tempfile.TemporaryDirectory() as tmp:
+        session = _session(_demo_dump(), Path(tmp))
+        rows, values, tset = session.rows, session.doc.values(), session.tset
+        checked = Engine(tset, rows, values, rounding=False)
+        checked.check_all()
+        lazy = Engine(tset, rows, values, rounding=False)
+        inputs = sorted(c for c in checked.readers if not checked.is_derived(c))
+        for pick, value in picks:
+            cell = inputs[pick % len(inputs)]
+            assert lazy.is_derived(cell) is False
+            want, got = checked.apply({cell: value}), lazy.apply({cell: value})
+            assert got.cells == want.cells and got.old == want.old
+            assert {f.key: f for f in got.added} == {f.key: f for f in want.added}
+            assert sorted(got.removed) == sorted(want.removed)
+        assert lazy.values == checked.values and lazy.findings == checked.findings
+        session.close()

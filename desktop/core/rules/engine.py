@@ -10,15 +10,14 @@ a gap inside that is reported as 尾数误差, not as an error. 元 documents ha
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..codes import CodeLists, default_code_lists
-from ..definitions.errors import DefinitionError
 from ..definitions.template_set import TemplateSet
 from .describe import Describer
 from .findings import Finding
-from .incremental import RuleBook
+from .index import InstanceIndex
 from .instances import Cell, Instance, StructuralFinding
 from .rowindex import RowIndex
 
@@ -36,7 +35,11 @@ class Delta:
 
 
 class Engine:
-    """Evaluates a set's rules over one document's values."""
+    """Evaluates a set's rules over one document's values.
+
+    Rules compile on first need (see :class:`InstanceIndex`) and findings are worked out on first
+    access to :attr:`findings`; until then an edit reports the findings it changes without keeping them.
+    """
 
     def __init__(
         self,
@@ -50,103 +53,45 @@ class Engine:
         self.tset, self.rounding = tset, rounding
         self.codes = codes or default_code_lists()
         self.values: Values = dict(values)
-        self.findings: dict[str, Finding] = {}
         self._table_columns: dict[str, list[str]] = {}
         self.rebuild(rows)
 
     # -- structure ------------------------------------------------------------------------------
     def rebuild(self, rows: RowIndex) -> None:
-        """Compile every rule for a row structure and check everything."""
+        """Start again for a row structure (rules compile and findings are checked on first need)."""
         self.rows = rows
         self.describer = Describer(self.tset, rows)
-        self.book = RuleBook(self.tset, self.codes)
-        instances, structural = self.book.compile(rows)
-        self.instances: dict[str, Instance] = {}
-        self.readers: dict[Cell, dict[str, Instance]] = {}
-        self.formulas: dict[Cell, Instance] = {}
-        self._candidates: dict[Cell, list[Instance]] = {}
-        for inst in instances:
-            self._index(inst, set())
-        self._rank: dict[Cell, int] = {}
-        for target in self.formulas:
-            self._visit(target, set())
-        self.structural = {s.key: self._structural(s) for s in structural}
-        self.check_all()
+        self.index = InstanceIndex(self.tset, self.codes, rows)
+        self._findings: dict[str, Finding] | None = None
+
+    @property
+    def instances(self) -> dict[str, Instance]:
+        return self.index.instances
+
+    @property
+    def readers(self) -> dict[Cell, dict[str, Instance]]:
+        return self.index.readers
+
+    @property
+    def formulas(self) -> dict[Cell, Instance]:
+        return self.index.formulas
+
+    @property
+    def structural(self) -> dict[str, Finding]:
+        self.index.ensure_all()
+        return {k: self._structural(s) for k, s in self.index.structural.items()}
+
+    @property
+    def findings(self) -> dict[str, Finding]:
+        """Every current finding by key (the first access checks everything)."""
+        if self._findings is None:
+            self.check_all()
+        assert self._findings is not None
+        return self._findings
 
     def _structural(self, s: StructuralFinding) -> Finding:
         return Finding(s.key, s.rule_id, s.severity, f"{self.describer.table_name(s.table)}：{s.message}", s.table,
                        s.cells)
-
-    def _index(self, inst: Instance, retargeted: set[Cell]) -> None:
-        if inst.key in self.instances:
-            self._unindex(inst.key, retargeted)
-        self.instances[inst.key] = inst
-        for cell in inst.cells:
-            self.readers.setdefault(cell, {})[inst.key] = inst
-        target = inst.target
-        if target is not None:
-            self._candidates.setdefault(target, []).append(inst)
-            current = self.formulas.get(target)
-            if current is None or inst.order < current.order:
-                self.formulas[target] = inst
-                retargeted.add(target)
-
-    def _unindex(self, key: str, retargeted: set[Cell]) -> None:
-        inst = self.instances.pop(key)
-        for cell in inst.cells:
-            readers = self.readers.get(cell)
-            if readers is not None:
-                readers.pop(key, None)
-                if not readers:
-                    del self.readers[cell]
-        target = inst.target
-        if target is not None:
-            candidates = self._candidates[target]
-            candidates.remove(inst)
-            if self.formulas.get(target) is inst:
-                retargeted.add(target)
-                if candidates:
-                    self.formulas[target] = min(candidates, key=lambda i: i.order)
-                else:
-                    del self.formulas[target], self._candidates[target]
-
-    def _visit(self, cell: Cell, visiting: set[Cell]) -> int:
-        """Topological rank of a derived cell (inputs first); a cycle is a definition error."""
-        rank = self._rank.get(cell)
-        if rank is not None:
-            return rank
-        if cell in visiting:
-            raise DefinitionError(self.tset.id, "rules", f"公式循环引用：{cell}")
-        visiting.add(cell)
-        inst = self.formulas.get(cell)
-        depth = 0
-        if inst is not None:
-            for _, src in inst.right:
-                depth = max(depth, self._visit(src, visiting) + 1)
-        visiting.discard(cell)
-        self._rank[cell] = depth
-        return depth
-
-    def _dependents(self, cell: Cell) -> Iterator[Cell]:
-        """Derived cells computed from ``cell``."""
-        for inst in self.readers.get(cell, {}).values():
-            target = inst.target
-            if target is not None and target != cell and self.formulas.get(target) is inst:
-                yield target
-
-    def _rerank(self, targets: Iterable[Cell]) -> None:
-        """Rank again the cells whose formula changed and every derived cell computed from them."""
-        stale: set[Cell] = set()
-        stack = list(targets)
-        while stack:
-            cell = stack.pop()
-            if cell not in stale:
-                stale.add(cell)
-                stack.extend(self._dependents(cell))
-        for cell in stale:
-            self._rank.pop(cell, None)
-        for cell in stale:
-            self._visit(cell, set())
 
     def restructure(self, rows: RowIndex, added: Iterable[tuple[str, str]], removed: Iterable[tuple[str, str]]) -> Delta:
         """Rows ``added`` and ``removed`` (``(table, key)``), ``rows`` being the index that has them now.
@@ -156,40 +101,32 @@ class Engine:
         values the removed rows held are in ``delta.old`` only. The state afterwards is the same as a new
         :class:`Engine` built over ``rows`` and the same values."""
         added, removed = list(added), list(removed)
-        old_rows, self.rows = self.rows, rows
-        self.describer = Describer(self.tset, rows)
-        change = self.book.update(old_rows, rows, added, removed)
+        findings = self.findings
+        self.rows, self.describer = rows, Describer(self.tset, rows)
+        change, retargeted = self.index.update(rows, added, removed)
         delta = Delta()
-        retargeted: set[Cell] = set()
-        for key in change.dropped:
-            if key in self.instances:
-                self._unindex(key, retargeted)
-        for inst in change.instances:
-            self._index(inst, retargeted)
-        self._rerank(retargeted)
         recheck: dict[str, Instance] = {i.key: i for i in change.instances}
         for key in change.dropped:
-            if key not in self.instances and key in self.findings:
-                del self.findings[key]
+            if key not in self.index.instances and key in findings:
+                del findings[key]
                 delta.removed.append(key)
         for key in change.dropped_structural:
-            if self.structural.pop(key, None) is not None:
-                del self.findings[key]
+            if findings.pop(key, None) is not None:
                 delta.removed.append(key)
         for s in change.structural:
-            finding = self.structural[s.key] = self.findings[s.key] = self._structural(s)
+            finding = findings[s.key] = self._structural(s)
             delta.added.append(finding)
         gone: list[Cell] = []
         for table, key in [*added, *removed]:  # their captions change in every message naming them
             for col in self._columns(table):
                 cell = (table, key, col)
-                recheck.update(self.readers.get(cell, {}))
+                recheck.update(self.index.readers_of(cell))
                 if cell in self.values and (table, key) in removed:
                     delta.old[cell] = self.values.pop(cell)
                     gone.append(cell)
-        self._derive(gone, [t for t in retargeted if t in self.formulas], {}, delta)
+        self._derive(gone, [t for t in retargeted if t in self.index.formulas], {}, delta)
         for cell in [*gone, *delta.cells]:
-            recheck.update(self.readers.get(cell, {}))
+            recheck.update(self.index.readers_of(cell))
         self._recheck(recheck, delta)
         return delta
 
@@ -201,7 +138,7 @@ class Engine:
         return cols
 
     def is_derived(self, cell: Cell) -> bool:
-        return cell in self.formulas
+        return self.index.formula_of(cell) is not None
 
     # -- evaluation -----------------------------------------------------------------------------
     def _sum(self, side: Iterable[tuple[int, Cell]]) -> tuple[int, int]:
@@ -234,11 +171,11 @@ class Engine:
 
     def check_all(self) -> list[Finding]:
         """Evaluate every instance; returns all findings, errors first."""
-        self.findings = dict(self.structural)
-        for inst in self.instances.values():
+        findings = self._findings = dict(self.structural)
+        for inst in self.index.instances.values():
             finding = self.evaluate(inst)
             if finding is not None:
-                self.findings[inst.key] = finding
+                findings[inst.key] = finding
         return self.sorted_findings()
 
     def sorted_findings(self) -> list[Finding]:
@@ -251,8 +188,9 @@ class Engine:
     def derive_all(self) -> dict[Cell, int | None]:
         """Recompute every derived cell from its parts (used when a new document is filled)."""
         changed: dict[Cell, int | None] = {}
-        for target in sorted(self.formulas, key=self._rank.__getitem__):
-            new = self._derive_one(self.formulas[target])
+        formulas = self.index.formulas
+        for target in sorted(formulas, key=self.index.rank):
+            new = self._derive_one(formulas[target])
             if self.values.get(target) != new:
                 self._store(target, new)
                 changed[target] = new
@@ -276,7 +214,7 @@ class Engine:
             self._derive(list(delta.cells), (), changes, delta)
         touched: dict[str, Instance] = {}
         for cell in delta.cells:
-            touched.update(self.readers.get(cell, {}))
+            touched.update(self.index.readers_of(cell))
         self._recheck(touched, delta)
         return delta
 
@@ -290,10 +228,10 @@ class Engine:
         def push(target: Cell) -> None:
             if target not in queued:
                 queued.add(target)
-                heapq.heappush(heap, (self._rank[target], target))
+                heapq.heappush(heap, (self.index.rank(target), target))
 
         for cell in changed:
-            for target in self._dependents(cell):
+            for target in self.index.dependents(cell):
                 push(target)
         for target in targets:
             push(target)
@@ -302,24 +240,37 @@ class Engine:
             queued.discard(target)
             if target in own:
                 continue  # the clerk's own value for a derived cell wins in this edit
-            new = self._derive_one(self.formulas[target])
+            formula = self.index.formula_of(target)
+            assert formula is not None
+            new = self._derive_one(formula)
             if self.values.get(target) != new:
                 delta.old.setdefault(target, self.values.get(target))
                 self._store(target, new)
                 delta.cells[target] = new
-                for dependent in self._dependents(target):
+                for dependent in self.index.dependents(target):
                     push(dependent)
 
     def _recheck(self, touched: Mapping[str, Instance], delta: Delta) -> None:
+        findings = self._findings
+        if findings is None:  # not checked yet: compare with the figures before the edit, keep nothing
+            now = {key: self.evaluate(inst) for key, inst in touched.items()}
+            after = {cell: self.values.get(cell) for cell in delta.old}
+            for cell, value in delta.old.items():
+                self._store(cell, value)
+            findings = {key: f for key, inst in touched.items() if (f := self.evaluate(inst)) is not None}
+            for cell, value in after.items():
+                self._store(cell, value)
+        else:
+            now = None
         for key, inst in touched.items():
-            finding = self.evaluate(inst)
-            old = self.findings.get(key)
+            finding = self.evaluate(inst) if now is None else now[key]
+            old = findings.get(key)
             if finding is None:
                 if old is not None:
-                    del self.findings[key]
+                    del findings[key]
                     delta.removed.append(key)
             elif finding != old:
-                self.findings[key] = finding
+                findings[key] = finding
                 if old is not None:
                     delta.removed.append(key)
                 delta.added.append(finding)

@@ -87,6 +87,16 @@ class _Groups:
         return dirty
 
 
+def _mentions(rule: object, prep: PreparedCompare | None) -> frozenset[str] | None:
+    """The tables a rule's instances can read, derive or run over (``None``: it may name any table)."""
+    if prep is None:
+        return frozenset({rule.table})  # type: ignore[attr-defined]  # rollups and code checks
+    tables = {t.table for t in prep.left + prep.right}
+    if any("__" in t for t in tables):
+        return None
+    return frozenset(tables) | prep.foreach_tables
+
+
 class RuleBook:
     """A set's rules expanded over a document's rows, with what is needed to expand them again in part."""
 
@@ -98,6 +108,10 @@ class RuleBook:
         self._keys: dict[int, list[str]] = {}  # instance keys of each compare rule compiled whole
         self._bound: dict[int, dict[str, str]] = {}  # row key → code of each foreach-over-rows rule
         self._groups: dict[str, _Groups] = {}
+        self._prepared = {p.position: p for p in self.compares}
+        self._mentions: list[frozenset[str] | None] = [_mentions(r, self._prepared.get(i)) for i, r in
+                                                       enumerate(tset.rules)]
+        self._compiled: set[int] = set()
 
     def _incremental(self, prep: PreparedCompare) -> bool:
         """Whether a rule's instances follow its foreach rows one by one (else it is compiled whole)."""
@@ -125,27 +139,36 @@ class RuleBook:
                 out[key] = code
         return out
 
-    def compile(self, rows: RowIndex) -> tuple[list[Instance], list[StructuralFinding]]:
-        """Every instance and structural finding, in the set's order; remembers how they were expanded."""
-        out: dict[int, list[Instance]] = {}
-        for prep in self.compares:
-            if self._incremental(prep):
-                bound = prep.row_bindings(rows)
-                self._bound[prep.position] = dict(bound)
-                out[prep.position] = list(prep.instances(rows, bound))
+    def compile(self, rows: RowIndex, tables: set[str] | None = None) -> tuple[list[Instance], list[StructuralFinding]]:
+        """The instances and structural findings of the rules not compiled yet that mention one of
+        ``tables`` (every rule when ``None``), in the set's order; remembers how they were expanded."""
+        instances: list[Instance] = []
+        structural: list[StructuralFinding] = []
+        for position, rule in enumerate(self.tset.rules):
+            mentions = self._mentions[position]
+            if position in self._compiled or (tables is not None and mentions is not None and not mentions & tables):
+                continue
+            self._compiled.add(position)
+            if isinstance(rule, CompareRule):
+                prep = self._prepared[position]
+                if self._incremental(prep):
+                    bound = prep.row_bindings(rows)
+                    self._bound[position] = dict(bound)
+                    instances.extend(prep.instances(rows, bound))
+                else:
+                    fresh = list(prep.instances(rows))
+                    self._keys[position] = [i.key for i in fresh]
+                    instances.extend(fresh)
+            elif isinstance(rule, RollupRule):
+                groups = self._groups.get(rule.table) or self._groups.setdefault(
+                    rule.table, _Groups(self.tset, rule.table, rows))
+                cols = rollup_columns(rule, groups.table)
+                for p, kids in groups.emitted().items():
+                    instances.extend(rollup_instances(rule, position, groups.table, rows, p, kids, cols))
             else:
-                out[prep.position] = list(prep.instances(rows))
-                self._keys[prep.position] = [i.key for i in out[prep.position]]
-        self._groups = {}
-        for position, rule in self.rollups:
-            groups = self._groups.get(rule.table) or self._groups.setdefault(
-                rule.table, _Groups(self.tset, rule.table, rows))
-            cols = rollup_columns(rule, groups.table)
-            out[position] = [inst for p, kids in groups.emitted().items()
-                             for inst in rollup_instances(rule, position, groups.table, rows, p, kids, cols)]
-        structural = [f for rule in self.code_checks for row in rows.rows(rule.table)
-                      for f in code_findings(rule, self.tset, self.codes, row)]
-        return [inst for position in sorted(out) for inst in out[position]], structural
+                for row in rows.rows(rule.table):
+                    structural.extend(code_findings(rule, self.tset, self.codes, row))
+        return instances, structural
 
     def update(self, old_rows: RowIndex, rows: RowIndex, added: Iterable[tuple[str, str]],
                removed: Iterable[tuple[str, str]]) -> Recompiled:
