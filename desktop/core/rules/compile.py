@@ -28,9 +28,15 @@ def _placeheld(text: str) -> str:
     return text
 
 
+_WHOLE = {mark: name for name, mark in PLACEHOLDERS.items()}
+
+
 def _fill(text: str | None, binding: Binding) -> str | None:
     if text is None or "__" not in text:
         return text
+    whole = _WHOLE.get(text)
+    if whole is not None and whole in binding:
+        return binding[whole]
     for name, value in binding.items():
         text = text.replace(PLACEHOLDERS[name], value)
     return text
@@ -99,28 +105,27 @@ class PreparedCompare:
     def instances(self, rows: RowIndex, row_keys: Iterable[tuple[str, str]] | None = None) -> Iterator[Instance]:
         rule = self.rule
         for seq, binding in enumerate(self.bindings(rows, row_keys)):
-            left = _expand(self._bound(self.left, binding), rows)
-            right = _expand(self._bound(self.right, binding), rows)
+            left = _expand(self.left, binding if self.templated else {}, rows)
+            right = _expand(self.right, binding if self.templated else {}, rows)
             target = left[0][1] if rule.formula and rule.op == "=" and len(left) == 1 and left[0][0] == 1 else None
             table = left[0][1][0] if left else right[0][1][0]
             yield Instance(self.instance_key(binding), rule.id, rule.name, rule.severity, rule.op, left, right,
                            table, target, None, (self.position, 0 if self.unique_targets else seq))
 
-    def _bound(self, terms: tuple[Term, ...], binding: Binding) -> tuple[Term, ...]:
-        if not self.templated or not binding:
-            return terms
-        return tuple(Term(t.sign, _fill(t.table, binding) or "", _fill(t.col, binding) or "", _fill(t.row, binding),
-                          _fill(t.selector, binding)) for t in terms)
 
 
-def _expand(terms: tuple[Term, ...], rows: RowIndex) -> Side:
+def _expand(terms: tuple[Term, ...], binding: Binding, rows: RowIndex) -> Side:
+    """The signed cells of ``terms`` with ``binding`` filled in and selections expanded over ``rows``."""
     out: list[tuple[int, Cell]] = []
     for term in terms:
-        if term.row is not None:
-            out.append((term.sign, (term.table, term.row, term.col)))
+        table, row, col = term.table, term.row, term.col
+        if binding:
+            table, row, col = _fill(table, binding) or "", _fill(row, binding), _fill(col, binding) or ""
+        if row is not None:
+            out.append((term.sign, (table, row, col)))
         else:
-            sign, table, col = term.sign, term.table, term.col
-            out.extend((sign, (table, key, col)) for key in rows.select(table, term.selector or "*"))
+            sign, selector = term.sign, (_fill(term.selector, binding) if binding else term.selector)
+            out.extend((sign, (table, key, col)) for key in rows.select(table, selector or "*"))
     return tuple(out)
 
 

@@ -45,21 +45,27 @@ class RowIndex:
         self._span: dict[str, tuple[int, int]] = {}  # where the floating rows sit in a table's list
         self._position: dict[str, dict[str, int]] = {}
         self._selected: dict[str, dict[str, list[str]]] = {}
-        floating = floating or {}
-        for table in tset.tables:
-            rows: list[RowInfo] = []
-            for block in table.blocks:
-                for row in block.rows:
-                    if row.kind == "data":
-                        rows.append(RowInfo(row.key, row.label, block.key, row.code, row.hangci))
-                if block.floating:
-                    fl = block.floating
-                    rows.append(RowInfo(fl.total_key, fl.total_label, block.key, is_total=True))
-                    coded = sorted(floating.get(table.key, ()), key=lambda cn: cn[0])
-                    start = len(rows)
-                    rows.extend(self._floating(fl, key, name, block.key) for key, name in coded)
-                    self._span[table.key] = (start, len(rows))
-            self._set_table(table.key, rows)
+        self._source = dict(floating or {})  # each table's rows are built on first use
+
+    def _table(self, table: str) -> list[RowInfo]:
+        rows = self._rows.get(table)
+        return rows if rows is not None else self._build(table)
+
+    def _build(self, table: str) -> list[RowInfo]:
+        rows: list[RowInfo] = []
+        for block in self.tset.table(table).blocks if self.tset.has_table(table) else ():
+            for row in block.rows:
+                if row.kind == "data":
+                    rows.append(RowInfo(row.key, row.label, block.key, row.code, row.hangci))
+            if block.floating:
+                fl = block.floating
+                rows.append(RowInfo(fl.total_key, fl.total_label, block.key, is_total=True))
+                coded = sorted(self._source.get(table, ()), key=lambda cn: cn[0])
+                start = len(rows)
+                rows.extend(self._floating(fl, key, name, block.key) for key, name in coded)
+                self._span[table] = (start, len(rows))
+        self._set_table(table, rows)
+        return rows
 
     def _floating(self, fl: FloatingDef, key: str, name: str, block: str) -> RowInfo:
         return _floating_row(fl, key, name, block, self._codes, self.tset.info.year)
@@ -85,10 +91,10 @@ class RowIndex:
         new._span, new._position, new._selected = dict(self._span), dict(self._position), dict(self._selected)
         for table in adds.keys() | removes.keys():
             fb = self.tset.table(table).floating_block
-            if fb is None or fb.floating is None or table not in self._span:
+            if fb is None or fb.floating is None:
                 continue
+            rows = self._table(table)
             start, end = self._span[table]
-            rows = self._rows[table]
             gone = removes.get(table, set())
             kept = {r.key: r for r in rows[start:end] if r.key not in gone}
             for key, name in adds.get(table, []):
@@ -102,17 +108,21 @@ class RowIndex:
         """The printed place of a row in its table."""
         pos = self._position.get(table)
         if pos is None:
-            pos = self._position[table] = {r.key: i for i, r in enumerate(self._rows.get(table, []))}
+            pos = self._position[table] = {r.key: i for i, r in enumerate(self._table(table))}
         return pos[key]
 
     def rows(self, table: str) -> list[RowInfo]:
-        return self._rows.get(table, [])
+        return self._table(table)
 
     def get(self, table: str, row: str) -> RowInfo | None:
-        return self._by_key.get(table, {}).get(row)
+        by_key = self._by_key.get(table)
+        if by_key is None:
+            self._build(table)
+            by_key = self._by_key[table]
+        return by_key.get(row)
 
     def floating_codes(self, table: str) -> list[str]:
-        return [r.key for r in self._rows.get(table, []) if r.code and (r.key == r.code or r.code2 is not None)]
+        return [r.key for r in self._table(table) if r.code and (r.key == r.code or r.code2 is not None)]
 
     def select(self, table: str, selector: str) -> list[str]:
         """Row keys chosen by a selector (see :mod:`desktop.core.rules.expr`); the list is shared, not a copy."""
@@ -123,7 +133,7 @@ class RowIndex:
         return keys
 
     def _select(self, table: str, selector: str) -> list[str]:
-        rows = self._rows.get(table, [])
+        rows = self._table(table)
         sel = selector.strip()
         if sel == "*":
             return [r.key for r in rows]
@@ -151,7 +161,8 @@ class RowIndex:
 
     def parent_of(self, table: str, code: str) -> str | None:
         """The nearest coded row above ``code`` (a 款 for a 项, else the 类), if the table has one."""
-        by_code = self._by_code.get(table, {})
+        self._table(table)
+        by_code = self._by_code[table]
         fl = self.tset.table(table).floating_block if self.tset.has_table(table) else None
         lengths = sorted(fl.floating.levels, reverse=True) if fl and fl.floating else [5, 3]
         for length in lengths:
