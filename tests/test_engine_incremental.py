@@ -64,6 +64,7 @@ def _floating_tables(session: Session) -> list[str]:
 
 
 def _run(session: Session, ops: list[tuple[str, int, int]]) -> None:
+    """Apply ``ops``; "undo" takes back the last edit still standing, as the GUI's undo stack does."""
     undo: list[tuple] = []
     tables = _floating_tables(session)
     for op, a, b in ops:
@@ -87,7 +88,9 @@ def _run(session: Session, ops: list[tuple[str, int, int]]) -> None:
                 undo.append(("remove", table, [(c, names.get(c, "")) for c in removed], kept))
             elif op == "undo" and undo:
                 step = undo.pop()
-                if step[0] == "add":
+                if step[0] == "set":  # as the GUI undoes a typed figure
+                    session.set_values(step[1], who="测试员", derive=False, allow_derived=True)
+                elif step[0] == "add":
                     for code in sorted(step[2], key=len, reverse=True):
                         if code in session.rows.floating_codes(table := step[1]):
                             session.remove_row(table, code, who="测试员")
@@ -97,7 +100,7 @@ def _run(session: Session, ops: list[tuple[str, int, int]]) -> None:
                 block = session.tset.table(table).floating_block
                 cell = (table, present[b % len(present)], block.value_columns[a % len(block.value_columns)].key)
                 if session.cell_info(cell).editable:
-                    session.set_values({cell: b - 500_000}, who="测试员")
+                    undo.append(("set", session.set_values({cell: b - 500_000}, who="测试员").old))
         except EditError:
             pass
         assert_same_as_a_fresh_engine(session)
