@@ -12,6 +12,7 @@ from conftest import seed_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from desktop.core.document import DocumentError
 from desktop.core.formats.dump import load_dump
 from desktop.core.formats.published import convert_published
 from desktop.core.paths import resources_dir
@@ -165,3 +166,25 @@ def test_an_engine_not_checked_yet_reports_the_same_edits_as_a_checked_one(picks
             assert sorted(got.removed) == sorted(want.removed)
         assert lazy.values == checked.values and lazy.findings == checked.findings
         session.close()
+
+
+def test_a_structural_edit_the_file_refuses_leaves_the_engine_as_it_was(tmp_path):
+    path = tmp_path / "doc.gkb"
+    _session(_demo_dump(), tmp_path).close()
+    session = Session.open(path, readonly=True)
+    values, findings = dict(session.engine.values), dict(session.engine.findings)
+    rows = session.rows
+    code = session.rows.floating_codes("zhichu")[-1]
+    for edit in (lambda: session.remove_row("zhichu", code, who="测试员"),
+                 lambda: session.add_row("zhichu", "2080501", who="测试员")):
+        try:
+            edit()
+        except DocumentError as exc:
+            assert "只读" in str(exc)
+        else:
+            raise AssertionError("a read-only file took a structural edit")
+        assert session.rows is rows
+        assert session.engine.values == values and session.engine.findings == findings
+        assert session.engine.rows is rows and session.engine.describer.rows is rows
+        assert_same_as_a_fresh_engine(session)
+    session.close()
