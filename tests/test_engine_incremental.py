@@ -8,6 +8,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import seed_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -146,16 +147,17 @@ def test_removing_a_row_and_undoing_it_restores_every_figure_and_finding(tmp_pat
     session.close()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("dump", [_demo_dump, _seed_dump])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(picks=st.lists(st.tuples(st.integers(0, 10**6), st.integers(-10**7, 10**7)), min_size=1, max_size=5))
-def test_an_engine_not_checked_yet_reports_the_same_edits_as_a_checked_one(picks):
+def test_an_engine_not_checked_yet_reports_the_same_edits_as_a_checked_one(dump, picks):
     """Opening for one edit compiles and checks only what the edit reaches; what it reports is the same."""
     with tempfile.TemporaryDirectory() as tmp:
-        session = _session(_demo_dump(), Path(tmp))
-        rows, values, tset = session.rows, session.doc.values(), session.tset
-        checked = Engine(tset, rows, values, rounding=False)
+        session = _session(dump(), Path(tmp))
+        rows, values, tset, rounding = session.rows, session.doc.values(), session.tset, session.engine.rounding
+        checked = Engine(tset, rows, values, rounding=rounding)
         checked.check_all()
-        lazy = Engine(tset, rows, values, rounding=False)
+        lazy = Engine(tset, rows, values, rounding=rounding)
         inputs = sorted(c for c in checked.readers if not checked.is_derived(c))
         for pick, value in picks:
             cell = inputs[pick % len(inputs)]
@@ -164,7 +166,11 @@ def test_an_engine_not_checked_yet_reports_the_same_edits_as_a_checked_one(picks
             assert got.cells == want.cells and got.old == want.old
             assert {f.key: f for f in got.added} == {f.key: f for f in want.added}
             assert sorted(got.removed) == sorted(want.removed)
+        assert not lazy.index.complete  # only what the edits reached was compiled
         assert lazy.values == checked.values and lazy.findings == checked.findings
+        assert lazy.instances == checked.instances
+        assert {t: i.key for t, i in lazy.formulas.items()} == {t: i.key for t, i in checked.formulas.items()}
+        assert {t: lazy.index.rank(t) for t in lazy.formulas} == {t: checked.index.rank(t) for t in checked.formulas}
         session.close()
 
 

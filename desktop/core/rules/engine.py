@@ -9,11 +9,11 @@ a gap inside that is reported as 尾数误差, not as an error. 元 documents ha
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..codes import CodeLists, default_code_lists
+from ..definitions.errors import DefinitionError
 from ..definitions.template_set import TemplateSet
 from .describe import Describer
 from .findings import Finding
@@ -220,35 +220,49 @@ class Engine:
 
     def _derive(self, changed: Iterable[Cell], targets: Iterable[Cell], own: Mapping[Cell, int | None],
                 delta: Delta) -> None:
-        """Recompute, in rank order, ``targets`` and the derived cells computed from ``changed`` cells
-        (and from what they change in turn); cells in ``own`` keep the clerk's value."""
-        heap: list[tuple[int, Cell]] = []
-        queued: set[Cell] = set()
+        """Recompute ``targets`` and the derived cells computed from ``changed`` cells (and from what they
+        change in turn), each after the cells it is computed from; cells in ``own`` keep the clerk's value.
 
-        def push(target: Cell) -> None:
-            if target not in queued:
-                queued.add(target)
-                heapq.heappush(heap, (self.index.rank(target), target))
-
-        for cell in changed:
-            for target in self.index.dependents(cell):
-                push(target)
-        for target in targets:
-            push(target)
-        while heap:
-            _, target = heapq.heappop(heap)
-            queued.discard(target)
-            if target in own:
-                continue  # the clerk's own value for a derived cell wins in this edit
-            formula = self.index.formula_of(target)
-            assert formula is not None
-            new = self._derive_one(formula)
-            if self.values.get(target) != new:
-                delta.old.setdefault(target, self.values.get(target))
-                self._store(target, new)
-                delta.cells[target] = new
-                for dependent in self.index.dependents(target):
-                    push(dependent)
+        Only the derived cells downstream of the edit are ordered (not the whole set's formulas), so an
+        edit in a large table looks at its own column of totals, not at every row under them."""
+        moved = set(changed)
+        forced = {t for t in targets if self.index.formula_of(t) is not None}
+        cone: dict[Cell, Instance] = {}
+        stack = [t for c in moved for t in self.index.dependents(c)] + list(forced)
+        while stack:
+            target = stack.pop()
+            if target not in cone:
+                formula = self.index.formula_of(target)
+                assert formula is not None
+                cone[target] = formula
+                stack.extend(self.index.dependents(target))
+        waiting = dict.fromkeys(cone, 0)
+        users: dict[Cell, list[Cell]] = {}
+        for target, formula in cone.items():
+            for _, src in formula.right:
+                if src in cone and src != target:
+                    waiting[target] += 1
+                    users.setdefault(src, []).append(target)
+        ready = [t for t, n in waiting.items() if n == 0]
+        done = 0
+        while ready:
+            target = ready.pop()
+            done += 1
+            formula = cone[target]
+            if target not in own and (target in forced or any(src in moved for _, src in formula.right)):
+                new = self._derive_one(formula)
+                if self.values.get(target) != new:
+                    delta.old.setdefault(target, self.values.get(target))
+                    self._store(target, new)
+                    delta.cells[target] = new
+                    moved.add(target)
+            for user in users.get(target, ()):
+                waiting[user] -= 1
+                if waiting[user] == 0:
+                    ready.append(user)
+        if done < len(cone):
+            stuck = next(t for t, n in waiting.items() if n > 0)
+            raise DefinitionError(self.tset.id, "rules", f"公式循环引用：{stuck}")
 
     def _recheck(self, touched: Mapping[str, Instance], delta: Delta) -> None:
         findings = self._findings

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from ..codes import CodeLists
 from ..definitions.models import CodeCheckRule, CompareRule, RollupRule
 from ..definitions.template_set import TemplateSet
-from .compile import PreparedCompare, code_findings, rollup_columns, rollup_groups, rollup_instances
+from .compile import (
+    PLACEHOLDERS,
+    PreparedCompare,
+    code_findings,
+    rollup_columns,
+    rollup_groups,
+    rollup_instances,
+)
 from .instances import Instance, StructuralFinding
 from .rowindex import RowIndex
 
@@ -97,6 +104,17 @@ def _mentions(rule: object, prep: PreparedCompare | None) -> frozenset[str] | No
     return frozenset(tables) | prep.foreach_tables
 
 
+def _code_of(prep: PreparedCompare, rows: RowIndex, key: str) -> str | None:
+    """The code a foreach rule binds for row ``key`` (from the first selector choosing it), or ``None``."""
+    assert prep.rule.foreach is not None
+    for selector in prep.rule.foreach.rows:
+        table, sel = selector.split("[", 1)
+        if rows.selects(table, sel.rstrip("]"), key):
+            info = rows.get(table, key)
+            return info.code if info and info.code else key
+    return None
+
+
 class RuleBook:
     """A set's rules expanded over a document's rows, with what is needed to expand them again in part."""
 
@@ -112,6 +130,16 @@ class RuleBook:
         self._mentions: list[frozenset[str] | None] = [_mentions(r, self._prepared.get(i)) for i, r in
                                                        enumerate(tset.rules)]
         self._compiled: set[int] = set()
+        # rules whose every term reads the bound row only (zhichu.{row}.total = zhichu.{row}.jb + …): a
+        # cell's readers among them are the instances of that one row, compiled one row at a time
+        self._row_local: dict[str, list[int]] = {}
+        for prep in self.compares:
+            terms = prep.left + prep.right
+            if self._incremental(prep) and all(t.row == PLACEHOLDERS["row"] for t in terms):
+                for table in {t.table for t in terms}:
+                    self._row_local.setdefault(table, []).append(prep.position)
+        self._local = {p for ps in self._row_local.values() for p in ps}
+        self._looked: dict[int, set[str]] = {}  # rows of a row-local rule compiled (or found unbound)
 
     def _incremental(self, prep: PreparedCompare) -> bool:
         """Whether a rule's instances follow its foreach rows one by one (else it is compiled whole)."""
@@ -129,14 +157,24 @@ class RuleBook:
             return {k: new.get(k) for k in keys if new.get(k) != old.get(k)}
         out: dict[str, str | None] = {}
         for key in {k for t in tables for k in adds.get(t, set()) | gones.get(t, set())}:
-            code = None
-            for table, sel in selectors:
-                if rows.selects(table, sel.rstrip("]"), key):
-                    info = rows.get(table, key)
-                    code = info.code if info and info.code else key
-                    break
+            code = _code_of(prep, rows, key)
             if code != old.get(key):
                 out[key] = code
+        return out
+
+    def compile_row(self, rows: RowIndex, table: str, key: str) -> list[Instance]:
+        """The instances of row-local rules on ``table`` for the row ``key``, if not compiled yet."""
+        out: list[Instance] = []
+        for position in self._row_local.get(table, ()):
+            looked = self._looked.setdefault(position, set())
+            if position in self._compiled or key in looked:
+                continue
+            looked.add(key)
+            prep = self._prepared[position]
+            code = _code_of(prep, rows, key)
+            if code is not None:
+                self._bound.setdefault(position, {})[key] = code
+                out.extend(prep.instances(rows, [(key, code)]))
         return out
 
     def compile(self, rows: RowIndex, tables: set[str] | None = None) -> tuple[list[Instance], list[StructuralFinding]]:
@@ -148,13 +186,16 @@ class RuleBook:
             mentions = self._mentions[position]
             if position in self._compiled or (tables is not None and mentions is not None and not mentions & tables):
                 continue
+            if tables is not None and position in self._local:
+                continue  # compiled row by row (compile_row) until every rule is needed
             self._compiled.add(position)
             if isinstance(rule, CompareRule):
                 prep = self._prepared[position]
                 if self._incremental(prep):
                     bound = prep.row_bindings(rows)
+                    done = self._bound.setdefault(position, {})
+                    instances.extend(prep.instances(rows, [(k, c) for k, c in bound if k not in done]))
                     self._bound[position] = dict(bound)
-                    instances.extend(prep.instances(rows, bound))
                 else:
                     fresh = list(prep.instances(rows))
                     self._keys[position] = [i.key for i in fresh]

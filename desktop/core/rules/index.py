@@ -1,7 +1,8 @@
 """The engine's index of rule instances: who reads a cell, which instance derives it, in what order.
 
-Rules are compiled table by table on first need: opening a document to type one figure compiles the
-rules that mention the tables the edit reaches, not the whole set. Anything that needs every instance
+Rules are compiled table by table on first need, and rules that only read the row they run over
+(``foreach`` rows, every term ``T.{row}.c``) row by row: opening a document to type one figure compiles
+what the edit reaches, not the whole set. Anything that needs every instance
 (a full check, a structural edit, ``instances``) compiles the rest first.
 """
 
@@ -32,6 +33,7 @@ class InstanceIndex:
         self._rank: dict[Cell, int] = {}
         self.structural: dict[str, StructuralFinding] = {}
         self._tables: set[str] = set()
+        self._cell_rows: set[tuple[str, str]] = set()
         self.complete = False
 
     # -- compiling on demand --------------------------------------------------------------------
@@ -70,19 +72,26 @@ class InstanceIndex:
         self.ensure_all()
         return self._formulas
 
+    def _ensure_cell(self, cell: Cell) -> None:
+        if not self.complete:
+            self.ensure(cell[0])
+            if (cell[0], cell[1]) not in self._cell_rows:
+                self._cell_rows.add((cell[0], cell[1]))
+                self._take(self.book.compile_row(self.rows, cell[0], cell[1]), [])
+
     def readers_of(self, cell: Cell) -> dict[str, Instance]:
-        self.ensure(cell[0])
+        self._ensure_cell(cell)
         return self._readers.get(cell, _NONE)
 
     def formula_of(self, cell: Cell) -> Instance | None:
-        self.ensure(cell[0])
+        self._ensure_cell(cell)
         return self._formulas.get(cell)
 
     def dependents(self, cell: Cell) -> Iterator[Cell]:
         """Derived cells computed from ``cell``."""
-        for inst in self.readers_of(cell).values():
+        for inst in list(self.readers_of(cell).values()):
             target = inst.target
-            if target is not None and target != cell and self._formulas.get(target) is inst:
+            if target is not None and target != cell and self.formula_of(target) is inst:
                 yield target
 
     # -- keeping the index ----------------------------------------------------------------------
