@@ -186,8 +186,8 @@ class RuleBook:
             mentions = self._mentions[position]
             if position in self._compiled or (tables is not None and mentions is not None and not mentions & tables):
                 continue
-            if tables is not None and position in self._local:
-                continue  # compiled row by row (compile_row) until every rule is needed
+            if tables is not None and (position in self._local or isinstance(rule, CodeCheckRule)):
+                continue  # row by row (compile_row) / only for a full check: they derive and read nothing
             self._compiled.add(position)
             if isinstance(rule, CompareRule):
                 prep = self._prepared[position]
