@@ -80,11 +80,13 @@ class Comparison:
         }
 
 
-def _order(tset: TemplateSet, rows: RowIndex) -> dict[tuple[str, str], tuple[int, int]]:
+def _order(tset: TemplateSet, rows: RowIndex, tables: set[str]) -> dict[tuple[str, str], tuple[int, int]]:
+    """Printed place (table, row) of every row of ``tables`` (only those tables' rows are looked at)."""
     order = {}
     for t, table in enumerate(tset.tables):
-        for r, row in enumerate(rows.rows(table.key)):
-            order[(table.key, row.key)] = (t, r)
+        if table.key in tables:
+            for r, row in enumerate(rows.rows(table.key)):
+                order[(table.key, row.key)] = (t, r)
     return order
 
 
@@ -122,9 +124,10 @@ def compare_documents(old: Document, new: Document) -> Comparison:
         for code in sorted(after.keys() - before.keys()):
             result.rows.append(RowChange(name, code, after[code], added=True))
     va, vb = old.values(), new.values()
-    order_a, order_b = _order(tset, index_a), _order(tset, index_b)
-    far = (len(tset.tables), 1 << 30)
     changed = [c for c in va.keys() | vb.keys() if va.get(c) != vb.get(c)]
+    touched = {c[0] for c in changed}
+    order_a, order_b = _order(tset, index_a, touched), _order(tset, index_b, touched)
+    far = (len(tset.tables), 1 << 30)
     changed.sort(key=lambda c: (order_b.get((c[0], c[1])) or order_a.get((c[0], c[1])) or far, c))
     for cell in changed:
         index, describer = (index_b, describe_b) if (cell[0], cell[1]) in order_b else (index_a, describe_a)
