@@ -57,7 +57,8 @@ class SectionSpec:
     ties: tuple[Tie, ...] = ()
     rows: tuple[RowTie, ...] = ()
     absent: tuple[Absence, ...] = ()
-    draft: tuple[dict[str, Any], ...] = ()
+    draft: tuple[Any, ...] = ()
+    heading: str = ""  # the draft's heading lines, when not "<number>、<title>"
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def _section(raw: dict[str, Any], where: str) -> SectionSpec:
     absent = tuple(Absence(tuple(a["phrases"]), _exprs(a["value"], at)[0]) for a in raw.get("absent", []))
     match = raw["match"]
     return SectionSpec(sid, str(raw.get("title", "")), tuple([match] if isinstance(match, str) else match),
-                       ties, rows, absent, tuple(raw.get("draft", [])))
+                       ties, rows, absent, tuple(raw.get("draft", [])), str(raw.get("heading", "")))
 
 
 def _raw(set_id: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -58,16 +58,16 @@ def part_three(text: str) -> str:
     # the table of contents also names 第三部分: the body is the last occurrence followed by a section 一、
     for m in reversed(starts):
         rest = text[m.end():]
-        if re.search(r"^\s*一、", rest, re.M):
+        if re.search(r"^\s*[一二三四五六七八九十]+、", rest, re.M):
             end = PART_END.search(rest)
             return rest[: end.start()] if end else rest
-    if re.search(r"^\s*一、", text, re.M):
+    if re.search(r"^\s*[一二三四五六七八九十]+、", text, re.M):
         return text
     raise NarrativeTextError("文中没有找到“第三部分 情况说明”，也没有以“一、”开头的说明段落。请确认选择的是公开文本。")
 
 
 def _is_toc(line: str) -> bool:
-    return bool(re.search(r"\.{4,}|…{2,}|\t\d+$", line))
+    return bool(re.search(r"(?:\.{4,}|…{3,})\d+$", line))
 
 
 def split_sections(text: str) -> list[Section]:
@@ -93,7 +93,7 @@ def split_sections(text: str) -> list[Section]:
             lines.setdefault(id(target), []).append(line)
     for section in sections:
         for part in [section, *section.subs]:
-            part.body = "".join(lines.get(id(part), []))
+            part.body = _NUMBER_COMMA.sub("", "".join(lines.get(id(part), [])))
     return sections
 
 
