@@ -79,3 +79,26 @@ def test_a_wrong_share_and_a_wrong_total(load_seed):
     text = text.replace("38,460,895.08", "38,460,995.08").replace("16.00%", "16.72%")
     rules = sorted(f.rule_id for f in check_narrative(session, text))
     assert rules == ["narrative.list", "narrative.tie", "narrative.tie"]  # 公开01 and 公开03 both say otherwise
+
+
+def test_docx_and_txt_files_are_read_and_bad_files_refused(tmp_path):
+    from desktop.core.narrative import read_text_file
+
+    docx = pytest.importorskip("docx")
+    word = docx.Document()
+    word.add_paragraph("第三部分 情况说明")
+    word.add_paragraph("一、收入支出决算总体情况说明")
+    word.add_paragraph("2022年度收入总计100.00元。")
+    path = tmp_path / "说明.docx"
+    word.save(str(path))
+    sections = split_sections(part_three(read_text_file(path)))
+    assert sections[0].body == "2022年度收入总计100.00元。"
+    gbk = tmp_path / "说明.txt"
+    gbk.write_bytes("一、收入支出决算总体情况说明\n收入总计1元。\n".encode("gb18030"))
+    assert "收入总计1元" in read_text_file(gbk)
+    for name, data in (("坏.docx", b"PK\x03\x04 not a zip"), ("二进制.txt", b"\x00\x01\x02binary")):
+        bad = tmp_path / name
+        bad.write_bytes(data)
+        with pytest.raises(NarrativeTextError):
+            read_text_file(bad)
+        assert bad.read_bytes() == data  # bad input changes nothing

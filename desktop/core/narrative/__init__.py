@@ -5,10 +5,11 @@ objects for a text, :func:`draft_narrative` renders a set's standard sentences f
 """
 
 from .check import check_narrative
+from .draft import draft_narrative
 from .spec import NarrativeSpecError, load_spec
 from .text import NarrativeTextError, part_three, read_text_file, split_sections
 
 __all__ = [
-    "NarrativeSpecError", "NarrativeTextError", "check_narrative", "load_spec", "part_three", "read_text_file",
+    "NarrativeSpecError", "NarrativeTextError", "check_narrative", "draft_narrative", "load_spec", "part_three", "read_text_file",
     "split_sections",
 ]

@@ -61,7 +61,16 @@ class _Checker:
         self.session, self.spec = session, spec
         self.tables = Tables(session)
         self.year = session.tset.info.year
+        self.unit_name = session.doc.meta.get("unit_name", "")
         self.findings: dict[str, Finding] = {}
+
+    def name(self, fig: Figure, subject: str | None = None) -> str:
+        """How a figure's label is named in a message: without the unit's name; 预算 sets keep 预算."""
+        text = fig.full if self.spec.budget_is_value and fig.full and subject is None else (subject or fig.subject)
+        text = normalise_label(text)
+        if self.unit_name:
+            text = text.replace(self.unit_name, "")
+        return re.sub(r"^(?:本部门|本单位)", "", text) or "总数"
 
     def add(self, kind: str, part: Part, fig: Figure | None, severity: str, message: str,
             table: TableValue | None = None, left: int | None = None, right: int | None = None) -> None:
@@ -130,7 +139,7 @@ class _Checker:
                 unit = self.session.doc.money_unit
                 self.add(
                     "tie", part, fig, verdict,
-                    f"情况说明 {part.name}：“{snippet(part.text, fig)}”中{normalise_label(subject)}为 "
+                    f"情况说明 {part.name}：“{snippet(part.text, fig)}”中{self.name(fig, subject if subject != fig.full else None)}为 "
                     f"{fig.text(part.text)}，{self.tables.describe(table)} 为 {right}（{unit}），相差 "
                     f"{format_amount(left - table.value)}。请按表中数字改正说明，或先核对表格。",
                     table, left, table.value,
@@ -152,7 +161,7 @@ class _Checker:
             parts_text = self._money_text(parts_sum, head)
             self.add(
                 "list", part, head, severity,
-                f"情况说明 {part.name}：“{snippet(part.text, head)}”中{normalise_label(head.subject) or '总数'}为 "
+                f"情况说明 {part.name}：“{snippet(part.text, head)}”中{self.name(head)}为 "
                 f"{head.text(part.text)}，其下所列 {names}{more}{how}为 {parts_text}，相差 "
                 f"{self._money_text(gap, head)}。请核对所列各项与总数。",
                 None, self._doc(head.yuan()), self._doc(parts_sum),

@@ -107,13 +107,15 @@ def read_text_file(path: Path) -> str:
             raise NarrativeTextError("读取 .docx 需要 python-docx，请另存为 .txt 后再试。") from exc
         try:
             document = docx.Document(str(path))
-        except Exception as exc:  # a damaged or foreign file
-            raise NarrativeTextError(f"无法读取 {path.name}：不是有效的 Word 文档。") from exc
+        except Exception as exc:  # a damaged or foreign file: zip, XML or package errors alike
+            raise NarrativeTextError(f"无法读取 {path.name}：不是有效的 Word 文档（.docx），请用 Word 另存后再试。") from exc
         return "\n".join(p.text for p in document.paragraphs)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise NarrativeTextError(f"无法读取 {path.name}：{exc.strerror or exc}") from exc
+    if b"\x00" in data[:4096]:
+        raise NarrativeTextError(f"{path.name} 不是文本文件。请选择 .txt 或 .docx 格式的公开文本。")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
