@@ -64,9 +64,9 @@ class _Checker:
         self.unit_name = session.doc.meta.get("unit_name", "")
         self.findings: dict[str, Finding] = {}
 
-    def name(self, fig: Figure, subject: str | None = None) -> str:
+    def name(self, fig: Figure) -> str:
         """How a figure's label is named in a message: without the unit's name; 预算 sets keep 预算."""
-        text = fig.full if self.spec.budget_is_value and fig.full and subject is None else (subject or fig.subject)
+        text = fig.full if self.spec.budget_is_value and fig.full else fig.subject
         text = normalise_label(text)
         if self.unit_name:
             text = text.replace(self.unit_name, "")
@@ -121,6 +121,8 @@ class _Checker:
             subject = fig.subject or last_subject
             if fig.subject:
                 last_subject = fig.subject
+            else:
+                fig.full = ""  # a bare 支出决算: named by the subject it inherits
             fig.subject = subject
             out.append((fig, subject))
         return out
@@ -139,7 +141,7 @@ class _Checker:
                 unit = self.session.doc.money_unit
                 self.add(
                     "tie", part, fig, verdict,
-                    f"情况说明 {part.name}：“{snippet(part.text, fig)}”中{self.name(fig, subject if subject != fig.full else None)}为 "
+                    f"情况说明 {part.name}：“{snippet(part.text, fig)}”中{self.name(fig)}为 "
                     f"{fig.text(part.text)}，{self.tables.describe(table)} 为 {right}（{unit}），相差 "
                     f"{format_amount(left - table.value)}。请按表中数字改正说明，或先核对表格。",
                     table, left, table.value,
