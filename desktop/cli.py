@@ -178,8 +178,8 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from .core.jixiao.seeds import load_forms as add_forms
     from .core.formats.forms_xlsx import export_forms, import_forms
+    from .core.jixiao.seeds import load_forms as add_forms
 
     # the workbook is read (and refused) before the document is opened for writing
     read = import_forms(Path(args.import_xlsx)) if args.import_xlsx else None
