@@ -5,6 +5,10 @@ Documents measured: the demo (seed 001, 柳林县医疗保障局 2022) and a syn
 and a single-cell edit → findings (engine only, and through the session with the durable SQLite commit),
 each repeated, reported as min / median / p95 / max in milliseconds. For the largest document also the
 Excel export (document → .xlsx file) and import (.xlsx → new document, set recognised automatically).
+At scale (:func:`tree_dump`, 类/款/项 trees in every coded table): adding, removing and undoing a 科目 row
+at 5,000 rows per table against a full rebuild; ``gongkai set`` in a fresh process on a document with
+about 10,000 floating rows against a fresh Python doing one durable SQLite UPDATE on a file of the same
+size; ``compare_documents`` on two such documents.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from .core.document import Document
 from .core.formats.dump import load_dump
 from .core.paths import resources_dir
 from .core.rules.engine import Engine
+from .core.rules.rowindex import RowIndex
 from .core.session import Session
 
 SET_ID = "shanxi_2022_juesuan"
@@ -67,6 +72,36 @@ def large_dump(items_per_table: int = 120) -> dict:
             "meta": {"unit_name": "基准测试单位", "year": "2022", "money_unit": "元"}, "tables": tables}
 
 
+def tree_dump(rows_per_table: int = 5000) -> dict:
+    """A synthetic unit whose coded tables each hold about ``rows_per_table`` 类/款/项 rows (20 类 × 10 款,
+    项 under each 款), with values in every 项 row; the totals are left for the engine to derive."""
+    per_kuan = max(1, -(-(rows_per_table - 220) // 200))
+    codes = []
+    for lei in (f"2{i:02d}" for i in range(1, 21)):
+        codes.append(lei)
+        for kuan in (f"{lei}{j:02d}" for j in range(1, 11)):
+            codes += [kuan, *(f"{kuan}{m:02d}" for m in range(1, per_kuan + 1))]
+    rng = random.Random(11)
+    tables = {}
+    for table in get_set(SET_ID).tables:
+        entry: dict = {"values": {}}
+        block = table.floating_block
+        if block is not None:
+            entry["floating_rows"] = [[c, ""] for c in codes]
+            entry["values"] = {c: {col.key: f"{rng.randint(1, 10**6)}.{rng.randint(0, 99):02d}"
+                                   for col in block.value_columns} for c in codes if len(c) == 7}
+        tables[table.key] = entry
+    return {"format": "gongkai-dump", "format_version": 1, "set": SET_ID,
+            "meta": {"unit_name": "基准测试单位", "year": "2022", "money_unit": "元"}, "tables": tables}
+
+
+def _filled(dump: dict, path: Path) -> Session:
+    """A session on ``dump`` with every derived total filled in, as a clerk's document would have."""
+    session = Session(load_dump(dump, path, who="bench"))
+    session.doc.write(session.engine.derive_all(), who="bench", action="derive")
+    return session
+
+
 def _editable(session: Session, cell: tuple[str, str, str]) -> bool:
     try:
         return session.cell_info(cell).editable
@@ -90,7 +125,7 @@ def bench_document(label: str, dump: dict, folder: Path, edits: int, derive: boo
     rng = random.Random(1)
     lines = [f"{label}: {len(engine.instances)} rule instances, {len(values)} filled cells, "
              f"{len(engine.formulas)} derived cells, {len(engine.findings)} findings"]
-    cold = _time(lambda: Engine(tset, rows, values, rounding=False), 20)
+    cold = _time(lambda: Engine(tset, rows, values, rounding=False).check_all(), 20)  # rules compile on first need
     full = _time(engine.check_all, 50)
 
     def one_edit() -> None:
@@ -113,6 +148,112 @@ def bench_document(label: str, dump: dict, folder: Path, edits: int, derive: boo
     ]
     session.close()
     return lines
+
+
+def bench_structure(folder: Path, rows_per_table: int = 5000, repeat: int = 30) -> list[str]:
+    """Add a 项 row, remove a 项 row, undo the removal; against the former full rebuild (new row index and
+    engine: every rule compiled again, everything re-checked and re-derived)."""
+    session = _filled(tree_dump(rows_per_table), folder / "structure.gkb")
+    session.engine.check_all()  # the GUI shows the findings panel from the start
+    table = "zhichu"
+    present = session.rows.floating_codes(table)
+    add_times, remove_times, undo_times = [], [], []
+    for n in range(repeat):
+        code, victim = f"20101{50 + n}", present[-1 - n]
+        start = time.perf_counter()
+        session.add_row(table, code, who="bench")
+        add_times.append(time.perf_counter() - start)
+        names = dict(session.doc.floating_rows()[table])
+        before = dict(session.engine.values)
+        start = time.perf_counter()
+        removed = session.remove_row(table, victim, who="bench")
+        remove_times.append(time.perf_counter() - start)
+        after = session.engine.values  # what the GUI's undo keeps: the rows' figures and the totals they moved
+        kept = {c: v for c, v in before.items() if c[0] == table and c[1] in removed or after.get(c) != v}
+        start = time.perf_counter()
+        session.restore_rows(table, [(c, names[c]) for c in removed], kept, who="bench")
+        undo_times.append(time.perf_counter() - start)
+
+    def full_rebuild() -> None:
+        rows = RowIndex(session.tset, session.doc.floating_rows())
+        engine = Engine(session.tset, rows, session.engine.values, rounding=False)
+        engine.derive_all()
+        engine.check_all()
+
+    rebuild = _time(full_rebuild, 3)
+    lines = [f"structural edits: {len(session.rows.rows(table))} rows in {table} (and in each coded table), "
+             f"{len(session.engine.instances)} rule instances",
+             f"  {'add a 项 row (durable commit included)':48} {_ms(add_times)}",
+             f"  {'remove a 项 row (durable commit included)':48} {_ms(remove_times)}",
+             f"  {'undo the removal (rows and their figures back)':48} {_ms(undo_times)}",
+             f"  {'full rebuild, as before (index + engine + check)':48} {_ms(rebuild)}"]
+    worst = statistics.median(add_times + remove_times + undo_times)
+    lines.append(f"  {'speed-up (median full rebuild / median edit)':48} {statistics.median(rebuild) / worst:8.1f}")
+    session.close()
+    return lines
+
+
+_SQLITE_UPDATE = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA synchronous=FULL")
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("UPDATE cell SET num = num + 1 WHERE tbl = ? AND row = ? AND col = ?", sys.argv[2:5])
+conn.execute("COMMIT")
+"""
+
+
+def bench_cli_set(folder: Path, rows_per_table: int = 2000, repeat: int = 7) -> list[str]:
+    """``gongkai set`` on a document with about 10,000 floating rows, each run a fresh process, against a
+    fresh Python process doing one durable SQLite UPDATE (synchronous=FULL) on a copy of the same file."""
+    import shutil
+    import subprocess
+
+    path = folder / "cli-set.gkb"
+    session = _filled(tree_dump(rows_per_table), path)
+    floating = sum(len(session.rows.floating_codes(t.key)) for t in session.tset.tables)
+    session.close()
+    plain = folder / "cli-set-plain.gkb"
+    shutil.copy(path, plain)
+    cell = ("zhichu", "2010101", "jb")
+
+    def run(args: list[str]) -> None:
+        subprocess.run([sys.executable, *args], check=True, capture_output=True)
+
+    def cli_set() -> None:
+        run(["-m", "desktop.cli", "set", str(path), *cell, str(random.randint(1, 10**6))])
+
+    cli_set()  # warm the template set cache, as on a machine where the program has run before
+    tool = _time(cli_set, repeat)
+    sqlite = _time(lambda: run(["-c", _SQLITE_UPDATE, str(plain), *cell]), repeat)
+    imports = _time(lambda: run(["-c", "import desktop.cli"]), repeat)
+    return [f"gongkai set: fresh process, {floating} floating rows, file {path.stat().st_size // 1024} KB",
+            f"  {'python -m desktop.cli set FILE …':48} {_ms(tool)}",
+            f"  {'python + sqlite3 durable UPDATE, same size':48} {_ms(sqlite)}",
+            f"  {'python -c import desktop.cli (the floor)':48} {_ms(imports)}",
+            f"  {'ratio (median set / median sqlite)':48} {statistics.median(tool) / statistics.median(sqlite):8.1f}"]
+
+
+def bench_diff(folder: Path, rows_per_table: int = 2000, repeat: int = 5) -> list[str]:
+    """``gongkai diff`` of two documents with about 10,000 floating rows (a row added, 50 figures changed)."""
+    from .core.diff import compare_documents
+
+    dump = tree_dump(rows_per_table)
+    _filled(dump, folder / "diff-a.gkb").close()
+    other = _filled(dump, folder / "diff-b.gkb")
+    other.add_row("zhichu", "2010199", who="bench")
+    rng = random.Random(5)
+    inputs = [(t, c, "jb") for t in ("zhichu",) for c in other.rows.floating_codes(t) if len(c) == 7]
+    other.set_values({c: rng.randint(1, 10**8) for c in rng.sample(inputs, 50)}, who="bench")
+    other.close()
+    with Document.open(folder / "diff-a.gkb", readonly=True) as a, Document.open(folder / "diff-b.gkb",
+                                                                                  readonly=True) as b:
+        result = compare_documents(a, b)
+        diff = _time(lambda: compare_documents(a, b), repeat)
+        engines = _time(lambda: (Session(a).engine.check_all(), Session(b).engine.check_all()), 3)
+    return [f"diff of two documents: {len(result.cells)} cells and {len(result.rows)} rows differ",
+            f"  {'compare_documents (no engine built)':48} {_ms(diff)}",
+            f"  {'former cost: two sessions with engines checked':48} {_ms(engines)}"]
 
 
 def bench_forms(folder: Path, forms: int = 20, per_level2: int = 3, edits: int = 200) -> list[str]:
@@ -196,6 +337,9 @@ def main() -> int:
             print(line)
         for line in bench_forms(Path(tmp)):
             print(line)
+        for bench in (bench_structure, bench_cli_set, bench_diff):
+            for line in bench(Path(tmp)):
+                print(line)
         for line in bench_xlsx("large synthetic unit", large_dump(), Path(tmp)):
             print(line)
     _memory_figures()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .commands import EXIT_BAD, EXIT_FINDINGS, EXIT_OK, CliError, print_json, register_all
 from .core.definitions import DefinitionError, all_sets
 from .core.demo import build_demo
 from .core.diff import DiffError, compare_documents
@@ -25,15 +26,7 @@ from .core.report import check_report, check_text
 from .core.session import EditError, Session
 from .core.user import current_user
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD = 0, 1, 2
-
-
-class CliError(Exception):
-    """A problem to report in Chinese with exit code 2."""
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+_print_json = print_json
 
 
 def _read_json(path: Path) -> Any:
@@ -178,8 +171,8 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from .core.jixiao.seeds import load_forms as add_forms
     from .core.formats.forms_xlsx import export_forms, import_forms
+    from .core.jixiao.seeds import load_forms as add_forms
 
     # the workbook is read (and refused) before the document is opened for writing
     read = import_forms(Path(args.import_xlsx)) if args.import_xlsx else None
@@ -372,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("open", help="在窗口中打开一个文档（.gkb）")
     p.add_argument("file")
     p.set_defaults(func=cmd_open)
+    register_all(sub)
     return parser
 
 

@@ -120,7 +120,9 @@ def test_a_broken_definition_is_reported_with_its_file_and_place(tmp_path: Path)
         load_forms(folder)
     assert "a_zhuanyi_ziping.yaml" in str(info.value) and "funding.columns.2.role" in str(info.value)
     target.write_text(target.read_text(encoding="utf-8").replace("role: spent", "role: exec"), encoding="utf-8")
-    scoring = folder / "_shared" / "scoring.yaml"
-    scoring.write_text(scoring.read_text(encoding="utf-8") + "  no_such_check: error\n", encoding="utf-8")
-    with pytest.raises(DefinitionError, match="未知的检查项"):
+    # a check switched by a name no rule has (checks are rules in _shared/rules.yaml, changed per form by id)
+    target.write_text(target.read_text(encoding="utf-8") + "overrides:\n  no_such_check: {severity: error}\n",
+                      encoding="utf-8")
+    with pytest.raises(DefinitionError, match="没有编号为 no_such_check 的共用规则") as info:
         load_forms(folder)
+    assert "a_zhuanyi_ziping.yaml: overrides.no_such_check" in str(info.value)

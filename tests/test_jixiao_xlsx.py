@@ -9,8 +9,8 @@ from conftest import seed_path
 from openpyxl import Workbook, load_workbook
 
 from desktop.cli import main
-from desktop.core.jixiao.dumpio import dump_forms
 from desktop.core.formats.forms_xlsx import import_forms
+from desktop.core.jixiao.dumpio import dump_forms
 from desktop.core.session import Session
 
 

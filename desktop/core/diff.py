@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .document import Document
+from .definitions import TemplateSet, get_set
+from .document import Document, DocumentError
 from .money import format_amount, to_plain
+from .rules.describe import Describer
 from .rules.instances import Cell
-from .session import Session
+from .rules.rowindex import RowIndex
 
 META_SHOWN = {"unit_name": "单位名称", "year": "年度", "money_unit": "金额单位"}
 
@@ -78,45 +80,60 @@ class Comparison:
         }
 
 
-def _order(session: Session) -> dict[tuple[str, str], tuple[int, int]]:
+def _order(tset: TemplateSet, rows: RowIndex, tables: set[str]) -> dict[tuple[str, str], tuple[int, int]]:
+    """Printed place (table, row) of every row of ``tables`` (only those tables' rows are looked at)."""
     order = {}
-    for t, table in enumerate(session.tset.tables):
-        for r, row in enumerate(session.rows.rows(table.key)):
-            order[(table.key, row.key)] = (t, r)
+    for t, table in enumerate(tset.tables):
+        if table.key in tables:
+            for r, row in enumerate(rows.rows(table.key)):
+                order[(table.key, row.key)] = (t, r)
     return order
 
 
+def _decimals(tset: TemplateSet, rows: RowIndex, cell: Cell) -> int:
+    """Decimal places of a value cell (2 when the cell is not a value cell of the set)."""
+    table, row, col = cell
+    info = rows.get(table, row) if tset.has_table(table) else None
+    block = tset.table(table).block(info.block) if info else None
+    column = block.column(col) if block else None
+    return column.decimals if column is not None and column.is_value else 2
+
+
 def compare_documents(old: Document, new: Document) -> Comparison:
-    """Every differing value, floating row and cover field between ``old`` and ``new``."""
+    """Every differing value, floating row and cover field between ``old`` and ``new``.
+
+    Cells are described from the set's definitions and each file's rows alone: no rule is compiled."""
     if old.set_id != new.set_id:
         raise DiffError(f"两个文件使用不同的模板（{old.set_id} 与 {new.set_id}），不能逐格比较。")
-    a, b = Session(old), Session(new)
+    try:
+        tset = get_set(old.set_id)
+    except KeyError as exc:
+        raise DocumentError("unknown_set", f"文件使用的模板“{old.set_id}”本软件没有，请升级软件。") from exc
     result = Comparison()
     for key, label in META_SHOWN.items():
         if old.meta.get(key, "") != new.meta.get(key, ""):
             result.meta.append((label, old.meta.get(key, ""), new.meta.get(key, "")))
     rows_a, rows_b = old.floating_rows(), new.floating_rows()
-    for table in a.tset.tables:
+    index_a, index_b = RowIndex(tset, rows_a), RowIndex(tset, rows_b)
+    describe_a, describe_b = Describer(tset, index_a), Describer(tset, index_b)
+    for table in tset.tables:
         before, after = dict(rows_a.get(table.key, [])), dict(rows_b.get(table.key, []))
-        name = a.engine.describer.table_name(table.key)
+        name = describe_a.table_name(table.key)
         for code in sorted(before.keys() - after.keys()):
             result.rows.append(RowChange(name, code, before[code], added=False))
         for code in sorted(after.keys() - before.keys()):
             result.rows.append(RowChange(name, code, after[code], added=True))
     va, vb = old.values(), new.values()
-    order_a, order_b = _order(a), _order(b)
-    far = (len(a.tset.tables), 1 << 30)
     changed = [c for c in va.keys() | vb.keys() if va.get(c) != vb.get(c)]
+    touched = {c[0] for c in changed}
+    order_a, order_b = _order(tset, index_a, touched), _order(tset, index_b, touched)
+    far = (len(tset.tables), 1 << 30)
     changed.sort(key=lambda c: (order_b.get((c[0], c[1])) or order_a.get((c[0], c[1])) or far, c))
     for cell in changed:
-        source = b if (cell[0], cell[1]) in order_b else a
-        describer = source.engine.describer
-        try:
-            decimals = source.cell_info(cell).column.decimals
-        except ValueError:
-            decimals = 2
+        index, describer = (index_b, describe_b) if (cell[0], cell[1]) in order_b else (index_a, describe_a)
         result.cells.append(CellChange(cell, describer.table_name(cell[0]), describer.row_caption(cell[0], cell[1]),
-                                       describer.col_caption(*cell), va.get(cell), vb.get(cell), decimals))
+                                       describer.col_caption(*cell), va.get(cell), vb.get(cell),
+                                       _decimals(tset, index, cell)))
     return result
 
 

@@ -234,19 +234,18 @@ class Session:
             self.set_values(values, who=who, action="undo", derive=False, allow_derived=True)
 
     def _restructure(self, add: list[tuple[str, str, str]], remove: list[tuple[str, str]], who: str) -> None:
+        """Add and remove floating rows: only what they change is compiled again and re-checked."""
         self._require_figures()
-        floating = {k: list(v) for k, v in self.doc.floating_rows().items()}
-        for tbl, code, name in add:
-            floating.setdefault(tbl, []).append((code, name))
-        for tbl, code in remove:
-            floating[tbl] = [(c, n) for c, n in floating.get(tbl, []) if c != code]
-        rows = RowIndex(self.tset, floating)
-        removed = {(t, c) for t, c in remove}
-        values = {cell: v for cell, v in self.engine.values.items() if (cell[0], cell[1]) not in removed}
-        engine = Engine(self.tset, rows, values, rounding=self.engine.rounding, codes=self.codes)
-        derived = engine.derive_all()
-        self.doc.write(derived, who=who, action="derive", add_rows=add, remove_rows=remove)
-        self.rows, self.engine = rows, engine
+        old_rows, rows = self.rows, self.rows.changed(add, remove)
+        added = [(t, c) for t, c, _ in add]
+        delta = self.engine.restructure(rows, added, remove)
+        try:
+            self.doc.write(delta.cells, who=who, action="derive", add_rows=add, remove_rows=remove)
+        except Exception:
+            back = self.engine.restructure(old_rows, remove, added)
+            self.engine.apply({**{c: back.old.get(c) for c in back.cells}, **delta.old}, derive=False)
+            raise
+        self.rows = rows
 
     # -- findings -------------------------------------------------------------------------------
     def findings(self) -> list[Finding]:

@@ -17,6 +17,7 @@ from . import open_mode
 from . import settings as app_settings
 from .dialogs import APP_NAME, NewDocumentDialog
 from .main_window import MainWindow
+from .plain_text import install_plain_text_guard
 from .style import application_font
 from .welcome import WelcomeWindow
 
@@ -113,6 +114,7 @@ def make_qapplication() -> QApplication:
     qapp.setOrganizationName(app_settings.ORGANISATION)
     qapp.setWindowIcon(app_icon())
     qapp.setFont(application_font())
+    install_plain_text_guard(qapp)  # text from a colleague's file is never rendered as HTML
     return qapp  # type: ignore[return-value]
 
 

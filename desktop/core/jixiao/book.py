@@ -17,7 +17,7 @@ from ..document import Document
 from ..rules.findings import Finding
 from . import store
 from .checks import check_form
-from .cross import exec_findings, target_findings
+from .cross import cross_findings
 from .definition import FormDef
 from .derive import Derived, derive
 from .errors import FormEditError
@@ -164,7 +164,7 @@ class FormBook:
             return []  # nothing to compare (and no scoring definitions to read)
         pairs = [(self.defs[f.shape], f) for f in self.forms() if f.shape in self.defs]
         money_unit = self.doc.money_unit if self.doc.money_unit in ("元", "万元") else "元"
-        return target_findings(pairs) + exec_findings(pairs, self._table_values(), self._has_table, money_unit)
+        return cross_findings(pairs, self._table_values(), self._has_table, money_unit)
 
     def findings(self) -> list[Finding]:
         """Every form finding (per form, then across forms and tables), errors first."""

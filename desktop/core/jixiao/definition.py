@@ -1,9 +1,11 @@
-"""A loaded form definition: the form file with its tree resolved and its scoring merged."""
+"""A loaded form definition: the form file with its tree resolved, its scoring merged and its rules resolved."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..rules.kinds import Rule
+from ..rules.kinds.sheet import Shape
 from .models import FieldDef, FormFile, IndicatorColumn, Level1Def, Level2Def, ScoringDef
 
 
@@ -15,6 +17,9 @@ class FormDef:
     tree: tuple[Level1Def, ...]
     scoring: ScoringDef
     path: str
+    shape: Shape
+    rules: tuple[Rule, ...] = ()  # the rules that apply to this shape (form and book kinds), in order
+    book_rules: tuple[Rule, ...] = ()  # the shared rules across forms and tables, as written
 
     @property
     def key(self) -> str:

@@ -1,8 +1,9 @@
 """Load and validate the 绩效 form definitions under resources/forms/jixiao/*.yaml.
 
 Each file is validated against :mod:`.models`; its indicator tree may be inline or a file under
-``_shared/``; its ``scoring:`` overrides the shared ``_shared/scoring.yaml`` key by key (``checks`` entry by
-entry). Any problem raises :class:`~desktop.core.definitions.DefinitionError` naming the file and place.
+``_shared/``; its ``scoring:`` overrides the shared ``_shared/scoring.yaml`` key by key; its rules are the
+shared ``_shared/rules.yaml`` changed by its ``overrides`` plus its own ``rules`` (see ruleset.py and the
+README beside the forms). Any problem raises :class:`~desktop.core.definitions.DefinitionError` naming the file and place.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from ..definitions.errors import DefinitionError
 from ..definitions.loader import _read_yaml, _validate
 from ..paths import resources_dir
 from .definition import FormDef
-from .models import CrossFile, FormFile, Level1Def, ScoringDef
+from .models import FormFile, Level1Def, ScoringDef
+from .ruleset import SharedRules, load_shared, resolve
+from .sheet import shape_of
 
 SCORING_FILE = "_shared/scoring.yaml"
-CROSS_FILE = "_shared/cross.yaml"
 _TREE = TypeAdapter(list[Level1Def])
 
 
@@ -56,35 +58,27 @@ def _tree(form: FormFile, path: Path) -> tuple[Level1Def, ...]:
     return tuple(tree)
 
 
-def _scoring(base: dict[str, Any], form: FormFile, path: Path, tree: tuple[Level1Def, ...]) -> ScoringDef:
-    merged = {**base, **form.scoring}
-    checks = dict(base.get("checks") or {})
-    checks.update(dict(form.scoring.get("checks") or {}))  # type: ignore[call-overload]
-    merged["checks"] = checks
-    scoring = _validate(ScoringDef, merged, path)
-    known = {n.key for n in tree} | {"zhixing"}
-    unknown = set(scoring.default_weights) - known
-    if unknown:
-        raise DefinitionError(str(path), "scoring.default_weights", f"没有这些一级指标：{'、'.join(sorted(unknown))}")
-    return scoring
-
-
-def load_form(path: Path, base_scoring: dict[str, Any] | None = None) -> FormDef:
+def load_form(path: Path, base_scoring: dict[str, Any] | None = None, shared: SharedRules | None = None) -> FormDef:
     """Load one form file; raises :class:`DefinitionError` naming the file and place of a problem."""
     base = base_scoring if base_scoring is not None else (_read_yaml(forms_dir() / SCORING_FILE) or {})
+    shared = shared or load_shared(forms_dir())
     form = _validate(FormFile, _read_yaml(path), path)
     tree = _tree(form, path)
-    return FormDef(file=form, tree=tree, scoring=_scoring(base, form, path, tree), path=str(path))
+    scoring = _validate(ScoringDef, {**base, **form.scoring}, path)
+    shape = shape_of(form, tree, scoring)
+    return FormDef(file=form, tree=tree, scoring=scoring, path=str(path), shape=shape,
+                   rules=resolve(shared, form, path, shape), book_rules=shared.book_rules())
 
 
 def load_forms(folder: Path) -> dict[str, FormDef]:
     """Every ``*.yaml`` form definition directly in ``folder`` by key (files starting with _ are shared parts)."""
     base = _read_yaml(folder / SCORING_FILE) or {}
+    shared = load_shared(folder)
     out: dict[str, FormDef] = {}
     for path in sorted(folder.glob("*.yaml")):
         if path.name.startswith("_"):
             continue
-        form = load_form(path, base)
+        form = load_form(path, base, shared)
         if form.key in out:
             raise DefinitionError(str(path), "key", f"表样键 {form.key} 与 {Path(out[form.key].path).name} 重复")
         out[form.key] = form
@@ -106,17 +100,3 @@ def get_form(key: str) -> FormDef:
     if key not in forms:
         raise KeyError(f"没有名为 {key} 的绩效表样（可用：{'、'.join(sorted(forms))}）")
     return forms[key]
-
-
-@cache
-def cross_rules() -> CrossFile:
-    """The cells the checks across forms and tables read (``_shared/cross.yaml``)."""
-    path = forms_dir() / CROSS_FILE
-    return _validate(CrossFile, _read_yaml(path) or {}, path)
-
-
-@cache
-def base_scoring() -> ScoringDef:
-    """The shared scoring parameters (for checks that belong to no single form)."""
-    path = forms_dir() / SCORING_FILE
-    return _validate(ScoringDef, _read_yaml(path) or {}, path)

@@ -3,8 +3,8 @@
 A form definition says what a clerk fills in: header fields, the funding block (rows × columns, each
 column with a *role* such as 全年预算数 or 执行率), the objectives and text blocks, the fixed 一级/二级
 indicator tree with its floating 三级 rows and their columns, the 总分 row, and the scoring parameters
-and checks. The scoring logic itself is shared (``scoring.py``, ``checks.py``); only its parameters
-and which checks apply live in the data.
+and its rules. The checks are rules in YAML (``_shared/rules.yaml``, changed per form under ``overrides``,
+added under ``rules``), evaluated by the rule kinds of desktop/core/rules/kinds.
 """
 
 from __future__ import annotations
@@ -14,17 +14,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..rules.kinds import RuleChange, RuleSpec
+
 Key = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$", min_length=1)]
-CheckLevel = Literal["error", "warning", "off"]
 
 FUNDING_AMOUNT_ROLES = ("initial", "declared", "budget", "exec", "balance", "amount")
 FUNDING_NUMBER_ROLES = (*FUNDING_AMOUNT_ROLES, "weight", "rate", "score")
 INDICATOR_NUMBER_ROLES = ("weight", "score")
-CHECK_IDS = (
-    "rate", "rate_score", "exec_over_budget", "balance", "sources_sum", "score_le_weight", "reason_required",
-    "suggested_score", "qualitative_band", "weight_sum", "level1_stated", "level1_weights", "total_weight",
-    "total_score", "grade", "target_matches", "exec_vs_final_accounts",
-)
 
 
 class _Frozen(BaseModel):
@@ -175,28 +171,17 @@ class ScoringDef(_Frozen):
 
     scored: bool = True
     full_score: Decimal
-    default_weights: dict[str, Decimal]
     funding_weight: Decimal | None
     total_includes_funding: bool
     grades: list[GradeBand] = Field(min_length=1)
     qualitative: list[QualitativeBand]
-    checks: dict[str, CheckLevel]
 
     @model_validator(mode="after")
     def _check(self) -> ScoringDef:
-        unknown = sorted(set(self.checks) - set(CHECK_IDS))
-        if unknown:
-            raise ValueError(f"未知的检查项：{'、'.join(unknown)}（可用：{'、'.join(CHECK_IDS)}）")
         mins = [g.min for g in self.grades]
         if mins != sorted(mins, reverse=True):
             raise ValueError("grades 须按分数从高到低排列")
         return self
-
-    def level(self, check: str) -> CheckLevel:
-        if not self.scored and check not in ("rate", "exec_over_budget", "balance", "sources_sum",
-                                             "target_matches", "exec_vs_final_accounts"):
-            return "off"
-        return self.checks.get(check, "off")
 
 
 class FormFile(_Frozen):
@@ -217,6 +202,8 @@ class FormFile(_Frozen):
     texts: FieldGroup | None = None
     footer: list[FieldDef] = []
     scoring: dict[str, object] = {}
+    overrides: dict[str, RuleChange] = Field({}, description="changes to shared rules by id (severity off: not applied)")
+    rules: list[RuleSpec] = Field([], description="this shape's own rules (ids not among the shared ones)")
     sections: list[Literal["header", "funding", "texts", "objectives", "indicators", "footer"]] = Field(
         default=["header", "funding", "objectives", "indicators", "texts", "footer"],
         description="printed order of the parts (the 目标表 prints its 项目概况 texts before the objectives)",
@@ -229,15 +216,3 @@ class FormFile(_Frozen):
             keys += [f.key for f in group.fields] if group else []
         _unique(keys, "字段键")
         return self
-
-
-class CellRef(_Frozen):
-    table: Key
-    row: Key
-    col: Key
-
-
-class CrossFile(_Frozen):
-    """_shared/cross.yaml: where the checks across forms and tables read the 决算 tables."""
-
-    final_accounts_project_spending: list[CellRef] = []

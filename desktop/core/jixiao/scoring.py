@@ -1,4 +1,5 @@
-"""The scoring rules of DOMAIN.md §1.3–§1.6 as pure functions over Decimal (no float, explicit rounding).
+"""The scoring rules of DOMAIN.md §1.3–§1.6 as pure functions over Decimal (no float, explicit rounding): what
+derive.py computes and the form view shows; the checks are rules (rules.yaml) that compare against it.
 
 - 执行率 = 全年执行数 ÷ 全年预算数, kept to 2 decimals of a percent (half-up);
 - 执行率得分 = 分值 × 执行率, capped at 分值, 2 decimals;
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..rules.kinds.numbers import capped_product, within_band
 from .models import GradeBand, QualitativeBand
 from .values import Target, round_to
 
@@ -36,7 +38,7 @@ def rate_score(weight: Decimal | None, rate_percent: Decimal | None) -> Decimal 
     """执行率得分 = 分值 × 执行率, never more than 分值, 2 decimals."""
     if weight is None or rate_percent is None:
         return None
-    return round_to(min(weight, weight * rate_percent / HUNDRED), CENT)
+    return capped_product(weight, rate_percent, HUNDRED, CENT)
 
 
 def suggested_score(target: Target, actual: Decimal, weight: Decimal, direction: str | None = None) -> Decimal | None:
@@ -94,6 +96,4 @@ def band_limits(band: QualitativeBand, weight: Decimal) -> tuple[Decimal, Decima
 def in_band(score: Decimal, band: QualitativeBand, weight: Decimal) -> bool:
     """80%(含)–100%, 60%(含)–80%, 0–60%: low inclusive, high exclusive except at 100%."""
     low, high = band_limits(band, weight)
-    if score < low:
-        return False
-    return score <= high if band.high >= HUNDRED else score < high
+    return within_band(score, low, high, closed_top=band.high >= HUNDRED)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from ..money import is_not_applicable, normalise_text
+from ..rules.kinds.numbers import decimals_of, hundredths, norm, plain, round_to, same_at_printed_precision
+
+__all__ = ["FormValueError", "Target", "decimals_of", "hundredths", "norm", "parse_direction", "parse_number",
+           "parse_target", "parse_template", "plain", "round_to", "same_at_printed_precision"]
 
 MAX_DECIMALS = 6
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -65,34 +69,14 @@ def parse_number(text: str | None, kind: str = "score") -> Decimal | None:
     return value
 
 
-def decimals_of(value: Decimal) -> int:
-    """How many decimals a number was printed with (``Decimal('70.60')`` → 2, ``Decimal('93')`` → 0)."""
-    exp = value.as_tuple().exponent
-    return max(0, -exp) if isinstance(exp, int) else 0
 
 
-def round_to(value: Decimal, decimals: int) -> Decimal:
-    """Round half-up to ``decimals`` places."""
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def same_at_printed_precision(printed: Decimal, exact: Decimal) -> bool:
-    """True when ``exact`` rounded to as many decimals as ``printed`` shows equals it."""
-    return round_to(exact, decimals_of(printed)) == printed
 
 
-def plain(value: Decimal | None) -> str:
-    """A number as clerks read it: no exponent, no trailing ``.0`` noise beyond what was printed."""
-    if value is None:
-        return ""
-    return format(value, "f")
 
 
-def hundredths(value: Decimal | None) -> int | None:
-    """A Decimal to integer hundredths (half-up), the unit of :class:`Finding` figures."""
-    if value is None:
-        return None
-    return int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -134,13 +118,3 @@ def parse_direction(text: str | None) -> str | None:
         return None
     s = normalise_text(text)
     return {"正向": "≥", "反向": "≤"}.get(s) or _DIRECTIONS.get(s)
-
-
-_CAPTION_NOISE = re.compile(r"[\s“”\"'‘’《》:：·、\-—_]")
-
-
-def norm(text: object) -> str:
-    """Compare captions without spaces, quotes, colons or bracket style (as the published-figures import does)."""
-    if not text:
-        return ""
-    return _CAPTION_NOISE.sub("", str(text).replace("（", "(").replace("）", ")"))

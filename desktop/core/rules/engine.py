@@ -9,17 +9,16 @@ a gap inside that is reported as 尾数误差, not as an error. 元 documents ha
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..codes import CodeLists, default_code_lists
 from ..definitions.errors import DefinitionError
 from ..definitions.template_set import TemplateSet
-from .compile import compile_rules
 from .describe import Describer
 from .findings import Finding
-from .instances import Cell, Instance
+from .index import InstanceIndex
+from .instances import Cell, Instance, StructuralFinding
 from .rowindex import RowIndex
 
 Values = dict[Cell, int]
@@ -36,7 +35,11 @@ class Delta:
 
 
 class Engine:
-    """Evaluates a set's rules over one document's values."""
+    """Evaluates a set's rules over one document's values.
+
+    Rules compile on first need (see :class:`InstanceIndex`) and findings are worked out on first
+    access to :attr:`findings`; until then an edit reports the findings it changes without keeping them.
+    """
 
     def __init__(
         self,
@@ -50,58 +53,92 @@ class Engine:
         self.tset, self.rounding = tset, rounding
         self.codes = codes or default_code_lists()
         self.values: Values = dict(values)
-        self.findings: dict[str, Finding] = {}
+        self._table_columns: dict[str, list[str]] = {}
         self.rebuild(rows)
 
     # -- structure ------------------------------------------------------------------------------
     def rebuild(self, rows: RowIndex) -> None:
-        """Recompile every rule for a new row structure and re-check everything."""
+        """Start again for a row structure (rules compile and findings are checked on first need)."""
         self.rows = rows
         self.describer = Describer(self.tset, rows)
-        instances, structural = compile_rules(self.tset, rows, self.codes)
-        self.instances: dict[str, Instance] = {}
-        self.readers: dict[Cell, list[Instance]] = {}
-        self.formulas: dict[Cell, Instance] = {}
-        for inst in instances:
-            self.instances[inst.key] = inst
-            for cell in inst.cells:
-                self.readers.setdefault(cell, []).append(inst)
-            if inst.target is not None and inst.target not in self.formulas:
-                self.formulas[inst.target] = inst
-        self._rank = self._rank_formulas()
-        self.structural = {
-            s.key: Finding(s.key, s.rule_id, s.severity, f"{self.describer.table_name(s.table)}：{s.message}",
-                           s.table, s.cells)
-            for s in structural
-        }
-        self.check_all()
+        self.index = InstanceIndex(self.tset, self.codes, rows)
+        self._findings: dict[str, Finding] | None = None
 
-    def _rank_formulas(self) -> dict[Cell, int]:
-        """Topological rank of derived cells (inputs first); a cycle is a definition error."""
-        rank: dict[Cell, int] = {}
-        visiting: set[Cell] = set()
+    @property
+    def instances(self) -> dict[str, Instance]:
+        return self.index.instances
 
-        def visit(cell: Cell) -> int:
-            if cell in rank:
-                return rank[cell]
-            if cell in visiting:
-                raise DefinitionError(self.tset.id, "rules", f"公式循环引用：{cell}")
-            visiting.add(cell)
-            inst = self.formulas.get(cell)
-            depth = 0
-            if inst is not None:
-                for _, src in inst.right:
-                    depth = max(depth, visit(src) + 1)
-            visiting.discard(cell)
-            rank[cell] = depth
-            return depth
+    @property
+    def readers(self) -> dict[Cell, dict[str, Instance]]:
+        return self.index.readers
 
-        for target in self.formulas:
-            visit(target)
-        return rank
+    @property
+    def formulas(self) -> dict[Cell, Instance]:
+        return self.index.formulas
+
+    @property
+    def structural(self) -> dict[str, Finding]:
+        self.index.ensure_all()
+        return {k: self._structural(s) for k, s in self.index.structural.items()}
+
+    @property
+    def findings(self) -> dict[str, Finding]:
+        """Every current finding by key (the first access checks everything)."""
+        if self._findings is None:
+            self.check_all()
+        assert self._findings is not None
+        return self._findings
+
+    def _structural(self, s: StructuralFinding) -> Finding:
+        return Finding(s.key, s.rule_id, s.severity, f"{self.describer.table_name(s.table)}：{s.message}", s.table,
+                       s.cells)
+
+    def restructure(self, rows: RowIndex, added: Iterable[tuple[str, str]], removed: Iterable[tuple[str, str]]) -> Delta:
+        """Rows ``added`` and ``removed`` (``(table, key)``), ``rows`` being the index that has them now.
+
+        Only what those rows change is compiled again; the derived cells that follow are recomputed and
+        the findings they touch re-checked. ``delta.cells`` are the derived cells that changed; the
+        values the removed rows held are in ``delta.old`` only. The state afterwards is the same as a new
+        :class:`Engine` built over ``rows`` and the same values."""
+        added, removed = list(added), list(removed)
+        findings = self.findings
+        self.rows, self.describer = rows, Describer(self.tset, rows)
+        change, retargeted = self.index.update(rows, added, removed)
+        delta = Delta()
+        recheck: dict[str, Instance] = {i.key: i for i in change.instances}
+        for key in change.dropped:
+            if key not in self.index.instances and key in findings:
+                del findings[key]
+                delta.removed.append(key)
+        for key in change.dropped_structural:
+            if findings.pop(key, None) is not None:
+                delta.removed.append(key)
+        for s in change.structural:
+            finding = findings[s.key] = self._structural(s)
+            delta.added.append(finding)
+        gone: list[Cell] = []
+        for table, key in [*added, *removed]:  # their captions change in every message naming them
+            for col in self._columns(table):
+                cell = (table, key, col)
+                recheck.update(self.index.readers_of(cell))
+                if cell in self.values and (table, key) in removed:
+                    delta.old[cell] = self.values.pop(cell)
+                    gone.append(cell)
+        self._derive(gone, [t for t in retargeted if t in self.index.formulas], {}, delta)
+        for cell in [*gone, *delta.cells]:
+            recheck.update(self.index.readers_of(cell))
+        self._recheck(recheck, delta)
+        return delta
+
+    def _columns(self, table: str) -> list[str]:
+        cols = self._table_columns.get(table)
+        if cols is None:
+            tdef = self.tset.table(table)
+            cols = self._table_columns[table] = list(dict.fromkeys(c.key for b in tdef.blocks for c in b.columns))
+        return cols
 
     def is_derived(self, cell: Cell) -> bool:
-        return cell in self.formulas
+        return self.index.formula_of(cell) is not None
 
     # -- evaluation -----------------------------------------------------------------------------
     def _sum(self, side: Iterable[tuple[int, Cell]]) -> tuple[int, int]:
@@ -134,25 +171,26 @@ class Engine:
 
     def check_all(self) -> list[Finding]:
         """Evaluate every instance; returns all findings, errors first."""
-        self.findings = dict(self.structural)
-        for inst in self.instances.values():
+        findings = self._findings = dict(self.structural)
+        for inst in self.index.instances.values():
             finding = self.evaluate(inst)
             if finding is not None:
-                self.findings[inst.key] = finding
+                findings[inst.key] = finding
         return self.sorted_findings()
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings.values(), key=Finding.sort_key)
 
-    def _derive(self, inst: Instance) -> int | None:
+    def _derive_one(self, inst: Instance) -> int | None:
         total, count = self._sum(inst.right)
         return total if count else None
 
     def derive_all(self) -> dict[Cell, int | None]:
         """Recompute every derived cell from its parts (used when a new document is filled)."""
         changed: dict[Cell, int | None] = {}
-        for target in sorted(self.formulas, key=self._rank.__getitem__):
-            new = self._derive(self.formulas[target])
+        formulas = self.index.formulas
+        for target in sorted(formulas, key=self.index.rank):
+            new = self._derive_one(formulas[target])
             if self.values.get(target) != new:
                 self._store(target, new)
                 changed[target] = new
@@ -173,43 +211,80 @@ class Engine:
                 self._store(cell, value)
                 delta.cells[cell] = value
         if derive:
-            heap: list[tuple[int, Cell]] = []
-            queued: set[Cell] = set()
+            self._derive(list(delta.cells), (), changes, delta)
+        touched: dict[str, Instance] = {}
+        for cell in delta.cells:
+            touched.update(self.index.readers_of(cell))
+        self._recheck(touched, delta)
+        return delta
 
-            def push_dependents(cell: Cell) -> None:
-                for inst in self.readers.get(cell, ()):
-                    tgt = inst.target
-                    if tgt is not None and self.formulas.get(tgt) is inst and tgt not in queued and tgt != cell:
-                        queued.add(tgt)
-                        heapq.heappush(heap, (self._rank[tgt], tgt))
+    def _derive(self, changed: Iterable[Cell], targets: Iterable[Cell], own: Mapping[Cell, int | None],
+                delta: Delta) -> None:
+        """Recompute ``targets`` and the derived cells computed from ``changed`` cells (and from what they
+        change in turn), each after the cells it is computed from; cells in ``own`` keep the clerk's value.
 
-            for cell in list(delta.cells):
-                push_dependents(cell)
-            while heap:
-                _, target = heapq.heappop(heap)
-                queued.discard(target)
-                if target in changes:
-                    continue  # the clerk's own value for a derived cell wins in this edit
-                new = self._derive(self.formulas[target])
+        Only the derived cells downstream of the edit are ordered (not the whole set's formulas), so an
+        edit in a large table looks at its own column of totals, not at every row under them."""
+        moved = set(changed)
+        forced = {t for t in targets if self.index.formula_of(t) is not None}
+        cone: dict[Cell, Instance] = {}
+        stack = [t for c in moved for t in self.index.dependents(c)] + list(forced)
+        while stack:
+            target = stack.pop()
+            if target not in cone:
+                formula = self.index.formula_of(target)
+                assert formula is not None
+                cone[target] = formula
+                stack.extend(self.index.dependents(target))
+        waiting = dict.fromkeys(cone, 0)
+        users: dict[Cell, list[Cell]] = {}
+        for target, formula in cone.items():
+            for _, src in formula.right:
+                if src in cone and src != target:
+                    waiting[target] += 1
+                    users.setdefault(src, []).append(target)
+        ready = [t for t, n in waiting.items() if n == 0]
+        done = 0
+        while ready:
+            target = ready.pop()
+            done += 1
+            formula = cone[target]
+            if target not in own and (target in forced or any(src in moved for _, src in formula.right)):
+                new = self._derive_one(formula)
                 if self.values.get(target) != new:
                     delta.old.setdefault(target, self.values.get(target))
                     self._store(target, new)
                     delta.cells[target] = new
-                    push_dependents(target)
-        touched: dict[str, Instance] = {}
-        for cell in delta.cells:
-            for inst in self.readers.get(cell, ()):
-                touched[inst.key] = inst
+                    moved.add(target)
+            for user in users.get(target, ()):
+                waiting[user] -= 1
+                if waiting[user] == 0:
+                    ready.append(user)
+        if done < len(cone):
+            stuck = next(t for t, n in waiting.items() if n > 0)
+            raise DefinitionError(self.tset.id, "rules", f"公式循环引用：{stuck}")
+
+    def _recheck(self, touched: Mapping[str, Instance], delta: Delta) -> None:
+        findings = self._findings
+        if findings is None:  # not checked yet: compare with the figures before the edit, keep nothing
+            now = {key: self.evaluate(inst) for key, inst in touched.items()}
+            after = {cell: self.values.get(cell) for cell in delta.old}
+            for cell, value in delta.old.items():
+                self._store(cell, value)
+            findings = {key: f for key, inst in touched.items() if (f := self.evaluate(inst)) is not None}
+            for cell, value in after.items():
+                self._store(cell, value)
+        else:
+            now = None
         for key, inst in touched.items():
-            finding = self.evaluate(inst)
-            old = self.findings.get(key)
+            finding = self.evaluate(inst) if now is None else now[key]
+            old = findings.get(key)
             if finding is None:
                 if old is not None:
-                    del self.findings[key]
+                    del findings[key]
                     delta.removed.append(key)
             elif finding != old:
-                self.findings[key] = finding
+                findings[key] = finding
                 if old is not None:
                     delta.removed.append(key)
                 delta.added.append(finding)
-        return delta

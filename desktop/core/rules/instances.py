@@ -22,6 +22,7 @@ class Instance:
     table: str
     target: Cell | None = None
     detail: str | None = None
+    order: tuple[int, int] = (0, 0)  # (rule's place in the set, binding): the first formula for a cell wins
 
     @property
     def cells(self) -> tuple[Cell, ...]:

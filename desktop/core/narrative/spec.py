@@ -1,0 +1,144 @@
+"""The narrative data of a template set (resources/narrative/<set_id>.yaml): sections, ties and drafts.
+
+A file may ``extends:`` another set's file; its ``sections`` then replace the base's sections with the same
+``id`` and add the others (in order), and its other keys replace the base's. Cell references use the rule
+expression syntax of the tables (:mod:`desktop.core.rules.expr`), parsed, never evaluated as Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..paths import resources_dir
+from ..rules.expr import ExprError, parse
+
+
+class NarrativeSpecError(ValueError):
+    """A narrative data file that is malformed (a definition error)."""
+
+
+@dataclass(frozen=True)
+class Tie:
+    """Figures labelled with one of ``labels`` must equal ``value`` (and, for 预算 measures, ``budget``)."""
+
+    labels: tuple[str, ...]
+    value: tuple[str, ...] = ()
+    budget: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RowTie:
+    """Figures labelled with a row's printed name (a 功能分类 类/款/项 or 经济分类 科目) tie to that row."""
+
+    table: str
+    value: str
+    budget: str | None = None
+    selector: str = "*"
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A phrase saying there is nothing (本年度无此项支出) while ``value`` is not zero is a contradiction."""
+
+    phrases: tuple[str, ...]
+    value: str
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    id: str
+    title: str
+    match: tuple[str, ...]
+    ties: tuple[Tie, ...] = ()
+    rows: tuple[RowTie, ...] = ()
+    absent: tuple[Absence, ...] = ()
+    draft: tuple[Any, ...] = ()
+    heading: str = ""  # the draft's heading lines, when not "<number>、<title>"
+
+
+@dataclass(frozen=True)
+class NarrativeSpec:
+    set_id: str
+    kind: str
+    sections: tuple[SectionSpec, ...]
+    budget_is_value: bool = False
+    grades: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+
+    def sections_for(self, heading: str) -> list[SectionSpec]:
+        """The section specs whose ``match`` words all occur in a part's heading (most specific last)."""
+        found = [s for s in self.sections if any(all(w in heading for w in m.split("+")) for m in s.match)]
+        return sorted(found, key=lambda s: max(len(m) for m in s.match))
+
+
+def narrative_dir() -> Path:
+    return resources_dir() / "narrative"
+
+
+def _exprs(value: Any, where: str) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else list(value or [])
+    for item in items:
+        try:
+            parse(str(item))
+        except ExprError as exc:
+            raise NarrativeSpecError(f"{where}：{exc}") from exc
+    return tuple(str(i) for i in items)
+
+
+def _section(raw: dict[str, Any], where: str) -> SectionSpec:
+    sid = str(raw.get("id", ""))
+    if not sid or "match" not in raw:
+        raise NarrativeSpecError(f"{where}：每一节须有 id 和 match")
+    at = f"{where} 节 {sid}"
+    ties = tuple(
+        Tie(tuple(t["labels"]), _exprs(t.get("value"), at), _exprs(t.get("budget"), at)) for t in raw.get("ties", [])
+    )
+    rows = tuple(
+        RowTie(r["table"], r["value"], r.get("budget"), str(r.get("selector", "*"))) for r in raw.get("rows", [])
+    )
+    absent = tuple(Absence(tuple(a["phrases"]), _exprs(a["value"], at)[0]) for a in raw.get("absent", []))
+    match = raw["match"]
+    return SectionSpec(sid, str(raw.get("title", "")), tuple([match] if isinstance(match, str) else match),
+                       ties, rows, absent, tuple(raw.get("draft", [])), str(raw.get("heading", "")))
+
+
+def _raw(set_id: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    path = narrative_dir() / f"{set_id}.yaml"
+    if not path.exists() or set_id in seen:
+        raise NarrativeSpecError(f"模板“{set_id}”没有情况说明的核对数据")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    base_id = data.get("extends")
+    if not base_id:
+        return data
+    base = _raw(str(base_id), (*seen, set_id))
+    merged = {**base, **{k: v for k, v in data.items() if k not in ("sections", "extends")}}
+    sections = list(base.get("sections", []))
+    ids = [s.get("id") for s in sections]
+    for sec in data.get("sections", []):
+        if sec.get("id") in ids:
+            sections[ids.index(sec.get("id"))] = sec
+        else:
+            sections.append(sec)
+    merged["sections"] = sections
+    return merged
+
+
+@lru_cache(maxsize=32)
+def load_spec(set_id: str) -> NarrativeSpec:
+    """The narrative data of a set; raises :class:`NarrativeSpecError` when it has none or it is malformed."""
+    data = _raw(set_id)
+    where = f"resources/narrative/{set_id}.yaml"
+    sections = tuple(_section(s, where) for s in data.get("sections", []))
+    grades = _grade_bands()
+    return NarrativeSpec(set_id, str(data.get("kind", "决算")), sections, bool(data.get("budget_is_value")), grades)
+
+
+def _grade_bands() -> tuple[tuple[str, int], ...]:
+    """优/良/中/差 with their lower bounds, from the 绩效 scoring data (one source for both features)."""
+    path = resources_dir() / "forms" / "jixiao" / "_shared" / "scoring.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple((str(g["grade"]), int(g["min"])) for g in data.get("grades", []))

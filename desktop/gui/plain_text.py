@@ -1,0 +1,66 @@
+"""Text from a file or a user is shown as text, never as HTML.
+
+Qt guesses: a label or tooltip whose text looks like markup (``<img src=…>``, ``<b>``) is rendered, and an
+``<img>`` makes Qt open whatever path it names (on Windows a ``\\\\host\\share`` path sends the user's
+credentials to that host). Unit names, lock owners, comments and finding messages all come from a file a
+colleague handed over, so the whole window is plain text by rule, in one place: :class:`PlainTextGuard`,
+installed on the application, sets every label to plain text when it is first shown and shows every tooltip
+escaped. A label that is meant to render markup (built here from escaped parts) opts out with
+``label.setProperty(RICH_TEXT, True)``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QToolTip, QWidget
+
+RICH_TEXT = "gongkai_rich_text"  # the property a deliberate rich-text label sets
+
+
+def as_plain_html(text: str) -> str:
+    """``text`` as markup that shows exactly these characters, line breaks kept."""
+    return f"<p style='white-space:pre-wrap'>{escape(text)}</p>"
+
+
+def tooltip_text(widget: QObject, event: QHelpEvent) -> str | None:
+    """What a tooltip over ``widget`` at the event's position would say; None when Qt has nothing to show."""
+    view = widget.parent()
+    if isinstance(view, QAbstractItemView) and widget is view.viewport():
+        index = view.indexAt(event.pos())
+        value = index.data(Qt.ItemDataRole.ToolTipRole) if index.isValid() else None
+        return str(value) if value not in (None, "") else ""
+    if isinstance(widget, QWidget) and widget.toolTip():
+        return widget.toolTip()
+    return None
+
+
+class PlainTextGuard(QObject):
+    """Application-wide event filter: labels plain, tooltips escaped."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind == QEvent.Type.Polish and isinstance(watched, QLabel) and not watched.property(RICH_TEXT):
+            watched.setTextFormat(Qt.TextFormat.PlainText)
+        elif kind == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = tooltip_text(watched, event)
+            if text is None:
+                return False
+            if text:
+                QToolTip.showText(event.globalPos(), as_plain_html(text), watched)  # type: ignore[arg-type]
+            else:
+                QToolTip.hideText()
+            return True
+        return False
+
+
+def install_plain_text_guard(app: QApplication) -> PlainTextGuard:
+    """Install the guard once; returns it (kept alive as a child of the application)."""
+    for child in app.children():
+        if isinstance(child, PlainTextGuard):
+            return child
+    guard = PlainTextGuard(app)
+    app.installEventFilter(guard)
+    return guard
