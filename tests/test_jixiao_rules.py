@@ -45,13 +45,13 @@ def refused(folder: Path) -> str:
 def test_an_unknown_kind_is_refused_with_file_and_place(folder):
     edit(folder / "_shared" / "rules.yaml", lambda d: shared_rule(d, "rate").update(kind="ratoi"))
     text = refused(folder)
-    assert "rules.yaml: rules.0（规则 rate）" in text and "未知的规则种类 ratoi" in text and "ratio" in text
+    assert "GK110" in text and "rules.yaml（rules.0（规则 rate））" in text and "未知的规则种类 ratoi" in text and "ratio" in text
 
 
 def test_a_role_no_shape_can_have_is_refused(folder):
     edit(folder / "_shared" / "rules.yaml", lambda d: shared_rule(d, "rate")["params"].update(numerator="spent"))
     text = refused(folder)
-    assert "rules.yaml: rules.0（规则 rate）" in text and "栏目角色 spent 不存在" in text
+    assert "GK120" in text and "rules.yaml（rules.0（规则 rate），表样 a_zhuanyi_ziping）" in text and "栏目角色 spent 不存在" in text
 
 
 def test_a_form_rule_naming_a_column_its_shape_lacks_is_refused(folder):
@@ -60,14 +60,14 @@ def test_a_form_rule_naming_a_column_its_shape_lacks_is_refused(folder):
             "params": {"block": "funding", "left": "exec", "right": "amount"}}
     edit(folder / "g_mubiao.yaml", lambda d: d.update(rules=[rule]))
     text = refused(folder)
-    assert "g_mubiao.yaml: rules.0（规则 exec_le_amount）" in text and "没有角色为 exec 的栏" in text
+    assert "GK120" in text and "g_mubiao.yaml（rules.0（规则 exec_le_amount））" in text and "没有角色为 exec 的栏" in text
 
 
 def test_an_override_naming_a_row_the_shape_lacks_is_refused(folder):
     change = {"exec_over_budget": {"params": {"select": ["total", "difang"]}}}
     edit(folder / "a_zhuanyi_ziping.yaml", lambda d: d.update(overrides=change))
     text = refused(folder)
-    assert "a_zhuanyi_ziping.yaml: overrides.exec_over_budget" in text and "没有行 difang" in text
+    assert "GK120" in text and "a_zhuanyi_ziping.yaml（overrides.exec_over_budget）" in text and "没有行 difang" in text
 
 
 def test_a_duplicate_rule_id_is_refused(folder):
@@ -79,13 +79,13 @@ def test_a_form_rule_reusing_a_shared_id_is_refused(folder):
     rule = {"id": "grade", "kind": "grade", "severity": "error", "message": "{stated}"}
     edit(folder / "c_zhongdian_ziping.yaml", lambda d: d.update(rules=[rule]))
     text = refused(folder)
-    assert "c_zhongdian_ziping.yaml: rules.0（规则 grade）" in text and "改用 overrides" in text
+    assert "GK112" in text and "c_zhongdian_ziping.yaml（rules.0（规则 grade））" in text and "改用 overrides" in text
 
 
 def test_an_override_of_an_unknown_rule_is_refused(folder):
     edit(folder / "e_lanxian_ziping.yaml", lambda d: d.update(overrides={"rate_scor": {"severity": "off"}}))
     text = refused(folder)
-    assert "e_lanxian_ziping.yaml: overrides.rate_scor" in text and "没有编号为 rate_scor 的共用规则" in text
+    assert "GK109" in text and "e_lanxian_ziping.yaml（overrides.rate_scor）" in text and "没有编号为 rate_scor 的共用规则" in text
 
 
 def test_a_placeholder_the_kind_cannot_fill_is_refused(folder):

@@ -125,4 +125,4 @@ def test_a_broken_definition_is_reported_with_its_file_and_place(tmp_path: Path)
                       encoding="utf-8")
     with pytest.raises(DefinitionError, match="没有编号为 no_such_check 的共用规则") as info:
         load_forms(folder)
-    assert "a_zhuanyi_ziping.yaml: overrides.no_such_check" in str(info.value)
+    assert "GK109" in str(info.value) and "a_zhuanyi_ziping.yaml（overrides.no_such_check）" in str(info.value)

@@ -34,7 +34,7 @@ def forms_dir() -> Path:
 def _inside(folder: Path, relative: str, file: Path) -> Path:
     path = Path(os.path.normpath(folder.absolute() / relative))
     if Path(os.path.normpath(folder.absolute())) not in path.parents:
-        raise DefinitionError(str(file), relative, "引用的文件不在 resources/forms/jixiao 之下")
+        raise DefinitionError(str(file), relative, "引用的文件不在 resources/forms/jixiao 之下", code="GK113")
     return path
 
 
@@ -48,13 +48,14 @@ def _tree(form: FormFile, path: Path) -> tuple[Level1Def, ...]:
             tree = _TREE.validate_python(_read_yaml(where))
         except ValidationError as exc:
             first = exc.errors()[0]
-            raise DefinitionError(str(where), ".".join(str(p) for p in first["loc"]), first["msg"]) from exc
+            raise DefinitionError(str(where), ".".join(str(p) for p in first["loc"]), first["msg"],
+                                  code="GK101" if first["type"] == "extra_forbidden" else "GK110") from exc
     keys = [c.key for n in tree for c in n.children] + [n.key for n in tree]
     if len(keys) != len(set(keys)):
-        raise DefinitionError(str(where), "indicators.tree", "一级/二级指标键重复")
+        raise DefinitionError(str(where), "indicators.tree", "一级/二级指标键重复", code="GK103")
     unknown = set(form.indicators.level2_labels) - {c.key for n in tree for c in n.children}
     if unknown:
-        raise DefinitionError(str(path), "indicators.level2_labels", f"没有这些二级指标：{'、'.join(sorted(unknown))}")
+        raise DefinitionError(str(path), "indicators.level2_labels", f"没有这些二级指标：{'、'.join(sorted(unknown))}", code="GK120")
     return tuple(tree)
 
 
@@ -80,7 +81,7 @@ def load_forms(folder: Path) -> dict[str, FormDef]:
             continue
         form = load_form(path, base, shared)
         if form.key in out:
-            raise DefinitionError(str(path), "key", f"表样键 {form.key} 与 {Path(out[form.key].path).name} 重复")
+            raise DefinitionError(str(path), "key", f"表样键 {form.key} 与 {Path(out[form.key].path).name} 重复", code="GK103")
         out[form.key] = form
     return out
 

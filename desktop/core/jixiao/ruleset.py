@@ -48,7 +48,7 @@ def _kind_of(spec: RuleSpec, path: str, where: str):  # noqa: ANN202 - Kind
     found = kind(spec.kind)
     if found is None or found.scope == "table":
         usable = "、".join(sorted(k for k, v in kinds().items() if v.scope != "table"))
-        raise DefinitionError(path, where, f"未知的规则种类 {spec.kind}（可用：{usable}）")
+        raise DefinitionError(path, where, f"未知的规则种类 {spec.kind}（可用：{usable}）", code="GK110")
     return found
 
 
@@ -60,13 +60,14 @@ def _params(spec: RuleSpec, path: str, where: str) -> Params:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
-        raise DefinitionError(path, f"{where}.params{'.' + loc if loc else ''}", first["msg"]) from exc
+        raise DefinitionError(path, f"{where}.params{'.' + loc if loc else ''}", first["msg"],
+                              code="GK110") from exc
     for name, template in {"message": spec.message, **params.templates()}.items():  # type: ignore[attr-defined]
         unknown = placeholders(template) - found.placeholders
         if unknown:
             raise DefinitionError(path, f"{where}.{name}", f"{spec.kind} 规则不能填写占位符 "
                                   f"{'、'.join('{' + u + '}' for u in sorted(unknown))}"
-                                  f"（可用：{'、'.join('{' + p + '}' for p in sorted(found.placeholders))}）")
+                                  f"（可用：{'、'.join('{' + p + '}' for p in sorted(found.placeholders))}）", code="GK110")
     return params  # type: ignore[return-value]
 
 
@@ -76,7 +77,8 @@ def load_shared(folder: Path) -> SharedRules:
     seen: dict[str, int] = {}
     for i, spec in enumerate(data.rules):
         if spec.id in seen:
-            raise DefinitionError(str(path), _where(i, spec), f"规则编号 {spec.id} 与第 {seen[spec.id] + 1} 条规则重复")
+            raise DefinitionError(str(path), _where(i, spec), f"规则编号 {spec.id} 与第 {seen[spec.id] + 1} 条规则重复",
+                                  code="GK112")
         seen[spec.id] = i
         _params(spec, str(path), _where(i, spec))
     return SharedRules(str(path), data.namespace, tuple(data.rules))
@@ -88,7 +90,7 @@ def resolve(shared: SharedRules, form: FormFile, path: Path, shape: Shape) -> tu
     for rule_id in form.overrides:
         if rule_id not in ids:
             raise DefinitionError(str(path), f"overrides.{rule_id}", f"没有编号为 {rule_id} 的共用规则"
-                                  f"（{Path(shared.path).name} 中有：{'、'.join(sorted(ids))}）")
+                                  f"（{Path(shared.path).name} 中有：{'、'.join(sorted(ids))}）", code="GK109")
     # (spec, file, place, strict): a rule the form file wrote or re-parametrised must fit this shape
     todo: list[tuple[RuleSpec, str, str, bool]] = []
     for i, spec in enumerate(shared.specs):
@@ -102,7 +104,8 @@ def resolve(shared: SharedRules, form: FormFile, path: Path, shape: Shape) -> tu
         todo.append((spec, str(path), f"overrides.{spec.id}", bool(change.params)))
     for i, spec in enumerate(form.rules):
         if spec.id in ids:
-            raise DefinitionError(str(path), _where(i, spec), f"规则编号 {spec.id} 与共用规则重复，改用 overrides 修改它")
+            raise DefinitionError(str(path), _where(i, spec), f"规则编号 {spec.id} 与共用规则重复，改用 overrides 修改它",
+                                  code="GK112")
         ids.add(spec.id)
         todo.append((spec, str(path), _where(i, spec), True))
     out = []
@@ -114,7 +117,7 @@ def resolve(shared: SharedRules, form: FormFile, path: Path, shape: Shape) -> tu
             continue
         errors, gaps = problems(spec, params, shape)
         if errors or (gaps and strict):
-            raise DefinitionError(file, where, (errors or gaps)[0])
+            raise DefinitionError(file, where, (errors or gaps)[0], code="GK120")
         if not gaps:
             out.append(Rule(spec, shared.namespace, params))
     return tuple(out)
