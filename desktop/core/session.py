@@ -8,11 +8,12 @@ state as they were.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .change import Change, findings_diff
 from .codes import CodeLists, check_code_shape, default_code_lists
 from .definitions import ColumnDef, TemplateSet, get_set
 from .document import Document, DocumentError
@@ -21,7 +22,7 @@ from .explain import basis_of
 from .jixiao.store import has_forms
 from .money import AmountError, parse_amount
 from .review import ReviewBook
-from .rules.engine import Delta, Engine
+from .rules.engine import Engine
 from .rules.findings import Finding
 from .rules.instances import Cell
 from .rules.rowindex import RowIndex
@@ -61,6 +62,47 @@ class Session:
         self.engine = Engine(self.tset, self.rows, doc.values(), rounding=doc.money_unit == "万元", codes=self.codes)
         self._forms: FormBook | None = None
         self.review = ReviewBook(self)
+        self._listeners: list[Callable[[Change], None]] = []
+        # the 绩效 findings as last told (None until someone asks for findings): per form, and across
+        # forms and tables, so that a change can say which appeared and which went
+        self._told_forms: dict[int, dict[str, Finding]] | None = None
+        self._told_cross: dict[str, Finding] = {}
+
+    # -- change summaries -----------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
+        """Call ``listener`` with the :class:`Change` of every mutation; returns the function that stops it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _publish(self, change: Change) -> Change:
+        for listener in list(self._listeners):
+            listener(change)
+        return change
+
+    def _forms_change(self, change: Change, form_id: int | None = None, *, structure: bool = False) -> None:
+        """Add to ``change`` the 绩效 findings that appeared and went: of form ``form_id`` (all forms when
+        ``structure``), and across forms and tables (a table edit may change those)."""
+        if self._told_forms is None or (self._forms is None and not structure):
+            return  # nobody has looked at the forms' findings yet: nothing to tell
+        forms = self.forms
+        if structure:
+            now = {f.id: {x.key: x for x in forms.form_findings(f.id)} for f in forms.forms()}
+            for fid in self._told_forms.keys() | now.keys():
+                change.merge_findings(*findings_diff(self._told_forms.get(fid, {}), now.get(fid, {})))
+            self._told_forms = now
+        elif form_id is not None:
+            now_one = {x.key: x for x in forms.form_findings(form_id)}
+            change.merge_findings(*findings_diff(self._told_forms.get(form_id, {}), now_one))
+            self._told_forms[form_id] = now_one
+        cross = {x.key: x for x in forms.cross_findings()}
+        change.merge_findings(*findings_diff(self._told_cross, cross))
+        self._told_cross = cross
+
+    def _form_edited(self, form_id: int | None) -> None:
+        """Called by the :class:`FormBook` after each of its writes (None: a form added or removed)."""
+        change = Change(forms={form_id} if form_id is not None else set(), structure=form_id is None)
+        self._forms_change(change, form_id, structure=form_id is None)
+        self._publish(change)
 
     @property
     def forms(self) -> FormBook:
@@ -68,7 +110,8 @@ class Session:
         if self._forms is None:
             from .jixiao.book import FormBook
 
-            self._forms = FormBook(self.doc, table_values=lambda: self.engine.values, has_table=self.tset.has_table)
+            self._forms = FormBook(self.doc, table_values=lambda: self.engine.values, has_table=self.tset.has_table,
+                                   on_change=self._form_edited)
         return self._forms
 
     def has_forms(self) -> bool:
@@ -130,11 +173,11 @@ class Session:
         except AmountError as exc:
             raise EditError(str(exc)) from exc
 
-    def set_text(self, cell: Cell, text: str, *, who: str) -> Delta:
+    def set_text(self, cell: Cell, text: str, *, who: str) -> Change:
         """A clerk typed ``text`` into ``cell``."""
         return self.set_values({cell: self.parse(cell, text)}, who=who)
 
-    def set_texts(self, texts: Mapping[Cell, str], *, who: str) -> Delta:
+    def set_texts(self, texts: Mapping[Cell, str], *, who: str) -> Change:
         """A pasted block: all cells parsed first; one bad cell refuses the whole paste."""
         parsed = {}
         for cell, text in texts.items():
@@ -147,7 +190,7 @@ class Session:
     def set_values(
         self, changes: Mapping[Cell, int | None], *, who: str, action: str = "set", derive: bool = True,
         allow_derived: bool = False,
-    ) -> Delta:
+    ) -> Change:
         """Set values (None clears) in one committed transaction; derived totals follow when ``derive``."""
         self._require_figures()
         decimals = {}
@@ -163,7 +206,9 @@ class Session:
         except Exception:
             self.engine.apply(delta.old, derive=False)
             raise
-        return delta
+        change = Change(delta.cells, delta.old, list(delta.added), list(delta.removed))
+        self._forms_change(change)
+        return self._publish(change)
 
     # -- floating rows --------------------------------------------------------------------------
     def add_row(self, table_key: str, code: str, name: str | None = None, *, who: str) -> list[str]:
@@ -233,7 +278,7 @@ class Session:
         if values:
             self.set_values(values, who=who, action="undo", derive=False, allow_derived=True)
 
-    def _restructure(self, add: list[tuple[str, str, str]], remove: list[tuple[str, str]], who: str) -> None:
+    def _restructure(self, add: list[tuple[str, str, str]], remove: list[tuple[str, str]], who: str) -> Change:
         """Add and remove floating rows: only what they change is compiled again and re-checked."""
         self._require_figures()
         old_rows, rows = self.rows, self.rows.changed(add, remove)
@@ -246,17 +291,26 @@ class Session:
             self.engine.apply({**{c: back.old.get(c) for c in back.cells}, **delta.old}, derive=False)
             raise
         self.rows = rows
+        change = Change(delta.cells, delta.old, list(delta.added), list(delta.removed), added, list(remove))
+        self._forms_change(change)
+        return self._publish(change)
 
     # -- findings -------------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
         """Every finding: the tables' rules, then the 绩效 forms' checks (see :class:`FormBook`)."""
         tables = self.engine.sorted_findings()
         if not self.has_forms():
+            self._told_forms, self._told_cross = {}, {}
             return tables
-        return sorted(tables + self.forms.findings(), key=Finding.sort_key)
+        forms = self.forms
+        self._told_forms = {f.id: {x.key: x for x in forms.form_findings(f.id)} for f in forms.forms()}
+        self._told_cross = {x.key: x for x in forms.cross_findings()}
+        told = [x for per_form in self._told_forms.values() for x in per_form.values()]
+        return sorted(tables + told + list(self._told_cross.values()), key=Finding.sort_key)
 
     def explain(self, finding: Finding, text: str, *, who: str) -> None:
         """Store the 出错说明 of ``finding`` for its current figures (empty text removes it)."""
         self._require_figures()  # the clerk's reason, not the reviewer's
         self.doc.set_explanation(finding.key, text, who=who, basis=basis_of(finding))
+        self._publish(Change(explanations={finding.key}))
 

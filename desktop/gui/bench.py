@@ -82,3 +82,49 @@ def edit_to_panel_samples(edits: int = 200) -> tuple[list[float], list[float]]:
     window.deleteLater()
     qapp.processEvents()
     return to_commit, to_panel
+
+
+def many_findings_samples(dump: dict, edits: int = 100) -> tuple[int, list[float], list[float]]:
+    """Seconds from a committed edit to the grid, table list and 审核结果 list repainted, on a document with
+    many findings: (finding count, the change applied as the core told it, every finding re-read as before).
+    Commit time is left out (the same in both)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    from ..core.formats.dump import load_dump
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    from .app import Application, make_qapplication
+
+    qapp = make_qapplication()
+    folder = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+    load_dump(dump, folder / "many.gkb", who="bench").close()
+    window = Application(qapp).open_path(folder / "many.gkb", mode="edit")
+    assert window is not None
+    controller, session = window.controller, window.session
+    table = next(t.key for t in session.tset.tables if t.floating_block is not None)
+    window.show_table(table)
+    qapp.processEvents()
+    cells = [c for c in session.engine.values if c[0] == table and session.cell_info(c).editable]
+    rng = random.Random(5)
+    committed_at: list[float] = []
+    commit = session.set_values
+
+    def timed(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        change = commit(*args, **kwargs)
+        committed_at.append(time.perf_counter())
+        return change
+
+    session.set_values = timed  # type: ignore[method-assign]
+    applied, reread = [], []
+    for i in range(2 * edits):
+        controller.set_texts({rng.choice(cells): str(rng.randint(1, 10**6))})
+        if i % 2:
+            controller.recheck()  # what every edit cost before: all findings re-read, re-sorted, list reset
+        qapp.processEvents()
+        (reread if i % 2 else applied).append(time.perf_counter() - committed_at[-1])
+    count = len(controller.findings)
+    window.close()
+    window.deleteLater()
+    qapp.processEvents()
+    return count, applied, reread

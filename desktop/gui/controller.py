@@ -7,16 +7,17 @@ values, so undo and redo restore figures exactly, totals included.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from ..core.change import Change
 from ..core.document import DocumentError
 from ..core.explain import ExplanationState, explanation_state
 from ..core.jixiao.errors import FormEditError
-from ..core.rules.engine import Delta
 from ..core.rules.findings import Finding
 from ..core.rules.instances import Cell
 from ..core.session import EditError, Session
@@ -54,7 +55,7 @@ class _FirstRedoSkipped(QUndoCommand):
 class SetValuesCommand(_FirstRedoSkipped):
     """Typed, pasted or cleared cells, with every total that followed."""
 
-    def __init__(self, controller: DocumentController, delta: Delta, text: str) -> None:
+    def __init__(self, controller: DocumentController, delta: Change, text: str) -> None:
         super().__init__(text)
         self.controller = controller
         self.after = dict(delta.cells)
@@ -121,7 +122,11 @@ class DocumentController(QObject):
     structureChanged = Signal(str)  # table key
     formChanged = Signal(int)  # a 绩效 form's figures, texts or indicator rows changed
     formsListChanged = Signal()  # a form was added, removed or renamed
-    findingsChanged = Signal()
+    findingsChanged = Signal()  # after every change: findings, 出错说明 or figures (summaries, counts, seals)
+    findingsDelta = Signal(object, object)  # list[Finding] gone (or replaced), list[Finding] new (or changed)
+    findingsReset = Signal()  # every finding re-read: lists rebuild
+    explanationsChanged = Signal(object)  # set[str]: finding keys whose 出错说明 changed
+    changeApplied = Signal(object)  # the core's Change, after the indexes above follow it
     errorOccurred = Signal(str)
 
     def __init__(self, session: Session, who: str, parent: QObject | None = None) -> None:
@@ -129,7 +134,8 @@ class DocumentController(QObject):
         self.session = session
         self.who = who
         self.undo_stack = QUndoStack(self)
-        self.findings: list[Finding] = []
+        self.findings: list[Finding] = []  # sorted by Finding.sort_key
+        self._by_key: dict[str, Finding] = {}
         self.by_cell: dict[Cell, list[Finding]] = {}
         self.counts: dict[str, Counter[str]] = {}
         self.explanations: dict[str, dict[str, str]] = session.doc.explanations()
@@ -137,6 +143,8 @@ class DocumentController(QObject):
         self.comment_marks: dict[Cell, str] = {}  # cells with 批注: "open" / "resolved" (kept by review_ui)
         self.state_labels: dict[str, str] = {}  # table key -> 待审核 / 已审核 / 退回 … (kept by review_ui)
         self._reindex()
+        self._unsubscribe = session.subscribe(self._apply_change)
+        self.destroyed.connect(lambda *_: self._unsubscribe())
 
     # -- state ----------------------------------------------------------------------------------
     @property
@@ -178,13 +186,14 @@ class DocumentController(QObject):
         return explanation_state(finding, self.explanations)
 
     def recheck(self) -> None:
-        """Re-read every finding (after forms were added or removed) and repaint what changed."""
+        """Re-read every finding (e.g. after a comparison or a reload) and repaint what changed."""
         self.cellsChanged.emit(self._reindex())
 
     def _reindex(self) -> set[Cell]:
-        """Re-read the findings; returns the cells whose findings changed (to repaint their tint)."""
-        before = {f.key: f for f in self.findings}
+        """Re-read every finding; returns the cells whose findings changed (to repaint their tint)."""
+        before = self._by_key
         self.findings = self.session.findings()
+        self._by_key = {f.key: f for f in self.findings}
         by_cell: dict[Cell, list[Finding]] = defaultdict(list)
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for f in self.findings:
@@ -192,15 +201,70 @@ class DocumentController(QObject):
             for cell in f.cells:
                 by_cell[cell].append(f)
         self.by_cell, self.counts = dict(by_cell), dict(counts)
-        after = {f.key: f for f in self.findings}
         touched: set[Cell] = set()
-        for key in before.keys() | after.keys():
-            old, new = before.get(key), after.get(key)
+        for key in before.keys() | self._by_key.keys():
+            old, new = before.get(key), self._by_key.get(key)
             if old != new:
                 touched.update(old.cells if old else ())
                 touched.update(new.cells if new else ())
+        self.findingsReset.emit()
         self.findingsChanged.emit()
         return touched
+
+    def _apply_change(self, change: Change) -> None:
+        """Follow one change of the core: findings out and in (indexes kept sorted), cells to repaint."""
+        gone: list[Finding] = []
+        for key in change.removed:
+            finding = self._by_key.pop(key, None)
+            if finding is not None:
+                gone.append(finding)
+                self._unindex(finding)
+        new: list[Finding] = []
+        for finding in change.added:
+            if finding.key in self._by_key:  # told twice (two sources): keep the latest
+                gone.append(self._by_key.pop(finding.key))
+                self._unindex(gone[-1])
+            self._by_key[finding.key] = finding
+            self._index(finding)
+            new.append(finding)
+        if change.explanations:
+            self.explanations = self.session.doc.explanations()
+        touched = set(change.cells) | set(change.old)
+        for finding in (*gone, *new):
+            touched.update(finding.cells)
+        if gone or new:
+            self.findingsDelta.emit(gone, new)
+        if change.explanations:
+            self.explanationsChanged.emit(set(change.explanations))
+        if not change.empty:  # listeners that read figures too (seals, form totals, counts) follow every change
+            self.findingsChanged.emit()
+        if touched:
+            self.cellsChanged.emit(touched)
+        self.changeApplied.emit(change)
+
+    def _index(self, finding: Finding) -> None:
+        insort(self.findings, finding, key=Finding.sort_key)
+        self.counts.setdefault(finding.table, Counter())[finding.severity] += 1
+        for cell in finding.cells:
+            self.by_cell.setdefault(cell, []).append(finding)
+
+    def _unindex(self, finding: Finding) -> None:
+        at = bisect_left(self.findings, finding.sort_key(), key=Finding.sort_key)
+        if at < len(self.findings) and self.findings[at].key == finding.key:
+            del self.findings[at]
+        counter = self.counts.get(finding.table)
+        if counter is not None:
+            counter[finding.severity] -= 1
+            if counter[finding.severity] <= 0:
+                del counter[finding.severity]
+            if not counter:
+                del self.counts[finding.table]
+        for cell in finding.cells:
+            listed = self.by_cell.get(cell)
+            if listed is not None:
+                listed[:] = [f for f in listed if f.key != finding.key]
+                if not listed:
+                    del self.by_cell[cell]
 
     # -- edits ----------------------------------------------------------------------------------
     def set_texts(self, texts: Mapping[Cell, str], label: str = "填写") -> bool:
@@ -215,8 +279,7 @@ class DocumentController(QObject):
         except DocumentError as exc:  # the file could not be written: keep what was typed in the message
             self.errorOccurred.emit(f"{exc}\n\n{self.unsaved_text(texts)}")
             return False
-        self._changed(delta.cells)
-        self.undo_stack.push(SetValuesCommand(self, delta, label))
+        self.undo_stack.push(SetValuesCommand(self, delta, label))  # the change itself was applied as told
         return True
 
     def unsaved_text(self, texts: Mapping[Cell, str], limit: int = 20) -> str:
@@ -234,7 +297,6 @@ class DocumentController(QObject):
             self.errorOccurred.emit(str(exc))
             return False
         self.structureChanged.emit(table)
-        self._reindex()
         self.undo_stack.push(AddRowCommand(self, table, code.strip(), name, added))
         return True
 
@@ -246,7 +308,6 @@ class DocumentController(QObject):
             self.errorOccurred.emit(str(exc))
             return None
         self.structureChanged.emit(table)
-        self._reindex()
         self.undo_stack.push(AddRowCommand(self, table, key, name, [key]))
         return key
 
@@ -262,7 +323,6 @@ class DocumentController(QObject):
         after = self.session.engine.values
         kept = {c: v for c, v in before.items() if c[1] in removed and c[0] == table or after.get(c) != v}
         self.structureChanged.emit(table)
-        self._reindex()
         self.undo_stack.push(RemoveRowCommand(self, table, code, rows, kept))
         return True
 
@@ -272,9 +332,7 @@ class DocumentController(QObject):
         except DocumentError as exc:
             self.errorOccurred.emit(str(exc))
             return False
-        self.explanations = self.session.doc.explanations()
-        self.findingsChanged.emit()
-        return True
+        return True  # the change (the 出错说明) was applied as told
 
     def form_edit(self, label: str, redo, undo, form_id: int | None) -> bool:  # noqa: ANN001
         """Run a 绩效 form edit now and record it for undo: ``redo``/``undo`` are callables using
@@ -288,8 +346,7 @@ class DocumentController(QObject):
     def _restore(self, values: Values, action: str) -> None:
         def apply() -> None:
             self.session.set_values(values, who=self.who, action=action, derive=False, allow_derived=True)
-        if self._guard(apply):
-            self._changed(values)
+        self._guard(apply)
 
     def _guard(self, work, structure: str | None = None, form: int | None = None) -> bool:  # noqa: ANN001
         try:
@@ -299,12 +356,6 @@ class DocumentController(QObject):
             return False
         if structure:
             self.structureChanged.emit(structure)
-            self._reindex()
         if form is not None:
             self.formChanged.emit(form)
-            self.cellsChanged.emit(self._reindex())
         return True
-
-    def _changed(self, cells: Iterable[Cell]) -> None:
-        touched = self._reindex()
-        self.cellsChanged.emit(touched | set(cells))

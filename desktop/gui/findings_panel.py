@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from PySide6.QtCore import (
@@ -37,13 +38,18 @@ FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class FindingsModel(QAbstractTableModel):
-    """All findings of the document, refreshed whenever the controller re-checks."""
+    """All findings of the document, sorted as the controller keeps them. An edit inserts and removes only
+    the rows it changed (the selection and the scroll position stay); a full re-check resets the list."""
+
+    RESET_ABOVE = 400  # more changed rows than this in one go: one reset is cheaper than row signals
 
     def __init__(self, controller: DocumentController, parent: Any = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.items: list[Finding] = list(controller.findings)
-        controller.findingsChanged.connect(self.refresh)
+        controller.findingsReset.connect(self.refresh)
+        controller.findingsDelta.connect(self.apply_delta)
+        controller.explanationsChanged.connect(self._explanations_changed)
 
     def refresh(self) -> None:
         new = list(self.controller.findings)
@@ -54,6 +60,43 @@ class FindingsModel(QAbstractTableModel):
         self.beginResetModel()
         self.items = new
         self.endResetModel()
+
+    def apply_delta(self, gone: list[Finding], new: list[Finding]) -> None:
+        """Remove the rows of ``gone`` and insert those of ``new`` at their sorted places; a finding that
+        only changed its figures or text keeps its row (and the selection on it)."""
+        if len(gone) + len(new) > self.RESET_ABOVE:
+            self.refresh()
+            return
+        incoming = {f.key: f for f in new}
+        in_place = {f.key for f in gone if f.key in incoming and incoming[f.key].severity == f.severity}
+        for key in in_place:
+            at = self._position(incoming[key])
+            if at < len(self.items) and self.items[at].key == key:
+                self.items[at] = incoming.pop(key)
+                self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
+        for finding in gone:
+            at = self._position(finding)
+            if finding.key not in in_place and at < len(self.items) and self.items[at].key == finding.key:
+                self.beginRemoveRows(QModelIndex(), at, at)
+                del self.items[at]
+                self.endRemoveRows()
+        for finding in incoming.values():
+            at = self._position(finding)
+            if at < len(self.items) and self.items[at].key == finding.key:
+                self.items[at] = finding
+                self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
+                continue
+            self.beginInsertRows(QModelIndex(), at, at)
+            self.items.insert(at, finding)
+            self.endInsertRows()
+
+    def _position(self, finding: Finding) -> int:
+        return bisect_left(self.items, finding.sort_key(), key=Finding.sort_key)
+
+    def _explanations_changed(self, keys: set[str]) -> None:
+        for at, finding in enumerate(self.items):
+            if finding.key in keys:
+                self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.items)
@@ -187,6 +230,11 @@ class FindingsPanel(QWidget):
         self.view.doubleClicked.connect(lambda index: self.jumpRequested.emit(index_value(index, FINDING_ROLE)))
         self.view.activatedFinding.connect(self.jumpRequested.emit)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self._kept: str | None = None  # the finding selected before an edit moved its row
+        self.model.rowsAboutToBeRemoved.connect(self._remember_current)
+        self.model.modelAboutToBeReset.connect(self._remember_current)
+        controller.findingsDelta.connect(self._restore_current)  # after the model has applied the delta
+        controller.findingsReset.connect(self._restore_current)
         self.explain_button.clicked.connect(self._explain_clicked)
         controller.findingsChanged.connect(self._update_summary)
         self._update_summary()
@@ -197,8 +245,9 @@ class FindingsPanel(QWidget):
 
     def _update_summary(self) -> None:
         counts = {key: 0 for key in SEVERITY_LABELS}
-        for f in self.controller.findings:
-            counts[f.severity] += 1
+        for per_table in self.controller.counts.values():  # kept by the controller as findings come and go
+            for severity, count in per_table.items():
+                counts[severity] += count
         text = "　".join(f"{label} {counts[key]}" for key, label in SEVERITY_LABELS.items())
         shown = self.proxy.rowCount()
         if shown != len(self.controller.findings):
@@ -207,6 +256,22 @@ class FindingsPanel(QWidget):
         if self.summary.text() != text:
             self.summary.setText(text)
         self._current_changed(self.view.currentIndex())
+
+    def _remember_current(self, *_: object) -> None:
+        if self._kept is None and (finding := self.current_finding()) is not None:
+            self._kept = finding.key
+
+    def _restore_current(self, *_: object) -> None:
+        """The finding selected before an edit stays selected when its row moved (e.g. 提示 became 错误)."""
+        key, self._kept = self._kept, None
+        current = self.current_finding()
+        if key is None or (current is not None and current.key == key):
+            return
+        row = next((i for i, f in enumerate(self.model.items) if f.key == key), None)
+        if row is not None:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                self.view.setCurrentIndex(index)
 
     def current_finding(self) -> Finding | None:
         index = self.view.currentIndex()

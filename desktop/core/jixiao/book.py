@@ -110,8 +110,11 @@ class FormBook:
     """The 绩效 forms of a document, kept in step with the file."""
 
     def __init__(self, doc: Document, *, table_values: TableValues | None = None,
-                 has_table: Callable[[str], bool] | None = None, definitions: Mapping[str, FormDef] | None = None):
+                 has_table: Callable[[str], bool] | None = None, definitions: Mapping[str, FormDef] | None = None,
+                 on_change: Callable[[int | None], None] | None = None):
+        """``on_change(form_id)`` is called after each write (None: a form was added or removed)."""
         self.doc = doc
+        self._on_change = on_change or (lambda form_id: None)
         self._defs = definitions  # read on first use: a document without forms never loads them
         self._table_values = table_values or (lambda: {})
         self._has_table = has_table or (lambda key: False)
@@ -221,12 +224,14 @@ class FormBook:
         title = title.strip() or self.defs[shape].file.title
         form_id = store.insert_form(self.doc, shape, title, dict(fields or {}), [], who=who)
         self.reload()
+        self._on_change(None)
         return form_id
 
     def remove_form(self, form_id: int, *, who: str) -> None:
         self.form(form_id)
         store.delete_form(self.doc, form_id, who=who)
         self.reload()
+        self._on_change(None)
 
     def rename_form(self, form_id: int, title: str, *, who: str) -> None:
         if not title.strip():
@@ -234,6 +239,7 @@ class FormBook:
         store.rename_form(self.doc, form_id, title.strip(), who=who)
         self.form(form_id).title = title.strip()
         self._changed(form_id)
+        self._on_change(form_id)
 
     def set_field(self, form_id: int, key: str, text: str, *, who: str) -> FormDelta:
         """A clerk typed ``text`` into a header/funding/objective/text/total field."""
@@ -248,6 +254,7 @@ class FormBook:
         else:
             form.fields[key] = value
         self._changed(form_id)
+        self._on_change(form_id)
         return self._delta(form_id, before)
 
     def _indicator(self, form_id: int, ind_id: int):  # noqa: ANN202 - Indicator
@@ -270,6 +277,7 @@ class FormBook:
         else:
             ind.cells[col_key] = value
         self._changed(form_id)
+        self._on_change(form_id)
         return self._delta(form_id, before)
 
     def add_indicator(self, form_id: int, level2: str, *, who: str, index: int | None = None,
@@ -282,6 +290,7 @@ class FormBook:
         count = len(self.form(form_id).under(level2))
         ind_id = store.add_indicator_row(self.doc, form_id, level2, count if index is None else index, cells, who=who)
         self.reload()
+        self._on_change(form_id)
         return ind_id
 
     def remove_indicator(self, form_id: int, ind_id: int, *, who: str) -> FormDelta:
@@ -289,6 +298,7 @@ class FormBook:
         self._indicator(form_id, ind_id)
         store.remove_indicator_row(self.doc, form_id, ind_id, who=who)
         self.reload()
+        self._on_change(form_id)
         return self._delta(form_id, before)
 
     def move_indicator(self, form_id: int, ind_id: int, index: int, *, who: str) -> None:
@@ -301,6 +311,7 @@ class FormBook:
         ids.insert(index, ind_id)
         store.reorder_indicators(self.doc, form_id, ind.level2, ids, who=who)
         self.reload()
+        self._on_change(form_id)
 
     # -- captions for findings ------------------------------------------------------------------
     def captions(self, cell: tuple[str, str, str]) -> tuple[str, str, str]:
