@@ -415,7 +415,11 @@ def test_every_table_of_every_shipped_set_lays_out_and_takes_a_figure(qtbot, tmp
                 qtbot.addWidget(view)
                 assert view.grid.header_rows >= 1 and view.grid.row_count >= 1, (tset.id, table.key)
                 assert view.empty_note.isVisibleTo(view)  # a new document: 本表无数据
-                inputs = [c for c in view.grid.value_cells() if view.model._editable[c]]  # noqa: SLF001
+                shown = {c: view.model.is_editable(view.model.grid.at(*view.grid.position[c]))
+                         for c in view.grid.value_cells()}
+                # the model answers per painted cell as the session would for the whole table
+                assert shown == {c: session.cell_info(c).editable for c in shown}, (tset.id, table.key)
+                inputs = [c for c, editable in shown.items() if editable]
                 if inputs:
                     assert controller.set_texts({inputs[0]: "1"}), (tset.id, table.key)
                     assert controller.value(inputs[0]) == 100

@@ -10,6 +10,7 @@ nothing about widgets.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .definitions import BlockDef, ColumnDef, TableDef
 from .rules.instances import Cell
@@ -38,13 +39,12 @@ class GridColumn:
     column: ColumnDef
 
 
-@dataclass(frozen=True, slots=True)
-class BodyCell:
+class BodyCell(NamedTuple):
     """One body cell: static ``text`` (a label, 行次, code or name) or a value ``cell``.
 
     kind: ``label``, ``rowno``, ``code``, ``name``, ``value``, ``na`` (printed ——), ``heading``,
     ``subheader`` (a section's own column captions), ``total`` (the caption of a floating 合计 row) or
-    ``empty``.
+    ``empty``. A named tuple: a table of 5,000 科目 rows lays out 40,000 of them each time it opens.
     """
 
     kind: str = "empty"

@@ -72,14 +72,11 @@ class TableModel(QAbstractTableModel):
         session = self.controller.session
         self.grid = TableGrid(session.tset.table(self.table_key), session.rows)
         self._total_rows = self._derived_rows()
-        self._editable: dict[Cell, bool] = {}
-        self._derived: dict[Cell, bool] = {}
-        self._decimals: dict[Cell, int] = {}
-        for cell in self.grid.value_cells():
-            info = session.cell_info(cell)
-            self._editable[cell] = info.editable and not self.controller.readonly
-            self._derived[cell] = info.derived
-            self._decimals[cell] = info.column.decimals
+        # asked per painted cell, never for the whole table up front (a 5,000-row table opens at once):
+        # a value cell of the grid is never a 不适用 one (those are laid out as "na"), so it is editable
+        # unless derived; its decimals are its column's
+        self._engine, self._rows, self._table = session.engine, session.rows, session.tset.table(self.table_key)
+        self._decimals: dict[tuple[str, str], int] = {}  # (block, column) -> decimals
 
     # -- Qt model API ---------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -133,7 +130,14 @@ class TableModel(QAbstractTableModel):
 
     # -- helpers --------------------------------------------------------------------------------
     def decimals(self, cell: Cell) -> int:
-        return self._decimals[cell]
+        info = self._rows.get(cell[0], cell[1])
+        key = (info.block if info else "", cell[2])
+        found = self._decimals.get(key)
+        if found is None:
+            block = self._table.block(key[0])
+            column = block.column(cell[2]) if block else None
+            found = self._decimals[key] = column.decimals if column else 2
+        return found
 
     def display_text(self, cell: BodyCell) -> str:
         if cell.cell is not None:
@@ -146,10 +150,10 @@ class TableModel(QAbstractTableModel):
         return to_plain(self.controller.value(cell.cell), self.decimals(cell.cell)) or ""
 
     def is_editable(self, cell: BodyCell) -> bool:
-        return cell.cell is not None and self._editable[cell.cell]
+        return cell.cell is not None and not self.controller.readonly and not self._engine.is_derived(cell.cell)
 
     def is_derived(self, cell: BodyCell) -> bool:
-        return cell.cell is not None and self._derived[cell.cell]
+        return cell.cell is not None and self._engine.is_derived(cell.cell)
 
     def _derived_rows(self) -> set[str]:
         """Rows whose every figure is a derived total: printed bold, as the official tables do."""
