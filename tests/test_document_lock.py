@@ -74,3 +74,29 @@ def test_a_lock_from_another_computer_is_respected(tmp_path: Path) -> None:
         assert doc.readonly and "王出纳" in doc.readonly_reason and "财务科-PC2" in doc.readonly_reason
         assert lock_path(path).name in doc.readonly_reason  # says how to clear it
     assert lock_path(path).exists() and path.read_bytes() == before
+
+
+def test_a_lock_creation_cut_short_leaves_nothing_behind_at_the_next_open(tmp_path):
+    """A process killed between writing its lock and linking it leaves a temporary file: the next open
+    removes it when its process is gone (a colleague's computer's only after a minute)."""
+    import os
+    import subprocess
+    import sys
+
+    from desktop.core.document.lock import _HOST_TAG, acquire, lock_path, release
+
+    doc = tmp_path / "表.gkb"
+    doc.write_bytes(b"")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    lock = lock_path(doc.resolve())
+    ours = lock.with_name(f"{lock.name}.{_HOST_TAG}.{dead}.0123456789ab.tmp")
+    theirs = lock.with_name(f"{lock.name}.0000ffff.{dead}.0123456789ab.tmp")  # another computer, fresh
+    old = lock.with_name(f"{lock.name}.0000eeee.1.0123456789ab.tmp")
+    for leftover in (ours, theirs, old):
+        leftover.write_bytes(b"{}")
+    os.utime(old, (1, 1))
+    held = acquire(doc, "测试员")
+    release(held)
+    assert not ours.exists() and not old.exists()
+    assert theirs.exists()

@@ -13,6 +13,7 @@ mean someone is editing: the document opens read-only and the reason says how to
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -30,6 +31,9 @@ MAX_LOCK_BYTES = 4096
 MAX_PID = 2**31 - 1
 TAKEOVER_WAIT_S = 2.0
 ABANDONED_TAKEOVER_S = 30.0  # a takeover takes milliseconds; an older .takeover file was left by a killed process
+HALF_MADE_S = 60.0  # the same for the temporary file a lock is written to before it is linked into place
+# this computer, in the names of those temporary files (a shared folder holds other computers' too)
+_HOST_TAG = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
 _held: dict[Path, tuple[str, int]] = {}  # lock path -> (token, how many Documents of this process use it)
 
 
@@ -144,7 +148,7 @@ def _damaged(lock_file: Path, what: str) -> LockInfo:
 def _create(lock_file: Path, content: bytes) -> bool | None:
     """Create the lock with ``content`` if there is none: True if made, False if one exists, None if this
     folder cannot hold one (read-only medium)."""
-    tmp = lock_file.with_name(f"{lock_file.name}.{secrets.token_hex(6)}.tmp")
+    tmp = lock_file.with_name(f"{lock_file.name}.{_HOST_TAG}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except OSError:
@@ -178,6 +182,23 @@ def _create(lock_file: Path, content: bytes) -> bool | None:
         fh.flush()
         os.fsync(fh.fileno())
     return True
+
+
+def _sweep_half_made(lock_file: Path) -> None:
+    """Remove the temporary files of lock creations cut short (a process killed between writing its lock
+    and linking it): those of a dead process of this computer at once, anyone's after a minute (a creation
+    takes milliseconds)."""
+    prefix = lock_file.name + "."
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(lock_file.parent):
+            if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+                continue
+            parts = entry.name[len(prefix):-len(".tmp")].split(".")
+            with contextlib.suppress(OSError, ValueError):
+                mine_dead = (len(parts) == 3 and parts[0] == _HOST_TAG and parts[1].isdigit()
+                             and not _pid_alive(int(parts[1])))
+                if mine_dead or time.time() - entry.stat(follow_symlinks=False).st_mtime > HALF_MADE_S:
+                    os.unlink(entry.path)
 
 
 def _remove_stale(lock_file: Path, stale: bytes) -> bool:
@@ -219,6 +240,7 @@ def acquire(path: Path, who: str) -> Path | None:
     record = {"user": who, "host": socket.gethostname(), "pid": os.getpid(),
               "at": datetime.now().isoformat(timespec="seconds"), "token": token}
     content = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    _sweep_half_made(lock_file)
     deadline = time.monotonic() + TAKEOVER_WAIT_S
     info: LockInfo | None = None
     while time.monotonic() < deadline:
