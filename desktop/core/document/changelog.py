@@ -100,6 +100,8 @@ def verify(conn: sqlite3.Connection) -> ChainCheck:
     running, seen_chained, count, pre = "", False, 0, 0
     head: tuple[int, str] | None = None
     orphan = conn.execute("SELECT MIN(id) FROM change_chain WHERE id NOT IN (SELECT id FROM change_log)").fetchone()[0]
+    if orphan is not None:
+        return ChainCheck(False, 0, 0, None, int(orphan), f"第 {orphan} 条修改记录被删除了（它的链值还在）")
     cols = ", ".join(f"l.{c}" for c in LOG_COLUMNS)
     for rec in conn.execute(f"SELECT l.id, {cols}, c.hash FROM change_log l LEFT JOIN change_chain c ON c.id = l.id "
                             "ORDER BY l.id"):
@@ -116,8 +118,6 @@ def verify(conn: sqlite3.Connection) -> ChainCheck:
             return ChainCheck(False, count, pre, head, rec_id,
                               f"第 {rec_id} 条修改记录（或它之前的记录）被改动、删除或插入过")
         head = (rec_id, running)
-    if orphan is not None:
-        return ChainCheck(False, count, pre, head, int(orphan), f"第 {orphan} 条修改记录被删除了（它的链值还在）")
     return ChainCheck(True, count, pre, head)
 
 
