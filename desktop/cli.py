@@ -233,6 +233,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
             print(row.text())
         for cell in result.cells:
             print(cell.text())
+        for change in result.review:
+            print(change.text())
     return EXIT_OK if result.same else EXIT_FINDINGS
 
 

@@ -323,3 +323,26 @@ def test_a_version_3_file_keeps_its_rows_as_pre_chain_and_its_old_seal_is_report
     forged = forged_copy(path, ("UPDATE change_log SET who = '别人' WHERE id = 1", ()))
     result, _ = verdict(forged)
     assert not result.chain.ok
+
+
+# -- diff -------------------------------------------------------------------------------------
+def test_gongkai_diff_lists_review_changes_between_two_copies(tmp_path, capsys):
+    path = build_demo(tmp_path / "demo.gkb", who=CLERK)
+    with closing(Session.open(path, who=CLERK)) as s:
+        s.review.submit("zhichu", who=CLERK)
+        tid = s.review.comment("zhichu", "请附说明", who=REVIEWER, row=CELL[1], col=CELL[2])
+    before = tmp_path / "before.gkb"
+    shutil.copy(path, before)
+    with closing(Session.open(path, who=REVIEWER, review=True)) as s:
+        s.review.resolve(tid, who=CLERK)
+        s.review.approve("zhichu", who=REVIEWER)
+        s.review.comment("shouru", "表整体意见", who=REVIEWER)
+    assert main(["diff", str(before), str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "审核记录（状态、签章、批注）不同 4 处" in out
+    assert "公开03表《支出决算表》 审核状态：待审核（张会计" in out and "→ 已审核（李审核" in out
+    assert "公开03表《支出决算表》 审核签章：无 → 李审核" in out and "已签章" in out
+    assert "批注：李审核：请附说明 → 李审核：请附说明，已由 张会计 解决" in out
+    assert "公开02表《收入决算表》 批注：无 → 李审核：表整体意见" in out
+    assert main(["diff", str(path), str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["review"] == []
