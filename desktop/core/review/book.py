@@ -129,14 +129,18 @@ class ReviewBook:
         """审核通过: 待审核 (or 已审核 with a broken seal) → 已审核, sealing and signing the current figures
         with ``who``'s key; refused to the submitter and to anyone who changed the figures since the last
         approval."""
+        self.check_approve(tbl, who=who)
+        key = keys.signing_key(who)
+        return self._set(tbl, TableState.APPROVED, who, "", sign_with=key)
+
+    def check_approve(self, tbl: str, *, who: str) -> None:
+        """Raise :class:`ReviewError` when ``who`` may not approve ``tbl`` now (asked before confirming)."""
         now = self.state(tbl)
         broken = now.state is TableState.APPROVED and not self.seal_intact(tbl)
         if now.state is not TableState.SUBMITTED and not broken:
             raise ReviewError(f"{self.table_name(tbl)} 当前为“{now.state.label}”，只有待审核的表才能审核通过。")
         duties.require_approver(self, tbl, who)
         self._gate(tbl, "审核通过")
-        key = keys.signing_key(who)
-        return self._set(tbl, TableState.APPROVED, who, "", sign_with=key)
 
     def send_back(self, tbl: str, reason: str, *, who: str) -> StateRecord:
         """退回 with the reason: from 待审核 or 已审核 (the seal is removed); not by the submitter."""
