@@ -71,7 +71,7 @@ class ReviewUi(QObject):
         self.bar.setVisible(False)
         window.centralWidget().layout().insertWidget(1, self.bar)
         if self.session.review_mode and not self.session.doc.readonly:
-            window.banner.setText(f"审阅模式：数字只读，可以写批注、提交审核、审核通过或退回。审阅人：{self.controller.who}")
+            window.banner.setText(f"审阅模式：数字只读，可以写批注、审核通过或退回（提交审核由填报人在编辑模式下进行）。审阅人：{self.controller.who}")
             window.banner.setStyleSheet("background:#e8f0fe; color:#1a3d7c; padding:6px; border-bottom:1px solid #b0c8f0;")
             window.banner.setVisible(True)
             window.user_label.setText(f"审阅人：{self.controller.who}")
@@ -200,6 +200,9 @@ class ReviewUi(QObject):
                 lines += [f"  • {self.review.change_text(c, with_table=False)}" for c in typed[:MAX_BANNER_LINES]]
                 if len(typed) > MAX_BANNER_LINES:
                     lines.append(f"  … 另有 {len(typed) - MAX_BANNER_LINES} 处，见 审阅 → 修改记录")
+                verdict = self.verification.tables.get(key) if self.verification else None
+                if verdict is not None and verdict.problems:
+                    lines.append("核验：" + "；".join(verdict.problems[:MAX_BANNER_LINES]) + "（详见 审阅 → 核验审核签章）")
                 return "\n".join(lines), "broken"
             verdict = self.verification.tables.get(key) if self.verification else None
             if verdict is not None and not verdict.trusted:
