@@ -233,19 +233,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
             print(row.text())
         for cell in result.cells:
             print(cell.text())
+        for change in result.review:
+            print(change.text())
     return EXIT_OK if result.same else EXIT_FINDINGS
-
-
-def cmd_review(args: argparse.Namespace) -> int:
-    from .core.review.report import review_report, review_text
-
-    session = Session.open(Path(args.file), readonly=True)
-    try:
-        report = review_report(session)
-    finally:
-        session.close()
-    _print_json(report) if args.json else print(review_text(report))
-    return EXIT_FINDINGS if report["broken_seals"] else EXIT_OK
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -356,11 +346,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new", help="修改后的文档")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_diff)
-
-    p = sub.add_parser("review", help="列出各表审核状态、封签是否完好（审核后谁改了什么）和批注")
-    p.add_argument("file")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("open", help="在窗口中打开一个文档（.gkb）")
     p.add_argument("file")

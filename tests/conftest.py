@@ -26,6 +26,14 @@ def seed_data(stem: str) -> dict:
     return json.loads(seed_path(stem).read_text(encoding="utf-8"))
 
 
+@pytest.fixture(autouse=True)
+def own_profile(tmp_path_factory, monkeypatch):
+    """Each test signs with keys in its own profile folder, never the real one (see core/user.profile_dir)."""
+    folder = tmp_path_factory.mktemp("profile")
+    monkeypatch.setenv("GONGKAI_PROFILE", str(folder))
+    return folder
+
+
 @pytest.fixture
 def load_seed(tmp_path):
     """Build a document from a seed's published figures; returns (session, conversion)."""

@@ -15,15 +15,17 @@ from PySide6.QtWidgets import QInputDialog  # noqa: E402
 from desktop.core.demo import build_demo
 from desktop.core.document.lock import lock_path  # noqa: E402
 from desktop.core.session import Session  # noqa: E402
-from desktop.gui import open_mode, style  # noqa: E402
+from desktop.gui import open_mode, signoff_dialogs, style  # noqa: E402
 from desktop.gui.table_model import COMMENT_ROLE  # noqa: E402
 
 CELL = ("zhichu", "2101501", "jb")  # 682,056.40 in the demo
 
 
 @pytest.fixture
-def app(qtbot, tmp_path, messages):
+def app(qtbot, tmp_path, messages, monkeypatch):
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    # 审核通过 asks for a confirmation (tests/test_gui_signoff.py looks at it): answered 审核通过并签章 here
+    monkeypatch.setattr(signoff_dialogs, "ask_approval", lambda parent, name, lines: True)
     from desktop.gui.app import Application, make_qapplication
 
     application = Application(make_qapplication())
@@ -114,7 +116,8 @@ def test_sending_a_table_with_an_unexplained_tip_is_refused_with_the_reason(qtbo
     assert "待审核" in win.review_ui.bar.text() and win.review_ui.bar.isVisibleTo(win)
 
 
-def test_signing_a_table_then_changing_a_figure_breaks_the_seal_and_shows_who_changed_what(qtbot, app, tmp_path):
+def test_signing_a_table_then_changing_a_figure_breaks_the_seal_and_shows_who_changed_what(qtbot, app, tmp_path,
+                                                                                          messages, monkeypatch):
     from tests.test_gui import type_into
 
     win = open_window(qtbot, app, build_demo(tmp_path / "demo.gkb"))
@@ -125,6 +128,10 @@ def test_signing_a_table_then_changing_a_figure_breaks_the_seal_and_shows_who_ch
     assert "已审核" in win.tables.items["zhichu"].text(1) and "封签完好" in win.review_ui.bar.text()
     win.controller.who = "王出纳"
     view = win.show_table("zhichu")
+    type_into(qtbot, view, CELL, "682,000.40")  # refused: the figures of a signed table are locked
+    assert "数字已锁定" in messages[-1] and win.controller.value(CELL) == 68205640
+    # as a release without the locks could have changed it (logged): the seal shows who changed what
+    monkeypatch.setattr(win.session.review, "lock_message", lambda tables: None)
     type_into(qtbot, view, CELL, "682,000.40")
     bar = win.review_ui.bar.text()
     assert "封签已破" in bar and "李科长" in bar

@@ -11,6 +11,7 @@ from conftest import make_old_document
 from desktop.core.demo import build_demo
 from desktop.core.document import Document, DocumentError, schema_version
 from desktop.core.formats.dump import dump_document, load_dump
+from desktop.core.jixiao.errors import FormEditError
 from desktop.core.review import ReviewError, TableState
 from desktop.core.session import EditError, Session
 
@@ -23,6 +24,12 @@ def demo(tmp_path):
     session = Session.open(path, who="张会计")
     yield session
     session.close()
+
+
+def as_an_older_release(monkeypatch, session):
+    """Figures of a signed table changed the way a release without the 审核 locks could (logged, chained):
+    the seal must still show who changed what."""
+    monkeypatch.setattr(session.review, "lock_message", lambda tables: None)
 
 
 def review_log(session):
@@ -62,8 +69,9 @@ def test_review_mode_refuses_figures_but_allows_comments_and_states(tmp_path):
             session.doc.write({CELL: 1}, who="李科长")
         assert session.value(CELL) == 68205640 and session.doc.change_log() == log_before
         session.review.comment("zhichu", "请附人员变动说明", who="李科长")
-        session.review.submit("zhichu", who="李科长")
-        assert session.review.state("zhichu").state is TableState.SUBMITTED
+        with pytest.raises(ReviewError, match="审阅模式下不能提交审核"):  # submitting is the clerk's (issue 14)
+            session.review.submit("zhichu", who="李科长")
+        assert session.review.state("zhichu").state is TableState.DRAFT
     finally:
         session.close()
     with Document.open(path) as doc:
@@ -93,13 +101,16 @@ def test_sending_a_table_with_an_unexplained_tip_is_refused_with_the_reason(demo
     assert [h.state for h in demo.review.history("zhichu")] == [TableState.SUBMITTED, TableState.RETURNED]
 
 
-def test_a_signed_table_changed_later_breaks_the_seal_and_names_who_changed_what(demo):
+def test_a_signed_table_changed_later_breaks_the_seal_and_names_who_changed_what(demo, monkeypatch):
     review = demo.review
     review.submit("zhichu", who="张会计")
     with pytest.raises(ReviewError, match="只有待审核"):
         review.approve("shouru", who="李科长")
     review.approve("zhichu", who="李科长")
     assert review.seal_intact("zhichu") and review.seal("zhichu").signer == "李科长"
+    with pytest.raises(EditError, match="已审核.*数字已锁定"):  # this release refuses the edit outright
+        demo.set_text(CELL, "682,000.40", who="王出纳")
+    as_an_older_release(monkeypatch, demo)
     demo.set_text(CELL, "682,000.40", who="王出纳")
     check = review.seal_check("zhichu")
     assert not check.intact and review.broken_seals().keys() == {"zhichu"}
@@ -158,12 +169,13 @@ def test_a_version_2_document_upgrades_to_the_review_tables(tmp_path):
     conn.close()
 
 
-def test_a_broken_seal_needs_the_reviewer_again_and_signing_again_seals_the_new_figures(demo):
+def test_a_broken_seal_needs_the_reviewer_again_and_signing_again_seals_the_new_figures(demo, monkeypatch):
     review = demo.review
     review.submit("zhichu", who="张会计")
     review.approve("zhichu", who="李科长")
     with pytest.raises(ReviewError, match="不能再提交审核"):  # an intact 已审核 table is not sent again
         review.submit("zhichu", who="张会计")
+    as_an_older_release(monkeypatch, demo)
     demo.add_row("zhichu", "2101599", "自拟科目", who="张会计")  # a 科目 row (a 提示 on its name)
     assert not review.seal_intact("zhichu")
     with pytest.raises(ReviewError, match="提示未写出错说明"):
@@ -176,7 +188,7 @@ def test_a_broken_seal_needs_the_reviewer_again_and_signing_again_seals_the_new_
     assert [h.state.label for h in review.history("zhichu")] == ["待审核", "已审核", "待审核", "已审核"]
 
 
-def test_gongkai_review_lists_states_seals_and_comments(demo, capsys):
+def test_gongkai_review_lists_states_seals_and_comments(demo, capsys, monkeypatch):
     from desktop.cli import main
 
     demo.review.comment("zhichu", "请附说明", who="李科长", row=CELL[1], col=CELL[2])
@@ -186,6 +198,7 @@ def test_gongkai_review_lists_states_seals_and_comments(demo, capsys):
     assert main(["review", path]) == 0
     out = capsys.readouterr().out
     assert "公开03表《支出决算表》：已审核（李科长" in out and "封签完好" in out and "批注[未解决]" in out
+    as_an_older_release(monkeypatch, demo)
     demo.set_text(CELL, "682,000.40", who="王出纳")
     assert main(["review", path, "--json"]) == 1  # a broken seal
     report = json.loads(capsys.readouterr().out)
@@ -212,7 +225,7 @@ def test_the_gate_names_errors_missing_and_stale_explanations():
     assert blockers([moved], said) == ["出错说明已过期（数字变动后未重新说明）：上下年差异大"]
 
 
-def test_a_jixiao_form_is_signed_and_its_seal_breaks_on_a_changed_figure(demo):
+def test_a_jixiao_form_is_signed_and_its_seal_breaks_on_a_changed_figure(demo, monkeypatch):
     fid = demo.forms.add_form("a_zhuanyi_ziping", "甲项目自评表", who="张会计")
     key = f"jixiao:{fid}"
     demo.forms.set_field(fid, "f.total.qn", "1,928.75", who="张会计")
@@ -220,6 +233,9 @@ def test_a_jixiao_form_is_signed_and_its_seal_breaks_on_a_changed_figure(demo):
     demo.review.submit(key, who="张会计")
     demo.review.approve(key, who="李科长")
     assert demo.review.seal_intact(key)
+    with pytest.raises(FormEditError, match="已审核.*数字已锁定"):
+        demo.forms.set_field(fid, "f.total.qn", "1,900.00", who="王出纳")
+    monkeypatch.setattr(demo.forms, "_guard", lambda tables: None)  # as a release without the locks could
     demo.forms.set_field(fid, "f.total.qn", "1,900.00", who="王出纳")
     (change,) = demo.review.seal_check(key).changes
     assert (change.row, change.col, change.sealed, change.now, change.who) == (

@@ -8,6 +8,7 @@ from typing import Any
 from .definitions import TemplateSet, get_set
 from .document import Document, DocumentError
 from .money import format_amount, to_plain
+from .review.compare import ReviewChange, compare_review
 from .rules.describe import Describer
 from .rules.instances import Cell
 from .rules.rowindex import RowIndex
@@ -57,17 +58,18 @@ class Comparison:
     cells: list[CellChange] = field(default_factory=list)
     rows: list[RowChange] = field(default_factory=list)
     meta: list[tuple[str, str, str]] = field(default_factory=list)
+    review: list[ReviewChange] = field(default_factory=list)
 
     @property
     def same(self) -> bool:
-        return not (self.cells or self.rows or self.meta)
+        return not (self.cells or self.rows or self.meta or self.review)
 
     def summary(self) -> str:
         if self.same:
-            return "两个文件的数字完全相同。"
+            return "两个文件的数字和审核记录完全相同。"
         added = sum(1 for r in self.rows if r.added)
         return (f"共 {len(self.cells)} 个单元格不同；增加科目行 {added} 个，删除 {len(self.rows) - added} 个；"
-                f"封面信息不同 {len(self.meta)} 项。")
+                f"封面信息不同 {len(self.meta)} 项；审核记录（状态、签章、批注）不同 {len(self.review)} 处。")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +79,8 @@ class Comparison:
                        "old": to_plain(c.old, c.decimals), "new": to_plain(c.new, c.decimals)} for c in self.cells],
             "rows": [{"table": r.table, "code": r.code, "name": r.name, "added": r.added} for r in self.rows],
             "meta": [{"field": k, "old": o, "new": n} for k, o, n in self.meta],
+            "review": [{"table": r.tbl, "table_name": r.table, "kind": r.kind, "old": r.old, "new": r.new}
+                       for r in self.review],
         }
 
 
@@ -123,6 +127,7 @@ def compare_documents(old: Document, new: Document) -> Comparison:
             result.rows.append(RowChange(name, code, before[code], added=False))
         for code in sorted(after.keys() - before.keys()):
             result.rows.append(RowChange(name, code, after[code], added=True))
+    result.review = compare_review(old.connection, new.connection, describe_b.table_name)
     va, vb = old.values(), new.values()
     changed = [c for c in va.keys() | vb.keys() if va.get(c) != vb.get(c)]
     touched = {c[0] for c in changed}
@@ -137,4 +142,4 @@ def compare_documents(old: Document, new: Document) -> Comparison:
     return result
 
 
-__all__ = ["CellChange", "Comparison", "DiffError", "RowChange", "compare_documents"]
+__all__ = ["CellChange", "Comparison", "DiffError", "ReviewChange", "RowChange", "compare_documents"]

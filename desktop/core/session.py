@@ -8,7 +8,7 @@ state as they were.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,7 +111,7 @@ class Session:
             from .jixiao.book import FormBook
 
             self._forms = FormBook(self.doc, table_values=lambda: self.engine.values, has_table=self.tset.has_table,
-                                   on_change=self._form_edited)
+                                   guard=self.review.lock_message, on_change=self._form_edited)
         return self._forms
 
     def has_forms(self) -> bool:
@@ -137,9 +137,13 @@ class Session:
     def review_mode(self, on: bool) -> None:
         self.doc.review_mode = on
 
-    def _require_figures(self) -> None:
+    def _require_figures(self, tables: Iterable[str] = ()) -> None:
+        """Refuse an edit in 审阅 mode, or one touching a table that is 待审核 or 已审核 (locked)."""
         if self.doc.review_mode:
             raise EditError(REVIEW_MODE_MESSAGE)
+        locked = self.review.lock_message(tables)
+        if locked:
+            raise EditError(locked)
 
     def close(self) -> None:
         self.doc.close()
@@ -192,7 +196,7 @@ class Session:
         allow_derived: bool = False,
     ) -> Change:
         """Set values (None clears) in one committed transaction; derived totals follow when ``derive``."""
-        self._require_figures()
+        self._require_figures({c[0] for c in changes})
         decimals = {}
         for cell in changes:
             info = self.cell_info(cell)
@@ -202,6 +206,7 @@ class Session:
             decimals[cell] = info.column.decimals
         delta = self.engine.apply(changes, derive=derive)
         try:
+            self._require_figures({c[0] for c in delta.cells})  # a total in a locked table may follow
             self.doc.write(delta.cells, who=who, action=action, decimals=decimals)
         except Exception:
             self.engine.apply(delta.old, derive=False)
@@ -280,11 +285,12 @@ class Session:
 
     def _restructure(self, add: list[tuple[str, str, str]], remove: list[tuple[str, str]], who: str) -> Change:
         """Add and remove floating rows: only what they change is compiled again and re-checked."""
-        self._require_figures()
+        self._require_figures({t for t, *_ in add} | {t for t, _ in remove})
         old_rows, rows = self.rows, self.rows.changed(add, remove)
         added = [(t, c) for t, c, _ in add]
         delta = self.engine.restructure(rows, added, remove)
         try:
+            self._require_figures({c[0] for c in delta.cells})
             self.doc.write(delta.cells, who=who, action="derive", add_rows=add, remove_rows=remove)
         except Exception:
             back = self.engine.restructure(old_rows, remove, added)
@@ -310,7 +316,7 @@ class Session:
 
     def explain(self, finding: Finding, text: str, *, who: str) -> None:
         """Store the 出错说明 of ``finding`` for its current figures (empty text removes it)."""
-        self._require_figures()  # the clerk's reason, not the reviewer's
+        self._require_figures({finding.table})  # the clerk's reason, not the reviewer's
         self.doc.set_explanation(finding.key, text, who=who, basis=basis_of(finding))
         self._publish(Change(explanations={finding.key}))
 

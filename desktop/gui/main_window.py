@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         first = session.tset.tables[0].key
         self.tables.select_table(first)
         self.show_table(first)
+        self.review_ui.layout_restored()  # 退回 reasons and open 批注 show even if the saved layout hid them
 
     # -- actions --------------------------------------------------------------------------------
     def _build_actions(self) -> None:

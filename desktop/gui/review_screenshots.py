@@ -3,19 +3,25 @@
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m desktop.gui.review_screenshots docs/screenshots
 
 05: a reviewer (李科长) has the clerk's (张会计) file open in 审阅 mode with 批注 threads and table states;
-06: 王出纳 changed a figure of the signed 公开03表: the broken seal names the cells, who and when;
-07: the signed 公开03表 printed to PDF (page 1 converted with pdftoppm), state and signer in the footer.
+06: the signed 公开03表 printed to PDF (page 1 converted with pdftoppm), state and signer in the footer;
+07: the confirmation before 审核通过, listing what the signature covers;
+08: a copy whose figure and change log were altered with sqlite3 after the approval: the seal bar and the
+    核验审核签章 window name each problem.
+Keys are made in a scratch profile folder (GONGKAI_PROFILE), never the user's own.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 from ..core.demo import build_demo
 from ..core.session import Session
+from . import signoff_dialogs
 from .screenshots import _settle, start
 
 CELL = ("zhichu", "2101501", "jb")
@@ -40,6 +46,17 @@ def main(argv: list[str]) -> int:
     from . import settings as app_settings
 
     out, work, qapp, app = start(argv, "gongkai-review-shots-")
+    os.environ["GONGKAI_PROFILE"] = str(work / "profile")
+
+    def confirm_and_shoot(parent, name, lines):  # the confirmation as the reviewer sees it, then 审核通过
+        dialog = signoff_dialogs.ApprovalDialog(name, lines, parent)
+        dialog.show()
+        _settle(qapp)
+        dialog.grab().save(str(out / "12_approve_confirmation.png"))
+        dialog.close()
+        return True
+
+    signoff_dialogs.ask_approval = confirm_and_shoot
     path = build_demo(work / "柳林县医疗保障局-2022.gkb", who="张会计")
     _prepare(path)
     app_settings.set_user_name("李科长")
@@ -61,16 +78,26 @@ def main(argv: list[str]) -> int:
                        check=True)
     window.close()
 
-    app_settings.set_user_name("王出纳")
-    window = app.open_path(path, mode="edit")
+    # after the approval, someone changes a figure and rewrites a log row with a SQLite tool
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE cell SET num = num - 5600 WHERE tbl = ? AND row = ? AND col = ?", CELL)
+    conn.execute("UPDATE change_log SET who = '王出纳' WHERE id = 3")
+    conn.commit()
+    conn.close()
+    app_settings.set_user_name("李科长")
+    window = app.open_path(path, mode="review")
     assert window is not None
     window.resize(1560, 960)
     window.show()
     window.show_table("zhichu")
-    window.controller.set_texts({CELL: "682,000.40"})
-    window.controller.set_texts({("zhichu", "2101506", "xm"): "202,000.00"})
     _settle(qapp)
     window.grab().save(str(out / "10_broken_seal.png"))
+    dialog = window.review_ui.show_verification()
+    assert dialog is not None
+    dialog.resize(900, 420)
+    _settle(qapp)
+    dialog.grab().save(str(out / "13_verification.png"))
+    dialog.close()
     window.close()
     return 0
 

@@ -1,5 +1,6 @@
 """Review and hand-over in the document window: the 审阅 menu, the 批注 dock, cell markers, table states
-in the table list, and the state/seal bar above the table (a broken seal names the cells, who and when).
+in the table list, and the state/seal bar above the table (a broken seal names the cells, who and when;
+a signature that cannot be trusted says why). 审核通过 asks for a confirmation that lists what is signed.
 
 :func:`install` is called once by the main window; everything here goes through ``session.review``.
 """
@@ -12,8 +13,10 @@ from PySide6.QtCore import QModelIndex, QObject, QPointF, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPolygonF
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QStyleOptionViewItem, QWidget
 
-from ..core.review import TableState, Thread
+from ..core.review import ReviewError, TableState, Thread
 from ..core.review.comments import Comment
+from ..core.review.signing import Verification
+from . import signoff_dialogs
 from .comments_panel import CommentsPanel, short_time
 from .grid_view import CellDelegate
 from .qt_values import index_value
@@ -60,6 +63,7 @@ class ReviewUi(QObject):
         self.controller = window.controller
         self.session = window.session
         self.review = self.session.review
+        self.verification: Verification | None = None  # verified at open and after each review action
 
         self.bar = QLabel()
         self.bar.setObjectName("reviewBar")
@@ -67,7 +71,7 @@ class ReviewUi(QObject):
         self.bar.setVisible(False)
         window.centralWidget().layout().insertWidget(1, self.bar)
         if self.session.review_mode and not self.session.doc.readonly:
-            window.banner.setText(f"审阅模式：数字只读，可以写批注、提交审核、审核通过或退回。审阅人：{self.controller.who}")
+            window.banner.setText(f"审阅模式：数字只读，可以写批注、审核通过或退回（提交审核由填报人在编辑模式下进行）。审阅人：{self.controller.who}")
             window.banner.setStyleSheet("background:#e8f0fe; color:#1a3d7c; padding:6px; border-bottom:1px solid #b0c8f0;")
             window.banner.setVisible(True)
             window.user_label.setText(f"审阅人：{self.controller.who}")
@@ -91,8 +95,22 @@ class ReviewUi(QObject):
         self.panel.jumpRequested.connect(self.jump_to_thread)
         self.controller.findingsChanged.connect(self.refresh)  # an edit may break (or restore) a seal
         window.stack.currentChanged.connect(self._current_changed)
+        self.reverify()
         self.refresh()
         self._current_changed()
+
+    def layout_restored(self) -> None:
+        """After the saved window layout is applied: a clerk reopening a returned file sees the 退回 reasons
+        (the first returned table is shown, the bar lists them all) and the open 批注 at once."""
+        returned = [t for t, r in self.review.states().items() if r.state is TableState.RETURNED]
+        if self.review.open_threads() or returned or self.session.review_mode:
+            self.dock.show()
+        if returned and not self.session.review_mode:
+            order = [t.key for t in self.session.tset.tables]
+            first = min(returned, key=lambda t: order.index(t) if t in order else len(order))
+            if self.session.tset.has_table(first):
+                self.window.show_table(first)
+            self.update_bar()
 
     # -- menu -----------------------------------------------------------------------------------
     def _build_menu(self) -> None:
@@ -105,8 +123,12 @@ class ReviewUi(QObject):
         self.act_comment_finding = menu.addAction("对选中的审核结果写批注…", self.add_comment_on_finding)
         menu.addSeparator()
         self.act_submit = menu.addAction("提交审核", lambda: self.change_state("submit"))
-        self.act_approve = menu.addAction("审核通过（封签）", lambda: self.change_state("approve"))
+        self.act_withdraw = menu.addAction("撤回提交", lambda: self.change_state("withdraw"))
+        self.act_approve = menu.addAction("审核通过（签章）…", lambda: self.change_state("approve"))
         self.act_return = menu.addAction("退回…", lambda: self.change_state("return"))
+        self.act_verify = menu.addAction("核验审核签章…", self.show_verification)
+        self.act_submit.setEnabled(not self.session.review_mode)  # submitting is the clerk's
+        self.act_withdraw.setEnabled(not self.session.review_mode)
         menu.addSeparator()
         self.act_log = menu.addAction("修改记录…", self.show_change_log)
         self.act_compare = menu.addAction("与另一文件比较…", self.show_compare)
@@ -148,6 +170,8 @@ class ReviewUi(QObject):
             label = record.state.label
             if record.state is TableState.APPROVED and not self.review.seal_intact(tbl):
                 label = "封签已破"
+            elif record.state is TableState.APPROVED and not self.trusted(tbl):
+                label = "签章不可信"
             labels[tbl] = label
         if labels != self.controller.state_labels:
             self.controller.state_labels = labels
@@ -176,10 +200,26 @@ class ReviewUi(QObject):
                 lines += [f"  • {self.review.change_text(c, with_table=False)}" for c in typed[:MAX_BANNER_LINES]]
                 if len(typed) > MAX_BANNER_LINES:
                     lines.append(f"  … 另有 {len(typed) - MAX_BANNER_LINES} 处，见 审阅 → 修改记录")
+                verdict = self.verification.tables.get(key) if self.verification else None
+                if verdict is not None and verdict.problems:
+                    lines.append("核验：" + "；".join(verdict.problems[:MAX_BANNER_LINES]) + "（详见 审阅 → 核验审核签章）")
                 return "\n".join(lines), "broken"
-            return f"已审核：{record.who} {when} 审核通过，封签完好（数字与审核时一致）。", "ok"
+            verdict = self.verification.tables.get(key) if self.verification else None
+            if verdict is not None and not verdict.trusted:
+                lines = [f"签章不可信：本表标为 {record.who} {when} 审核通过，但核验发现问题，审核结果不能作为依据："]
+                lines += [f"  • {p}" for p in verdict.problems[:MAX_BANNER_LINES]]
+                return "\n".join(lines), "broken"
+            sign = f"，签章有效（密钥指纹 {verdict.fingerprint}）" if verdict is not None else ""
+            notes = "".join(f"\n注意：{n}" for n in verdict.notices) if verdict is not None else ""
+            return f"已审核：{record.who} {when} 审核通过，封签完好（数字与审核时一致）{sign}。{notes}", "ok"
         if record.state is TableState.RETURNED:
-            return f"退回：{record.who} {when} 退回，原因：{record.reason}", "returned"
+            text = f"退回：{record.who} {when} 退回，原因：{record.reason}"
+            others = [(t, r) for t, r in self.review.states().items()
+                      if r.state is TableState.RETURNED and t != key]
+            if others:
+                text += "\n另有被退回的表：" + "；".join(f"{self.review.table_name(t)}（{r.reason}）"
+                                                   for t, r in others[:MAX_BANNER_LINES])
+            return text, "returned"
         if record.state is TableState.SUBMITTED:
             return f"待审核：{record.who} {when} 提交审核。", "info"
         return "", ""
@@ -253,16 +293,47 @@ class ReviewUi(QObject):
         try:
             if action == "submit":
                 self.review.submit(key, who=who)
+            elif action == "withdraw":
+                self.review.withdraw(key, who=who)
             elif action == "approve":
+                self.review.check_approve(key, who=who)  # a refusal comes before the confirmation
+                lines = self.review.approval_summary(key, who=who)
+                if not signoff_dialogs.ask_approval(self.window, self.review.table_name(key), lines):
+                    return False
                 self.review.approve(key, who=who)
             else:
                 self.review.send_back(key, reason or "", who=who)
         except Exception as exc:  # noqa: BLE001 - ReviewError / DocumentError, shown in Chinese
             self.controller.errorOccurred.emit(str(exc))
             return False
+        self.reverify()
         self.refresh()
         self.window.statusBar().showMessage(f"{self.review.table_name(key)}：{self.review.state(key).state.label}", 8000)
         return True
+
+    # -- verification ---------------------------------------------------------------------------
+    def reverify(self) -> None:
+        """Verify the chain and every signature again (at open and after a review action; figure edits
+        cannot touch a signed table, whose figures are locked)."""
+        try:
+            self.verification = self.review.verify()
+        except ReviewError as exc:  # this computer's record of signers could not be read
+            self.verification = None
+            self.controller.errorOccurred.emit(str(exc))
+
+    def trusted(self, tbl: str) -> bool:
+        verdict = self.verification.tables.get(tbl) if self.verification else None
+        return verdict is None or verdict.trusted
+
+    def show_verification(self) -> QWidget | None:
+        self.reverify()
+        if self.verification is None:
+            return None
+        names = {t: self.review.table_name(t) for t in self.verification.tables}
+        dialog = signoff_dialogs.VerificationDialog(self.verification, names, self.window)
+        self.refresh()
+        dialog.show()
+        return dialog
 
     # -- views ----------------------------------------------------------------------------------
     def show_change_log(self) -> QWidget:

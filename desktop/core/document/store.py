@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..money import to_plain
+from . import changelog
+from .changelog import Entry
 from .errors import DocumentError
 from .lock import LockDamaged, LockedByOther, LockInfo, acquire, release
 from .migrations import migrate, schema_version
@@ -147,10 +149,7 @@ class Document:
             migrate(conn, 0)
             full = {"created_at": now_iso(), "created_by": who, **meta}
             conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", sorted(full.items()))
-            conn.execute(
-                "INSERT INTO change_log(at, who, action, new) VALUES (?, ?, 'create', ?)",
-                (now_iso(), who, meta.get("set_id", "")),
-            )
+            changelog.log(conn, now_iso(), who, "create", new=meta.get("set_id", ""))
             conn.execute("COMMIT")
             conn.close()
             with tmp_path.open("rb+") as fh:
@@ -330,19 +329,14 @@ class Document:
                 raise DocumentError("bad_value", f"{'/'.join(cell)} 的金额 {value!r} 超出合理范围或不是整数，本次修改未保存。")
         at = now_iso()
         with self.transaction() as conn:
+            entries: list[Entry] = []
             for tbl, code, name in add_rows:
                 conn.execute("INSERT OR REPLACE INTO float_row(tbl, code, name) VALUES (?, ?, ?)", (tbl, code, name))
-                conn.execute(
-                    "INSERT INTO change_log(at, who, action, tbl, row, new) VALUES (?, ?, 'add_row', ?, ?, ?)",
-                    (at, who, tbl, code, name),
-                )
+                entries.append(Entry(at, who, "add_row", tbl, code, new=name))
             for tbl, code in remove_rows:
                 conn.execute("DELETE FROM float_row WHERE tbl = ? AND code = ?", (tbl, code))
                 conn.execute("DELETE FROM cell WHERE tbl = ? AND row = ?", (tbl, code))
-                conn.execute(
-                    "INSERT INTO change_log(at, who, action, tbl, row) VALUES (?, ?, 'remove_row', ?, ?)",
-                    (at, who, tbl, code),
-                )
+                entries.append(Entry(at, who, "remove_row", tbl, code))
             for cell, value in changes.items():
                 old = conn.execute(
                     "SELECT num FROM cell WHERE tbl = ? AND row = ? AND col = ?", cell
@@ -355,10 +349,8 @@ class Document:
                 else:
                     conn.execute("INSERT OR REPLACE INTO cell(tbl, row, col, num) VALUES (?, ?, ?, ?)", (*cell, value))
                 d = decimals.get(cell, 2)
-                conn.execute(
-                    "INSERT INTO change_log(at, who, action, tbl, row, col, old, new) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (at, who, action, *cell, to_plain(old_value, d), to_plain(value, d)),
-                )
+                entries.append(Entry(at, who, action, *cell, to_plain(old_value, d), to_plain(value, d)))
+            changelog.append(conn, entries)
             for key, value in (meta or {}).items():
                 conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
         if meta:

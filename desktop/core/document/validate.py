@@ -45,6 +45,11 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "review_history": ("审核历史", ("id",), {"tbl": (T,), "state": (T,), "who": (T,), "at": (T,), "reason": (T,)}),
     "review_seal": ("审核封签", ("tbl",), {"tbl": (T,), "digest": (T,), "figures": (T,), "signer": (T,), "at": (T,),
                                        "log_id": (INT,)}),
+    "change_chain": ("修改记录链", ("id",), {"hash": (T,)}),
+    "signer_key": ("签章公钥", ("name", "public_key"), {"name": (T,), "public_key": (T,), "fingerprint": (T,),
+                                                      "added_at": (T,)}),
+    "seal_signature": ("审核签章", ("tbl",), {"tbl": (T,), "log_id": (INT,), "log_head": (T,), "public_key": (T,),
+                                          "signature": (T,)}),
 }
 
 
@@ -85,6 +90,12 @@ ROW_RULES: dict[str, list[tuple[str, str]]] = {
     "review_state": [(_form_tbl_bad("tbl"), "表名无效")],
     "review_comment": [(_form_tbl_bad("tbl"), "表名无效")],
     "review_history": [(_form_tbl_bad("tbl"), "表名无效")],
+    "change_chain": [("length(hash) != 64 OR hash GLOB '*[^0-9a-f]*'", "链值不是 64 位十六进制数")],
+    "signer_key": [("length(public_key) != 64 OR public_key GLOB '*[^0-9a-f]*'", "公钥不是 64 位十六进制数"),
+                   (f"length(name) > {MAX_NAME}", "姓名过长")],
+    "seal_signature": [("length(signature) != 128 OR signature GLOB '*[^0-9a-f]*'", "签名不是 128 位十六进制数"),
+                       ("length(public_key) != 64 OR public_key GLOB '*[^0-9a-f]*'", "公钥不是 64 位十六进制数"),
+                       ("length(log_head) != 64 OR log_head GLOB '*[^0-9a-f]*'", "修改记录链值不是 64 位十六进制数")],
 }
 
 

@@ -111,9 +111,11 @@ class FormBook:
 
     def __init__(self, doc: Document, *, table_values: TableValues | None = None,
                  has_table: Callable[[str], bool] | None = None, definitions: Mapping[str, FormDef] | None = None,
+                 guard: Callable[[list[str]], str | None] | None = None,
                  on_change: Callable[[int | None], None] | None = None):
         """``on_change(form_id)`` is called after each write (None: a form was added or removed)."""
         self.doc = doc
+        self._guard = guard or (lambda tables: None)  # why a form's figures are locked now (审核), or None
         self._on_change = on_change or (lambda form_id: None)
         self._defs = definitions  # read on first use: a document without forms never loads them
         self._table_values = table_values or (lambda: {})
@@ -205,6 +207,12 @@ class FormBook:
         return parse_field(self.definition(form_id), key, text)
 
     # -- editing --------------------------------------------------------------------------------
+    def _require_unlocked(self, form_id: int) -> None:
+        """Refuse to change a form that is 待审核 or 已审核 (its figures are locked until 退回 or 撤回提交)."""
+        locked = self._guard([store.form_table(form_id)])
+        if locked:
+            raise FormEditError(locked)
+
     def _changed(self, form_id: int) -> None:
         self._checked.pop(form_id, None)
 
@@ -228,12 +236,14 @@ class FormBook:
         return form_id
 
     def remove_form(self, form_id: int, *, who: str) -> None:
+        self._require_unlocked(form_id)
         self.form(form_id)
         store.delete_form(self.doc, form_id, who=who)
         self.reload()
         self._on_change(None)
 
     def rename_form(self, form_id: int, title: str, *, who: str) -> None:
+        self._require_unlocked(form_id)
         if not title.strip():
             raise FormEditError("表名不能为空")
         store.rename_form(self.doc, form_id, title.strip(), who=who)
@@ -243,6 +253,7 @@ class FormBook:
 
     def set_field(self, form_id: int, key: str, text: str, *, who: str) -> FormDelta:
         """A clerk typed ``text`` into a header/funding/objective/text/total field."""
+        self._require_unlocked(form_id)
         before = self._keys()
         value = self.parse_field(form_id, key, text)
         if value is not None and self._is_derived(self.definition(form_id), key):
@@ -268,6 +279,7 @@ class FormBook:
 
     def set_indicator(self, form_id: int, ind_id: int, col_key: str, text: str, *, who: str) -> FormDelta:
         """A clerk typed ``text`` into one cell of a 三级 row."""
+        self._require_unlocked(form_id)
         before = self._keys()
         ind = self._indicator(form_id, ind_id)
         value = self.parse_indicator(form_id, col_key, text)
@@ -283,6 +295,7 @@ class FormBook:
     def add_indicator(self, form_id: int, level2: str, *, who: str, index: int | None = None,
                       texts: Mapping[str, str] | None = None) -> int:
         """Add a 三级 row under ``level2`` at ``index`` (default: last); returns its id."""
+        self._require_unlocked(form_id)
         fdef = self.definition(form_id)
         if fdef.level2(level2) is None:
             raise FormEditError(f"《{self.form(form_id).title}》没有二级指标“{level2}”")
@@ -294,6 +307,7 @@ class FormBook:
         return ind_id
 
     def remove_indicator(self, form_id: int, ind_id: int, *, who: str) -> FormDelta:
+        self._require_unlocked(form_id)
         before = self._keys()
         self._indicator(form_id, ind_id)
         store.remove_indicator_row(self.doc, form_id, ind_id, who=who)
@@ -303,6 +317,7 @@ class FormBook:
 
     def move_indicator(self, form_id: int, ind_id: int, index: int, *, who: str) -> None:
         """Move a 三级 row to ``index`` (0-based) among the rows of its own 二级."""
+        self._require_unlocked(form_id)
         ind = self._indicator(form_id, ind_id)
         ids = [i.id for i in self.form(form_id).under(ind.level2)]
         if not 0 <= index < len(ids):

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from ..document import Document
+from ..document import Document, changelog
 from ..document.store import now_iso
 from .form import Form, Indicator, Value
 
@@ -32,10 +32,8 @@ def _join(txt: str | None, num: str | None) -> Value | None:
 def _log(conn: sqlite3.Connection, who: str, action: str, form_id: int, row: str | None = None,
          col: str | None = None, old: Value | None = None, new: Value | None = None) -> None:
     show = lambda v: None if v is None else (format(v, "f") if isinstance(v, Decimal) else v)  # noqa: E731
-    conn.execute(
-        "INSERT INTO change_log(at, who, action, tbl, row, col, old, new) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (now_iso(), who, action, form_table(form_id), row, col, show(old), show(new)),
-    )
+    changelog.log(conn, now_iso(), who, action, tbl=form_table(form_id), row=row, col=col, old=show(old),
+                  new=show(new))
 
 
 def has_forms(doc: Document) -> bool:

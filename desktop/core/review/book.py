@@ -1,16 +1,22 @@
-"""The review API of an open document (``Session.review``): comments, table states, seals.
+"""The review API of an open document (``Session.review``): comments, table states, signed seals.
 
 Every action is one committed review transaction with a change-log row carrying ``who``; none of them
-changes a figure, so all are allowed in 审阅 mode. Refusals raise :class:`ReviewError` in Chinese.
+changes a figure, so all are allowed in 审阅 mode. Refusals raise :class:`ReviewError` in Chinese. Who may
+do what (separation of duties) is decided in :mod:`.duties`, here in the core, so the window and the
+command line obey the same rules; the figures of a 待审核 or 已审核 table are locked
+(:meth:`ReviewBook.lock_message`, asked by the Session before every edit).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ..document import changelog
 from ..document.store import now_iso
 from ..money import format_amount
 from . import comments as cm
+from . import duties, keys, signing
 from . import seal as sl
 from . import states as st
 from .errors import ReviewError
@@ -20,6 +26,7 @@ if TYPE_CHECKING:
     from ..session import Session
 
 MAX_LISTED = 8
+WITHDRAWN = "提交人撤回提交"
 
 
 class ReviewBook:
@@ -99,7 +106,8 @@ class ReviewBook:
         return st.blockers(findings, self.doc.explanations())
 
     def submit(self, tbl: str, *, who: str) -> StateRecord:
-        """提交审核: 填报中 or 退回 (or an 已审核 table whose seal is broken) → 待审核, through the gate."""
+        """提交审核 (the 填报人 side only): 填报中 or 退回 (or an 已审核 table whose seal is broken) → 待审核."""
+        duties.require_submitter(self, tbl, who)
         now = self.state(tbl)
         broken = now.state is TableState.APPROVED and not self.seal_intact(tbl)
         if now.state not in (TableState.DRAFT, TableState.RETURNED) and not broken:
@@ -107,24 +115,63 @@ class ReviewBook:
         self._gate(tbl, "提交审核")
         return self._set(tbl, TableState.SUBMITTED, who, "")
 
+    def withdraw(self, tbl: str, *, who: str) -> StateRecord:
+        """撤回提交: the submitter takes a 待审核 table back (→ 填报中) to change its figures."""
+        now = self.state(tbl)
+        if now.state is not TableState.SUBMITTED:
+            raise ReviewError(f"{self.table_name(tbl)} 当前为“{now.state.label}”，只有待审核的表可以撤回提交。")
+        if who != now.who:
+            raise ReviewError(f"{self.table_name(tbl)} 由 {now.who} 提交，只有提交人本人可以撤回提交；"
+                              "审核人如认为需要修改，请用“退回”并写明原因。")
+        return self._set(tbl, TableState.DRAFT, who, WITHDRAWN)
+
     def approve(self, tbl: str, *, who: str) -> StateRecord:
-        """审核通过: 待审核 (or 已审核 with a broken seal) → 已审核, sealing the current figures."""
+        """审核通过: 待审核 (or 已审核 with a broken seal) → 已审核, sealing and signing the current figures
+        with ``who``'s key; refused to the submitter and to anyone who changed the figures since the last
+        approval."""
+        self.check_approve(tbl, who=who)
+        key = keys.signing_key(who)
+        return self._set(tbl, TableState.APPROVED, who, "", sign_with=key)
+
+    def check_approve(self, tbl: str, *, who: str) -> None:
+        """Raise :class:`ReviewError` when ``who`` may not approve ``tbl`` now (asked before confirming)."""
         now = self.state(tbl)
         broken = now.state is TableState.APPROVED and not self.seal_intact(tbl)
         if now.state is not TableState.SUBMITTED and not broken:
             raise ReviewError(f"{self.table_name(tbl)} 当前为“{now.state.label}”，只有待审核的表才能审核通过。")
+        duties.require_approver(self, tbl, who)
         self._gate(tbl, "审核通过")
-        return self._set(tbl, TableState.APPROVED, who, "", seal=True)
 
     def send_back(self, tbl: str, reason: str, *, who: str) -> StateRecord:
-        """退回 with the reason: from 待审核 or 已审核 (the seal is removed)."""
+        """退回 with the reason: from 待审核 or 已审核 (the seal is removed); not by the submitter."""
         reason = (reason or "").strip()
         if not reason:
             raise ReviewError("退回时请写明原因。")
         now = self.state(tbl)
         if now.state not in (TableState.SUBMITTED, TableState.APPROVED):
             raise ReviewError(f"{self.table_name(tbl)} 当前为“{now.state.label}”，只有待审核或已审核的表可以退回。")
+        duties.require_returner(self, tbl, who)
         return self._set(tbl, TableState.RETURNED, who, reason)
+
+    def approval_summary(self, tbl: str, *, who: str) -> list[str]:
+        """What 审核通过 would sign, in words (the GUI's confirmation lists it)."""
+        return duties.approval_summary(self, tbl, who)
+
+    # -- locks ----------------------------------------------------------------------------------
+    def lock_message(self, tables: Iterable[str]) -> str | None:
+        """Why figures of one of ``tables`` may not change now (待审核 or 已审核), or None."""
+        states = self.states()
+        for tbl in sorted(set(tables)):
+            record = states.get(tbl)
+            if record is None:
+                continue
+            if record.state is TableState.SUBMITTED:
+                return (f"{self.table_name(tbl)} 已由 {record.who} 提交审核（待审核），数字已锁定，不能修改。"
+                        f"如需修改，请提交人 {record.who} 先“撤回提交”，或请审核人“退回”。")
+            if record.state is TableState.APPROVED:
+                return (f"{self.table_name(tbl)} 已由 {record.who} 审核通过（已审核），数字已锁定，不能修改。"
+                        "如需修改，请审核人先“退回”并写明原因。")
+        return None
 
     def _gate(self, tbl: str, what: str) -> None:
         problems = self.blockers(tbl)
@@ -134,17 +181,19 @@ class ReviewBook:
             raise ReviewError(f"{self.table_name(tbl)} 不能{what}：错误须改正，提示须写出错说明"
                               f"（共 {len(problems)} 条）：\n{listed}{more}")
 
-    def _set(self, tbl: str, state: TableState, who: str, reason: str, seal: bool = False) -> StateRecord:
+    def _set(self, tbl: str, state: TableState, who: str, reason: str,
+             sign_with: keys.SigningKey | None = None) -> StateRecord:
         self._known_table(tbl)
         at = now_iso()
         record = StateRecord(tbl, state, who, at, reason)
         with self.doc.transaction(review=True) as conn:
             st.write(conn, record)
             conn.execute("DELETE FROM review_seal WHERE tbl = ?", (tbl,))
-            conn.execute("INSERT INTO change_log(at, who, action, tbl, new) VALUES (?, ?, ?, ?, ?)",
-                         (at, who, f"review.{state.value}", tbl, reason or state.label))
-            if seal:
-                sl.write(conn, tbl, who, at)
+            conn.execute("DELETE FROM seal_signature WHERE tbl = ?", (tbl,))
+            head = changelog.log(conn, at, who, f"review.{state.value}", tbl=tbl, new=reason or state.label)
+            if sign_with is not None:
+                seal = sl.write(conn, tbl, who, at)
+                signing.sign(conn, seal, head, sign_with)
         return record
 
     def _known_table(self, tbl: str) -> None:
@@ -167,6 +216,12 @@ class ReviewBook:
     def seal_intact(self, tbl: str) -> bool:
         check = self.seal_check(tbl)
         return check is not None and check.intact
+
+    def verify(self, *, record: bool = True) -> signing.Verification:
+        """Verify the change-log chain and the signature of every 已审核 table (see :mod:`.signing`);
+        ``record``: remember signers' keys seen for the first time on this computer."""
+        approved = {t: r.who for t, r in self.states().items() if r.state is TableState.APPROVED}
+        return signing.verify_document(self.conn, approved, record=record)
 
     def broken_seals(self) -> dict[str, sl.SealCheck]:
         checks = {t: self.seal_check(t) for t in self.states()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from ..document import Document
+from ..document import Document, changelog
 from ..document.store import now_iso
 from .errors import ReviewError
 
@@ -89,8 +89,7 @@ def _clean(text: str) -> str:
 
 def _log(conn: sqlite3.Connection, at: str, who: str, action: str, c: Comment | tuple, text: str) -> None:
     tbl, row, col = (c.tbl, c.row, c.col) if isinstance(c, Comment) else c
-    conn.execute("INSERT INTO change_log(at, who, action, tbl, row, col, new) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (at, who, action, tbl, row, col, text))
+    changelog.log(conn, at, who, action, tbl=tbl, row=row, col=col, new=text)
 
 
 def add_comment(doc: Document, tbl: str, text: str, *, who: str, row: str | None = None, col: str | None = None,

@@ -1,0 +1,82 @@
+"""What differs in the review records of two copies of a document: states, approvals (seals and their
+signatures) and 批注 (new, gone, resolved or reopened, and comments whose text was changed)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .states import TableState
+
+STATE_LABELS = {s.value: s.label for s in TableState}
+
+
+@dataclass(frozen=True)
+class ReviewChange:
+    tbl: str
+    table: str  # 公开03表《支出决算表》
+    kind: str  # state, approval, comment
+    old: str
+    new: str
+
+    def text(self) -> str:
+        what = {"state": "审核状态", "approval": "审核签章", "comment": "批注"}[self.kind]
+        return f"{self.table} {what}：{self.old or '无'} → {self.new or '无'}"
+
+
+def _states(conn: sqlite3.Connection) -> dict[str, str]:
+    out = {}
+    for tbl, state, who, at, reason in conn.execute("SELECT tbl, state, who, at, reason FROM review_state"):
+        text = f"{STATE_LABELS.get(state, state)}（{who} {at.replace('T', ' ').rstrip('Z')[:16]}）"
+        out[tbl] = text + (f" 原因：{reason}" if reason else "")
+    return out
+
+
+def _approvals(conn: sqlite3.Connection) -> dict[str, str]:
+    signed = dict(conn.execute("SELECT tbl, public_key FROM seal_signature"))
+    out = {}
+    for tbl, signer, at, digest in conn.execute("SELECT tbl, signer, at, digest FROM review_seal"):
+        how = "已签章" if tbl in signed else "未签章"
+        out[tbl] = f"{signer} {at.replace('T', ' ').rstrip('Z')[:16]} 封签（数字摘要 {digest[:8]}…，{how}）"
+    return out
+
+
+def _comments(conn: sqlite3.Connection) -> dict[int, tuple[str, str, str, str | None]]:
+    rows = conn.execute("SELECT id, tbl, author, text, resolved_by FROM review_comment")
+    return {i: (tbl, author, text, resolved) for i, tbl, author, text, resolved in rows}
+
+
+def compare_review(old: sqlite3.Connection, new: sqlite3.Connection,
+                   table_name: Callable[[str], str]) -> list[ReviewChange]:
+    """Every review difference from ``old`` to ``new``, table by table."""
+    def name(tbl: str) -> str:
+        if tbl.startswith("jixiao:"):
+            rec = new.execute("SELECT title FROM jx_form WHERE id = ?", (tbl[7:],)).fetchone() or \
+                old.execute("SELECT title FROM jx_form WHERE id = ?", (tbl[7:],)).fetchone()
+            return f"绩效表《{rec[0]}》" if rec else f"绩效表（{tbl}）"
+        try:
+            return table_name(tbl)
+        except (KeyError, ValueError):
+            return tbl
+    out: list[ReviewChange] = []
+    for kind, read in (("state", _states), ("approval", _approvals)):
+        a, b = read(old), read(new)
+        out += [ReviewChange(t, name(t), kind, a.get(t, ""), b.get(t, "")) for t in sorted(a.keys() | b.keys())
+                if a.get(t) != b.get(t)]
+    ca, cb = _comments(old), _comments(new)
+    for cid in sorted(ca.keys() | cb.keys()):
+        before, after = ca.get(cid), cb.get(cid)
+        if before == after:
+            continue
+        tbl = (after or before)[0]  # type: ignore[index]
+        def show(c: tuple[str, str, str, str | None] | None) -> str:
+            if c is None:
+                return ""
+            mark = f"，已由 {c[3]} 解决" if c[3] else ""
+            return f"{c[1]}：{c[2]}{mark}"
+        if before is not None and after is not None and before[2] != after[2]:
+            out.append(ReviewChange(tbl, name(tbl), "comment", show(before), show(after) + "（批注原文被改动）"))
+        else:
+            out.append(ReviewChange(tbl, name(tbl), "comment", show(before), show(after)))
+    return out

@@ -1,0 +1,102 @@
+"""Separation of duties: who may submit, approve or send back a table (decided here, for CLI and GUI alike).
+
+- 提交审核 is the 填报人 side's: not in 审阅 mode, and not by someone who reviewed (approved or sent
+  back) this table before.
+- 审核通过 needs a second person: neither the submitter nor anyone who changed the table's figures since
+  its last approval (both read from the change log, whose chain the signature covers).
+- 退回 is the reviewer's: the submitter takes a table back with 撤回提交 instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from . import keys
+from . import seal as sl
+from .errors import ReviewError
+from .states import TableState
+
+if TYPE_CHECKING:
+    from .book import ReviewBook
+
+REVIEW_ACTIONS = ("review.approved", "review.returned")
+
+
+def last_approval_id(conn: sqlite3.Connection, tbl: str) -> int:
+    """The change-log id of the table's last 审核通过 (0: never approved)."""
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM change_log WHERE tbl = ? AND action = 'review.approved'",
+                            (tbl,)).fetchone()[0])
+
+
+def editors_since_approval(conn: sqlite3.Connection, tbl: str) -> list[str]:
+    """Who changed the table's figures (or rows) since its last approval, most recent first."""
+    rows = conn.execute("SELECT who FROM change_log WHERE tbl = ? AND id > ? AND action NOT LIKE 'review.%' "
+                        "GROUP BY who ORDER BY MAX(id) DESC", (tbl, last_approval_id(conn, tbl)))
+    return [w for (w,) in rows]
+
+
+def reviewers_of(conn: sqlite3.Connection, tbl: str) -> set[str]:
+    """Who approved or sent back this table at some time."""
+    rows = conn.execute(f"SELECT DISTINCT who FROM change_log WHERE tbl = ? AND action IN ({', '.join('?' * 2)})",
+                        (tbl, *REVIEW_ACTIONS))
+    return {w for (w,) in rows}
+
+
+def _named(who: str, what: str) -> None:
+    if not (who or "").strip():
+        raise ReviewError(f"没有填写姓名，不能{what}。请先在“设置”中填写姓名（命令行：设置环境变量 GONGKAI_USER）。")
+
+
+def require_submitter(book: ReviewBook, tbl: str, who: str) -> None:
+    _named(who, "提交审核")
+    book._known_table(tbl)
+    if book.session.review_mode:
+        raise ReviewError("审阅模式下不能提交审核：提交审核是填报人的事。审核人可以写批注、审核通过或退回。")
+    if who in reviewers_of(book.conn, tbl):
+        raise ReviewError(f"{who} 审核过{book.table_name(tbl)}，不能替填报人提交审核；请填报人本人提交。")
+
+
+def require_approver(book: ReviewBook, tbl: str, who: str) -> None:
+    _named(who, "审核通过")
+    record = book.state(tbl)
+    if record.state is TableState.SUBMITTED and record.who == who:
+        raise ReviewError(f"{book.table_name(tbl)} 是 {who} 本人提交的，不能自己审核通过；请另一位审核人审核。")
+    editors = editors_since_approval(book.conn, tbl)
+    if who in editors:
+        raise ReviewError(f"{who} 在上次审核后修改过{book.table_name(tbl)}的数字，不能审核通过自己改过的表；"
+                          "请另一位审核人审核。")
+
+
+def require_returner(book: ReviewBook, tbl: str, who: str) -> None:
+    _named(who, "退回")
+    record = book.state(tbl)
+    submitter = record.who if record.state is TableState.SUBMITTED else _last_submitter(book.conn, tbl)
+    if submitter == who:
+        raise ReviewError(f"{book.table_name(tbl)} 是 {who} 本人提交的，不能自己退回；"
+                          + ("如需修改，请用“撤回提交”。" if record.state is TableState.SUBMITTED
+                             else "如需修改，请审核人退回。"))
+
+
+def _last_submitter(conn: sqlite3.Connection, tbl: str) -> str | None:
+    rec = conn.execute("SELECT who FROM change_log WHERE tbl = ? AND action = 'review.submitted' ORDER BY id DESC "
+                       "LIMIT 1", (tbl,)).fetchone()
+    return rec[0] if rec else None
+
+
+def approval_summary(book: ReviewBook, tbl: str, who: str) -> list[str]:
+    """The lines of the confirmation before 审核通过: what is signed, by whom, with which key."""
+    figures = sl.figures(book.conn, tbl)
+    amounts = sum(1 for k in figures if not k.startswith("row:"))
+    rows = sum(1 for k in figures if k.startswith("row:"))
+    record = book.state(tbl)
+    head = book.conn.execute("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM change_log").fetchone()
+    threads = book.open_threads(tbl)
+    lines = [f"表：{book.table_name(tbl)}",
+             f"数字：{amounts} 个单元格" + (f"、{rows} 个科目行" if rows else "") + "（签章后任何改动都会被发现）",
+             f"提交人：{record.who or '（无）'}；审核人（签章人）：{who}",
+             f"修改记录：到第 {int(head[0]) + 1} 条为止的全部 {int(head[1]) + 1} 条（含本次审核通过），签章后不能再改写",
+             f"签章密钥：{who} 在本机的密钥，指纹 {keys.fingerprint(keys.signing_key(who).public_hex)}"]
+    if threads:
+        lines.append(f"注意：本表还有 {len(threads)} 条未解决的批注")
+    return lines
