@@ -28,6 +28,7 @@ from .rules.rowindex import RowIndex
 
 if TYPE_CHECKING:
     from .jixiao.book import FormBook
+    from .narrative.book import NarrativeBook
 
 
 class EditError(ValueError):
@@ -60,6 +61,7 @@ class Session:
         self.rows = RowIndex(self.tset, doc.floating_rows())
         self.engine = Engine(self.tset, self.rows, doc.values(), rounding=doc.money_unit == "万元", codes=self.codes)
         self._forms: FormBook | None = None
+        self._narrative: NarrativeBook | None = None
         self.review = ReviewBook(self)
 
     @property
@@ -70,6 +72,15 @@ class Session:
 
             self._forms = FormBook(self.doc, table_values=lambda: self.engine.values, has_table=self.tset.has_table)
         return self._forms
+
+    @property
+    def narrative(self) -> NarrativeBook:
+        """The 情况说明 and other text parts, the 上年数, and their checks."""
+        if self._narrative is None:
+            from .narrative.book import NarrativeBook
+
+            self._narrative = NarrativeBook(self)
+        return self._narrative
 
     def has_forms(self) -> bool:
         return self._forms is not None or has_forms(self.doc)
@@ -249,11 +260,15 @@ class Session:
 
     # -- findings -------------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
-        """Every finding: the tables' rules, then the 绩效 forms' checks (see :class:`FormBook`)."""
+        """Every finding: the tables' rules, the 绩效 forms' checks (see :class:`FormBook`), and the
+        情况说明's and 上年数' checks (see :class:`NarrativeBook`)."""
         tables = self.engine.sorted_findings()
-        if not self.has_forms():
+        extra = self.forms.findings() if self.has_forms() else []
+        if self.narrative.active():
+            extra += self.narrative.findings()
+        if not extra:
             return tables
-        return sorted(tables + self.forms.findings(), key=Finding.sort_key)
+        return sorted(tables + extra, key=Finding.sort_key)
 
     def explain(self, finding: Finding, text: str, *, who: str) -> None:
         """Store the 出错说明 of ``finding`` for its current figures (empty text removes it)."""
