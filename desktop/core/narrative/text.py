@@ -113,9 +113,7 @@ def _flows_on(previous: str, line: str) -> bool:
     prev, cur = normalise(previous), normalise(line)
     if not prev or prev.endswith(_SENTENCE_END) or _is_toc(prev) or _is_toc(cur):
         return False
-    if SUBHEADING.match(prev) or SUBHEADING.match(cur) or _ITEM_START.match(cur):
-        return False
-    return True
+    return not (SUBHEADING.match(prev) or SUBHEADING.match(cur) or _ITEM_START.match(cur))
 
 
 def split_raw(text: str) -> list[tuple[str, str]]:
