@@ -25,11 +25,19 @@ MAX_RATIO = 200
 MAX_CHARS = 2_000_000
 
 
+def _why(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    return f"系统错误：{exc.strerror or exc}"
+
+
 def _regular_size(path: Path) -> int:
     try:
         info = os.stat(path)
     except OSError as exc:
-        raise NarrativeTextError(f"无法读取“{path.name}”：{exc.strerror or exc}。请确认文件存在。") from exc
+        raise NarrativeTextError(f"无法读取“{path.name}”（{_why(exc)}），未做任何改动。请确认文件位置。") from exc
     if not stat.S_ISREG(info.st_mode):
         raise NarrativeTextError(f"“{path.name}”不是普通文件（可能是文件夹或设备），未读取。请选择 .txt 或 .docx 文件。")
     return info.st_size
@@ -40,7 +48,7 @@ def _read_capped(path: Path, limit: int) -> bytes:
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
-        raise NarrativeTextError(f"无法读取“{path.name}”：{exc.strerror or exc}。") from exc
+        raise NarrativeTextError(f"无法读取“{path.name}”（{_why(exc)}），未做任何改动。") from exc
     if len(data) > limit:
         raise NarrativeTextError(f"“{path.name}”超过 {limit // 1024 // 1024} MB，不像是公开文本，未读取。")
     return data
@@ -48,7 +56,7 @@ def _read_capped(path: Path, limit: int) -> bytes:
 
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM) or GB18030 text; binary data is refused."""
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:
         raise NarrativeTextError(f"“{name}”不是文本文件。请选择 .txt 或 .docx 格式的公开文本。")
     for encoding in ("utf-8-sig", "gb18030"):
         try:

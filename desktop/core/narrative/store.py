@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from ..document import Document
 from ..document.store import now_iso
+from ..document.validate import MAX_NARRATIVE_BODY
 from ..money import to_plain
 
 PARTS = {"gaikuang": "第一部分 部门概况", "shuoming": "第三部分 情况说明", "mingci": "第四部分 名词解释"}
 MAX_SECTIONS = 200  # per part
-MAX_BODY_CHARS = 100_000  # per section: far above any real 情况说明 (seeds: < 6,000)
+MAX_BODY_CHARS = MAX_NARRATIVE_BODY  # per section: far above any real 情况说明 (seeds: < 6,000)
 MAX_HEADING_CHARS = 200
 
 
