@@ -64,6 +64,7 @@ class NarrativeBook:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._spec: NarrativeSpec | None | bool = False
+        self.spots: dict[str, tuple[str, int, int]] = {}  # finding key -> (part text, figure start, end)
 
     @property
     def spec(self) -> NarrativeSpec | None:
@@ -97,7 +98,9 @@ class NarrativeBook:
         out: list[Finding] = []
         text = self.text("shuoming")
         if text.strip():
-            out += check_sections(self.session, split_sections(text), prior)
+            spots: dict[str, tuple[str, int, int]] = {}
+            out += check_sections(self.session, split_sections(text), prior, spots)
+            self.spots = spots
         if prior:
             out += opening_findings(self.session, spec, prior)
         return sorted(out, key=Finding.sort_key)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..session import Session
 
 TABLE = "narrative"
+Spot = tuple[str, int, int]
 
 
 @dataclass
@@ -47,11 +48,13 @@ def check_narrative(session: Session, text: str, prior: Mapping[str, int] | None
     return check_sections(session, split_sections(part_three(text)), prior)
 
 
-def check_sections(session: Session, sections: list[Section], prior: Mapping[str, int] | None = None
-                   ) -> list[Finding]:
-    """Every finding for sections already split (the stored 情况说明 of a document)."""
+def check_sections(session: Session, sections: list[Section], prior: Mapping[str, int] | None = None,
+                   spots: dict[str, Spot] | None = None) -> list[Finding]:
+    """Every finding for sections already split (the stored 情况说明 of a document); ``spots`` collects
+    where each finding's figure is: (the part's normalised text, start, end), for tinting it."""
     spec = load_spec(session.tset.id)
     checker = _Checker(session, spec, prior or {})
+    checker.spots = spots if spots is not None else {}
     for section in sections:
         for name, body in section.parts():
             figures = find_figures(body)
@@ -71,6 +74,7 @@ class _Checker:
         self.year = session.tset.info.year
         self.unit_name = session.doc.meta.get("unit_name", "")
         self.findings: dict[str, Finding] = {}
+        self.spots: dict[str, Spot] = {}
 
     def name(self, fig: Figure) -> str:
         """How a figure's label is named in a message: without the unit's name; 预算 sets keep 预算."""
@@ -92,6 +96,8 @@ class _Checker:
         if severity == "rounding":
             message += "差额在万元尾数误差范围内（尾数误差），核实后可不修改。"
         self.findings[key] = Finding(key, f"narrative.{kind}", severity, message, TABLE, cells, left, right)
+        if fig is not None:
+            self.spots[key] = (part.text, fig.start, fig.end)
 
     def run(self, part: Part) -> None:
         if not part.specs:
