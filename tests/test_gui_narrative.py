@@ -81,11 +81,12 @@ def test_regenerate_shows_the_difference_and_replaces_only_when_confirmed(window
     view.regenerate()
     assert shown and "line-through" in shown[0] and "#cdebd3" in shown[0]  # removed and added text marked
     assert view.current.body.startswith("2022年度收入合计25,731,201.68元")
-    assert view.found.count() == 0 or all("收入合计" not in view.found.item(i).text() for i in range(view.found.count()))
+    listed = [view.found.item(i).text() for i in range(view.found.count())]
+    assert listed and not any("收入合计为 25730935.53元" in t for t in listed)  # 其他收入 vs 公开01 stays (#6)
 
 
 def test_jumping_to_a_prose_finding_selects_its_figure(window):
-    finding = next(f for f in window.controller.findings if f.table == "narrative" and "其他收入" in f.message)
+    finding = next(f for f in window.controller.findings if f.table == "narrative" and "其他收入为 266.15" in f.message)
     window.jump_to(finding)
     view = window.narrative_ui.view
     assert window.stack.currentWidget() is view and view.current.heading.startswith("二、")
