@@ -125,3 +125,24 @@ def test_findings_diff_reports_changed_findings_as_gone_and_new():
     c = Finding("k2", "r", "warning", "丙", "t", ())
     added, removed = findings_diff({"k1": a, "k2": c}, {"k1": b})
     assert added == [b] and sorted(removed) == ["k1", "k2"]
+
+
+def test_the_prose_findings_follow_table_and_text_edits(session: Session):
+    """The 情况说明 is checked against the tables: a table edit moves prose findings, and so does a text edit."""
+    from conftest import SEEDS
+
+    session.narrative.import_text(next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8"), who=WHO)
+    from desktop.core.narrative.book import NARRATIVE_TABLE
+
+    follower = Follower(session)
+    rng = random.Random(3)
+    editable = [c for c in session.engine.values if session.cell_info(c).editable]
+    for _ in range(15):
+        session.set_values({rng.choice(editable): rng.randint(1, 10**8)}, who=WHO)
+        assert follower.findings == {f.key: f for f in session.findings()}
+    section = next(s for s in session.narrative.sections() if s.body.strip())
+    session.narrative.set_body(section.id, section.body + "\n本年度收入合计增长了99.99%。", who=WHO)
+    assert follower.changes[-1].narrative
+    assert follower.findings == {f.key: f for f in session.findings()}
+    moved = [f for c in follower.changes for f in c.added if f.table == NARRATIVE_TABLE]
+    assert moved, "neither the table edits nor the text edit moved a prose finding"

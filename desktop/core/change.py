@@ -30,6 +30,7 @@ class Change:
     forms: set[int] = field(default_factory=set)  # 绩效 forms edited, added or removed
     explanations: set[str] = field(default_factory=set)  # finding keys whose 出错说明 changed
     structure: bool = False  # forms added or removed: the list of forms itself changed
+    narrative: bool = False  # the 情况说明, another text part or the 上年数 changed
 
     @property
     def tables(self) -> set[str]:
@@ -40,7 +41,7 @@ class Change:
     @property
     def empty(self) -> bool:
         return not (self.cells or self.old or self.added or self.removed or self.rows_added or self.rows_removed
-                    or self.forms or self.explanations or self.structure)
+                    or self.forms or self.explanations or self.structure or self.narrative)
 
     def merge_findings(self, added: Iterable[Finding], removed: Iterable[str]) -> None:
         """Add a second source's finding changes (e.g. the 绩效 forms' after a table edit)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .money import to_plain
+from .narrative.book import NARRATIVE_TABLE
 from .rules.findings import SEVERITY_LABELS, Finding
 from .session import Session
 
@@ -14,6 +15,10 @@ def finding_dict(session: Session, finding: Finding) -> dict[str, Any]:
     describer = session.engine.describer
     cells = []
     for tbl, row, col in finding.cells:
+        if tbl == NARRATIVE_TABLE:  # a place in the prose: (narrative, section, the clause quoted)
+            cells.append({"table": tbl, "row": row, "col": col, "table_title": "情况说明", "table_label": "第三部分",
+                          "row_caption": row, "col_caption": col})
+            continue
         if tbl.startswith("jixiao:"):
             title, row_caption, col_caption = session.forms.captions((tbl, row, col))
             cells.append({"table": tbl, "row": row, "col": col, "table_title": title, "table_label": "绩效表",
@@ -26,7 +31,9 @@ def finding_dict(session: Session, finding: Finding) -> dict[str, Any]:
             "row_caption": describer.row_caption(tbl, row),
             "col_caption": describer.col_caption(tbl, row, col),
         })
-    if finding.table.startswith("jixiao:"):
+    if finding.table == NARRATIVE_TABLE:
+        table_title, table_label = "情况说明", "第三部分"
+    elif finding.table.startswith("jixiao:"):
         table_title, table_label = session.forms.form(int(finding.table.split(":", 1)[1])).title, "绩效表"
     else:
         table = session.tset.table(finding.table)

@@ -29,6 +29,7 @@ from .rules.rowindex import RowIndex
 
 if TYPE_CHECKING:
     from .jixiao.book import FormBook
+    from .narrative.book import NarrativeBook
 
 
 class EditError(ValueError):
@@ -61,12 +62,14 @@ class Session:
         self.rows = RowIndex(self.tset, doc.floating_rows())
         self.engine = Engine(self.tset, self.rows, doc.values(), rounding=doc.money_unit == "万元", codes=self.codes)
         self._forms: FormBook | None = None
+        self._narrative: NarrativeBook | None = None
         self.review = ReviewBook(self)
         self._listeners: list[Callable[[Change], None]] = []
         # the 绩效 findings as last told (None until someone asks for findings): per form, and across
         # forms and tables, so that a change can say which appeared and which went
         self._told_forms: dict[int, dict[str, Finding]] | None = None
         self._told_cross: dict[str, Finding] = {}
+        self._told_narrative: dict[str, Finding] | None = None  # the 情况说明's and 上年数' findings, as told
 
     # -- change summaries -----------------------------------------------------------------------
     def subscribe(self, listener: Callable[[Change], None]) -> Callable[[], None]:
@@ -98,10 +101,26 @@ class Session:
         change.merge_findings(*findings_diff(self._told_cross, cross))
         self._told_cross = cross
 
+    def _narrative_change(self, change: Change) -> None:
+        """Add to ``change`` the prose and 上年数 findings that appeared and went (a table edit moves the
+        figures the 情况说明 is checked against; a text edit moves the claims)."""
+        if self._told_narrative is None:
+            return
+        now = {x.key: x for x in self.narrative.findings()} if self.narrative.active() else {}
+        change.merge_findings(*findings_diff(self._told_narrative, now))
+        self._told_narrative = now
+
+    def narrative_edited(self) -> Change:
+        """Called by the :class:`NarrativeBook` (and the 上年数 writers) after each of their writes."""
+        change = Change(narrative=True)
+        self._narrative_change(change)
+        return self._publish(change)
+
     def _form_edited(self, form_id: int | None) -> None:
         """Called by the :class:`FormBook` after each of its writes (None: a form added or removed)."""
         change = Change(forms={form_id} if form_id is not None else set(), structure=form_id is None)
         self._forms_change(change, form_id, structure=form_id is None)
+        self._narrative_change(change)  # the prose may quote a form's 执行率 or 自评等级
         self._publish(change)
 
     @property
@@ -113,6 +132,15 @@ class Session:
             self._forms = FormBook(self.doc, table_values=lambda: self.engine.values, has_table=self.tset.has_table,
                                    guard=self.review.lock_message, on_change=self._form_edited)
         return self._forms
+
+    @property
+    def narrative(self) -> NarrativeBook:
+        """The 情况说明 and other text parts, the 上年数, and their checks."""
+        if self._narrative is None:
+            from .narrative.book import NarrativeBook
+
+            self._narrative = NarrativeBook(self)
+        return self._narrative
 
     def has_forms(self) -> bool:
         return self._forms is not None or has_forms(self.doc)
@@ -213,6 +241,7 @@ class Session:
             raise
         change = Change(delta.cells, delta.old, list(delta.added), list(delta.removed))
         self._forms_change(change)
+        self._narrative_change(change)
         return self._publish(change)
 
     # -- floating rows --------------------------------------------------------------------------
@@ -299,20 +328,28 @@ class Session:
         self.rows = rows
         change = Change(delta.cells, delta.old, list(delta.added), list(delta.removed), added, list(remove))
         self._forms_change(change)
+        self._narrative_change(change)
         return self._publish(change)
 
     # -- findings -------------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
-        """Every finding: the tables' rules, then the 绩效 forms' checks (see :class:`FormBook`)."""
+        """Every finding: the tables' rules, the 绩效 forms' checks (see :class:`FormBook`), and the
+        情况说明's and 上年数' checks (see :class:`NarrativeBook`)."""
         tables = self.engine.sorted_findings()
         if not self.has_forms():
             self._told_forms, self._told_cross = {}, {}
+            extra: list[Finding] = []
+        else:
+            forms = self.forms
+            self._told_forms = {f.id: {x.key: x for x in forms.form_findings(f.id)} for f in forms.forms()}
+            self._told_cross = {x.key: x for x in forms.cross_findings()}
+            extra = [x for per_form in self._told_forms.values() for x in per_form.values()]
+            extra += self._told_cross.values()
+        self._told_narrative = {x.key: x for x in self.narrative.findings()} if self.narrative.active() else {}
+        extra += self._told_narrative.values()
+        if not extra:
             return tables
-        forms = self.forms
-        self._told_forms = {f.id: {x.key: x for x in forms.form_findings(f.id)} for f in forms.forms()}
-        self._told_cross = {x.key: x for x in forms.cross_findings()}
-        told = [x for per_form in self._told_forms.values() for x in per_form.values()]
-        return sorted(tables + told + list(self._told_cross.values()), key=Finding.sort_key)
+        return sorted(tables + extra, key=Finding.sort_key)
 
     def explain(self, finding: Finding, text: str, *, who: str) -> None:
         """Store the 出错说明 of ``finding`` for its current figures (empty text removes it)."""

@@ -18,6 +18,7 @@ from ..core.change import Change
 from ..core.document import DocumentError
 from ..core.explain import ExplanationState, explanation_state
 from ..core.jixiao.errors import FormEditError
+from ..core.narrative.book import NARRATIVE_TABLE
 from ..core.rules.findings import Finding
 from ..core.rules.instances import Cell
 from ..core.session import EditError, Session
@@ -168,6 +169,8 @@ class DocumentController(QObject):
 
     def caption(self, key: str) -> str:
         """What the table list and the findings panel call a table ("公开01表") or a form (its title)."""
+        if key == NARRATIVE_TABLE:
+            return "情况说明"
         fid = form_id_of(key)
         if fid is not None:
             try:

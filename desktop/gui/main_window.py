@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.money import format_amount
+from ..core.narrative.book import NARRATIVE_TABLE
 from ..core.rules.findings import Finding
 from ..core.session import Session
-from . import review_ui
+from . import narrative_actions, review_ui
 from . import settings as app_settings
 from .controller import DocumentController, form_id_of
 from .dialogs import APP_NAME, AddRowDialog, NamedRowDialog, show_about
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.findings_dock], [190], Qt.Orientation.Vertical)
         self.review_ui = review_ui.install(self)  # 审阅 menu, 批注 dock, table states, seal bar
+        self.narrative_ui = narrative_actions.install(self)  # 情况说明 entry, screen and menu
         self._restore_layout()
         first = session.tset.tables[0].key
         self.tables.select_table(first)
@@ -209,6 +211,8 @@ class MainWindow(QMainWindow):
         return view
 
     def show_table(self, key: str) -> FormView:
+        if key == NARRATIVE_TABLE:
+            return self.narrative_ui.show()  # type: ignore[return-value]
         if form_id_of(key) is not None:
             return self.show_form(key)  # type: ignore[return-value]
         view = self.view_for(key)
@@ -229,6 +233,9 @@ class MainWindow(QMainWindow):
     # -- findings -------------------------------------------------------------------------------
     def jump_to(self, finding: Finding | None) -> None:
         if finding is None:
+            return
+        if finding.table == NARRATIVE_TABLE:
+            self.narrative_ui.show().select_finding(finding)
             return
         if form_id_of(finding.table) is not None:
             form_view = self.show_form(finding.table)

@@ -50,7 +50,10 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
                                                       "added_at": (T,)}),
     "seal_signature": ("审核签章", ("tbl",), {"tbl": (T,), "log_id": (INT,), "log_head": (T,), "public_key": (T,),
                                           "signature": (T,)}),
+    "narrative_section": ("情况说明", ("id",), {"part": (T,), "position": (INT,), "heading": (T,), "body": (T,)}),
+    "prior_figure": ("上年数", ("key",), {"key": (T,), "num": (INT,), "source": (T,)}),
 }
+MAX_NARRATIVE_BODY = 100_000  # characters of one section (desktop.core.narrative.store refuses more on input)
 
 
 def _decimal_bad(col: str) -> str:
@@ -87,6 +90,11 @@ ROW_RULES: dict[str, list[tuple[str, str]]] = {
                     (f"tbl NOT LIKE 'jixiao:%' AND EXISTS (SELECT 1 FROM json_each(figures) WHERE {_SEALED_NOT_AMOUNT})",
                      "数据中有不是金额的数值"),
                     (_form_tbl_bad("tbl"), "表名无效")],
+    "narrative_section": [("part NOT IN ('gaikuang', 'shuoming', 'mingci')", "所属部分无效"),
+                          (f"length(body) > {MAX_NARRATIVE_BODY}", "文字过长"),
+                          (f"length(heading) > {MAX_NAME}", "标题过长")],
+    "prior_figure": [(f"num >= {MAX_AMOUNT} OR num <= -{MAX_AMOUNT}", "金额超出合理范围（绝对值应小于一千万亿）"),
+                     (f"length(key) > {MAX_CODE} OR length(source) > {MAX_NAME}", "项目名或来源过长")],
     "review_state": [(_form_tbl_bad("tbl"), "表名无效")],
     "review_comment": [(_form_tbl_bad("tbl"), "表名无效")],
     "review_history": [(_form_tbl_bad("tbl"), "表名无效")],

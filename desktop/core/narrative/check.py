@@ -10,6 +10,7 @@ not be tied to anything raises nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
@@ -20,13 +21,14 @@ from .figures import Figure, find_figures, normalise_label, sentence_bounds, sni
 from .grades import check_grades
 from .lists import Listing, find_lists
 from .spec import NarrativeSpec, SectionSpec, load_spec
-from .text import part_three, split_sections
+from .text import Section, part_three, split_sections
 from .ties import Tables, TableValue, find_row, find_tie
 
 if TYPE_CHECKING:
     from ..session import Session
 
 TABLE = "narrative"
+Spot = tuple[str, int, int]
 
 
 @dataclass
@@ -40,11 +42,20 @@ class Part:
     lists: list[Listing]
 
 
-def check_narrative(session: Session, text: str) -> list[Finding]:
-    """Every finding for a 情况说明 text (a whole disclosure's text or just its 第三部分)."""
+def check_narrative(session: Session, text: str, prior: Mapping[str, int] | None = None) -> list[Finding]:
+    """Every finding for a 情况说明 text (a whole disclosure's text or just its 第三部分); ``prior``: the
+    document's 上年数 (hundredths by key of the set's ``prior`` items), which lets 比上年增加/减少 be checked."""
+    return check_sections(session, split_sections(part_three(text)), prior)
+
+
+def check_sections(session: Session, sections: list[Section], prior: Mapping[str, int] | None = None,
+                   spots: dict[str, Spot] | None = None) -> list[Finding]:
+    """Every finding for sections already split (the stored 情况说明 of a document); ``spots`` collects
+    where each finding's figure is: (the part's normalised text, start, end), for tinting it."""
     spec = load_spec(session.tset.id)
-    checker = _Checker(session, spec)
-    for section in split_sections(part_three(text)):
+    checker = _Checker(session, spec, prior or {})
+    checker.spots = spots if spots is not None else {}
+    for section in sections:
         for name, body in section.parts():
             figures = find_figures(body)
             part = Part(name, body, spec.sections_for(name), figures, find_lists(body, figures))
@@ -57,12 +68,13 @@ def _pct(value: Decimal) -> str:
 
 
 class _Checker:
-    def __init__(self, session: Session, spec: NarrativeSpec) -> None:
-        self.session, self.spec = session, spec
+    def __init__(self, session: Session, spec: NarrativeSpec, prior: Mapping[str, int]) -> None:
+        self.session, self.spec, self.prior = session, spec, prior
         self.tables = Tables(session)
         self.year = session.tset.info.year
         self.unit_name = session.doc.meta.get("unit_name", "")
         self.findings: dict[str, Finding] = {}
+        self.spots: dict[str, Spot] = {}
 
     def name(self, fig: Figure) -> str:
         """How a figure's label is named in a message: without the unit's name; 预算 sets keep 预算."""
@@ -76,11 +88,16 @@ class _Checker:
             table: TableValue | None = None, left: int | None = None, right: int | None = None) -> None:
         where = snippet(part.text, fig) if fig is not None else part.text[:40]
         tied = "|".join(table.cells[0]) if table and table.cells else ""
-        key = f"narrative.{kind}[{part.name}|{fig.start if fig else 0}|{tied}]"
+        # the key survives typing elsewhere in the text (an 出错说明 stays with its figure): no offsets
+        said = fig.text(part.text) if fig is not None else ""
+        nth = part.text.count(said, 0, fig.start) if fig is not None and said else 0
+        key = f"narrative.{kind}[{part.name}|{said}#{nth}|{tied}]"
         cells = ((TABLE, part.name, where), *(table.cells if table else ()))
         if severity == "rounding":
             message += "差额在万元尾数误差范围内（尾数误差），核实后可不修改。"
         self.findings[key] = Finding(key, f"narrative.{kind}", severity, message, TABLE, cells, left, right)
+        if fig is not None:
+            self.spots[key] = (part.text, fig.start, fig.end)
 
     def run(self, part: Part) -> None:
         if not part.specs:
@@ -89,6 +106,11 @@ class _Checker:
         self.lists(part)
         self.percentages(part)
         self.absences(part)
+        if self.prior:
+            from .prior_check import check_prior_changes
+
+            for fig, severity, message, table, left, right in check_prior_changes(self, part):
+                self.add("prior", part, fig, severity, f"情况说明 {part.name}：{message}", table, left, right)
         for fig, message in check_grades(part.text, self.spec.grades):
             self.add("grade", part, fig, "error", f"情况说明 {part.name}：{message}")
 

@@ -4,7 +4,10 @@ A sentence is a template string with placeholders (replaced by a small regex ren
 
 - ``{unit}``, ``{year}``: 单位名称 and 年度 of the document;
 - ``{amount:EXPR}``: the value of a rule expression, formatted like the documents (25,730,935.53元, 761.35万元);
-- ``{pct:EXPR/EXPR}``: a ratio in percent with two decimals (占比, 完成年初预算的 x%); a zero base gives 0.00%.
+- ``{pct:EXPR/EXPR}``: a ratio in percent with two decimals (占比, 完成年初预算的 x%); a zero base gives 0.00%;
+- ``{prior_year}``: the year before; ``{change:KEY}``: the change from the 上年数 ``KEY`` (the set's ``prior``
+  items) to this year's figure, "增加x元，增长y%" / "减少x元，下降y%" / "持平", or "增加（减少）……，增长（下降）……%"
+  for the clerk when the document has no such 上年数.
 
 A draft entry is either a template string, or a mapping: ``{when_zero: EXPR, text: …}`` (only when the
 expression is zero or empty, e.g. 本年度无此项支出。), ``{unless_zero: EXPR, text: …}``, or a breakdown
@@ -28,7 +31,8 @@ from .ties import Tables
 if TYPE_CHECKING:
     from ..session import Session
 
-_PLACEHOLDER = re.compile(r"\{(unit|year|amount:[^{}]+|pct:[^{}/]+/[^{}]+)\}")
+_PLACEHOLDER = re.compile(r"\{(unit|year|prior_year|change:[a-z0-9_]+|amount:[^{}]+|pct:[^{}/]+/[^{}]+)\}")
+UNKNOWN_CHANGE = "增加（减少）……，增长（下降）……%"
 
 
 def draft_narrative(session: Session) -> str:
@@ -49,6 +53,8 @@ class _Renderer:
         self.session = session
         self.tables = Tables(session)
         self.unit = session.doc.money_unit
+        self.spec = load_spec(session.tset.id)
+        self.prior = session.narrative.prior()
 
     def value(self, expr: str) -> int:
         parse(expr)
@@ -65,6 +71,18 @@ class _Renderer:
         ratio = (Decimal(part) / Decimal(base) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         return f"{ratio}%"
 
+    def change(self, key: str) -> str:
+        item = self.spec.prior_item(key)
+        if item is None or key not in self.prior:
+            return UNKNOWN_CHANGE
+        before, now = self.prior[key], self.value(item.value)
+        gap = now - before
+        if gap == 0:
+            return "持平"
+        word, rate_word = ("增加", "增长") if gap > 0 else ("减少", "下降")
+        rate = f"，{rate_word}{self.pct(abs(gap), before)}" if before > 0 else ""
+        return f"{word}{self.money(abs(gap))}{rate}"
+
     def text(self, template: str, extra: dict[str, str] | None = None) -> str:
         meta = self.session.doc.meta
 
@@ -74,6 +92,10 @@ class _Renderer:
                 return meta.get("unit_name", "本单位")
             if token == "year":
                 return meta.get("year", str(self.session.tset.info.year))
+            if token == "prior_year":
+                return str(int(meta.get("year", self.session.tset.info.year)) - 1)
+            if token.startswith("change:"):
+                return self.change(token[7:])
             if token.startswith("amount:"):
                 return self.money(self.value(token[7:]))
             top, bottom = token[4:].split("/", 1)

@@ -62,12 +62,28 @@ class SectionSpec:
 
 
 @dataclass(frozen=True)
+class PriorItem:
+    """A 上年数: ``value`` read from last year's document (or typed); the prose calls it one of ``labels``;
+    ``opening``, when given, is this year's cell that must equal it (年初结转和结余 = 上年年末)."""
+
+    key: str
+    label: str
+    value: str
+    labels: tuple[str, ...] = ()
+    opening: str = ""
+
+
+@dataclass(frozen=True)
 class NarrativeSpec:
     set_id: str
     kind: str
     sections: tuple[SectionSpec, ...]
     budget_is_value: bool = False
     grades: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    prior: tuple[PriorItem, ...] = ()
+
+    def prior_item(self, key: str) -> PriorItem | None:
+        return next((p for p in self.prior if p.key == key), None)
 
     def sections_for(self, heading: str) -> list[SectionSpec]:
         """The section specs whose ``match`` words all occur in a part's heading (most specific last)."""
@@ -134,7 +150,20 @@ def load_spec(set_id: str) -> NarrativeSpec:
     where = f"resources/narrative/{set_id}.yaml"
     sections = tuple(_section(s, where) for s in data.get("sections", []))
     grades = _grade_bands()
-    return NarrativeSpec(set_id, str(data.get("kind", "决算")), sections, bool(data.get("budget_is_value")), grades)
+    prior = tuple(_prior(p, where) for p in data.get("prior", []))
+    if len({p.key for p in prior}) != len(prior):
+        raise NarrativeSpecError(f"{where}：prior 中有重复的 key")
+    return NarrativeSpec(set_id, str(data.get("kind", "决算")), sections, bool(data.get("budget_is_value")), grades,
+                         prior)
+
+
+def _prior(raw: dict[str, Any], where: str) -> PriorItem:
+    key, label = str(raw.get("key", "")), str(raw.get("label", ""))
+    if not key or not label or "value" not in raw:
+        raise NarrativeSpecError(f"{where}：prior 的每一项须有 key、label 和 value")
+    at = f"{where} 上年数 {key}"
+    opening = _exprs(raw["opening"], at)[0] if raw.get("opening") else ""
+    return PriorItem(key, label, _exprs(raw["value"], at)[0], tuple(raw.get("labels", [label])), opening)
 
 
 def _grade_bands() -> tuple[tuple[str, int], ...]:

@@ -98,27 +98,46 @@ def split_sections(text: str) -> list[Section]:
 
 
 def read_text_file(path: Path) -> str:
-    """Text of a .txt (UTF-8 or GB18030) or .docx file."""
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        try:
-            import docx  # type: ignore[import-not-found]
-        except ImportError as exc:
-            raise NarrativeTextError("读取 .docx 需要 python-docx，请另存为 .txt 后再试。") from exc
-        try:
-            document = docx.Document(str(path))
-        except Exception as exc:  # a damaged or foreign file: zip, XML or package errors alike
-            raise NarrativeTextError(f"无法读取 {path.name}：不是有效的 Word 文档（.docx），请用 Word 另存后再试。") from exc
-        return "\n".join(p.text for p in document.paragraphs)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise NarrativeTextError(f"无法读取 {path.name}：{exc.strerror or exc}") from exc
-    if b"\x00" in data[:4096]:
-        raise NarrativeTextError(f"{path.name} 不是文本文件。请选择 .txt 或 .docx 格式的公开文本。")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
+    """Text of a .txt (UTF-8 or GB18030) or .docx file, read as hostile input (see :mod:`.intake`)."""
+    from .intake import read_user_text
+
+    return read_user_text(path)
+
+
+_SENTENCE_END = ("。", "；", "：", "！", "？", "…")
+_ITEM_START = re.compile(r"^(?:\d+(?:[、．]|\.(?!\d))|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+是|[-—·•])")
+
+
+def _flows_on(previous: str, line: str) -> bool:
+    """Whether a PDF line break between ``previous`` and ``line`` fell inside a paragraph."""
+    prev, cur = normalise(previous), normalise(line)
+    if not prev or prev.endswith(_SENTENCE_END) or _is_toc(prev) or _is_toc(cur):
+        return False
+    return not (SUBHEADING.match(prev) or SUBHEADING.match(cur) or _ITEM_START.match(cur))
+
+
+def split_raw(text: str) -> list[tuple[str, str]]:
+    """(heading, body) per numbered section, the clerk's own wording kept: headings as 一、…, body lines
+    with PDF mid-sentence breaks joined and sub-headings (（一）…) on their own lines. Text before the
+    first heading becomes a section without heading when it holds more than a table-of-contents line."""
+    out: list[tuple[str, list[str]]] = []
+    heading, lines = "", []
+    for raw in text.splitlines():
+        line = raw.strip().replace("\u3000", " ").strip()
+        if not line:
             continue
-    raise NarrativeTextError(f"{path.name} 不是 UTF-8 或 GBK 编码的文本文件。")
+        head = HEADING.match(normalise(line))
+        if head and not re.search(r"\d", head.group("title")):
+            if heading or any(not _is_toc(normalise(x)) for x in lines):
+                out.append((heading, lines))
+            heading, lines = f"{head.group('num')}、{head.group('title').strip()}", []
+            continue
+        if lines and _flows_on(lines[-1], line):
+            lines[-1] += line
+        else:
+            lines.append(line)
+    if heading or any(not _is_toc(normalise(x)) for x in lines):
+        out.append((heading, lines))
+    if out and not out[0][0] and len(normalise("".join(out[0][1]))) <= 12 and not re.search(r"\d", "".join(out[0][1])):
+        out.pop(0)  # the rest of a doubled part heading ("情况说明"), not text
+    return [(h, "\n".join(body)) for h, body in out]
