@@ -427,7 +427,10 @@ def _gui_figures() -> None:
     commit, panel = edit_to_panel_samples(int(os.environ.get("GONGKAI_BENCH_GUI_EDITS", "200")))
     print(f"  {'typed edit -> durably committed (SQLite fsync)':48} {_ms(commit)}")
     print(f"  {'committed -> grid + table list + panel repainted':48} {_ms(panel)}")
-    from .gui.bench import many_findings_samples
+    from .gui.bench import many_findings_samples, open_table_samples
+
+    rows, opened = open_table_samples(tree_dump(5000))
+    print(f"  {f'open a {rows}-row table (first showing, painted)':48} {_ms(opened)}")
 
     count, incremental, reread = many_findings_samples(findings_dump(), edits=100)
     print(f"edit -> panel with {count} findings (the change applied vs. every finding re-read, as before):")

@@ -128,3 +128,34 @@ def many_findings_samples(dump: dict, edits: int = 100) -> tuple[int, list[float
     window.deleteLater()
     qapp.processEvents()
     return count, applied, reread
+
+
+def open_table_samples(dump: dict, tables: int = 4) -> tuple[int, list[float]]:
+    """Seconds to open (lay out, fill and paint) each coded table of a document with many 科目 rows,
+    the first time it is shown: (rows in the first table, one sample per table)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    from ..core.formats.dump import load_dump
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    from .app import Application, make_qapplication
+
+    qapp = make_qapplication()
+    folder = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+    load_dump(dump, folder / "rows.gkb", who="bench").close()
+    window = Application(qapp).open_path(folder / "rows.gkb", mode="edit")
+    assert window is not None
+    qapp.processEvents()
+    keys = [t.key for t in window.session.tset.tables if t.floating_block is not None][:tables]
+    samples = []
+    for key in keys:
+        start = time.perf_counter()
+        window.show_table(key)
+        qapp.processEvents()
+        samples.append(time.perf_counter() - start)
+    rows = len(window.session.rows.rows(keys[0]))
+    window.close()
+    window.deleteLater()
+    qapp.processEvents()
+    return rows, samples
