@@ -61,6 +61,7 @@ class _Page(HTMLParser):
         self.text: list[str] = []  # text outside tables, flushed as a line
         self.row_hidden = False
         self.skip = 0  # inside <script>/<style>/<head> content
+        self.covered = 0  # cells covered by row spans, in all tables (bounds the work a span bomb asks for)
 
     # caps
     def _room(self, r: int, c: int) -> None:
@@ -178,9 +179,11 @@ class _Page(HTMLParser):
         r, c = cell["r"], cell["c"]
         rows, cols = self._span(a, "rowspan"), self._span(a, "colspan")
         self._room(r + rows - 1, c + cols - 1)
-        for rr in range(r, r + rows):
-            for cc in range(c, c + cols):
-                self.taken.add((rr, cc))
+        if rows > 1:  # cells of the rows below that this one covers (this row's are skipped by advancing)
+            self.covered += (rows - 1) * cols
+            if self.covered > self.limits.max_cells:
+                raise WorkbookError("网页表格合并的单元格范围过大，超出公开表的合理范围，已拒绝。")
+            self.taken.update((rr, cc) for rr in range(r + 1, r + rows) for cc in range(c, c + cols))
         if rows > 1 or cols > 1:
             self.sheet.merges.append((r, c, r + rows - 1, c + cols - 1))
         self.c = c + cols

@@ -333,9 +333,9 @@ def sniff_markup(data: bytes) -> str | None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if b"urn:schemas-microsoft-com:office:spreadsheet" in text and (text.startswith(b"<?xml") or b"<workbook" in text):
-        if b"<html" not in text:
-            return "spreadsheetml"
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in text and b"<html" not in text and \
+            (text.startswith(b"<?xml") or b"<workbook" in text):
+        return "spreadsheetml"
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body", b"<?xml")) or \
             (text.startswith(b"<") and (b"<table" in text or b"<html" in text)):
         return "html" if (b"<table" in data[:1 << 20].lower() or b"<html" in text) else None
