@@ -176,7 +176,7 @@ class TableReader:
             else:
                 self._block_row(r, self._stacked_block(r, self.mapping), self.mapping)
             for c in cols_here:
-                if c not in used:
+                if c not in used and not any(self.view.owner.get((r, u)) == (r, c) for u in used):
                     self._stray(r, c, "表中没有对应的栏")
 
     def continue_on(self, view: SheetView, start: int, end: int) -> bool:
@@ -193,11 +193,14 @@ class TableReader:
         part.header = HeaderReader(view, self.table, end)
         first = start
         for r in range(start, min(start + 4, end + 1)):  # a "(续)" title and the header lines above the body
-            texts = [view.text(r, c) for c in view.row_cols(r)]
-            if any("续" in t or title_score(t, self.table) >= 0.8 for t in texts) or \
-                    any(is_field_line(t) for t in texts):
+            cells = [view.cell(r, c) for c in view.row_cols(r)]
+            texts = [c.text.strip() for c in cells if c is not None and not is_numeric(c)]
+            if len(texts) == len(cells) and any(
+                    "续" in t or is_field_line(t) or (len(t) >= 4 and title_score(t, self.table) >= 0.8) for t in texts):
                 first = r + 1
         header_top = part.header.header_start(first)
+        if header_top is not None and any(is_numeric(view.cell(header_top, c)) for c in view.row_cols(header_top)):
+            header_top = None  # a body row whose caption is also a column caption (公开04's 一般公共预算财政拨款)
         if header_top is not None and header_top <= first + 3:
             first = part._columns(header_top)
             if not part.mapping:
@@ -281,7 +284,7 @@ class TableReader:
                 cell = self.view.cell(r, c)
                 if cell is not None and cell.formula:
                     ident.formula = (c, cell.formula)
-                text = self.view.text(r, c)
+                text = self.view.text(r, c, merged=True)
                 if text and not re.sub(r"\s", "", text).isdigit():
                     texts.append(text)  # 合计 printed in the code column
                 elif text and level not in printed:

@@ -313,7 +313,15 @@ def drop_hidden(sheet: Sheet) -> None:
 
     rows: dict[int, int] = {}
     cols: dict[int, int] = {}
+    shown = set()  # a merged cell shows its text in the visible part of its range (a title over a hidden column)
+    for r1, c1, r2, c2 in sheet.merges:
+        if (r1 in sheet.hidden_rows or c1 in sheet.hidden_cols) and (r2 - r1 + 1) * (c2 - c1 + 1) <= 10_000 and any(
+                r not in sheet.hidden_rows and c not in sheet.hidden_cols
+                for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)):
+            shown.add((r1, c1))
     for r, c in list(sheet.cells):
+        if (r, c) in shown:
+            continue
         if r in sheet.hidden_rows:
             rows[r] = rows.get(r, 0) + 1
         elif c in sheet.hidden_cols:

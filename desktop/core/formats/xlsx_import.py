@@ -18,7 +18,7 @@ from typing import Any
 from ..definitions import TemplateSet, all_sets
 from ..document import Document
 from .dump import FORMAT, FORMAT_VERSION, load_dump
-from .published import Conversion, Unplaced
+from .published import Conversion, Unplaced, title_score
 from .sheet_header import SheetView, find_tables
 from .sheet_table import TableReader, TableResult, most_common
 from .workbook_reader import Limits, WorkbookError, read_workbook
@@ -52,7 +52,10 @@ def _convert(views: Sequence[SheetView], tset: TemplateSet, form_rows: dict[str,
         end = region_end(s, start - 1) if start not in forms else start - 1
         joined = bool(before) and start <= end and before[-1][1].continue_on(view, start, end)
         if not mine and not forms and not joined:
-            out.unmatched.append(f"工作表“{view.sheet.name}”（未找到 {tset.name} 中的任何表）")
+            listed = sum(1 for cell in view.sheet.cells.values() if not cell.number and any(
+                title_score(cell.text, t) >= 0.8 for t in tset.tables))
+            why = f"是目录：列出 {listed} 个表名，没有表格内容" if listed >= 2 else f"未找到 {tset.name} 中的任何表"
+            out.unmatched.append(f"工作表“{view.sheet.name}”（{why}）")
     for reader in readers:
         reader.finish()
     return out
