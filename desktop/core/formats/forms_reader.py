@@ -63,7 +63,7 @@ def _title_defs(text: str, defs: dict[str, FormDef]) -> list[FormDef]:
 
 
 def _captions(fdef: FormDef) -> set[str]:
-    out: set[str] = set()
+    out: set[str] = {norm(fdef.funding.caption)}
     for _, f in fdef.text_fields():
         out |= _names(f.label, f.aliases)
     for col in fdef.funding.columns:
@@ -91,6 +91,8 @@ class _Region:
                 labels.setdefault(n, f"t.{f.key}")
         labels.setdefault(norm("自评等级"), "grade")
         self.labels = labels
+        groups = [fdef.file.objectives, fdef.file.texts]
+        self.captions = {norm(g.caption) for g in groups if g is not None} - set(labels)  # a group's caption
 
     def items(self, r: int) -> list[tuple[int, str]]:
         return [(c, t) for c in self.view.row_cols(r) if (t := cell_text(self.view.cell(r, c)))]
@@ -120,7 +122,7 @@ class _Region:
         for r in range(self.title_row + 1, self.end + 1):
             if r in self.done:
                 continue
-            items = self.items(r)
+            items = [(c, t) for c, t in self.items(r) if norm(t) not in self.captions]
             if year_key and len(items) == 1 and _YEAR_LINE.match(items[0][1].replace(" ", "")):
                 self.put(year_key, items[0][1])
                 continue
@@ -153,6 +155,8 @@ class _Region:
         fund = self.fdef.funding
         row_names = [(row, _names(row.label, row.aliases)) for row in fund.rows]
         for h in range(self.title_row + 1, stop):
+            if not self._is_subheader(h, fund.columns):
+                continue
             cols = self._map_columns(h, fund.columns, stop)
             if len(cols) < 2:
                 continue
@@ -294,7 +298,8 @@ def _forms_of_sheet(sheet: Sheet, defs: dict[str, FormDef], forced: tuple[str, s
             fdef = defs[forced[0]]
         else:
             texts = {norm(cell_text(c)) for (rr, _), c in sheet.cells.items() if r < rr <= end}
-            fdef = max(found, key=lambda f: len(_captions(f) & texts))
+            fdef = max(found, key=lambda f: (len(_captions(f) & texts) / max(len(_captions(f)), 1),
+                                             len(_captions(f) & texts)))
         title = _PREFIX.sub("", text).strip()
         region = _Region(view, above, r, end, fdef, title, out.unplaced)
         shape, title, fields, rows = region.read()

@@ -246,7 +246,8 @@ class HeaderReader:
                     continue
                 parent_same = all(grid[(p, c)] == grid[(p, c - 1)] for p in range(top, r))
                 below_blank = all(not grid[(q, c)] for q in range(r + 1, bottom + 1))
-                left_is_group = any(grid[(q, c - 1)] for q in range(r + 1, bottom + 1))
+                left_is_group = any(grid[(q, c - 1)] and grid[(q, c - 1)] != grid[left]
+                                    for q in range(r + 1, bottom + 1))  # it has captions under it, not merged down
                 if parent_same and below_blank and left_is_group:
                     grid[(r, c)] = grid[left]
         out = []
