@@ -57,7 +57,7 @@ def _same_as_json_route(conversion, data: dict) -> None:
     assert conversion.unplaced == [], [str(u) for u in conversion.unplaced[:5]]
     assert conversion.dump["tables"] == expected.dump["tables"]
     assert {k: conversion.dump["meta"].get(k) for k in SHOWN_META} == {k: expected.dump["meta"].get(k) for k in SHOWN_META}
-    assert conversion.forms.forms == data_forms(data)
+    assert sorted(conversion.forms.forms, key=repr) == sorted(data_forms(data), key=repr)  # sheets may be shuffled
     assert conversion.forms.unplaced == []
 
 
@@ -66,7 +66,9 @@ def _same_as_json_route(conversion, data: dict) -> None:
 def test_a_seed_in_a_real_world_shape_reads_and_checks_like_its_json(tmp_path, reference, stem, shape):
     data = seed_data(stem)
     workbook = write_shape(data, tmp_path / f"{stem[:3]}{EXT[shape.writer]}", shape)
-    _same_as_json_route(convert_workbook(workbook), data)
+    conversion = convert_workbook(workbook)
+    _same_as_json_route(conversion, data)
+    assert conversion.forms.forms == data_forms(data)  # in printed order
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(["import", str(workbook), "-o", str(tmp_path / "imported.gkb")]) == 0
     assert _check(tmp_path / "imported.gkb") == reference[stem]
@@ -172,7 +174,7 @@ def shapes(draw) -> Shape:
         shuffle_seed=draw(st.none() | st.integers(0, 99)))
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(shape=shapes(), stem=st.sampled_from(SEEDS))
 def test_layouts_nobody_tuned_for_read_like_the_json(tmp_path, shape, stem):
     if shape.codes == "whole" or not shape.per_sheet:  # a hidden column A would hide the other tables' too

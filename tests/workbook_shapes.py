@@ -570,7 +570,7 @@ def _html(sheets: list[Grid], path: Path) -> None:
                 value = g.cells.get((r, c))
                 rs, cs = spans.get((r, c), (1, 1))
                 attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
-                if c in g.hidden_cols:
+                if c in g.hidden_cols and cs == 1:  # a title spanning the hidden column stays shown
                     attrs += ' style="display:none"'
                 if isinstance(value, Decimal):
                     attrs += f' x:num="{value}"'
