@@ -52,8 +52,8 @@ def _convert(views: Sequence[SheetView], tset: TemplateSet, form_rows: dict[str,
         end = region_end(s, start - 1) if start not in forms else start - 1
         joined = bool(before) and start <= end and before[-1][1].continue_on(view, start, end)
         if not mine and not forms and not joined:
-            listed = sum(1 for cell in view.sheet.cells.values() if not cell.number and any(
-                title_score(cell.text, t) >= 0.8 for t in tset.tables))
+            listed = sum(1 for cell in view.sheet.cells.values() if not cell.number and "表" in cell.text
+                         and len(cell.text) <= 80 and any(title_score(cell.text, t) >= 0.8 for t in tset.tables))
             why = f"是目录：列出 {listed} 个表名，没有表格内容" if listed >= 2 else f"未找到 {tset.name} 中的任何表"
             out.unmatched.append(f"工作表“{view.sheet.name}”（{why}）")
     for reader in readers:
