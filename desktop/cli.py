@@ -153,8 +153,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"未能放入：{item}")
     for note in conversion.formulas:
         print(f"公式：{note}")
+    for item in conversion.skipped:
+        print(f"未读入：{item}")
+    for item in conversion.continued:
+        print(f"续表：{item}")
+    forms = conversion.forms
+    for item in forms.unplaced if forms is not None else []:
+        print(f"绩效表未能读入：{item}")
     checks = f"，{len(conversion.formulas)} 个公式单元格请核对" if conversion.formulas else ""
-    print(f"已创建 {args.output}（模板 {doc.set_id}，{len(conversion.matched)} 张表，"
+    shapes = f"，绩效表 {len(forms.forms)} 张" if forms is not None and forms.forms else ""
+    print(f"已创建 {args.output}（模板 {doc.set_id}，{len(conversion.matched)} 张表{shapes}，"
           f"{len(conversion.unplaced)} 个单元格未能放入{checks}）")
     doc.close()
     return EXIT_OK
@@ -315,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--table", action="append", help="只导出这张表（表键，可重复；默认全部）")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("import", help="由公开表格式的 Excel 工作簿（.xlsx/.xls）创建文档")
+    p = sub.add_parser("import", help="由 Excel 工作簿（.xlsx/.xls、网页或 Excel 2003 XML 另存的 .xls）中的公开表与绩效表创建文档")
     p.add_argument("workbook", help="工作簿文件")
     p.add_argument("-o", "--output", required=True, help="新文档的路径")
     p.add_argument("--set", help="指定模板编号（默认自动识别）")
@@ -333,7 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.add_argument("-o", "--export", help="把全部绩效表导出为 Excel 工作簿（每表一页，按印制格式）")
-    p.add_argument("--import", dest="import_xlsx", help="从 Excel 工作簿（本软件导出的格式）读入绩效表，加入文档")
+    p.add_argument("--import", dest="import_xlsx",
+                   help="从 Excel 工作簿（.xlsx/.xls/网页/Excel 2003 XML，任意位置、任意表样）读入绩效表，加入文档")
     p.set_defaults(func=cmd_forms)
 
     p = sub.add_parser("demo", help="由内置示例数据（柳林县医疗保障局 2022 决算）生成示例文档并在窗口中打开")

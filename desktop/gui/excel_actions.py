@@ -56,23 +56,31 @@ def export_excel(parent: QWidget, session: Session, target: Path | None = None) 
     return target
 
 
+def _listed(lines: list[str], heading: str, items: list) -> None:
+    if not items:
+        return
+    lines.append(f"{heading} {len(items)} 个：")
+    lines += [f"  {item}" for item in items[:MAX_LISTED]]
+    if len(items) > MAX_LISTED:
+        lines.append(f"  …… 另有 {len(items) - MAX_LISTED} 个")
+
+
 def import_report(conversion) -> str:  # noqa: ANN001 - published.Conversion
-    """What the import chose and what it could not place, in Chinese."""
-    lines = [conversion.set_reason, f"识别出 {len(conversion.matched)} 张表。"]
+    """What the import chose and read, and everything it did not place or read, with the reason, in Chinese."""
+    forms = getattr(conversion, "forms", None)
+    read = forms.forms if forms is not None else []
+    lines = [conversion.set_reason, f"识别出 {len(conversion.matched)} 张表" + (f"、{len(read)} 张绩效表。" if read else "。")]
+    if read:
+        lines.append("绩效表：" + "；".join(title for _, title, _, _ in read[:MAX_LISTED]))
     if conversion.unmatched_tables:
-        lines.append("未能识别的表：" + "、".join(conversion.unmatched_tables))
-    if conversion.unplaced:
-        lines.append(f"未能放入的单元格 {len(conversion.unplaced)} 个：")
-        lines += [f"  {item}" for item in conversion.unplaced[:MAX_LISTED]]
-        if len(conversion.unplaced) > MAX_LISTED:
-            lines.append(f"  …… 另有 {len(conversion.unplaced) - MAX_LISTED} 个")
-    else:
+        lines.append("未能识别的表或工作表：" + "、".join(conversion.unmatched_tables))
+    _listed(lines, "未能放入的单元格", conversion.unplaced)
+    if not conversion.unplaced:
         lines.append("每个数字都已放入对应的单元格。")
-    if conversion.formulas:
-        lines.append(f"公式单元格 {len(conversion.formulas)} 个，请核对：")
-        lines += [f"  {note}" for note in conversion.formulas[:MAX_LISTED]]
-        if len(conversion.formulas) > MAX_LISTED:
-            lines.append(f"  …… 另有 {len(conversion.formulas) - MAX_LISTED} 个")
+    _listed(lines, "公式单元格（已读取其数值，请核对）", list(getattr(conversion, "formulas", [])))
+    _listed(lines, "隐藏的行、列或工作表（未读入）", list(getattr(conversion, "skipped", [])))
+    _listed(lines, "接续到前表的续表", list(getattr(conversion, "continued", [])))
+    _listed(lines, "绩效表中未能读入的内容", list(forms.unplaced) if forms is not None else [])
     return "\n".join(lines)
 
 
@@ -80,7 +88,7 @@ def import_excel(parent: QWidget | None, who: str, source: Path | None = None,
                  target: Path | None = None) -> Path | None:
     """Create a new document from an official-layout workbook; returns its path (None if refused)."""
     if source is None:
-        chosen, _ = QFileDialog.getOpenFileName(parent, "导入 Excel", "", "Excel 工作簿 (*.xlsx *.xls)")
+        chosen, _ = QFileDialog.getOpenFileName(parent, "导入 Excel", "", "Excel 工作簿 (*.xlsx *.xlsm *.xls *.xml *.htm *.html)")
         if not chosen:
             return None
         source = Path(chosen)
@@ -109,10 +117,13 @@ def import_excel(parent: QWidget | None, who: str, source: Path | None = None,
     box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, f"已由“{source.name}”创建文档：\n{target}",
                       QMessageBox.StandardButton.Ok, parent)
     box.setDetailedText(import_report(conversion))
-    told = (f"；{len(conversion.unplaced)} 个单元格未能放入，见详细信息" if conversion.unplaced
-            else "；所有数字均已放入")
+    forms = conversion.forms.forms if conversion.forms is not None else []
+    shown = conversion.set_reason + (f"；绩效表 {len(forms)} 张" if forms else "")
+    shown += (f"；{len(conversion.unplaced)} 个单元格未能放入，见详细信息" if conversion.unplaced else "；所有数字均已放入")
+    if conversion.skipped:
+        shown += f"；{len(conversion.skipped)} 处隐藏内容未读入"
     if conversion.formulas:
-        told += f"；{len(conversion.formulas)} 个公式单元格请核对，见详细信息"
-    box.setInformativeText(conversion.set_reason + told)
+        shown += f"；{len(conversion.formulas)} 个公式单元格请核对，见详细信息"
+    box.setInformativeText(shown)
     box.exec()
     return target

@@ -225,9 +225,6 @@ KINDS = [
     Kind("xlsm-with-vba", "workbook", _with_forms_doc("宏.xlsm", _xlsm), runs=READ,
          notes="read; the macro part is never loaded"),
     Kind("gkb-renamed-xlsx", "workbook", _file("文档.xlsx", lambda: demo_document().read_bytes()), words=("不是 Excel 工作簿",)),
-    Kind("html-renamed-xls", "workbook", _file("网页.xls", lambda: "<html><body><table><tr><td>收入</td><td>1</td>"
-                                                               "</tr></table></body></html>".encode()),
-         words=("不是 Excel 工作簿",), notes="refused: an HTML table saved as .xls is not read"),
     Kind("csv-renamed-xlsx", "workbook", _file("表.xlsx", lambda: "科目编码,金额\n201,1\n".encode("gbk")),
          words=("不是 Excel 工作簿",)),
     Kind("empty-file", "workbook", _file("空.xlsx", lambda: b"")),
@@ -253,3 +250,56 @@ KINDS = [
          runs=(Run(("forms", "{input}", "-o", "{input}.xlsx"), words=("没有绩效表",)),)),
 ]
 
+
+
+# -- web pages and Excel 2003 XML saved as .xls (read since issue 16) -----------------------------------
+SPREADSHEETML = ('<?xml version="1.0"?>{doctype}<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+                 'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="表1"><Table>{rows}'
+                 '</Table></Worksheet></Workbook>')
+LAUGHS = ('<!DOCTYPE Workbook [<!ENTITY lol "lol">'
+          + "".join(f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10 if n > 1 else "&lol;" * 10}">'
+                    for n in range(1, 10)) + "]>")
+
+
+def _xml2003(rows: str, doctype: str = "") -> Callable[[], bytes]:
+    return lambda: SPREADSHEETML.format(doctype=doctype, rows=rows).encode()
+
+
+def _html(body: str, charset: str = "utf-8") -> Callable[[], bytes]:
+    return lambda: (f'<html><head><meta charset="{charset}"></head><body>{body}</body></html>').encode(
+        "gb18030" if charset == "gbk" else "utf-8")
+
+
+HTML_READ = (Run(IMPORT, frozenset({2}), words=("没有找到任何公开表",)), Run(FORMS_BESIDE, frozenset({0}), may_write=True))
+
+KINDS += [
+    Kind("html-renamed-xls", "workbook", _with_forms_doc("网页.xls", lambda: "<html><body><table><tr><td>收入</td>"
+                                                                      "<td>1</td></tr></table></body></html>".encode()),
+         runs=HTML_READ, notes="read as a web page (Excel does the same); no 公开表 in it, so no document"),
+    Kind("html-colspan-bomb", "workbook", _file("跨列炸弹.xls", _html('<table><tr><td colspan="100000000">x</td></tr>'
+                                                                    "</table>")), words=("合理范围",)),
+    Kind("html-rowspan-area-bomb", "workbook", _file("跨行炸弹.xls", _html(
+        "<table>" + '<tr><td rowspan="256" colspan="256">x</td></tr>' * 400 + "</table>")), words=("合理范围",)),
+    Kind("html-many-cells", "workbook", _file("很多单元格.xls", _html(
+        "<table>" + ("<tr>" + "<td>1</td>" * 1500 + "</tr>") * 340 + "</table>")), words=("单元格",), gui=False),
+    Kind("html-entity-doctype", "workbook", _with_forms_doc("网页实体.xls", lambda: (
+        b'<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><html><body><table><tr><td>&x;</td></tr>'
+        b"</table></body></html>")), runs=HTML_READ, notes="HTML entities are never expanded"),
+    Kind("html-gbk-garbage", "workbook", _with_forms_doc("乱码网页.xls", lambda: (
+        b'<html><head><meta charset="gbk"></head><body><table><tr><td>\xff\xfe\x81</td></tr></table></body></html>')),
+         runs=HTML_READ),
+    Kind("xml2003-billion-laughs", "workbook", _file("实体炸弹2003.xls", _xml2003(
+        '<Row><Cell><Data ss:Type="String">&lol9;</Data></Cell></Row>', LAUGHS)), words=("不安全的 XML",)),
+    Kind("xml2003-external-entity", "workbook", _file("外部实体2003.xls", _xml2003(
+        '<Row><Cell><Data ss:Type="String">&x;</Data></Cell></Row>',
+        '<!DOCTYPE Workbook [<!ENTITY x SYSTEM "file:///etc/passwd">]>')), words=("不安全的 XML",)),
+    Kind("xml2003-huge-row-index", "workbook", _file("巨大行号2003.xls", _xml2003(
+        '<Row ss:Index="99999999"><Cell><Data ss:Type="Number">1</Data></Cell></Row>')), words=("行",)),
+    Kind("xml2003-merge-bomb", "workbook", _file("合并炸弹2003.xls", _xml2003(
+        '<Row><Cell ss:MergeAcross="1000000" ss:MergeDown="1000000"><Data ss:Type="String">x</Data></Cell></Row>')),
+         words=("合理范围",)),
+    Kind("xml2003-bad-index", "workbook", _file("坏行号2003.xls", _xml2003(
+        '<Row ss:Index="abc"><Cell><Data ss:Type="Number">1</Data></Cell></Row>')), words=("不是整数",)),
+    Kind("xml2003-cut", "workbook", _file("半个2003.xls", lambda: _xml2003(
+        '<Row><Cell><Data ss:Type="Number">1</Data></Cell></Row>')()[:150])),
+]

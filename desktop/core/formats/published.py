@@ -69,6 +69,9 @@ class Conversion:
     unmatched_tables: list[str] = field(default_factory=list)
     unplaced: list[Unplaced] = field(default_factory=list)
     formulas: list[Any] = field(default_factory=list)  # workbook formulas computed here or to be checked (formulas.FormulaNote)
+    skipped: list[str] = field(default_factory=list)  # hidden rows, columns and sheets not read (workbooks)
+    continued: list[str] = field(default_factory=list)  # continuations joined to their table (workbooks)
+    forms: Any = None  # the 绩效 forms read from the same workbook (jixiao.seeds.FormConversion)
 
 
 # -- table and column matching --------------------------------------------------------------------

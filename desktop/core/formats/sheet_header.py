@@ -19,6 +19,7 @@ from ..definitions import BlockDef, ColumnDef, TableDef, TemplateSet
 from ..money import AmountError, parse_amount
 from .published import norm, norm_hangci, title_score
 from .sheet_layout import LANCI_CAPTION, placed_columns
+from .sheet_meta import is_label_line
 from .workbook_reader import Cell, Sheet
 
 TITLE_MIN_SCORE = 0.8
@@ -93,8 +94,8 @@ def _title_candidates(views: Sequence[SheetView], tset: TemplateSet) -> list[tup
     for s, view in enumerate(views):
         for (r, _c), cell in view.sheet.cells.items():
             text = cell.text.strip()
-            if cell.number or "表" not in text or len(text) > 80 or cell.formula:
-                continue
+            if cell.number or "表" not in text or len(text) > 80 or cell.formula or re.search(r"[(（]\s*续", text):
+                continue  # a "(续)" title continues a table found before
             for table in tset.tables:
                 score = title_score(text, table)
                 if score >= TITLE_MIN_SCORE:
@@ -102,12 +103,19 @@ def _title_candidates(views: Sequence[SheetView], tset: TemplateSet) -> list[tup
     return out
 
 
+def _has_header(view: SheetView, table: TableDef, row: int) -> bool:
+    """A header band of the table follows within a few rows (a 目录 line or a mention in a note has none)."""
+    return HeaderReader(view, table, min(row + 12, view.sheet.nrows)).header_start(row + 1) is not None
+
+
 def find_tables(views: Sequence[SheetView], tset: TemplateSet) -> list[Anchor]:
-    """Each table of the set printed in the workbook, by title (best match first), else by label."""
-    candidates = sorted(_title_candidates(views, tset), key=lambda x: (-x[0], x[1], x[2]))
+    """Each table of the set printed in the workbook, by title (a title with its header below first, then
+    best match first), else by label."""
+    candidates = sorted(((*c, _has_header(views[c[1]], c[3], c[2])) for c in _title_candidates(views, tset)),
+                        key=lambda x: (not x[4], -x[0], x[1], x[2]))
     anchors: list[Anchor] = []
     used_rows: set[tuple[int, int]] = set()
-    for _score, s, r, table in candidates:
+    for _score, s, r, table, _header in candidates:
         if any(a.table.key == table.key for a in anchors) or (s, r) in used_rows:
             continue
         used_rows.add((s, r))
@@ -129,12 +137,14 @@ def find_tables(views: Sequence[SheetView], tset: TemplateSet) -> list[Anchor]:
 
 
 def _label_top(view: SheetView, table: TableDef, row: int) -> int:
-    if not table.label:
-        return row
-    wanted = {norm(table.label), norm(table.label) + "表"}
+    """The table's first row: its label line above the title (公开03表, 预算公开表3, 附件1-3) when printed."""
+    wanted = {norm(table.label), norm(table.label) + "表"} if table.label else set()
     for r in range(row - 1, max(row - 4, -1), -1):
-        if any(norm(view.text(r, c)) in wanted for c in view.row_cols(r)):
+        texts = [view.text(r, c) for c in view.row_cols(r)]
+        if any(norm(t) in wanted for t in texts) or is_label_line(texts):
             return r
+        if texts:
+            break
     return row
 
 
@@ -236,7 +246,8 @@ class HeaderReader:
                     continue
                 parent_same = all(grid[(p, c)] == grid[(p, c - 1)] for p in range(top, r))
                 below_blank = all(not grid[(q, c)] for q in range(r + 1, bottom + 1))
-                left_is_group = any(grid[(q, c - 1)] for q in range(r + 1, bottom + 1))
+                left_is_group = any(grid[(q, c - 1)] and grid[(q, c - 1)] != grid[left]
+                                    for q in range(r + 1, bottom + 1))  # it has captions under it, not merged down
                 if parent_same and below_blank and left_is_group:
                     grid[(r, c)] = grid[left]
         out = []

@@ -62,6 +62,10 @@ class Sheet:
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)  # 0-based (row, column)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 inclusive
     formula_notes: list[Any] = field(default_factory=list)  # formulas.FormulaNote: computed, disagreeing, unchecked
+    hidden: bool = False  # the sheet itself is hidden
+    hidden_rows: set[int] = field(default_factory=set)  # 0-based, as the file marks them
+    hidden_cols: set[int] = field(default_factory=set)
+    skipped: list[str] = field(default_factory=list)  # what was not read (hidden rows, columns, cells), in Chinese
 
     @property
     def nrows(self) -> int:
@@ -82,6 +86,13 @@ def _as_text(value: Any) -> tuple[str, bool] | None:
         return value.isoformat(), False
     text = str(value)
     return (text, False) if text.strip() else None
+
+
+MAX_COLUMN = 16384  # Excel's last column (XFD)
+
+
+def _true(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true")
 
 
 # -- .xlsx ------------------------------------------------------------------------------------------
@@ -185,7 +196,7 @@ def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> She
 
     from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 
-    sheet = Sheet(ws.title)
+    sheet = Sheet(ws.title, hidden=getattr(ws, "sheet_state", "visible") != "visible")
     styles, alignments, formats = wb._cell_styles, wb._alignments, wb._number_formats  # noqa: SLF001
 
     def indent(style_id: int) -> int:
@@ -226,6 +237,15 @@ def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> She
                 style = item["style_id"] or 0
                 sheet.cells[(item["row"] - 1, item["column"] - 1)] = Cell(
                     shown, number, item["formula"], indent(style), number_format(style), text is not None)
+        sheet.hidden_rows = {int(r) - 1 for r, attrs in parser.row_dimensions.items()
+                             if _true(attrs.get("hidden")) and str(r).isdigit()}
+        for attrs in parser.column_dimensions.values():
+            if _true(attrs.get("hidden")):
+                try:
+                    low, high = int(attrs.get("min", 0)), int(attrs.get("max", attrs.get("min", 0)))
+                except (TypeError, ValueError):
+                    continue
+                sheet.hidden_cols.update(range(max(low, 1) - 1, min(high, MAX_COLUMN)))
         merged = parser.merged_cells
         for ref in (merged.mergeCell if merged is not None else []):
             c1, r1, c2, r2 = range_boundaries(ref.ref)
@@ -250,7 +270,9 @@ def _xls_sheets(data: bytes, limits: Limits) -> list[Sheet]:
             xs = book.sheet_by_index(index)
             if xs.nrows > limits.max_rows:
                 raise WorkbookError(f"工作表“{xs.name}”超过 {limits.max_rows:,} 行，超出公开表的合理范围，已拒绝。")
-            sheet = Sheet(xs.name)
+            sheet = Sheet(xs.name, hidden=bool(getattr(xs, "visibility", 0)))
+            sheet.hidden_rows = {r for r, info in xs.rowinfo_map.items() if getattr(info, "hidden", 0)}
+            sheet.hidden_cols = {c for c, info in xs.colinfo_map.items() if getattr(info, "hidden", 0)}
             for r in range(xs.nrows):
                 for c, cell in enumerate(xs.row(r)):
                     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
@@ -282,11 +304,60 @@ def _xls_sheets(data: bytes, limits: Limits) -> list[Sheet]:
     return sheets
 
 
+def drop_hidden(sheet: Sheet) -> None:
+    """Take the cells of hidden rows and columns out of ``sheet`` and say so in ``skipped`` (a hidden row is
+    not printed, so it is not part of the table as the clerk sees it)."""
+    if not sheet.hidden_rows and not sheet.hidden_cols:
+        return
+    from openpyxl.utils import get_column_letter
+
+    rows: dict[int, int] = {}
+    cols: dict[int, int] = {}
+    shown = set()  # a merged cell shows its text in the visible part of its range (a title over a hidden column)
+    for r1, c1, r2, c2 in sheet.merges:
+        if (r1 in sheet.hidden_rows or c1 in sheet.hidden_cols) and (r2 - r1 + 1) * (c2 - c1 + 1) <= 10_000 and any(
+                r not in sheet.hidden_rows and c not in sheet.hidden_cols
+                for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)):
+            shown.add((r1, c1))
+    for r, c in list(sheet.cells):
+        if (r, c) in shown:
+            continue
+        if r in sheet.hidden_rows:
+            rows[r] = rows.get(r, 0) + 1
+        elif c in sheet.hidden_cols:
+            cols[c] = cols.get(c, 0) + 1
+        else:
+            continue
+        del sheet.cells[(r, c)]
+    for r, n in sorted(rows.items()):
+        sheet.skipped.append(f"工作表“{sheet.name}”第 {r + 1} 行是隐藏行，其中 {n} 个非空单元格未读入")
+    for c, n in sorted(cols.items()):
+        sheet.skipped.append(f"工作表“{sheet.name}”{get_column_letter(c + 1)} 列是隐藏列，其中 {n} 个非空单元格未读入")
+
+
+def sniff_markup(data: bytes) -> str | None:
+    """"html" or "spreadsheetml" for a web page or an Excel 2003 XML workbook saved under an Excel name."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in text and b"<html" not in text and \
+            (text.startswith(b"<?xml") or b"<workbook" in text):
+        return "spreadsheetml"
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body", b"<?xml")) or \
+            (text.startswith(b"<") and (b"<table" in text or b"<html" in text)):
+        return "html" if (b"<table" in data[:1 << 20].lower() or b"<html" in text) else None
+    return None
+
+
 def read_workbook(path: Path, limits: Limits | None = None) -> list[Sheet]:
     """All sheets of an .xlsx/.xlsm or .xls file as plain cells; raises :class:`WorkbookError`.
 
-    Formula cells are checked (:mod:`.formulas`): each sheet's ``formula_notes`` says which were computed
-    here (no cached value), which disagree with their cached value and which could not be checked."""
+    Also read: a web page whose tables were saved as .xls (common from web systems; :mod:`.sheet_html`)
+    and an Excel 2003 XML workbook (SpreadsheetML, from WPS and web systems; :mod:`.sheet_spreadsheetml`).
+    Hidden rows and columns are not read; each sheet's ``skipped`` says which. Formula cells are checked
+    (:mod:`.formulas`): each sheet's ``formula_notes`` says which were computed here (no cached value),
+    which disagree with their cached value and which could not be checked."""
     limits = limits or Limits()
     path = Path(path)
     try:
@@ -297,11 +368,21 @@ def read_workbook(path: Path, limits: Limits | None = None) -> list[Sheet]:
         sheets = _xlsx_sheets(data, limits)
     elif data.startswith(OLE2_MAGIC):
         sheets = _xls_sheets(data, limits)
+    elif (markup := sniff_markup(data)) == "html":
+        from .sheet_html import html_sheets
+
+        sheets = html_sheets(data, limits, path.stem)
+    elif markup == "spreadsheetml":
+        from .sheet_spreadsheetml import spreadsheetml_sheets
+
+        sheets = spreadsheetml_sheets(data, limits)
     else:
         sheets = None
     if sheets is not None:
         from .formulas import resolve_formulas
 
-        resolve_formulas(sheets)
+        resolve_formulas(sheets)  # before hidden cells go: a visible total may add up hidden rows
+        for sheet in sheets:
+            drop_hidden(sheet)
         return sheets
     raise WorkbookError(f"“{path.name}”不是 Excel 工作簿（.xlsx 或 .xls），请确认文件类型（改扩展名不能改变文件内容）。")
