@@ -171,7 +171,8 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from .core.formats.forms_xlsx import export_forms, import_forms
+    from .core.formats.forms_xlsx import import_forms
+    from .core.formats.forms_xlsx_export import export_forms
     from .core.jixiao.seeds import load_forms as add_forms
 
     # the workbook is read (and refused) before the document is opened for writing
