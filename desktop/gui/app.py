@@ -18,6 +18,7 @@ from . import settings as app_settings
 from .dialogs import APP_NAME, NewDocumentDialog
 from .main_window import MainWindow
 from .style import application_font
+from .translation import install_chinese
 from .welcome import WelcomeWindow
 
 FILE_FILTER = "公开表文档 (*.gkb);;所有文件 (*)"
@@ -113,6 +114,8 @@ def make_qapplication() -> QApplication:
     qapp.setOrganizationName(app_settings.ORGANISATION)
     qapp.setWindowIcon(app_icon())
     qapp.setFont(application_font())
+    if not qapp.property("gongkaiTranslators"):
+        install_chinese(qapp)
     return qapp  # type: ignore[return-value]
 
 

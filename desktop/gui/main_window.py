@@ -139,8 +139,9 @@ class MainWindow(QMainWindow):
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
         view = bar.addMenu("视图(&V)")
-        view.addAction("放大", QKeySequence.StandardKey.ZoomIn, lambda: self.zoom_by(1))
-        view.addAction("缩小", QKeySequence.StandardKey.ZoomOut, lambda: self.zoom_by(-1))
+        # Ctrl+= / Ctrl+- (not the platform's Ctrl++, which is the same keys as 增加科目行's Ctrl+Shift+=)
+        view.addAction("放大", QKeySequence("Ctrl+="), lambda: self.zoom_by(1))
+        view.addAction("缩小", QKeySequence("Ctrl+-"), lambda: self.zoom_by(-1))
         view.addAction("实际大小", QKeySequence("Ctrl+0"), lambda: self.zoom_by(-self.zoom))
         view.addSeparator()
         view.addAction(self.findings_dock.toggleViewAction())
@@ -203,8 +204,11 @@ class MainWindow(QMainWindow):
         view = self.form_view_for(key)
         self.stack.setCurrentWidget(view)
         self.tables.select_table(key)
-        self.act_add_row.setEnabled(False)
-        self.act_remove_row.setEnabled(False)
+        # one action, one key (Ctrl+Shift+= / Ctrl+Shift+-) for 科目行 in a table and 指标 in a form
+        self.act_add_row.setText("增加指标")
+        self.act_remove_row.setText("删除指标")
+        self.act_add_row.setEnabled(not self.controller.readonly)
+        self.act_remove_row.setEnabled(not self.controller.readonly)
         return view
 
     def show_table(self, key: str) -> FormView:
@@ -215,6 +219,8 @@ class MainWindow(QMainWindow):
         self.tables.select_table(key)
         table = self.session.tset.table(key)
         has_floating = table.floating_block is not None and not self.controller.readonly
+        self.act_add_row.setText("增加科目行…")
+        self.act_remove_row.setText("删除科目行")
         self.act_add_row.setEnabled(has_floating)
         self.act_remove_row.setEnabled(has_floating)
         self._selection_changed()
@@ -251,6 +257,9 @@ class MainWindow(QMainWindow):
     # -- floating rows --------------------------------------------------------------------------
     def add_row(self) -> None:
         view = self.current_view()
+        if view is None and hasattr(self.stack.currentWidget(), "add_indicator"):
+            self.stack.currentWidget().add_indicator()
+            return
         if view is None or view.table.floating_block is None or self.controller.readonly:
             return
         floating = view.table.floating_block.floating
@@ -277,12 +286,17 @@ class MainWindow(QMainWindow):
                 self._go_to_row(view, added)
 
     def _go_to_row(self, view: FormView, key: str) -> None:
+        """The cursor on the new row's first cell a clerk can fill, ready for typing."""
         pos = view.grid.row_position.get(key)
         if pos is not None:
-            view.body.setCurrentIndex(view.model.index(pos, len(view.grid.columns) - 1))
+            view.body.setCurrentIndex(view.body.first_input_in_row(pos))
+            view.body.setFocus()
 
     def remove_row(self) -> None:
         view = self.current_view()
+        if view is None and hasattr(self.stack.currentWidget(), "remove_indicator"):
+            self.stack.currentWidget().remove_indicator()
+            return
         if view is None or self.controller.readonly:
             return
         cell = view.model.body_cell(view.body.currentIndex()) if view.body.currentIndex().isValid() else None
