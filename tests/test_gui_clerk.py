@@ -1,0 +1,203 @@
+"""The clerk's window: typing never lands elsewhere, Enter/Tab go to input cells, shortcuts are unique, Qt
+speaks Chinese (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtGui import QAction, QKeySequence  # noqa: E402
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialogButtonBox, QLineEdit  # noqa: E402
+
+from desktop.core.demo import build_demo  # noqa: E402
+from tests.conftest import seed_path  # noqa: E402
+
+SEED = "001_0f45429440d9ca6e"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, messages):
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from desktop.gui.app import Application, make_qapplication
+
+    win = Application(make_qapplication()).open_path(build_demo(tmp_path / "demo.gkb"))
+    qtbot.addWidget(win)
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def form_window(qtbot, tmp_path, messages):
+    seed_path(SEED)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from desktop.gui.app import Application, make_qapplication
+    from desktop.gui.screenshots_jixiao import seed_document
+
+    win = Application(make_qapplication()).open_path(seed_document("001_", tmp_path))
+    qtbot.addWidget(win)
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def values_of(win):
+    return dict(win.session.engine.values)
+
+
+def test_typing_on_a_total_changes_nothing_anywhere_and_says_why(qtbot, window):
+    view = window.show_table("zhichu")
+    total = view.model.index_of(("zhichu", "total", "jb"))
+    before, log = values_of(window), window.session.doc.change_log()
+    view.body.setCurrentIndex(total)
+    view.body.setFocus()
+    qtbot.keyClicks(view.body, "58")  # keyboard search used to jump to a row starting with 5 and edit it
+    qtbot.keyClick(view.body, Qt.Key.Key_F2)
+    assert view.body.state() != QAbstractItemView.State.EditingState
+    assert view.body.currentIndex() == total
+    assert "合计" in window.statusBar().currentMessage()
+    qtbot.keyClick(view.body, Qt.Key.Key_Return)  # Enter only moves on
+    qtbot.keyClicks(view.body, "8")
+    assert values_of(window) == before and window.session.doc.change_log() == log
+
+
+def test_typing_on_a_caption_or_code_cell_changes_nothing(qtbot, window):
+    view = window.show_table("zhichu")
+    before = values_of(window)
+    for col in range(2):
+        index = view.model.index(view.grid.row_position["2101501"], col)
+        view.body.setCurrentIndex(index)
+        qtbot.keyClicks(view.body, "5")
+        assert view.body.currentIndex() == index and view.body.state() != QAbstractItemView.State.EditingState
+        assert window.statusBar().currentMessage()
+    assert values_of(window) == before
+
+
+def test_a_refused_entry_stays_in_the_editor_with_the_message(qtbot, window, messages):
+    view = window.show_table("zhichu")
+    cell = ("zhichu", "2101501", "jb")
+    index = view.model.index_of(cell)
+    view.body.setCurrentIndex(index)
+    view.body.setFocus()
+    qtbot.keyClicks(view.body, "1")
+    editor = view.body.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.insert("2万3")  # Chinese comes through the input method
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(messages))  # Qt commits queued
+    qtbot.waitUntil(lambda: view.body.state() == QAbstractItemView.State.EditingState
+                    and isinstance(view.body.focusWidget(), QLineEdit) and view.body.focusWidget().text() == "12万3")
+    assert view.body.currentIndex() == index and messages and "12万3" in messages[-1]
+    assert window.controller.value(cell) == 68205640
+    editor = view.body.focusWidget()
+    editor.setText("12.50")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.controller.value(cell) == 1250)
+
+
+def test_enter_and_tab_land_on_the_next_input_cell(qtbot, window):
+    view = window.show_table("zhichu")
+    model, body = view.model, view.body
+    editable = [(r, c) for r in range(model.rowCount()) for c in range(model.columnCount())
+                if model.flags(model.index(r, c)) & Qt.ItemFlag.ItemIsEditable]
+    # an input cell whose next row in the same column is a total (款/类 subtotal or 合计)
+    start = next((r, c) for r, c in editable
+                 if r + 1 < model.rowCount() and not model.flags(model.index(r + 1, c)) & Qt.ItemFlag.ItemIsEditable
+                 and any(rr > r + 1 and cc == c for rr, cc in editable))
+    body.setCurrentIndex(model.index(*start))
+    body.setFocus()
+    qtbot.keyClick(body, Qt.Key.Key_Return)
+    landed = body.currentIndex()
+    assert (landed.row(), landed.column()) == min((rr, cc) for rr, cc in editable if cc == start[1] and rr > start[0])
+    qtbot.keyClick(body, Qt.Key.Key_Tab)
+    tabbed = body.currentIndex()
+    assert model.flags(tabbed) & Qt.ItemFlag.ItemIsEditable
+    assert (tabbed.row(), tabbed.column()) == min(e for e in editable if e > (landed.row(), landed.column()))
+
+
+def test_a_new_subject_row_puts_the_cursor_on_its_first_input_column(qtbot, window, monkeypatch):
+    from desktop.gui import main_window
+
+    class Chosen:
+        def __init__(self, *a, **k):
+            pass
+
+        def exec(self):
+            return True
+
+        def chosen_code(self):
+            return "2101199"
+
+    monkeypatch.setattr(main_window, "AddRowDialog", Chosen)
+    view = window.show_table("zhichu")
+    window.add_row()
+    current = view.body.currentIndex()
+    assert view.model.body_cell(current).row_key == "2101199"
+    assert view.model.flags(current) & Qt.ItemFlag.ItemIsEditable
+    assert not any(view.model.flags(view.model.index(current.row(), c)) & Qt.ItemFlag.ItemIsEditable
+                   for c in range(current.column()))
+    qtbot.keyClicks(view.body, "7")
+    qtbot.keyClick(view.body.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.controller.value(view.model.body_cell(current).cell) == 700)
+
+
+def test_tab_after_a_new_indicator_goes_to_an_input_cell_and_typing_is_kept(qtbot, form_window):
+    win = form_window
+    view = win.show_form(win.controller.form_keys()[0])
+    grid, model = view.indicators, view.indicator_model
+    first = model.form.indicators[0]
+    grid.setCurrentIndex(model.index(model.row_of(first.id), model.column_of("name")))
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    new = model.last_added()
+    assert new is not None and grid.currentIndex() == model.index(model.row_of(new), model.column_of("name"))
+    for _ in range(model.columnCount()):
+        qtbot.keyClick(grid, Qt.Key.Key_Tab)
+        assert grid.currentIndex().flags() & Qt.ItemFlag.ItemIsEditable
+    index = grid.currentIndex()
+    qtbot.keyClicks(grid, "3")
+    qtbot.keyClick(grid.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: grid.state() != QAbstractItemView.State.EditingState or grid.currentIndex() != index)
+    assert str(model.data(index, Qt.ItemDataRole.EditRole)).startswith("3")
+
+
+def _sequences(action: QAction) -> list[str]:
+    out = []
+    for seq in action.shortcuts():
+        text = seq.toString(QKeySequence.SequenceFormat.PortableText)
+        # on a US keyboard Ctrl++ is typed as Ctrl+Shift+=: the same keys
+        out.append(text.replace("Ctrl++", "Ctrl+Shift+=").replace("Ctrl+_", "Ctrl+Shift+-"))
+    return [s for s in out if s]
+
+
+def test_every_shortcut_in_the_window_is_unique(qtbot, form_window):
+    win = form_window
+    win.show_form(win.controller.form_keys()[0])  # the form view's own actions exist now
+    win.show_table(win.session.tset.tables[0].key)
+    seen: dict[str, str] = {}
+    clashes = []
+    for action in win.findChildren(QAction):
+        for seq in _sequences(action):
+            if seq in seen and seen[seq] != action.text():
+                clashes.append((seq, seen[seq], action.text()))
+            seen.setdefault(seq, action.text())
+    assert not clashes, clashes
+    assert "Ctrl+Shift+=" in seen and "Ctrl+=" in seen  # 增加科目行/指标 and 放大 both have their keys
+
+
+def test_zoom_and_add_row_keys_both_work(qtbot, window):
+    view = window.show_table("zhichu")
+    view.body.setFocus()
+    qtbot.keyClick(view.body, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom == 1
+
+
+def test_qt_dialogs_speak_chinese(qtbot, window):
+    app = QApplication.instance()
+    assert app.property("gongkaiTranslators") >= 1
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    assert [b.text() for b in box.buttons()] == ["确定", "取消"]
+    assert QApplication.translate("QMessageBox", "Show Details...") != "Show Details..."
+    assert QApplication.translate("QFileDialog", "File &name:") != "File &name:"
+    assert QApplication.translate("QPrintDialog", "Print") != "Print"
