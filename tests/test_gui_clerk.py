@@ -201,3 +201,53 @@ def test_qt_dialogs_speak_chinese(qtbot, window):
     assert QApplication.translate("QMessageBox", "Show Details...") != "Show Details..."
     assert QApplication.translate("QFileDialog", "File &name:") != "File &name:"
     assert QApplication.translate("QPrintDialog", "Print") != "Print"
+
+
+LONG = ("公开03表《支出决算表》 2101501 行政运行 · 基本支出（栏次2）：682,056.40 与 公开05表《一般公共预算财政拨款支出决算表》"
+        "同一科目 · 基本支出 682,000.00 不一致，相差 56.40；" * 6)
+
+
+def _fits(dialog) -> bool:
+    frame = dialog.frameGeometry()
+    return frame.width() <= 1366 and frame.height() <= 768
+
+
+def test_dialogs_fit_a_1366_by_768_screen(qtbot, window, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop.gui.changelog_view import ChangeLogDialog
+    from desktop.gui.dialogs import AddRowDialog, ExplainDialog, NamedRowDialog, NewDocumentDialog
+
+    assert _fits(window)
+    s = window.session
+    dialogs = [ExplainDialog(LONG, "", window), NewDocumentDialog(window),
+               AddRowDialog(s.codes, "func_class", s.tset.info.year, window),
+               NamedRowDialog(["单位", "项目"], LONG[:60], window), ChangeLogDialog(s, window)]
+    for dialog in dialogs:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert _fits(dialog), (type(dialog).__name__, dialog.frameGeometry())
+        dialog.close()
+    # Qt's own input dialog, as the 批注 and 退回 dialogs use it, with a finding's long message
+    seen = []
+
+    def look():
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible())
+        seen.append(_fits(box))
+        box.reject()
+
+    QTimer.singleShot(200, look)
+    QInputDialog.getMultiLineText(window, "对审核结果写批注", f"{LONG}\n\n批注：")
+    assert seen == [True]
+
+
+def test_the_explain_dialog_wraps_the_finding_and_keeps_the_reason(qtbot, window, monkeypatch):
+    from desktop.gui.dialogs import ExplainDialog
+
+    c = window.controller
+    c.add_row("zhichu", "2101599", "自拟科目")  # a 提示: a code that is not on the list
+    finding = next(f for f in c.findings if f.severity == "warning")
+    monkeypatch.setattr(ExplainDialog, "exec", lambda self: (self.text.setPlainText("按财政批复执行"), 1)[1])
+    window.explain(finding)
+    assert window.controller.explanations[finding.key]["text"] == "按财政批复执行"

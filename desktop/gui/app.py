@@ -13,7 +13,7 @@ from ..core.demo import build_demo
 from ..core.document import Document, DocumentError
 from ..core.paths import resources_dir
 from ..core.session import Session
-from . import open_mode
+from . import fit_screen, open_mode
 from . import settings as app_settings
 from .dialogs import APP_NAME, NewDocumentDialog
 from .main_window import MainWindow
@@ -116,6 +116,8 @@ def make_qapplication() -> QApplication:
     qapp.setFont(application_font())
     if not qapp.property("gongkaiTranslators"):
         install_chinese(qapp)
+    if not qapp.property("gongkaiDialogFitter"):
+        fit_screen.install(qapp)
     return qapp  # type: ignore[return-value]
 
 

@@ -26,7 +26,7 @@ from ..core.session import Session
 from . import review_ui
 from . import settings as app_settings
 from .controller import DocumentController, form_id_of
-from .dialogs import APP_NAME, AddRowDialog, NamedRowDialog, show_about
+from .dialogs import APP_NAME, AddRowDialog, ExplainDialog, NamedRowDialog, show_about
 from .findings_panel import FindingsPanel
 from .form_view import FormView
 from .tables_panel import TablesPanel
@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.findings.explainRequested.connect(self.explain)
         self.controller.errorOccurred.connect(self.show_error)
         self._update_title()
-        self.resize(1280, 820)
+        self._fit_screen(1280, 820)
         self.resizeDocks([dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.findings_dock], [190], Qt.Orientation.Vertical)
         self.review_ui = review_ui.install(self)  # 审阅 menu, 批注 dock, table states, seal bar
@@ -98,6 +98,13 @@ class MainWindow(QMainWindow):
         first = session.tset.tables[0].key
         self.tables.select_table(first)
         self.show_table(first)
+
+    def _fit_screen(self, width: int, height: int) -> None:
+        """The wished size, or less on a small screen (a 1366×768 laptop keeps the title bar and task bar)."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None and screen.width() > 0:
+            width, height = min(width, screen.width() - 20), min(height, screen.height() - 40)
+        self.resize(width, height)
 
     # -- actions --------------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -250,9 +257,9 @@ class MainWindow(QMainWindow):
 
     def explain(self, finding: Finding) -> None:
         current = self.controller.explanations.get(finding.key, {}).get("text", "")
-        text, ok = QInputDialog.getMultiLineText(self, "出错说明", f"{finding.message}\n\n说明原因：", current)
-        if ok:
-            self.controller.explain(finding, text)
+        dialog = ExplainDialog(finding.message, current, self)
+        if dialog.exec():
+            self.controller.explain(finding, dialog.reason())
 
     # -- floating rows --------------------------------------------------------------------------
     def add_row(self) -> None:

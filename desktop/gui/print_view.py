@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont, QPagedPaintDevice, QPageLayout, QPageSize, QPai
 from PySide6.QtWidgets import QWidget
 
 from ..core.document.store import now_iso
+from ..core.formats.sheet_layout import header_field_text
 from ..core.grid import TableGrid
 from ..core.money import format_amount
 from ..core.review import TableState
@@ -86,9 +87,7 @@ def render(session: Session, key: str, device: QPagedPaintDevice) -> int:
         per_page = max(1, int((rect.height() - top_block - footer_h) // row_h))
         pages = max(1, -(-grid.row_count // per_page))
         footer = footer_text(session, key)
-        fields = {"部门名称": meta.get("unit_name", ""), "单位名称": meta.get("unit_name", ""),
-                  "年度": meta.get("year", ""), "金额单位": meta.get("money_unit", "元")}
-        unit = "　　　　".join(f"{name}：{fields.get(name, '')}" for name in table.header_fields)
+        unit = "　　　　".join(header_field_text(name, meta) for name in table.header_fields)
         thin = QPen(Qt.GlobalColor.black)
         thin.setWidthF(0.6 * pt)
         cells_by_row: dict[str, list[bool]] = {}
