@@ -251,3 +251,70 @@ def test_the_explain_dialog_wraps_the_finding_and_keeps_the_reason(qtbot, window
     monkeypatch.setattr(ExplainDialog, "exec", lambda self: (self.text.setPlainText("按财政批复执行"), 1)[1])
     window.explain(finding)
     assert window.controller.explanations[finding.key]["text"] == "按财政批复执行"
+
+
+def _pdf_text(path) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    import unicodedata
+
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    out = unicodedata.normalize("NFKC", out).replace(" ", "")  # the PDF's CJK radicals back to characters
+    return out.replace("\u2eda", "页").replace("\u2ed4", "门")  # two radicals NFKC leaves alone
+
+
+def test_a_form_prints_from_the_window_with_ctrl_p(qtbot, form_window, tmp_path, messages):
+    win = form_window
+    view = win.show_form(win.controller.form_keys()[0])
+    target = tmp_path / "form.pdf"
+    assert win.review_ui.print_table(str(target)) == str(target)
+    assert not messages  # no 请先打开要打印的公开表
+    text = _pdf_text(target)
+    assert view.title.text()[:6] in text and "第1页" in text
+
+
+def test_print_all_covers_every_table_with_its_notes_and_every_form(qtbot, form_window, tmp_path):
+    win = form_window
+    target = tmp_path / "all.pdf"
+    assert win.print_all(str(target)) == str(target)
+    compact = _pdf_text(target)
+    for table in win.session.tset.tables:
+        assert table.label in compact
+    assert "注:本表反映部门本年度的总收支" in compact
+    assert compact.count("绩效") >= len(win.session.forms.forms())
+
+
+def test_export_from_the_window_writes_tables_forms_and_the_review_sheet(qtbot, form_window, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.gui.export_all import ExportChoice
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    win = form_window
+    target = win.export_excel(tmp_path / "全部.xlsx", ExportChoice(tables=True, forms=True, review=True))
+    wb = load_workbook(target)
+    forms = [f.title for f in win.session.forms.forms()]
+    assert len(wb.sheetnames) == len(win.session.tset.tables) + len(forms) + 2  # + 审核情况 + hidden shapes
+    assert "审核情况" in wb.sheetnames and wb["_gongkai"].sheet_state == "hidden"
+    review = wb["审核情况"]
+    names = [review.cell(r, 1).value for r in range(3, review.max_row + 1)]
+    assert len(names) == len(win.session.tset.tables) + len(forms)
+    assert not [n for n in names if "shanxi" in n or "jixiao:" in n]  # titles, not internal ids
+
+
+def test_a_cancelled_export_writes_nothing(qtbot, window, tmp_path, monkeypatch):
+    from desktop.gui import export_all
+
+    target = tmp_path / "x.xlsx"
+    target.write_bytes(b"old")
+
+    def cancelled(parent, label, total, work):
+        return work(lambda: False)
+
+    monkeypatch.setattr(export_all, "run_with_progress", cancelled)
+    assert window.export_excel(target, export_all.ExportChoice()) is None
+    assert target.read_bytes() == b"old" and "取消" in window.statusBar().currentMessage()

@@ -115,8 +115,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.act_save_as = file_menu.addAction("另存为…", QKeySequence.StandardKey.SaveAs, self._save_as)
         file_menu.addSeparator()
-        self.act_export = file_menu.addAction("导出 Excel…", QKeySequence("Ctrl+E"), self.export_excel)
-        self.act_import = file_menu.addAction("导入 Excel…", QKeySequence("Ctrl+I"), self.import_excel)
+        self.act_export = file_menu.addAction("导出 Excel…", QKeySequence("Ctrl+E"), lambda: self.export_excel())
+        self.act_import = file_menu.addAction("导入 Excel…", QKeySequence("Ctrl+I"), lambda: self.import_excel())
+        self.act_print_all = file_menu.addAction("打印全部（公开表＋绩效表）…", QKeySequence("Ctrl+Shift+P"),
+                                                 lambda: self.print_all())
         file_menu.addSeparator()
         self.act_user = file_menu.addAction("我的姓名…", self._ask_user)
         file_menu.addSeparator()
@@ -398,10 +400,22 @@ class MainWindow(QMainWindow):
         if self.hooks is not None:
             self.hooks.open_dialog(self)
 
-    def export_excel(self, target: Path | None = None) -> Path | None:
-        from .excel_actions import export_excel
+    def export_excel(self, target: Path | None = None, choice=None) -> Path | None:  # noqa: ANN001
+        """公开表 + 绩效表 (+ 审核情况) in one workbook; with ``target`` and no ``choice``: tables and forms."""
+        from .export_all import ExportChoice, export_all
 
-        return export_excel(self, self.session, target)
+        return export_all(self, target, choice if choice is not None or target is None else ExportChoice())
+
+    def print_all(self, path: str | None = None) -> str | None:
+        """Every table and form as one print job (or PDF at ``path``), with progress and 取消."""
+        from .export_all import run_on_gui_with_progress
+        from .print_view import all_keys, ask_and_print, write_pdf
+
+        keys = all_keys(self.session)
+        if path is None:
+            return ask_and_print(self, self.session, keys)
+        run_on_gui_with_progress(self, "正在生成 PDF…", len(keys), lambda step: write_pdf(self.session, keys, path, step))
+        return path
 
     def import_excel(self, source: Path | None = None, target: Path | None = None) -> Path | None:
         from .excel_actions import import_excel

@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
@@ -388,9 +388,56 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+class ExportCancelled(ExportError):
+    """The clerk cancelled a long export; nothing was written."""
+
+
+REVIEW_SHEET = "审核情况"
+REVIEW_COLUMNS = (("表", 34), ("审核状态", 10), ("审核人", 10), ("时间", 17), ("退回原因", 26), ("批注", 40),
+                  ("出错说明", 40))
+
+
+def _review_sheet(wb: Workbook, rows: Sequence[Sequence[str]]) -> None:
+    """The optional 审核情况 sheet: one row per table and form (state, who, when, reason, 批注, 出错说明)."""
+    ws = wb.create_sheet(REVIEW_SHEET)
+    ws.cell(row=1, column=1, value="审核情况").font = FONTS["title"]
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(REVIEW_COLUMNS))
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for c, (caption, width) in enumerate(REVIEW_COLUMNS, 1):
+        cell = ws.cell(row=2, column=c, value=caption)
+        cell.font, cell.border = FONTS["header"], BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for r, row in enumerate(rows, 3):
+        lines = 1
+        for c, text in enumerate(row, 1):
+            cell = ws.cell(row=r, column=c, value=text or None)
+            if text:
+                cell.data_type = "s"
+            cell.font, cell.border, cell.alignment = FONTS["body"], BORDER, wrap
+            width = REVIEW_COLUMNS[c - 1][1]
+            lines = max(lines, sum(max(1, math.ceil(display_width(t) / width)) for t in (text or "").split("\n")))
+        ws.row_dimensions[r].height = min(409, lines * LINE_HEIGHT + 4)
+    ws.print_title_rows = "2:2"
+    ws.freeze_panes = "B3"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.font = FONT_NAME
+    ws.oddFooter.center.size = BODY_PT
+    ws.sheet_view.showGridLines = False
+
+
 def build_workbook(tset: TemplateSet, meta: Mapping[str, str], values: Mapping[tuple[str, str, str], int],
-                   floating: Mapping[str, Iterable[tuple[str, str]]], table_keys: Sequence[str] | None = None) -> bytes:
-    """The workbook's bytes for a document's content; ``table_keys`` limits it to some tables."""
+                   floating: Mapping[str, Iterable[tuple[str, str]]], table_keys: Sequence[str] | None = None,
+                   *, forms: Sequence[tuple[object, object]] = (), review: Sequence[Sequence[str]] | None = None,
+                   step: Callable[[], bool] | None = None) -> bytes:
+    """The workbook's bytes for a document's content; ``table_keys`` limits it to some tables (an empty list:
+    none). ``forms`` (definition, form) pairs add the 绩效 forms, ``review`` rows the 审核情况 sheet. ``step`` is
+    called after each sheet; when it returns False the export stops with :class:`ExportCancelled`."""
     if table_keys:
         unknown = [k for k in table_keys if not tset.has_table(k)]
         if unknown:
@@ -398,7 +445,12 @@ def build_workbook(tset: TemplateSet, meta: Mapping[str, str], values: Mapping[t
             raise ExportError(f"模板 {tset.id} 中没有表 {'、'.join(unknown)}（可用：{keys}）")
         tables = [tset.table(k) for k in table_keys]
     else:
-        tables = list(tset.tables)
+        tables = [] if table_keys is not None and (forms or review) else list(tset.tables)
+
+    def advance() -> None:
+        if step is not None and not step():
+            raise ExportCancelled("已取消导出，没有写入任何文件。")
+
     per_table: dict[str, dict[tuple[str, str], int]] = {}
     for (tkey, row, col), value in values.items():
         per_table.setdefault(tkey, {})[(row, col)] = value
@@ -407,6 +459,15 @@ def build_workbook(tset: TemplateSet, meta: Mapping[str, str], values: Mapping[t
     for table, name in zip(tables, sheet_names(tables), strict=True):
         grid = table_grid(tset, table.key, per_table.get(table.key, {}), list(floating.get(table.key, ())), meta)
         render_sheet(wb.create_sheet(name), grid)
+        advance()
+    if forms:
+        from .forms_xlsx_export import add_form_sheets
+
+        add_form_sheets(wb, forms, set(wb.sheetnames) | {REVIEW_SHEET}, advance)  # type: ignore[arg-type]
+    if review is not None:
+        _review_sheet(wb, review)
+    if forms:  # the hidden shape list last, so the visible sheets keep their order
+        wb.move_sheet(wb["_gongkai"], offset=len(wb.sheetnames))
     props = wb.properties
     props.creator, props.lastModifiedBy = CREATOR, CREATOR
     props.title = f"{meta.get('unit_name', '')} {meta.get('year', '')} {tset.name}".strip()
