@@ -318,3 +318,51 @@ def test_a_cancelled_export_writes_nothing(qtbot, window, tmp_path, monkeypatch)
     monkeypatch.setattr(export_all, "run_with_progress", cancelled)
     assert window.export_excel(target, export_all.ExportChoice()) is None
     assert target.read_bytes() == b"old" and "取消" in window.statusBar().currentMessage()
+
+
+def test_fill_down_copies_the_top_figure_into_the_input_cells_below(qtbot, window):
+    view = window.show_table("zhichu")
+    model, body = view.model, view.body
+    col = model.index_of(("zhichu", "2101501", "jb")).column()
+    inputs = [r for r in range(model.rowCount()) if body.can_fill(model.index(r, col))]
+    top, bottom = inputs[0], inputs[2]
+    body.select_cells([model.index(r, col) for r in range(top, bottom + 1)])
+    steps = window.controller.undo_stack.count()
+    qtbot.keyClick(body, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    first = model.body_cell(model.index(top, col)).cell
+    for r in inputs[:3]:
+        assert window.controller.value(model.body_cell(model.index(r, col)).cell) == window.controller.value(first)
+    assert window.controller.undo_stack.count() == steps + 1  # one undo step
+
+
+def test_go_to_a_table_or_a_row(qtbot, window):
+    from desktop.gui import clerk_actions
+
+    assert clerk_actions.go_to(window, "公开05")
+    assert window.current_view().table.key == "ybgg_zhichu" or window.current_view().table.label == "公开05表"
+    view = window.show_table("zhichu")
+    assert clerk_actions.go_to(window, "2101501")
+    current = view.body.currentIndex()
+    assert view.model.body_cell(current).row_key == "2101501" and view.body.can_fill(current)
+    assert not clerk_actions.go_to(window, "不存在的项目")
+    assert "没有" in window.statusBar().currentMessage()
+
+
+def test_the_file_menu_has_recent_files_and_quit_and_grids_have_a_context_menu(qtbot, window):
+    from desktop.gui import clerk_actions
+
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    assert "最近文件" in texts and "退出" in texts
+    window.recent_menu.aboutToShow.emit()
+    assert any(window.session.doc.path.name in a.text() for a in window.recent_menu.actions())
+    view = window.show_table("zhichu")
+    menu = clerk_actions.grid_menu(window, view.body, view.body.rect().center())
+    labels = [a.text() for a in menu.actions()]
+    for wanted in ("复制", "粘贴", "清除内容", "向下填充", "定位…", "自动调整列宽"):
+        assert wanted in labels
+    before = view.body.columnWidth(1)
+    view.body.setColumnWidth(1, 20)
+    clerk_actions.autofit(window)
+    assert view.body.columnWidth(1) > 20 and view.header.columnWidth(1) == view.body.columnWidth(1)
+    assert before > 0

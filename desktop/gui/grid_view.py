@@ -69,8 +69,12 @@ class GridView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setWordWrap(True)
-        self.horizontalHeader().hide()
         self.verticalHeader().hide()
+        # a thin strip above the body: drag a divider to change a column's width, double-click to fit it
+        strip = self.horizontalHeader()
+        strip.setFixedHeight(6)
+        strip.setToolTip("拖动分隔线调整列宽，双击自动调整")
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.refused: tuple[QPersistentModelIndex, str] | None = None
 
     # -- where a clerk can type --------------------------------------------------------------------
@@ -287,6 +291,12 @@ class GridView(QTableView):
                 note += f"；{outside} 个超出表格范围，未粘贴"
             self.pasteDone.emit(note)
         return ok
+
+    def apply_edits(self, edits: list[tuple[QModelIndex, str]], label: str) -> bool:
+        """Several cells as one undo step (向下填充)."""
+        model = self.table_model()
+        texts = {model.body_cell(index).cell: text for index, text in edits if model.body_cell(index).cell is not None}
+        return model.controller.set_texts(texts, label) if texts else False
 
     def clear_selection_values(self) -> bool:
         model = self.table_model()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ..core.money import format_amount
 from ..core.rules.findings import Finding
 from ..core.session import Session
-from . import review_ui
+from . import clerk_actions, review_ui
 from . import settings as app_settings
 from .controller import DocumentController, form_id_of
 from .dialogs import APP_NAME, AddRowDialog, ExplainDialog, NamedRowDialog, show_about
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self._update_user()
 
         self._build_actions()
+        clerk_actions.install(self)  # 向下填充, 定位, 自动调整列宽, 最近文件, 退出
         self.tables.tableSelected.connect(self.show_table)
         self.findings.jumpRequested.connect(self.jump_to)
         self.findings.explainRequested.connect(self.explain)
@@ -194,6 +195,9 @@ class MainWindow(QMainWindow):
             from .jixiao_view import JixiaoFormView
 
             view = JixiaoFormView(self.controller, form_id_of(key))
+            for grid in (view.funding, view.indicators):
+                grid.customContextMenuRequested.connect(
+                    lambda pos, g=grid: clerk_actions.show_grid_menu(self, g, pos))
             self.form_views[key] = view
             self.stack.addWidget(view)
         return view
@@ -205,6 +209,8 @@ class MainWindow(QMainWindow):
             view.set_zoom(self.zoom)
             view.body.pasteDone.connect(lambda text: self.statusBar().showMessage(text, 8000))
             view.body.selectionModel().selectionChanged.connect(self._selection_changed)
+            view.body.customContextMenuRequested.connect(
+                lambda pos, g=view.body: clerk_actions.show_grid_menu(self, g, pos))
             self.views[key] = view
             self.stack.addWidget(view)
         return view

@@ -88,6 +88,10 @@ class TableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else self.grid.column_count
 
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        """No captions in the view's own header strip (the printed header is drawn above it)."""
+        return None
+
     def body_cell(self, index: Index) -> BodyCell:
         return self.grid.at(index.row(), index.column())
 
