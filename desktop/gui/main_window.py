@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.findings_dock.toggleViewAction())
 
         help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction("用户手册", QKeySequence("F1"), self._open_guide)
         help_menu.addAction("关于", lambda: show_about(self))
 
         tools = QToolBar("工具栏")
@@ -376,6 +377,14 @@ class MainWindow(QMainWindow):
             self.selection_label.setText(f"求和：{format_amount(total)}　计数：{len(values)}　平均值：{format_amount(average)}")
         else:
             self.selection_label.setText("")
+
+    def _open_guide(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from ..core.paths import resources_dir
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(resources_dir() / "docs" / "用户手册.md")))
 
     def _update_user(self) -> None:
         self.user_label.setText(f"填报人：{self.controller.who}")
