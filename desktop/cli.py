@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .argparse_zh import ChineseArgumentParser
 from .commands import EXIT_BAD, EXIT_FINDINGS, EXIT_OK, CliError, print_json, register_all
 from .core.definitions import DefinitionError, all_sets
 from .core.demo import build_demo
@@ -179,7 +180,8 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from .core.formats.forms_xlsx import export_forms, import_forms
+    from .core.formats.forms_xlsx import import_forms
+    from .core.formats.forms_xlsx_export import export_forms
     from .core.jixiao.seeds import load_forms as add_forms
 
     # the workbook is read (and refused) before the document is opened for writing
@@ -279,7 +281,7 @@ def _start_gui(files: list[str]) -> int:
 
 # -- parser ---------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="gongkai",
         description="公开表工作台：部门决算/预算公开表的填报、审核与导出。不带子命令时启动图形界面。",
         epilog="退出码：0 成功；1 审核发现错误（diff：两个文件不同；review：有封签已破）；2 用法错误或文件有问题。",

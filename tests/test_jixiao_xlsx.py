@@ -83,3 +83,48 @@ def test_a_foreign_workbook_is_reported(tmp_path):
     read = import_forms(tmp_path / "x.xlsx")
     assert read.forms == [] and "Sheet1" in read.unplaced[0] and "不是已知的绩效表样" in read.unplaced[0]
     json.dumps(read.unplaced, ensure_ascii=False)
+
+
+def test_the_forms_print_legibly_with_two_level_headers_and_page_numbers(tmp_path, capsys):
+    from desktop.core.formats.forms_xlsx_export import MIN_PRINT_PT
+
+    sheets = []
+    for stem in ("001_0f45429440d9ca6e", "004_6de04d4622149a8f"):
+        book = tmp_path / f"{stem}.xlsx"
+        assert main(["forms", str(build(tmp_path, stem)), "-o", str(book)]) == 0
+        sheets += [w for w in load_workbook(book).worksheets if w.sheet_state == "visible"]
+    checked = 0
+    for ws in sheets:
+        fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None}
+        assert fonts == {"宋体"}, ws.title
+        assert "&P" in ws.oddFooter.center.text
+        scale = 100 if ws.sheet_properties.pageSetUpPr.fitToPage else ws.page_setup.scale
+        widths = sum(ws.column_dimensions[c].width for c in "ABCDEFGHIJ"[: ws.max_column])
+        page = 10.9 * 72 if ws.page_setup.orientation == "landscape" else 7.5 * 72
+        fit = min(1.0, page / (widths * 5.6))
+        sizes = [c.font.sz for row in ws.iter_rows() for c in row if c.value is not None]
+        assert min(sizes) * min(fit, scale / 100) >= MIN_PRINT_PT, ws.title
+        head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "项目")
+        rate_cols = [c for c in range(3, ws.max_column + 1)
+                     if any("率" in str(ws.cell(r, c).value or "") or "B/A" in str(ws.cell(r, c).value or "")
+                            for r in (head, head + 1))]
+        rates = [ws.cell(r, c) for r in range(head + 1, head + 8) for c in rate_cols
+                 if str(ws.cell(r, c).value or "").endswith("%")]
+        assert all(c.alignment.horizontal == "right" for c in rates)  # 执行率 does not run into 分值
+        checked += len(rates)
+    assert checked
+    capsys.readouterr()
+
+
+def test_a_two_level_funding_header_keeps_both_levels():
+    from desktop.core.formats.forms_xlsx_export import form_layout
+    from desktop.core.jixiao.form import Form
+    from desktop.core.jixiao.loader import all_forms
+
+    fdef = all_forms()["e_lanxian_ziping"]
+    layout = form_layout(fdef, Form(0, fdef.key, "某项目绩效自评表", 0, {}, []))
+    texts = {(c.row, c.col): (c.value, c.rows, c.cols) for c in layout.cells}
+    top = next((r, c) for (r, c), v in texts.items() if v[0] == "年初预算数")
+    assert texts[top][2] == 2  # 年初预算数 over 目标申报数 | 预算编制数
+    assert texts[(top[0] + 1, top[1])][0] == "目标申报数" and texts[(top[0] + 1, top[1] + 1)][0] == "预算编制数"
+    assert texts[(top[0], 1)][0] == "项目" and texts[(top[0], 1)][1] == 2

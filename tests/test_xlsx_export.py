@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from desktop.cli import main
 from desktop.core.definitions import all_sets, get_set
@@ -51,23 +52,59 @@ def test_every_table_is_a_sheet_laid_out_as_published(seed001, tmp_path):
     assert [ws.cell(6, c).value for c in range(1, 7)] == ["栏次", None, "1", "栏次", None, "2"]
     assert [ws.cell(7, c).value for c in (1, 2, 3)] == ["一、一般公共预算财政拨款收入", "1", 37530895.08]
     assert ws["C7"].number_format == "#,##0.00" and ws["C7"].border.left.style == "thin"
-    assert ws.freeze_panes == "A7"
+    assert ws.freeze_panes == "B7"  # header rows and the 项目 column stay in view
     notes = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("注")]
     assert notes == ["注：本表反映部门本年度的总收支和年末结转结余情况。本套报表金额单位转换时可能存在尾数误差。"]
 
 
-def test_print_setup_a4_fit_to_width_titles_repeated_and_page_numbers(seed001, tmp_path):
+def test_print_setup_a4_legible_titles_repeated_and_page_numbers(seed001, tmp_path):
     target = tmp_path / "001.xlsx"
     export_document(seed001.doc, target)
     wb = load_workbook(target)
     for ws in wb.worksheets:
         assert int(ws.page_setup.paperSize) == 9  # A4
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-        assert ws.page_setup.fitToHeight == 0
         assert ws.print_title_rows and ws.print_title_rows.startswith("$4:")
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-    assert wb["公开06表 一般公共预算财政拨款基本支出决算明细表"].page_setup.orientation == "landscape"
-    assert wb["公开10表 部门决算公开相关信息统计表"].page_setup.orientation == "portrait"
+        assert effective_points(ws) >= 9.0, ws.title
+    # 公开06's 16 columns: not squeezed onto one page width, split between its blocks at the 9 pt scale
+    ws = wb["公开06表 一般公共预算财政拨款基本支出决算明细表"]
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale >= 86
+    assert len(ws.col_breaks.brk) >= 1
+    # 公开01 and 公开10 fit one page
+    for name in ("公开01表 收入支出决算总表", "公开10表 部门决算公开相关信息统计表"):
+        assert wb[name].page_setup.fitToHeight == 1 and wb[name].page_setup.orientation == "portrait"
+
+
+def effective_points(ws) -> float:
+    """The smallest body font size as printed: the font size times the print scale that the page set-up gives
+    (fit-to-width / fit-to-height computed from the column widths and row heights, or the fixed scale)."""
+    from desktop.core.formats.xlsx_export import column_points, printable_points
+
+    sizes = [c.font.sz for row in ws.iter_rows() for c in row if c.value is not None and c.font and c.font.sz]
+    if not ws.sheet_properties.pageSetUpPr.fitToPage:
+        return min(sizes) * (ws.page_setup.scale or 100) / 100
+    page_w, page_h = printable_points(ws.page_setup.orientation)
+    widths = [column_points(ws.column_dimensions[get_column_letter(c)].width or 8.43)
+              for c in range(1, ws.max_column + 1)]
+    scale = min(1.0, page_w / sum(widths))
+    if int(ws.page_setup.fitToHeight or 0) == 1:
+        heights = [ws.row_dimensions[r].height or 18.0 for r in range(1, ws.max_row + 1)]
+        scale = min(scale, page_h / sum(heights))
+    return min(sizes) * scale
+
+
+@pytest.mark.parametrize("stem", ["000_add86a24b3a51088", "001_0f45429440d9ca6e", "004_6de04d4622149a8f"])
+def test_every_table_of_the_seeds_prints_at_9_pt_or_more_on_a4(stem, load_seed, tmp_path):
+    session, _ = load_seed(stem)
+    target = tmp_path / "x.xlsx"
+    export_document(session.doc, target)
+    wb = load_workbook(target)
+    for ws in wb.worksheets:
+        assert effective_points(ws) >= 9.0, ws.title
+        totals = [r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").strip() in ("合计", "总计")]
+        assert all(ws.cell(r, 1).font.b for r in totals), ws.title  # 合计/总计 rows bold, as printed
+        lanci = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "栏次"]
+        assert all(ws.cell(r, 1).font.b for r in lanci), ws.title
 
 
 def test_codes_are_text_amounts_are_numbers_and_an_equals_caption_is_not_a_formula(seed001, tmp_path):
@@ -118,6 +155,9 @@ def test_sheet_names_are_unique_and_within_31_characters():
     for tset in all_sets().values():
         names = sheet_names(list(tset.tables))
         assert len(set(names)) == len(names) and all(len(n) <= 31 for n in names)
+    cut = table.model_copy(update={"label": "预算公开表5", "title": "2025年一般公共预算支出预算表(不含上年结转和结余资金)"})
+    assert sheet_names([cut]) == ["预算公开表5 2025年一般公共预算支出预算表"]  # no half bracket
+
 
 
 def test_a_failed_export_leaves_no_file_and_keeps_an_old_one(seed001, tmp_path):

@@ -14,12 +14,13 @@ from ..core.demo import build_demo
 from ..core.document import Document, DocumentError
 from ..core.paths import resources_dir
 from ..core.session import Session
-from . import open_mode
+from . import fit_screen, open_mode
 from . import settings as app_settings
 from .dialogs import APP_NAME, NewDocumentDialog
 from .main_window import MainWindow
 from .plain_text import install_plain_text_guard
 from .style import application_font
+from .translation import install_chinese
 from .welcome import WelcomeWindow
 
 FILE_FILTER = "公开表文档 (*.gkb);;所有文件 (*)"
@@ -121,6 +122,10 @@ def make_qapplication() -> QApplication:
     qapp.setWindowIcon(app_icon())
     qapp.setFont(application_font())
     install_plain_text_guard(qapp)  # text from a colleague's file is never rendered as HTML
+    if not qapp.property("gongkaiTranslators"):
+        install_chinese(qapp)
+    if not qapp.property("gongkaiDialogFitter"):
+        fit_screen.install(qapp)
     return qapp  # type: ignore[return-value]
 
 

@@ -82,8 +82,11 @@ class ChangeLogDialog(QDialog):
             where = self.session.review.place(e["tbl"], e["row"], e["col"]) if e["tbl"] else ""
             if e["tbl"] and not e["tbl"].startswith("jixiao:") and not self.session.tset.has_table(e["tbl"]):
                 where = e["tbl"]
+            new = e["new"] or ""
+            if e["action"] == "create" and new == self.session.tset.id:
+                new = f"新建文档（{self.session.tset.name}）"  # the set's title, not its internal id
             texts = (short_time(e["at"] or ""), e["who"] or "", ACTIONS.get(e["action"] or "", e["action"] or ""),
-                     where, e["old"] or "", e["new"] or "")
+                     where, e["old"] or "", new)
             for c, text in enumerate(texts):
                 self.list.setItem(r, c, QTableWidgetItem(text))
         self.list.resizeColumnsToContents()

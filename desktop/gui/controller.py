@@ -145,7 +145,10 @@ class DocumentController(QObject):
         self.state_labels: dict[str, str] = {}  # table key -> 待审核 / 已审核 / 退回 … (kept by review_ui)
         self._reindex()
         self._unsubscribe = session.subscribe(self._apply_change)
-        self.destroyed.connect(lambda *_: self._unsubscribe())
+
+    def detach(self) -> None:
+        """Stop following the session (the window is closing; the session may outlive it)."""
+        self._unsubscribe()
 
     # -- state ----------------------------------------------------------------------------------
     @property

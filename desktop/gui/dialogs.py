@@ -16,14 +16,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
 from .. import __version__
 from ..core.codes import CodeLists
 from ..core.definitions import TemplateSet, all_sets
+from .fit_screen import SMALL_SCREEN
 
 APP_NAME = "公开表工作台"
 
@@ -172,6 +175,34 @@ class NamedRowDialog(QDialog):
 
     def under_parent(self) -> bool:
         return bool(self.level.currentData())
+
+
+
+
+class ExplainDialog(QDialog):
+    """出错说明 for a 提示: the finding's message wrapped to a readable width, and the clerk's reason.
+    (QInputDialog put the whole message on one line: 2,073 px wide, its 确定 off a laptop's screen.)"""
+
+    def __init__(self, message: str, current: str, parent: QWidget | None = None, title: str = "出错说明",
+                 prompt: str = "说明原因：") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        label = QLabel(message)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setMaximumWidth(640)
+        self.text = QPlainTextEdit(current)
+        self.text.setPlaceholderText("说明原因，如：年中调整预算，已按财政批复执行")
+        self.text.setMinimumHeight(120)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(QLabel(prompt))
+        layout.addWidget(self.text, 1)
+        layout.addWidget(_ok_cancel(self, "确定", self.accept))
+        self.resize(min(680, SMALL_SCREEN[0] - 80), min(self.sizeHint().height(), SMALL_SCREEN[1] - 120))
+
+    def reason(self) -> str:
+        return self.text.toPlainText()
 
 
 def show_about(parent: QWidget) -> None:

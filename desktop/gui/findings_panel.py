@@ -43,13 +43,16 @@ class FindingsModel(QAbstractTableModel):
 
     RESET_ABOVE = 400  # more changed rows than this in one go: one reset is cheaper than row signals
 
-    def __init__(self, controller: DocumentController, parent: Any = None) -> None:
+    def __init__(self, controller: DocumentController, parent: Any = None, *, follow: bool = True) -> None:
+        """``follow``: apply the controller's changes by itself (False: its panel applies them, keeping the
+        selection)."""
         super().__init__(parent)
         self.controller = controller
         self.items: list[Finding] = list(controller.findings)
-        controller.findingsReset.connect(self.refresh)
-        controller.findingsDelta.connect(self.apply_delta)
         controller.explanationsChanged.connect(self._explanations_changed)
+        if follow:
+            controller.findingsReset.connect(self.refresh)
+            controller.findingsDelta.connect(self.apply_delta)
 
     def refresh(self) -> None:
         new = list(self.controller.findings)
@@ -179,7 +182,7 @@ class FindingsPanel(QWidget):
     def __init__(self, controller: DocumentController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.model = FindingsModel(controller, self)
+        self.model = FindingsModel(controller, self, follow=False)
         self.proxy = FindingsFilter(self)
         self.proxy.setSourceModel(self.model)
 
@@ -230,11 +233,8 @@ class FindingsPanel(QWidget):
         self.view.doubleClicked.connect(lambda index: self.jumpRequested.emit(index_value(index, FINDING_ROLE)))
         self.view.activatedFinding.connect(self.jumpRequested.emit)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
-        self._kept: str | None = None  # the finding selected before an edit moved its row
-        self.model.rowsAboutToBeRemoved.connect(self._remember_current)
-        self.model.modelAboutToBeReset.connect(self._remember_current)
-        controller.findingsDelta.connect(self._restore_current)  # after the model has applied the delta
-        controller.findingsReset.connect(self._restore_current)
+        controller.findingsDelta.connect(self._apply_delta)
+        controller.findingsReset.connect(self._reset)
         self.explain_button.clicked.connect(self._explain_clicked)
         controller.findingsChanged.connect(self._update_summary)
         self._update_summary()
@@ -257,17 +257,22 @@ class FindingsPanel(QWidget):
             self.summary.setText(text)
         self._current_changed(self.view.currentIndex())
 
-    def _remember_current(self, *_: object) -> None:
-        if self._kept is None and (finding := self.current_finding()) is not None:
-            self._kept = finding.key
+    def _apply_delta(self, gone: list[Finding], new: list[Finding]) -> None:
+        kept = self.current_finding()
+        self.model.apply_delta(gone, new)
+        self._keep_selected(kept)
 
-    def _restore_current(self, *_: object) -> None:
+    def _reset(self) -> None:
+        kept = self.current_finding()
+        self.model.refresh()
+        self._keep_selected(kept)
+
+    def _keep_selected(self, kept: Finding | None) -> None:
         """The finding selected before an edit stays selected when its row moved (e.g. 提示 became 错误)."""
-        key, self._kept = self._kept, None
         current = self.current_finding()
-        if key is None or (current is not None and current.key == key):
+        if kept is None or (current is not None and current.key == kept.key):
             return
-        row = next((i for i, f in enumerate(self.model.items) if f.key == key), None)
+        row = next((i for i, f in enumerate(self.model.items) if f.key == kept.key), None)
         if row is not None:
             index = self.proxy.mapFromSource(self.model.index(row, 0))
             if index.isValid():

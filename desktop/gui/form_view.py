@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.formats.sheet_layout import header_field_text
 from ..core.grid import TableGrid
 from .controller import DocumentController
 from .grid_view import GridView
@@ -87,11 +88,9 @@ class FormView(QWidget):
         self.apply_zoom()  # sets the fonts, then the widths and row heights once
 
     def _unit_text(self) -> str:
+        """部门名称 / 公开部门 / 年度 / 金额单位 as the export and the print write them."""
         meta = self.controller.session.doc.meta
-        fields = {"部门名称": meta.get("unit_name", ""), "单位名称": meta.get("unit_name", ""),
-                  "年度": meta.get("year", ""), "金额单位": meta.get("money_unit", "元")}
-        parts = [f"{name}：{fields.get(name, '')}" for name in self.table.header_fields]
-        return "　　　　".join(parts)
+        return "　　　　".join(header_field_text(name, meta) for name in self.table.header_fields)
 
     @property
     def grid(self) -> TableGrid:

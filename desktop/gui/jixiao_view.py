@@ -126,15 +126,17 @@ class JixiaoFormView(QWidget):
         bar.addSeparator()
         self.act_new_form = bar.addAction("新建绩效表…", lambda: new_form(self.window()))
         self.act_remove_form = bar.addAction("删除绩效表", lambda: remove_form(self.window(), self))
-        keys = {self.act_add: "Ctrl+Shift+=", self.act_remove: "Ctrl+Shift+-", self.act_up: "Alt+Up",
-                self.act_down: "Alt+Down"}
-        for act, key in keys.items():  # same keys as 增加/删除科目行 in the tables
+        # 增加/删除指标 take the window's Ctrl+Shift+= / Ctrl+Shift+- (its 增加科目行 action acts on the form shown):
+        # a second action on the same keys would make both ambiguous, so neither would work
+        self.act_add.setToolTip("在当前二级指标下增加一行三级指标（Ctrl+Shift+=）")
+        self.act_remove.setToolTip("删除当前三级指标（Ctrl+Shift+-）")
+        keys = {self.act_up: "Alt+Up", self.act_down: "Alt+Down"}
+        for act, key in keys.items():
             act.setShortcut(QKeySequence(key))
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(act)
         for act in bar.actions():
             act.setEnabled(not readonly)
-        self.act_add.setToolTip("在当前二级指标下增加一行三级指标")
         return bar
 
     def _section(self, section: str) -> QWidget | None:

@@ -49,6 +49,8 @@ class FormGrid(GridView):
         self.typing_delegate = TypingDelegate(self)
         self.setItemDelegate(self.typing_delegate)
         self.horizontalHeader().show()
+        self.horizontalHeader().setMinimumHeight(0)
+        self.horizontalHeader().setMaximumHeight(16777215)
         self.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -96,6 +98,9 @@ class FormGrid(GridView):
         if not ok and edits:
             stack.undo()
         return ok
+
+    def apply_edits(self, edits: list[tuple[QModelIndex, str]], label: str) -> bool:
+        return bool(edits) and self._apply(edits, label)
 
     def paste(self, text: str) -> bool:
         block = parse_block(text)

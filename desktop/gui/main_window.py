@@ -7,6 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -24,10 +26,10 @@ from ..core.money import format_amount
 from ..core.narrative.book import NARRATIVE_TABLE
 from ..core.rules.findings import Finding
 from ..core.session import Session
-from . import narrative_actions, review_ui
+from . import clerk_actions, narrative_actions, review_ui
 from . import settings as app_settings
 from .controller import DocumentController, form_id_of
-from .dialogs import APP_NAME, AddRowDialog, NamedRowDialog, show_about
+from .dialogs import APP_NAME, AddRowDialog, ExplainDialog, NamedRowDialog, show_about
 from .findings_panel import FindingsPanel
 from .form_view import FormView
 from .tables_panel import TablesPanel
@@ -86,12 +88,13 @@ class MainWindow(QMainWindow):
         self._update_user()
 
         self._build_actions()
+        clerk_actions.install(self)  # 向下填充, 定位, 自动调整列宽, 最近文件, 退出
         self.tables.tableSelected.connect(self.show_table)
         self.findings.jumpRequested.connect(self.jump_to)
         self.findings.explainRequested.connect(self.explain)
         self.controller.errorOccurred.connect(self.show_error)
         self._update_title()
-        self.resize(1280, 820)
+        self._fit_screen(1280, 820)
         self.resizeDocks([dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.findings_dock], [190], Qt.Orientation.Vertical)
         self.review_ui = review_ui.install(self)  # 审阅 menu, 批注 dock, table states, seal bar
@@ -102,6 +105,13 @@ class MainWindow(QMainWindow):
         self.show_table(first)
         self.review_ui.layout_restored()  # 退回 reasons and open 批注 show even if the saved layout hid them
 
+    def _fit_screen(self, width: int, height: int) -> None:
+        """The wished size, or less on a small screen (a 1366×768 laptop keeps the title bar and task bar)."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None and screen.width() > 0:
+            width, height = min(width, screen.width() - 20), min(height, screen.height() - 40)
+        self.resize(width, height)
+
     # -- actions --------------------------------------------------------------------------------
     def _build_actions(self) -> None:
         bar = self.menuBar()
@@ -111,8 +121,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.act_save_as = file_menu.addAction("另存为…", QKeySequence.StandardKey.SaveAs, self._save_as)
         file_menu.addSeparator()
-        self.act_export = file_menu.addAction("导出 Excel…", QKeySequence("Ctrl+E"), self.export_excel)
-        self.act_import = file_menu.addAction("导入 Excel…", QKeySequence("Ctrl+I"), self.import_excel)
+        self.act_export = file_menu.addAction("导出 Excel…", QKeySequence("Ctrl+E"), lambda: self.export_excel())
+        self.act_import = file_menu.addAction("导入 Excel…", QKeySequence("Ctrl+I"), lambda: self.import_excel())
+        self.act_print_all = file_menu.addAction("打印全部（公开表＋绩效表）…", QKeySequence("Ctrl+Shift+P"),
+                                                 lambda: self.print_all())
         file_menu.addSeparator()
         self.act_user = file_menu.addAction("我的姓名…", self._ask_user)
         file_menu.addSeparator()
@@ -142,13 +154,15 @@ class MainWindow(QMainWindow):
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
         view = bar.addMenu("视图(&V)")
-        view.addAction("放大", QKeySequence.StandardKey.ZoomIn, lambda: self.zoom_by(1))
-        view.addAction("缩小", QKeySequence.StandardKey.ZoomOut, lambda: self.zoom_by(-1))
+        # Ctrl+= / Ctrl+- (not the platform's Ctrl++, which is the same keys as 增加科目行's Ctrl+Shift+=)
+        view.addAction("放大", QKeySequence("Ctrl+="), lambda: self.zoom_by(1))
+        view.addAction("缩小", QKeySequence("Ctrl+-"), lambda: self.zoom_by(-1))
         view.addAction("实际大小", QKeySequence("Ctrl+0"), lambda: self.zoom_by(-self.zoom))
         view.addSeparator()
         view.addAction(self.findings_dock.toggleViewAction())
 
         help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction("用户手册", QKeySequence("F1"), self._open_guide)
         help_menu.addAction("关于", lambda: show_about(self))
 
         tools = QToolBar("工具栏")
@@ -187,6 +201,9 @@ class MainWindow(QMainWindow):
             from .jixiao_view import JixiaoFormView
 
             view = JixiaoFormView(self.controller, form_id_of(key))
+            for grid in (view.funding, view.indicators):
+                grid.customContextMenuRequested.connect(
+                    lambda pos, g=grid: clerk_actions.show_grid_menu(self, g, pos))
             self.form_views[key] = view
             self.stack.addWidget(view)
         return view
@@ -198,6 +215,8 @@ class MainWindow(QMainWindow):
             view.set_zoom(self.zoom)
             view.body.pasteDone.connect(lambda text: self.statusBar().showMessage(text, 8000))
             view.body.selectionModel().selectionChanged.connect(self._selection_changed)
+            view.body.customContextMenuRequested.connect(
+                lambda pos, g=view.body: clerk_actions.show_grid_menu(self, g, pos))
             self.views[key] = view
             self.stack.addWidget(view)
         return view
@@ -206,8 +225,11 @@ class MainWindow(QMainWindow):
         view = self.form_view_for(key)
         self.stack.setCurrentWidget(view)
         self.tables.select_table(key)
-        self.act_add_row.setEnabled(False)
-        self.act_remove_row.setEnabled(False)
+        # one action, one key (Ctrl+Shift+= / Ctrl+Shift+-) for 科目行 in a table and 指标 in a form
+        self.act_add_row.setText("增加指标")
+        self.act_remove_row.setText("删除指标")
+        self.act_add_row.setEnabled(not self.controller.readonly)
+        self.act_remove_row.setEnabled(not self.controller.readonly)
         return view
 
     def show_table(self, key: str) -> FormView:
@@ -220,6 +242,8 @@ class MainWindow(QMainWindow):
         self.tables.select_table(key)
         table = self.session.tset.table(key)
         has_floating = table.floating_block is not None and not self.controller.readonly
+        self.act_add_row.setText("增加科目行…")
+        self.act_remove_row.setText("删除科目行")
         self.act_add_row.setEnabled(has_floating)
         self.act_remove_row.setEnabled(has_floating)
         self._selection_changed()
@@ -252,13 +276,16 @@ class MainWindow(QMainWindow):
 
     def explain(self, finding: Finding) -> None:
         current = self.controller.explanations.get(finding.key, {}).get("text", "")
-        text, ok = QInputDialog.getMultiLineText(self, "出错说明", f"{finding.message}\n\n说明原因：", current)
-        if ok:
-            self.controller.explain(finding, text)
+        dialog = ExplainDialog(finding.message, current, self)
+        if dialog.exec():
+            self.controller.explain(finding, dialog.reason())
 
     # -- floating rows --------------------------------------------------------------------------
     def add_row(self) -> None:
         view = self.current_view()
+        if view is None and hasattr(self.stack.currentWidget(), "add_indicator"):
+            self.stack.currentWidget().add_indicator()
+            return
         if view is None or view.table.floating_block is None or self.controller.readonly:
             return
         floating = view.table.floating_block.floating
@@ -285,12 +312,17 @@ class MainWindow(QMainWindow):
                 self._go_to_row(view, added)
 
     def _go_to_row(self, view: FormView, key: str) -> None:
+        """The cursor on the new row's first cell a clerk can fill, ready for typing."""
         pos = view.grid.row_position.get(key)
         if pos is not None:
-            view.body.setCurrentIndex(view.model.index(pos, len(view.grid.columns) - 1))
+            view.body.setCurrentIndex(view.body.first_input_in_row(pos))
+            view.body.setFocus()
 
     def remove_row(self) -> None:
         view = self.current_view()
+        if view is None and hasattr(self.stack.currentWidget(), "remove_indicator"):
+            self.stack.currentWidget().remove_indicator()
+            return
         if view is None or self.controller.readonly:
             return
         cell = view.model.body_cell(view.body.currentIndex()) if view.body.currentIndex().isValid() else None
@@ -356,6 +388,14 @@ class MainWindow(QMainWindow):
         else:
             self.selection_label.setText("")
 
+    def _open_guide(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from ..core.paths import resources_dir
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(resources_dir() / "docs" / "用户手册.md")))
+
     def _update_user(self) -> None:
         self.user_label.setText(f"填报人：{self.controller.who}")
 
@@ -385,10 +425,22 @@ class MainWindow(QMainWindow):
         if self.hooks is not None:
             self.hooks.open_dialog(self)
 
-    def export_excel(self, target: Path | None = None) -> Path | None:
-        from .excel_actions import export_excel
+    def export_excel(self, target: Path | None = None, choice=None) -> Path | None:  # noqa: ANN001
+        """公开表 + 绩效表 (+ 审核情况) in one workbook; with ``target`` and no ``choice``: tables and forms."""
+        from .export_all import ExportChoice, export_all
 
-        return export_excel(self, self.session, target)
+        return export_all(self, target, choice if choice is not None or target is None else ExportChoice())
+
+    def print_all(self, path: str | None = None) -> str | None:
+        """Every table and form as one print job (or PDF at ``path``), with progress and 取消."""
+        from .export_all import run_on_gui_with_progress
+        from .print_view import all_keys, ask_and_print, write_pdf
+
+        keys = all_keys(self.session)
+        if path is None:
+            return ask_and_print(self, self.session, keys)
+        run_on_gui_with_progress(self, "正在生成 PDF…", len(keys), lambda step: write_pdf(self.session, keys, path, step))
+        return path
 
     def import_excel(self, source: Path | None = None, target: Path | None = None) -> Path | None:
         from .excel_actions import import_excel
@@ -419,10 +471,21 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
 
+    def _finish_typing(self) -> None:
+        for view in self.findChildren(QAbstractItemView):
+            if view.state() != QAbstractItemView.State.EditingState:
+                continue
+            editor = view.indexWidget(view.currentIndex()) or view.focusWidget()
+            if editor is not None and editor is not view:
+                view.commitData(editor)
+                view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         s = app_settings.settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
+        self._finish_typing()  # a figure still in its editor is saved, as Excel does, before the file closes
+        self.controller.detach()
         self.session.close()
         if self.hooks is not None:
             self.hooks.window_closed(self)

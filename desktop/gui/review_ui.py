@@ -365,7 +365,7 @@ class ReviewUi(QObject):
     def print_table(self, path: str | None = None) -> str | None:
         from .print_view import ask_and_print, write_pdf
 
-        key = self.window.current_view().table.key if self.window.current_view() else None
+        key = self.current_key()  # a table or a 绩效 form (print_view prints both)
         if key is None:
             self.controller.errorOccurred.emit("请先打开要打印的公开表。")
             return None

@@ -85,6 +85,10 @@ class TableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else self.grid.column_count
 
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        """No captions in the view's own header strip (the printed header is drawn above it)."""
+        return None
+
     def body_cell(self, index: Index) -> BodyCell:
         return self.grid.at(index.row(), index.column())
 
@@ -154,6 +158,21 @@ class TableModel(QAbstractTableModel):
 
     def is_derived(self, cell: BodyCell) -> bool:
         return cell.cell is not None and self._engine.is_derived(cell.cell)
+
+    def readonly_reason(self, index: Index) -> str:
+        """Why typing on this cell changes nothing (shown in the status bar)."""
+        cell = self.body_cell(index)
+        if self.controller.readonly:
+            return "文件以只读方式打开，不能修改数字。"
+        if self.is_derived(cell):
+            return "这是合计（由公式自动计算），不能直接填写：请修改它下面的明细数。"
+        if cell.kind == "na":
+            return "此单元格不适用（表中印作 ——），不能填写。"
+        if cell.kind in ("label", "heading", "name", "subheader"):
+            return "项目名称不能在这里修改；要增加科目行请用 编辑 → 增加科目行。"
+        if cell.kind in ("rowno", "code", "code_part"):
+            return "行次和科目编码不能在这里修改。"
+        return "此单元格不能填写。"
 
     def _derived_rows(self) -> set[str]:
         """Rows whose every figure is a derived total: printed bold, as the official tables do."""

@@ -69,7 +69,7 @@ def document_with_forms(path: Path, title: str = "某项目绩效自评表") -> 
 @functools.cache
 def forms_workbook() -> bytes:
     """A 绩效 forms workbook as `gongkai forms DOC -o` writes it."""
-    from desktop.core.formats.forms_xlsx import export_forms
+    from desktop.core.formats.forms_xlsx_export import export_forms
     from desktop.core.session import Session
 
     doc = document_with_forms(_scratch() / "forms.gkb")
