@@ -70,6 +70,10 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         return METAVARS.get(action.dest, action.dest)
 
 
+class ChineseRawDescriptionHelpFormatter(argparse.RawDescriptionHelpFormatter, ChineseHelpFormatter):
+    """The same, with the description printed as written (line breaks kept)."""
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser whose help, usage and errors are Chinese; sub-parsers are made of the same class."""
 

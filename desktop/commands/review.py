@@ -18,6 +18,7 @@ import argparse
 from pathlib import Path
 from typing import NoReturn
 
+from ..argparse_zh import ChineseRawDescriptionHelpFormatter
 from . import EXIT_FINDINGS, EXIT_OK, CliError, print_json
 
 ACTIONS = ("submit", "withdraw", "approve", "return", "comment")
@@ -132,7 +133,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("review", help="审核：列出各表审核状态、封签与签章是否可信和批注；或提交、撤回、审核通过、退回、写批注",
-                       usage=USAGE, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       usage=USAGE, formatter_class=ChineseRawDescriptionHelpFormatter,
                        description="不带动作时列出并核验（签章无效、未知或改变的密钥、修改记录链断裂、无记录的改动时退出码为 1）；\n"
                                    "submit 提交审核，withdraw 撤回提交，approve 审核通过（用本人密钥签章），"
                                    "return 退回（--reason 原因），comment 写批注。\n"

@@ -17,6 +17,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QToolTip, QWidget
 
+from .qt_values import index_value
+
 RICH_TEXT = "gongkai_rich_text"  # the property a deliberate rich-text label sets
 
 
@@ -30,7 +32,7 @@ def tooltip_text(widget: QObject, event: QHelpEvent) -> str | None:
     view = widget.parent()
     if isinstance(view, QAbstractItemView) and widget is view.viewport():
         index = view.indexAt(event.pos())
-        value = index.data(Qt.ItemDataRole.ToolTipRole) if index.isValid() else None
+        value = index_value(index, Qt.ItemDataRole.ToolTipRole)  # not index.data(): see qt_values
         return str(value) if value not in (None, "") else ""
     if isinstance(widget, QWidget) and widget.toolTip():
         return widget.toolTip()
@@ -42,7 +44,8 @@ class PlainTextGuard(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
-        if kind == QEvent.Type.Polish and isinstance(watched, QLabel) and not watched.property(RICH_TEXT):
+        if kind == QEvent.Type.Polish and isinstance(watched, QLabel) and RICH_TEXT.encode() not in \
+                watched.dynamicPropertyNames():  # not property(): an unset one answers None
             watched.setTextFormat(Qt.TextFormat.PlainText)
         elif kind == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             text = tooltip_text(watched, event)
