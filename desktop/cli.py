@@ -69,8 +69,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    if args.batch:
-        from .commands.huizong import check_batch  # a folder of files: one row each (desktop/core/huizong/batch)
+    if args.batch:  # a folder of files, one row each: desktop/commands/huizong.py
+        from .commands.huizong import check_batch
 
         return check_batch(args)
     if not args.file:
