@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ..core.money import format_amount
 from ..core.rules.findings import Finding
 from ..core.session import Session
-from . import review_ui
+from . import huizong_actions, review_ui
 from . import settings as app_settings
 from .controller import DocumentController, form_id_of
 from .dialogs import APP_NAME, AddRowDialog, NamedRowDialog, show_about
@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.findings_dock], [190], Qt.Orientation.Vertical)
         self.review_ui = review_ui.install(self)  # 审阅 menu, 批注 dock, table states, seal bar
+        self.huizong_menu = huizong_actions.install(self)  # 汇总 menu: 汇总单位文件, 追溯, 批量审核
         self._restore_layout()
         first = session.tset.tables[0].key
         self.tables.select_table(first)

@@ -21,7 +21,7 @@ from .errors import HuizongError
 COLUMNS = ("文件", "单位名称", "表套", "年度", "金额单位", "结论", "错误", "提示", "尾数误差", "审核状态", "封签", "说明")
 
 
-def _cells(r: FileRow) -> tuple[str | int, ...]:
+def report_cells(r: FileRow) -> tuple[str | int, ...]:
     set_text = r.set_name + (f"（汇总 {r.huizong_units} 个单位）" if r.huizong_units else "")
     ok = r.status == "ok"
     return (r.name, r.unit_name, set_text, r.year, r.money_unit, r.verdict, r.errors if ok else "",
@@ -72,7 +72,7 @@ def write_html(rows: list[FileRow], target: Path, folder: str) -> None:
            "<table><thead><tr>" + "".join(f"<th>{e(c)}</th>" for c in COLUMNS) + "</tr></thead><tbody>"]
     for r in rows:
         klass = {"有错误": "err", "有提示": "warn", "通过": "ok"}.get(r.verdict, "bad")
-        cells = "".join(f"<td>{e(v)}</td>" for v in _cells(r))
+        cells = "".join(f"<td>{e(v)}</td>" for v in report_cells(r))
         out.append(f'<tr class="{klass}">{cells}</tr>')
         if r.details:
             items = "".join(f"<li>{e(d)}</li>" for d in r.details)
@@ -104,7 +104,7 @@ def write_xlsx(rows: list[FileRow], target: Path, folder: str) -> None:
     line(ws, (summary_line(rows),))
     line(ws, COLUMNS)
     for r in rows:
-        line(ws, _cells(r))
+        line(ws, report_cells(r))
     detail = wb.create_sheet("审核结果明细")
     line(detail, ("文件", "单位名称", "审核结果"))
     for r in rows:
