@@ -20,6 +20,7 @@ from ..report import finding_dict
 from ..rules.findings import Finding
 from ..session import Session
 from .errors import HuizongError
+from .layout import layout_of
 from .provenance import Provenance, read_provenance
 from .sources import Cell, file_sha256
 
@@ -96,6 +97,7 @@ def trace_huizong(path: Path, progress: Callable[[int, int, str], None] | None =
         if prov is None:
             raise HuizongError(f"“{Path(path).name}”不是汇总文件（没有汇总来源记录），无法追溯。请对汇总生成的文件使用 --trace。")
         findings = session.findings()
+        set_id = session.tset.id
         traced = [TracedFinding(finding_dict(session, f)) for f in findings]
         describer = session.engine.describer
         wanted: dict[Cell, list[tuple[int, int]]] = {c: [] for f in findings if not f.table.startswith("jixiao:")
@@ -126,13 +128,17 @@ def trace_huizong(path: Path, progress: Callable[[int, int, str], None] | None =
                     wanted[mapped].append((index, value))
         finally:
             unit.close()
+    layouts = layout_of(set_id)
     for n, f in enumerate(findings):
         if f.table.startswith("jixiao:"):
             continue
         for cell in f.cells:
             parts = sorted(wanted[cell], key=lambda iv: -abs(iv[1]))
+            lay = layouts.get(cell[0])
+            decimals = lay.fixed.get(cell[1], lay.floating_columns).get(cell[2], 2) if lay else 2
             traced[n].parts.append({
                 "cell": captions[cell],
-                "units": [{"unit": prov.units[i].label, "value": format_amount(v)} for i, v in parts[:TOP_PARTS]],
+                "units": [{"unit": prov.units[i].label, "value": format_amount(v, decimals=decimals)}
+                          for i, v in parts[:TOP_PARTS]],
                 "more": max(0, len(parts) - TOP_PARTS)})
     return TraceReport(str(path), prov.name, len(prov.units), problems, traced)
