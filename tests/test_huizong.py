@@ -182,3 +182,17 @@ def test_a_unit_that_cannot_be_read_names_itself_and_nothing_is_written(tmp_path
         build_huizong(tmp_path / "部门.gkb", [*units, bad])
     assert digests(tmp_path) == before
     assert not any(name.startswith(".") for name in os.listdir(tmp_path))
+
+
+def test_rerun_names_added_and_replaced_units_when_no_log_leads_to_the_cell(tmp_path: Path) -> None:
+    units = three_units(tmp_path)
+    out = build_huizong(tmp_path / "部门.gkb", units[:2], name="某部门").path
+    units[1].unlink()
+    make(units[1], unit_dump("乙单位", "999.00", {}))  # another file under the same name: its log starts afresh
+    result = build_huizong(out, units)
+    assert result.moves is not None
+    kinds = {u.label: u.kind for u in result.moves.units}
+    assert kinds == {"乙单位（乙.gkb）": "replaced", "丙单位（丙.gkb）": "added"}
+    moved = next(m for m in result.moves.cells if m.change.cell == ("shouzhi_zongbiao", "in_ybgg", "amount"))
+    assert (moved.change.old, moved.change.new) == (30050, 109905)
+    assert set(moved.sources) == {"乙单位（乙.gkb）（文件已被替换）", "丙单位（丙.gkb）（新加入）"}
