@@ -340,13 +340,90 @@ def bench_xlsx(label: str, dump: dict, folder: Path, repeat: int = 5) -> list[st
             f"  {'import from .xlsx (set detection + new file)':48} {_ms(imported)}"]
 
 
+def unit_files(folder: Path, count: int) -> list[Path]:
+    """``count`` variants of the demo document (seed 001): each its own 单位名称; every tenth has a figure
+    changed without its totals following (a 错误), as a folder received from units would."""
+    import shutil
+    import sqlite3
+
+    base = folder / "base.gkb"
+    if not base.exists():
+        load_dump(json.loads((resources_dir() / "demo" / "liulin_2022.json").read_text(encoding="utf-8")), base,
+                  who="bench").close()
+    paths = []
+    for n in range(count):
+        path = folder / f"unit{n:04d}.gkb"
+        shutil.copy(base, path)
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'unit_name'", (f"基准单位{n:04d}",))
+        if n % 10 == 9:
+            conn.execute("UPDATE cell SET num = num + ? WHERE tbl = 'shouzhi_zongbiao' AND row = 'in_ybgg'", (n,))
+            conn.execute("INSERT INTO change_log(at, who, action, tbl, row, col, old, new) "
+                         "VALUES ('2026-01-01T00:00:00Z', 'bench', 'set', 'shouzhi_zongbiao', 'in_ybgg', 'amount', '', '')")
+        conn.close()
+        paths.append(path)
+    base.unlink()
+    return paths
+
+
+_HUIZONG_RUN = """
+import resource, sys, time
+from pathlib import Path
+folder, what = Path(sys.argv[1]), sys.argv[2]
+start = time.perf_counter()
+if what == "huizong":
+    from desktop.core.huizong.build import build_huizong
+    out = folder.parent / (folder.name + "-huizong.gkb")
+    out.unlink(missing_ok=True)
+    build_huizong(out, sorted(folder.glob("unit*.gkb")), name="基准部门")
+else:
+    from desktop.core.huizong.batch import run_batch
+    rows = run_batch(folder)
+    assert len(rows) == len(list(folder.glob("unit*.gkb")))
+seconds = time.perf_counter() - start
+with open("/proc/self/status", encoding="ascii") as fh:
+    parent = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(seconds, parent, children)
+"""
+
+
+def bench_huizong(folder: Path, counts: tuple[int, ...] = (100, 1000), repeat: int = 3) -> list[str]:
+    """汇总 and batch check of ``counts`` unit files, each in a fresh process: seconds and peak memory."""
+    import subprocess
+
+    lines = [f"  {'汇总 / batch check, fresh process (s; peak MiB)':48} {'min':>8} {'median':>8} {'max':>8}"
+             f" {'parent':>8} {'worker':>8}"]
+    for count in counts:
+        units = folder / f"units{count}"
+        units.mkdir(exist_ok=True)
+        unit_files(units, count)
+        for what in ("huizong", "batch"):
+            runs = []
+            for _ in range(repeat):
+                out = subprocess.run([sys.executable, "-c", _HUIZONG_RUN, str(units), what], capture_output=True,
+                                     text=True, check=True).stdout.split()
+                runs.append((float(out[0]), int(out[1]) / 1024, int(out[2]) / 1024))
+            secs = sorted(r[0] for r in runs)
+            label = f"{'汇总' if what == 'huizong' else 'check --batch'} of {count} demo variants"
+            lines.append(f"  {label:48} {secs[0]:8.2f} {statistics.median(secs):8.2f} {secs[-1]:8.2f}"
+                         f" {max(r[1] for r in runs):8.1f} {max(r[2] for r in runs):8.1f}")
+    return lines
+
+
 def main() -> int:
     edits = int(os.environ.get("GONGKAI_BENCH_EDITS", "1000"))
+    only_huizong = sys.argv[1:] == ["huizong"]  # `python -m desktop.bench huizong`: only the 汇总/batch entries
     print(f"machine: {platform.machine()} {platform.processor() or ''} cores={os.cpu_count()} "
           f"python={sys.version.split()[0]} {platform.platform()}")
     print(f"  {'(milliseconds)':48} {'min':>8} {'median':>8} {'p95':>8} {'max':>8}")
     demo = json.loads((resources_dir() / "demo" / "liulin_2022.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
+        for line in bench_huizong(Path(tmp)):
+            print(line)
+        if only_huizong:
+            return 0
         for line in bench_document("demo (seed 001)", demo, Path(tmp), edits):
             print(line)
         for line in bench_document("large synthetic unit", large_dump(), Path(tmp), edits, derive=True):

@@ -70,6 +70,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.batch:  # a folder of files, one row each: desktop/commands/huizong.py
+        from .commands.huizong import check_batch
+
+        return check_batch(args)
+    if not args.file:
+        raise CliError("请给出要审核的文件，或用 --batch 文件夹 审核整个文件夹。")
     session = Session.open(Path(args.file), readonly=True)
     try:
         if args.json:
@@ -304,8 +310,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("check", help="审核文档，列出错误、提示与尾数误差")
-    p.add_argument("file")
+    p.add_argument("file", nargs="?")
     p.add_argument("--json", action="store_true", help="以 JSON 输出审核结果")
+    p.add_argument("--batch", metavar="FOLDER", help="审核文件夹中的全部 .gkb 文件，每个文件一行（只读，坏文件列出原因）")
+    p.add_argument("--report", help="与 --batch 一起：把结果写成 .xlsx 或 .html 报告")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("dump", help="把文档的全部数值导出为 JSON")

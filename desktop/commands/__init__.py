@@ -17,6 +17,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_BAD = 0, 1, 2
 
 # one entry per module; keep the list sorted so branches that each add one merge cleanly
 COMMAND_MODULES: tuple[str, ...] = (
+    "huizong",
     "narrative",
     "review",
 )

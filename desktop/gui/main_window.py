@@ -26,7 +26,7 @@ from ..core.money import format_amount
 from ..core.narrative.book import NARRATIVE_TABLE
 from ..core.rules.findings import Finding
 from ..core.session import Session
-from . import clerk_actions, narrative_actions, review_ui
+from . import clerk_actions, huizong_actions, narrative_actions, review_ui
 from . import settings as app_settings
 from .controller import DocumentController, form_id_of
 from .dialogs import APP_NAME, AddRowDialog, ExplainDialog, NamedRowDialog, show_about
@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.findings_dock], [190], Qt.Orientation.Vertical)
         self.review_ui = review_ui.install(self)  # 审阅 menu, 批注 dock, table states, seal bar
         self.narrative_ui = narrative_actions.install(self)  # 情况说明 entry, screen and menu
+        self.huizong_menu = huizong_actions.install(self)  # 汇总 menu: 汇总单位文件, 追溯, 批量审核
         self._restore_layout()
         first = session.tset.tables[0].key
         self.tables.select_table(first)
