@@ -10,22 +10,18 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .argparse_zh import ChineseArgumentParser
 from .commands import EXIT_BAD, EXIT_FINDINGS, EXIT_OK, CliError, print_json, register_all
-from .core.definitions import DefinitionError, all_sets
-from .core.demo import build_demo
-from .core.diff import DiffError, compare_documents
-from .core.document import Document, DocumentError
-from .core.formats.dump import DumpError, dump_document, load_dump
-from .core.formats.errors import ExportError, WorkbookError
-from .core.formats.published import convert_published, is_published_figures
-from .core.jixiao.errors import FormEditError
-from .core.report import check_report, check_text
-from .core.session import EditError, Session
 from .core.user import current_user
+
+if TYPE_CHECKING:
+    from .core.document import Document
+
+# Each subcommand imports what it needs when it runs: `gongkai set` must not pay for the workbook, report,
+# narrative and demo modules (start-up is most of a one-cell edit from the command line).
 
 _print_json = print_json
 
@@ -39,6 +35,8 @@ def _read_json(path: Path) -> Any:
 
 # -- subcommands ----------------------------------------------------------------------------------
 def cmd_sets(args: argparse.Namespace) -> int:
+    from .core.definitions import all_sets
+
     sets = all_sets()
     if args.json:
         _print_json([
@@ -55,6 +53,9 @@ def cmd_sets(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from .core.definitions import all_sets
+    from .core.document import Document
+
     sets = all_sets()
     if args.set not in sets:
         raise CliError(f"没有名为 {args.set} 的模板。可用模板：{'、'.join(sorted(sets))}（见 gongkai sets）")
@@ -70,6 +71,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .core.report import check_report, check_text
+    from .core.session import Session
+
     if args.batch:  # a folder of files, one row each: desktop/commands/huizong.py
         from .commands.huizong import check_batch
 
@@ -91,6 +95,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
+    from .core.document import Document
+    from .core.formats.dump import dump_document
+
     with Document.open(Path(args.file), readonly=True) as doc:
         data = dump_document(doc)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -105,6 +112,8 @@ def load_any(source: Path, target: Path, set_id: str | None = None, quiet: bool 
     """Create ``target`` from a dump or a published-figures JSON, reporting what could not be placed.
 
     All or nothing: a file that is refused, at any step, leaves no document (and no partial one) behind."""
+    from .core.formats.dump import DumpError, load_dump
+    from .core.formats.published import convert_published, is_published_figures
     from .core.jixiao.seeds import convert_forms
 
     data = _read_json(source)
@@ -141,6 +150,8 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .core.document import Document
+
     with Document.open(Path(args.file), readonly=True) as doc:
         from .core.formats.xlsx_export import export_document  # openpyxl loads only when needed
 
@@ -176,6 +187,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
+    from .core.session import Session
+
     session = Session.open(Path(args.file), who=current_user())
     try:
         delta = session.set_text((args.table, args.row, args.col), args.value, who=current_user())
@@ -189,6 +202,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
     from .core.formats.forms_xlsx import import_forms
     from .core.formats.forms_xlsx_export import export_forms
     from .core.jixiao.seeds import load_forms as add_forms
+    from .core.session import Session
 
     # the workbook is read (and refused) before the document is opened for writing
     read = import_forms(Path(args.import_xlsx)) if args.import_xlsx else None
@@ -222,6 +236,10 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from .core.demo import build_demo
+    from .core.report import check_text
+    from .core.session import Session
+
     target = build_demo(Path(args.output) if args.output else None, who=current_user())
     print(f"示例文档：{target}")
     if args.text or not _can_show_windows():
@@ -237,6 +255,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from .core.diff import compare_documents
+    from .core.document import Document
+
     with Document.open(Path(args.old), readonly=True) as old, Document.open(Path(args.new), readonly=True) as new:
         result = compare_documents(old, new)
     if args.json:
@@ -373,6 +394,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refusals() -> tuple[type[BaseException], ...]:
+    """The errors that are refusals (exit 2, their Chinese message as is), imported once one was raised."""
+    from .core.definitions.errors import DefinitionError
+    from .core.diff import DiffError
+    from .core.document.errors import DocumentError
+    from .core.formats.dump import DumpError
+    from .core.formats.errors import ExportError, WorkbookError
+    from .core.jixiao.errors import FormEditError
+    from .core.session import EditError
+
+    return (CliError, DocumentError, DumpError, EditError, FormEditError, DefinitionError, DiffError, ExportError,
+            WorkbookError, KeyError)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -386,12 +421,11 @@ def main(argv: list[str] | None = None) -> int:
     func = getattr(args, "func", cmd_gui)
     try:
         return func(args)
-    except (CliError, DocumentError, DumpError, EditError, FormEditError, DefinitionError, DiffError, ExportError,
-            WorkbookError, KeyError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        print(f"错误：{message}", file=sys.stderr)
-        return EXIT_BAD
-    except Exception as exc:  # noqa: BLE001 - the last resort: a Chinese sentence, the traceback to a log
+    except Exception as exc:  # noqa: BLE001 - a refusal in Chinese; the last resort for anything else
+        if isinstance(exc, _refusals()):
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            print(f"错误：{message}", file=sys.stderr)
+            return EXIT_BAD
         from .core.crashlog import internal_error_message
 
         print(f"错误：{internal_error_message(exc)}", file=sys.stderr)
