@@ -10,7 +10,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from ..core.crashlog import internal_error_message
-from ..core.demo import build_demo
 from ..core.document import Document, DocumentError
 from ..core.paths import resources_dir
 from ..core.session import Session
@@ -95,6 +94,8 @@ class Application:
         return self.open_path(created, parent) if created else None
 
     def open_demo(self) -> MainWindow | None:
+        from ..core.demo import build_demo  # the workbook and JSON modules load only for the demo
+
         return self.open_path(build_demo(who=app_settings.user_name()))
 
     def new_document(self, parent: QWidget | None = None) -> MainWindow | None:
