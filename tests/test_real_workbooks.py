@@ -182,3 +182,14 @@ def test_layouts_nobody_tuned_for_read_like_the_json(tmp_path, shape, stem):
     data = seed_data(stem)
     workbook = write_shape(data, tmp_path / f"r{EXT[shape.writer]}", shape)
     _same_as_json_route(convert_workbook(workbook), data)
+
+
+def test_a_list_of_form_titles_is_not_taken_for_empty_forms(tmp_path):
+    g = Grid("目录")
+    for r, text in enumerate(["目录", "附件1-1 项目支出绩效自评表", "附件1-2 项目绩效目标表"]):
+        g.put(r, 0, text)
+    g.row = 5
+    place_form(g, _synthetic_form("c_zhongdian_ziping"), Shape("x"), 1)
+    read, _ = read_forms(read_workbook(write([g], tmp_path / "toc.xlsx", Shape("x"))))
+    assert [f[0] for f in read.forms] == ["c_zhongdian_ziping"]
+    assert len(read.unplaced) == 2 and all("只有表名" in u for u in read.unplaced)

@@ -294,10 +294,14 @@ def _forms_of_sheet(sheet: Sheet, defs: dict[str, FormDef], forced: tuple[str, s
         above = r - 1 if r > 0 and is_label_line([view.text(r - 1, c) for c in view.row_cols(r - 1)]) else r
         if i + 1 < len(titles) and is_label_line([view.text(end, c) for c in view.row_cols(end)]):
             end -= 1
+        texts = {norm(cell_text(c)) for (rr, _), c in sheet.cells.items() if r < rr <= end}
         if forced and i == 0:
             fdef = defs[forced[0]]
+        elif max(len(_captions(f) & texts) for f in found) < 3:  # a 目录 line or a mention, not a form
+            out.unplaced.append(f"工作表“{sheet.name}”第 {r + 1} 行“{text[:40]}”：只有表名，下面没有绩效表的内容"
+                                "（可能是目录或说明文字），未读入")
+            continue
         else:
-            texts = {norm(cell_text(c)) for (rr, _), c in sheet.cells.items() if r < rr <= end}
             fdef = max(found, key=lambda f: (len(_captions(f) & texts) / max(len(_captions(f)), 1),
                                              len(_captions(f) & texts)))
         title = _PREFIX.sub("", text).strip()
