@@ -67,7 +67,7 @@ def test_print_setup_a4_legible_titles_repeated_and_page_numbers(seed001, tmp_pa
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
         assert effective_points(ws) >= 9.0, ws.title
     # 公开06's 16 columns: not squeezed onto one page width, split between its blocks at the 9 pt scale
-    ws = wb["公开06表 一般公共预算财政拨款基本支出决算明细表"]
+    ws = wb["公开06表 一般公共预算财政拨款支出决算明细表"]
     assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale >= 86
     assert len(ws.col_breaks.brk) >= 1
     # 公开01 and 公开10 fit one page
@@ -129,7 +129,7 @@ def test_codes_are_text_amounts_are_numbers_and_an_equals_caption_is_not_a_formu
 def test_an_empty_table_says_so_and_not_applicable_cells_print_dashes(seed001):
     tset = seed001.tset
     grid = table_grid(tset, "gyzb_zhichu", {}, [], seed001.doc.meta)
-    assert [c.text for c in grid.cells.values() if c.role == "empty_note"] == ["本表无数据"]
+    assert [c.text for c in grid.cells.values() if c.role == "empty_note"] == ["说明：本表无数据"]
     values = {(k[1], k[2]): v for k, v in seed001.engine.values.items() if k[0] == "jiben_mingxi"}
     grid = table_grid(tset, "jiben_mingxi", values, [], seed001.doc.meta)
     na = [(r.key, col) for b in tset.table("jiben_mingxi").blocks for r in b.rows for col in r.na]

@@ -205,6 +205,9 @@ class TableGrid:
                 for col in group:
                     if col.is_value:
                         self.lanci.append(col.lanci or "")
+                    elif col.lanci:  # a numbered caption column (表12/13 项目名称 is 栏次 1)
+                        self.lanci.append(col.lanci)
+                        first_static = False
                     else:
                         self.lanci.append("栏次" if first_static else "")
                         first_static = False

@@ -1,4 +1,5 @@
-"""One table as the official form shows it: title, 表号, unit line, merged header, body, notes."""
+"""One table as the official form shows it: title, 表号, unit line, merged header, body, notes; the 项目/编码
+columns of header and body stay in sight while the figures scroll right."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.formats.sheet_layout import header_field_text
+from ..core.formats.sheet_layout import header_field_text, stub_columns
 from ..core.grid import TableGrid
 from .controller import DocumentController
+from .frozen_columns import FrozenColumns
 from .grid_view import GridView
 from .table_model import HeaderModel, TableModel
 
@@ -55,6 +57,9 @@ class FormView(QWidget):
         # and body have the same width and scroll by the same pixels all the way to the right edge
         self.body.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.body.setModel(self.model)
+        frozen = len(self.frozen_columns())
+        self.body.frozen = FrozenColumns(self.body, frozen)  # 项目/编码 stay in sight while scrolling right
+        self.header_frozen = FrozenColumns(self.header, frozen)
         self.notes = QLabel("\n".join(self.table.notes))
         self.notes.setWordWrap(True)
         self.empty_note = QLabel(self.table.empty_note)
@@ -96,6 +101,15 @@ class FormView(QWidget):
     def grid(self) -> TableGrid:
         return self.model.grid
 
+    def frozen_columns(self) -> list[int]:
+        """The columns kept in sight while scrolling right: those the exported workbook freezes."""
+        return [0] if self.table.layout == "side_by_side" else stub_columns(self.table.blocks[0])
+
+    def _refresh_frozen(self) -> None:
+        for overlay in (self.body.frozen, self.header_frozen):
+            if overlay is not None:
+                overlay.refresh()
+
     # -- layout ---------------------------------------------------------------------------------
     def _layout_grid(self, widths: bool = True) -> None:
         grid = self.grid
@@ -109,6 +123,7 @@ class FormView(QWidget):
             self.body.setSpan(span.row, span.col, span.rows, span.cols)
         if widths:
             self._apply_widths()
+        self._refresh_frozen()
         self._update_empty_note()
 
     def _apply_widths(self) -> None:
@@ -117,6 +132,7 @@ class FormView(QWidget):
             chars = gc.column.width or DEFAULT_WIDTHS.get(gc.column.kind, 12)
             self.body.setColumnWidth(c, int(chars * unit * 1.1) + 8)
         self._sync_header()
+        self._refresh_frozen()
 
     def _column_resized(self, col: int, _old: int, new: int) -> None:
         self.header.setColumnWidth(col, new)

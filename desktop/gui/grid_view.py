@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from .clipboard import format_block, parse_block
+from .frozen_columns import FrozenColumns
 from .qt_values import index_value
 from .table_model import TableModel
 
@@ -76,6 +77,19 @@ class GridView(QTableView):
         strip.setToolTip("拖动分隔线调整列宽，双击自动调整")
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.refused: tuple[QPersistentModelIndex, str] | None = None
+        self.frozen: FrozenColumns | None = None  # the 项目/编码 columns kept in sight (set by the form view)
+
+    def scrollTo(self, index: QModelIndex, hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible  # noqa: N802
+                 ) -> None:
+        """Scroll as usual, then so that a cell right of the frozen columns is not hidden under them."""
+        super().scrollTo(index, hint)
+        if self.frozen is None or not index.isValid() or index.column() < self.frozen.count:
+            return
+        cover = self.frozen.frozen_width()
+        left = self.visualRect(index).left()
+        if cover and left < cover:
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() - (cover - left))
 
     # -- where a clerk can type --------------------------------------------------------------------
     def can_fill(self, index: QModelIndex) -> bool:

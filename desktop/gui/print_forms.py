@@ -1,5 +1,6 @@
 """A 绩效 form's printed layout (:func:`desktop.core.formats.forms_xlsx_export.form_layout`) as a rich-text
-document: one HTML table with the form's merges, 宋体-like CJK font, 9 pt or more, paginated by Qt."""
+document: one HTML table with the form's merges and its 注 lines below, 宋体-like CJK font, 9 pt or more,
+paginated by Qt."""
 
 from __future__ import annotations
 
@@ -39,9 +40,10 @@ def form_html(layout: FormLayout) -> str:
             span += f' width="{sum(widths[cell.col - 1:cell.col - 1 + cell.cols]) * 100 / total:.1f}%"'
             cells.append(f'<td{span} align="{cell.align}" style="{style}">{escape(text).replace(chr(10), "<br>")}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>" if cells else "<tr><td></td></tr>")
+    notes = "".join(f"<p>{escape(note)}</p>" for note in layout.notes)  # 注 lines under the form, unboxed
     return (f'<p align="center" style="font-size:16pt;font-weight:bold;">{escape(title)}</p>'
             f'<table width="100%" border="1" cellspacing="0" cellpadding="3" style="border-collapse:collapse;">'
-            f"{''.join(rows)}</table>")
+            f"{''.join(rows)}</table>{notes}")
 
 
 def form_document(layout: FormLayout, device: QPagedPaintDevice, width: float) -> QTextDocument:

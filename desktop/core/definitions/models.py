@@ -85,6 +85,8 @@ class FloatingDef(_Frozen):
     pair_list: str | None = Field(None, description="second code list of a paired block (政府经济分类)")
     total_label: str = "合计"
     total_key: Key = "total"
+    total_printed: Literal["部门名称"] | None = Field(
+        None, description="the printed total row carries this header field's value (预算 表12/13: the 部门's name)")
 
     @model_validator(mode="after")
     def _consistent(self) -> FloatingDef:

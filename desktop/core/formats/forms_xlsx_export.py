@@ -4,7 +4,7 @@
 fields (label | value); the funding block under its column headers (a two-level header such as 年初预算数 ›
 目标申报数 | 预算编制数 keeps both levels, merged as printed); objectives; the indicator table with 一级/二级
 merged down their rows (a 一级 with a stated weight prints as ``产出指标(60)``, an empty 二级 keeps one blank
-row); the 总分 row and grade; analysis texts; footer. Derived figures (执行率, 执行率得分, 结余, 总分, grade)
+row); the 总分 row and grade; analysis texts; footer; the form's 注 lines below it (shapes B and C). Derived figures (执行率, 执行率得分, 结余, 总分, grade)
 are written where the form prints them; figures and rates are right-aligned.
 
 :func:`write_form_sheet` renders a layout in 宋体 with thin borders and wrapped text: A4, fitted to the page
@@ -68,6 +68,7 @@ class FormLayout:
     width: int
     cells: list[FormCell] = field(default_factory=list)
     lines: dict[int, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # 注 lines printed under the form, outside its borders
 
     @property
     def widths(self) -> list[float]:
@@ -87,6 +88,12 @@ def _shown(value: Any) -> str:
     return value if isinstance(value, str) else ("" if value is None else plain(value))
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` wraps to in a cell ``width`` Excel units wide (a Chinese character takes two)."""
+    shown = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return max(1, -(-shown // max(1, int(width) - 1)))
+
+
 class _Layout:
     def __init__(self, fdef: FormDef, form: Form) -> None:
         self.fdef, self.form = fdef, form
@@ -101,9 +108,7 @@ class _Layout:
         self.out.cells.append(FormCell(r, col, value, last_row - r + 1, last_col - col + 1, bold, align))
         text = _shown(value)
         if text and last_row == r:
-            width = sum(col_width(n) for n in range(col, last_col + 1))
-            shown = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-            lines = max(1, -(-shown // max(1, int(width) - 1)))
+            lines = wrapped_lines(text, sum(col_width(n) for n in range(col, last_col + 1)))
             self.out.lines[r] = max(self.out.lines.get(r, 1), lines)
 
     def pair(self, label: str, value: Any, *, tall: bool = False) -> None:
@@ -154,6 +159,9 @@ class _Layout:
                 self.caption(group.caption)
                 for f in group.fields:
                     self.pair(f.label, form.fields.get(f"t.{f.key}"), tall=True)
+        self.out.notes = list(fdef.file.notes)
+        for r, note in enumerate(self.out.notes, self.out.last_row + 1):
+            self.out.lines[r] = wrapped_lines(note, sum(self.out.widths))
         return self.out
 
     def _funding(self) -> None:
@@ -244,6 +252,7 @@ def write_form_sheet(ws: Worksheet, layout: FormLayout) -> None:
         if c.rows > 1 or c.cols > 1:
             ws.merge_cells(start_row=c.row, start_column=c.col, end_row=c.row + c.rows - 1,
                            end_column=c.col + c.cols - 1)
+    _write_notes(ws, layout, fonts.setdefault((False, BODY_PT), Font(name=FONT_NAME, size=BODY_PT)))
     ws.row_dimensions[1].height = 28
     for n, width in enumerate(layout.widths, 1):
         ws.column_dimensions[get_column_letter(n)].width = width
@@ -264,6 +273,15 @@ def write_form_sheet(ws: Worksheet, layout: FormLayout) -> None:
     ws.oddFooter.center.size = 9
     ws.print_options.horizontalCentered = True
     ws.sheet_view.showGridLines = False
+
+
+def _write_notes(ws: Worksheet, layout: FormLayout, font: Font) -> None:
+    """The 注 lines below the form, each across its width, wrapped and without borders."""
+    wrap = Alignment(wrap_text=True, vertical="top", horizontal="left")
+    for r, note in enumerate(layout.notes, layout.last_row + 1):
+        target = ws.cell(row=r, column=1, value=note)
+        target.data_type, target.font, target.alignment = "s", font, wrap
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=layout.width)
 
 
 def sheet_name(title: str, taken: set[str]) -> str:

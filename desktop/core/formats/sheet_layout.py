@@ -5,7 +5,8 @@ clerk sees on paper: the label (公开01表) at the right, the title, the 部门
 multi-row header with its merges and the 栏次 row (both taken from :class:`desktop.core.grid.TableGrid`, the
 same layout the application's entry grid shows), the body with 行次, codes and captions, the footer line of
 side-by-side blocks (人员经费合计 | 公用经费合计 on one line, as printed), a section's own column captions
-where they change (公开10 采购金额 → 统计数), "本表无数据" for an empty table, and the 注 lines. The Excel
+where they change (公开10 采购金额 → 统计数) with a section's head above them, the 注 lines and then the
+table's own "说明：本表无数据" for an empty table. The Excel
 writer renders it. Everything comes from the definition: there is no table-specific code here.
 """
 
@@ -103,15 +104,18 @@ def stub_columns(block: BlockDef) -> list[int]:
 
 
 # -- rows ---------------------------------------------------------------------------------------------
-def block_lines(block: BlockDef, floating: Sequence[tuple[str, str]]) -> tuple[list[Line], list[Line]]:
-    """(body lines, footer lines) of a block in printed order; floating rows sorted by code after the total."""
+def block_lines(block: BlockDef, floating: Sequence[tuple[str, str]], meta: Mapping[str, str] | None = None
+                ) -> tuple[list[Line], list[Line]]:
+    """(body lines, footer lines) of a block in printed order; floating rows sorted by code after the total.
+    The total row prints the 部门's name instead of its label where the definition says so (表12/13)."""
     body, footer = [], []
     for row in block.rows:
         line = _fixed_line(row)
         (footer if row.footer else body).append(line)
     if block.floating is not None:
         fl = block.floating
-        body.append(Line(fl.total_key, fl.total_label))
+        printed = (meta or {}).get("unit_name", "").strip() if fl.total_printed == "部门名称" else ""
+        body.append(Line(fl.total_key, printed or fl.total_label))
         for code, name in sorted(floating, key=lambda cn: cn[0]):
             depth = sorted(fl.levels).index(len(code)) if len(code) in fl.levels else 0  # 类 0, 款 1, 项 2
             body.append(Line(code, name, code=code, indent=depth))
@@ -157,6 +161,10 @@ class _Builder:
         self._fields(row)
         row += 1
         top = row
+        lead = self._section_head(self.table.blocks[0])
+        if lead is not None:  # 一、政府采购情况 prints above its 项目 | 行次 | 采购金额 captions
+            self._line(row, self.table.blocks[0], lead)
+            row += 1
         row = self._header(row)
         if self.table.show_lanci:
             self._lanci_row(row)
@@ -165,15 +173,21 @@ class _Builder:
         first_body = row
         row = self._body(row)
         g.body_rows = (first_body, row - 1)
-        if not self.values:
-            g.put(row, 0, GridCell("empty_note", self.table.empty_note))
-            g.merge(row, 0, row, ncols - 1)
-            row += 1
-        for note in self.table.notes:
-            g.put(row, 0, GridCell("note", note))
+        lines = [("note", note) for note in self.table.notes]
+        if not self.values and self.table.empty_note:  # after the 注, as 000 and 001 print 说明：本表无数据
+            lines.append(("empty_note", self.table.empty_note))
+        for role, text in lines:
+            g.put(row, 0, GridCell(role, text))
             g.merge(row, 0, row, ncols - 1)
             row += 1
         return g
+
+    def _section_head(self, block: BlockDef) -> Line | None:
+        """The heading row that opens a stacked block (公开10 一、二、三), printed above the block's captions."""
+        if self.table.layout == "side_by_side" or not block.rows:
+            return None
+        first = block.rows[0]
+        return _fixed_line(first) if first.kind == "heading" and not first.footer else None
 
     def _fields(self, row: int) -> None:
         fields = self.table.header_fields
@@ -207,7 +221,7 @@ class _Builder:
                 self.grid.merge(row, base + stub[0], row, base + stub[-1])
 
     def _body(self, row: int) -> int:
-        lines = {b.key: block_lines(b, self.floating if b.floating else ()) for b in self.table.blocks}
+        lines = {b.key: block_lines(b, self.floating if b.floating else (), self.meta) for b in self.table.blocks}
         if self.table.layout == "side_by_side":
             height = max(len(body) for body, _ in lines.values())
             for block in self.table.blocks:
@@ -223,12 +237,18 @@ class _Builder:
                         self._line(row + height + i, block, None)
             return row + height + feet
         previous = self.table.blocks[0]
-        for block in self.table.blocks:
+        for n, block in enumerate(self.table.blocks):
+            body, footer = lines[block.key]
+            lead = self._section_head(block)
+            if lead is not None:  # above the header band (first block) or above the block's own captions
+                body = body[1:]
+                if n:
+                    self._line(row, block, lead)
+                    row += 1
             if [c.header for c in block.columns] != [c.header for c in previous.columns]:
                 for i, col in enumerate(block.columns):
                     self.grid.put(row, i, GridCell("header", col.caption))
                 row += 1
-            body, footer = lines[block.key]
             for line in [*body, *footer]:
                 self._line(row, block, line)
                 row += 1

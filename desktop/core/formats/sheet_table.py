@@ -301,9 +301,12 @@ class TableReader:
             levels = None
             if not any(ident.indent for _, _, ident, _, _ in rows):
                 levels = infer_levels([{"values": texts} for *_, texts in rows], len(fl.levels))
+            names = {norm(n) for n in self.out.unit_names}
             for i, (r, view, ident, value_cells, _texts) in enumerate(rows):
                 self.view = view
-                if levels is None:
+                if levels is None and i == 0 and fl.total_printed and norm(ident.label) in names:
+                    key, caption = fl.total_key, ident.label  # 表12/13 open with the 部门's name: the total
+                elif levels is None:
                     key, caption = self._row_key(block, ident)
                 elif levels[i] == 0:
                     key, caption = fl.total_key, ident.label

@@ -201,6 +201,7 @@ class FormFile(_Frozen):
     total: TotalDef | None = None
     texts: FieldGroup | None = None
     footer: list[FieldDef] = []
+    notes: list[str] = Field([], description="注 lines printed under the form, as the printed form words them")
     scoring: dict[str, object] = {}
     overrides: dict[str, RuleChange] = Field({}, description="changes to shared rules by id (severity off: not applied)")
     rules: list[RuleSpec] = Field([], description="this shape's own rules (ids not among the shared ones)")

@@ -1,0 +1,110 @@
+"""Frozen 项目/编码 columns: a view laid over the left edge of a table view showing only its first columns,
+so the captions stay in sight while the figures scroll right (as the exported workbook freezes them).
+
+The overlay shares the view's model and selection; it takes no keyboard focus (the caption columns hold no
+figures, so nothing is ever edited under it), follows the view's vertical scrolling, column widths, row
+heights and spans, and hides itself when the frozen columns would take most of the view's width.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QTableView
+
+MAX_SHARE = 0.7  # frozen columns wider than this share of the view are not frozen (nothing else would show)
+
+
+class FrozenColumns(QTableView):
+    """The first ``count`` columns of ``view``, drawn over its left edge."""
+
+    def __init__(self, view: QTableView, count: int) -> None:
+        super().__init__(view)
+        self.view, self.count = view, count
+        self.setObjectName(f"{view.objectName() or 'table'}Frozen")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(view.selectionMode())
+        self.setWordWrap(view.wordWrap())
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.verticalHeader().hide()
+        strip = view.horizontalHeader()  # the body's thin resize strip: the overlay has its own over it
+        self.horizontalHeader().setVisible(not strip.isHidden())
+        self.horizontalHeader().setFixedHeight(max(strip.height(), 0))
+        self.horizontalHeader().setToolTip(strip.toolTip())
+        self.horizontalHeader().sectionResized.connect(self._dragged)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(view.verticalScrollMode())
+        self.setStyleSheet("QTableView { border-right: 1px solid #999; }")
+        view.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.verticalScrollBar().valueChanged.connect(view.verticalScrollBar().setValue)
+        view.horizontalHeader().sectionResized.connect(self._column_resized)
+        view.verticalHeader().sectionResized.connect(self._row_resized)
+        self._viewport = view.viewport()
+        self._viewport.installEventFilter(self)  # the view resized: place the overlay again
+        self.refresh()
+
+    # -- following the view ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Take the view's model, selection, spans, font, widths and heights again (after a re-layout)."""
+        view = self.view
+        if self.model() is not view.model():
+            self.setModel(view.model())
+        if view.selectionModel() is not None and self.selectionModel() is not view.selectionModel():
+            self.setSelectionModel(view.selectionModel())
+        self.setFont(view.font())
+        model = view.model()
+        columns = model.columnCount() if model is not None else 0
+        rows = model.rowCount() if model is not None else 0
+        self.clearSpans()
+        for c in range(columns):
+            self.setColumnHidden(c, c >= self.count)
+            if c < self.count:
+                self.setColumnWidth(c, view.columnWidth(c))
+        covered: set[tuple[int, int]] = set()  # a span answers for every cell it covers: set it at its origin
+        for r in range(rows):
+            self.setRowHeight(r, view.rowHeight(r))
+            for c in range(min(self.count, columns)):
+                down, across = view.rowSpan(r, c), view.columnSpan(r, c)
+                if (down > 1 or across > 1) and (r, c) not in covered:
+                    self.setSpan(r, c, down, across)
+                    covered |= {(r + i, c + j) for i in range(down) for j in range(across)}
+        self.verticalScrollBar().setValue(view.verticalScrollBar().value())
+        self.place()
+
+    def frozen_width(self) -> int:
+        """The width the frozen columns cover, in pixels; 0 while they are not frozen."""
+        return 0 if self.isHidden() else sum(self.view.columnWidth(c) for c in range(self.count))
+
+    def place(self) -> None:
+        """Lay the overlay over the view's frozen columns, or hide it when they would fill the view."""
+        view = self.view
+        width = sum(view.columnWidth(c) for c in range(self.count))
+        shown = 0 < width <= view.viewport().width() * MAX_SHARE
+        self.setVisible(shown)
+        if shown:
+            viewport = view.viewport().geometry()
+            strip = 0 if self.horizontalHeader().isHidden() else self.horizontalHeader().height()
+            self.setGeometry(viewport.x(), viewport.y() - strip, width, viewport.height() + strip)
+            self.raise_()
+
+    def _column_resized(self, col: int, _old: int, new: int) -> None:
+        if col < self.count:
+            self.setColumnWidth(col, new)
+        self.place()
+
+    def _dragged(self, col: int, _old: int, new: int) -> None:
+        if col < self.count and self.view.columnWidth(col) != new:
+            self.view.setColumnWidth(col, new)  # a divider dragged on the overlay resizes the view's column
+
+    def _row_resized(self, row: int, _old: int, new: int) -> None:
+        self.setRowHeight(row, new)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
+            self.place()
+        return False
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - the view scrolls (and zooms) as usual
+        self.view.wheelEvent(event)
