@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import seed_data, seed_path
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from workbook_shapes import SHAPES, Grid, Shape, data_forms, place_form, write, write_shape
 
@@ -176,6 +176,9 @@ def shapes(draw) -> Shape:
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(shape=shapes(), stem=st.sampled_from(SEEDS))
+# found by CI: a form sheet shuffled before the tables read a table's "说明：本表无数据" as the form's 说明
+@example(shape=Shape("随机", writer="html", per_sheet=True, label_above="label", unit_field="部门名称", money_field="金额单位",
+                     amounts="number", spacer_rows=1, left=0, shuffle_seed=0), stem="001_0f45429440d9ca6e")
 def test_layouts_nobody_tuned_for_read_like_the_json(tmp_path, shape, stem):
     if shape.codes == "whole" or not shape.per_sheet:  # a hidden column A would hide the other tables' too
         shape.hidden_code = False

@@ -273,6 +273,30 @@ class _Region:
         return top
 
 
+_TABLE_HEADS: set[str] | None = None
+
+
+def _table_heads() -> set[str]:
+    """The printed titles and labels of every 公开表 of every shipped set (normalised)."""
+    global _TABLE_HEADS
+    if _TABLE_HEADS is None:
+        from ..definitions import all_sets
+
+        _TABLE_HEADS = {norm(t) for tset in all_sets().values() for table in tset.tables
+                        for t in (table.title, table.label, *table.aliases) if t}
+    return _TABLE_HEADS
+
+
+def _table_starts(view: SheetView, first: int, last: int) -> int | None:
+    """The first row in ``first..last`` that begins a 公开表 (its label or title alone on the row)."""
+    heads = _table_heads()
+    for r in range(first, last + 1):
+        texts = [t for t in (view.text(r, c) for c in view.row_cols(r)) if t]
+        if 1 <= len(texts) <= 2 and any(norm(t) in heads for t in texts):
+            return r
+    return None
+
+
 def _forms_of_sheet(sheet: Sheet, defs: dict[str, FormDef], forced: tuple[str, str] | None,
                     out: FormConversion) -> list[int]:
     """Read the forms of one sheet into ``out``; the first row of each (for the tables' regions)."""
@@ -294,6 +318,9 @@ def _forms_of_sheet(sheet: Sheet, defs: dict[str, FormDef], forced: tuple[str, s
         above = r - 1 if r > 0 and is_label_line([view.text(r - 1, c) for c in view.row_cols(r - 1)]) else r
         if i + 1 < len(titles) and is_label_line([view.text(end, c) for c in view.row_cols(end)]):
             end -= 1
+        table = _table_starts(view, r + 1, end)  # a 公开表 printed after the form ends it
+        if table is not None:
+            end = table - 1
         texts = {norm(cell_text(c)) for (rr, _), c in sheet.cells.items() if r < rr <= end}
         if forced and i == 0:
             fdef = defs[forced[0]]
