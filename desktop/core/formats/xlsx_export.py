@@ -479,15 +479,16 @@ def build_workbook(tset: TemplateSet, meta: Mapping[str, str], values: Mapping[t
     return _fixed_zip(buffer.getvalue())
 
 
-def write_atomically(data: bytes, target: Path) -> None:
-    """Write ``data`` to a temporary file beside ``target`` and rename it into place."""
+def write_atomically(data: bytes, target: Path, example: str = "工作簿文件名（如 某单位-2022.xlsx）") -> None:
+    """Write ``data`` to a temporary file beside ``target`` and rename it into place; ``example`` completes
+    "请给出…" when ``target`` is a folder."""
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"文件夹“{folder}”不存在，未导出。")
     if target.is_dir():
-        raise ExportError(f"“{target}”是一个文件夹，请给出工作簿文件名（如 某单位-2022.xlsx）。")
-    fd, tmp = tempfile.mkstemp(prefix=".gongkai-export-", suffix=".xlsx", dir=folder)
+        raise ExportError(f"“{target}”是一个文件夹，请给出{example}。")
+    fd, tmp = tempfile.mkstemp(prefix=".gongkai-export-", suffix=target.suffix or ".tmp", dir=folder)
     tmp_path = Path(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:

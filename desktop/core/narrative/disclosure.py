@@ -10,7 +10,6 @@ same way.
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import tempfile
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..formats.errors import ExportError
 from ..formats.sheet_layout import SheetGrid, table_grid
+from ..formats.xlsx_export import write_atomically
 from ..money import format_amount
 
 if TYPE_CHECKING:
@@ -194,28 +194,7 @@ def plain_number(value: Any) -> str:
 
 
 def _write_atomically(data: bytes, target: Path) -> None:
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"文件夹“{folder}”不存在，未导出。")
-    if target.is_dir():
-        raise ExportError(f"“{target}”是一个文件夹，请给出文件名（如 某单位-2022-公开.docx）。")
-    fd, tmp = tempfile.mkstemp(prefix=".gongkai-export-", suffix=target.suffix, dir=folder)
-    tmp_path = Path(tmp)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_path, 0o666 & ~umask)
-        os.replace(tmp_path, target)
-    except OSError as exc:
-        tmp_path.unlink(missing_ok=True)
-        raise ExportError(f"无法写入“{target}”（{exc.strerror or exc}），未导出。") from exc
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
+    write_atomically(data, target, "文件名（如 某单位-2022-公开.docx）")
 
 
 def export_disclosure(session: Session, target: Path) -> None:
