@@ -84,10 +84,8 @@ def edit_to_panel_samples(edits: int = 200) -> tuple[list[float], list[float]]:
     return to_commit, to_panel
 
 
-def many_findings_samples(dump: dict, edits: int = 100) -> tuple[int, list[float], list[float]]:
-    """Seconds from a committed edit to the grid, table list and 审核结果 list repainted, on a document with
-    many findings: (finding count, the change applied as the core told it, every finding re-read as before).
-    Commit time is left out (the same in both)."""
+def _window_on(dump: dict):  # noqa: ANN202 - (QApplication, MainWindow)
+    """An offscreen window, with settings in a scratch folder, on a new document made from ``dump``."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
@@ -97,10 +95,24 @@ def many_findings_samples(dump: dict, edits: int = 100) -> tuple[int, list[float
     from .app import Application, make_qapplication
 
     qapp = make_qapplication()
-    folder = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
-    load_dump(dump, folder / "many.gkb", who="bench").close()
-    window = Application(qapp).open_path(folder / "many.gkb", mode="edit")
+    path = Path(tempfile.mkdtemp(prefix="gongkai-bench-")) / "bench.gkb"
+    load_dump(dump, path, who="bench").close()
+    window = Application(qapp).open_path(path, mode="edit")
     assert window is not None
+    return qapp, window
+
+
+def _close(qapp, window) -> None:  # noqa: ANN001
+    window.close()
+    window.deleteLater()
+    qapp.processEvents()
+
+
+def many_findings_samples(dump: dict, edits: int = 100) -> tuple[int, list[float], list[float]]:
+    """Seconds from a committed edit to the grid, table list and 审核结果 list repainted, on a document with
+    many findings: (finding count, the change applied as the core told it, every finding re-read as before).
+    Commit time is left out (the same in both)."""
+    qapp, window = _window_on(dump)
     controller, session = window.controller, window.session
     table = next(t.key for t in session.tset.tables if t.floating_block is not None)
     window.show_table(table)
@@ -124,28 +136,14 @@ def many_findings_samples(dump: dict, edits: int = 100) -> tuple[int, list[float
         qapp.processEvents()
         (reread if i % 2 else applied).append(time.perf_counter() - committed_at[-1])
     count = len(controller.findings)
-    window.close()
-    window.deleteLater()
-    qapp.processEvents()
+    _close(qapp, window)
     return count, applied, reread
 
 
 def open_table_samples(dump: dict, tables: int = 4) -> tuple[int, list[float]]:
     """Seconds to open (lay out, fill and paint) each coded table of a document with many 科目 rows,
     the first time it is shown: (rows in the first table, one sample per table)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QSettings
-
-    from ..core.formats.dump import load_dump
-
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
-    from .app import Application, make_qapplication
-
-    qapp = make_qapplication()
-    folder = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
-    load_dump(dump, folder / "rows.gkb", who="bench").close()
-    window = Application(qapp).open_path(folder / "rows.gkb", mode="edit")
-    assert window is not None
+    qapp, window = _window_on(dump)
     qapp.processEvents()
     keys = [t.key for t in window.session.tset.tables if t.floating_block is not None][:tables]
     samples = []
@@ -155,7 +153,5 @@ def open_table_samples(dump: dict, tables: int = 4) -> tuple[int, list[float]]:
         qapp.processEvents()
         samples.append(time.perf_counter() - start)
     rows = len(window.session.rows.rows(keys[0]))
-    window.close()
-    window.deleteLater()
-    qapp.processEvents()
+    _close(qapp, window)
     return rows, samples
