@@ -93,7 +93,7 @@ class ReviewUi(QObject):
         self.panel.changed.connect(self.refresh)
         self.panel.addRequested.connect(self.add_comment_here)
         self.panel.jumpRequested.connect(self.jump_to_thread)
-        self.controller.findingsChanged.connect(self.refresh)  # an edit may break (or restore) a seal
+        self.controller.changeApplied.connect(self._figures_changed)  # an edit may break (or restore) a seal
         window.stack.currentChanged.connect(self._current_changed)
         self.reverify()
         self.refresh()
@@ -165,20 +165,38 @@ class ReviewUi(QObject):
         old = self.controller.comment_marks
         self.controller.comment_marks = marks
         touched = {c for c in old.keys() | marks.keys() if old.get(c) != marks.get(c)}
-        labels = {}
-        for tbl, record in self.review.states().items():
-            label = record.state.label
-            if record.state is TableState.APPROVED and not self.review.seal_intact(tbl):
-                label = "封签已破"
-            elif record.state is TableState.APPROVED and not self.trusted(tbl):
-                label = "签章不可信"
-            labels[tbl] = label
-        if labels != self.controller.state_labels:
-            self.controller.state_labels = labels
-            self.window.tables.update_counts()
+        labels = {tbl: self._state_label(tbl, record) for tbl, record in self.review.states().items()}
+        self._set_labels(labels)
         if touched:
             self.controller.cellsChanged.emit(touched)
         self.update_bar()
+
+    def _state_label(self, tbl: str, record) -> str:  # noqa: ANN001 - StateRecord
+        if record.state is TableState.APPROVED and not self.review.seal_intact(tbl):
+            return "封签已破"
+        if record.state is TableState.APPROVED and not self.trusted(tbl):
+            return "签章不可信"
+        return record.state.label
+
+    def _set_labels(self, labels: dict[str, str]) -> None:
+        if labels != self.controller.state_labels:
+            self.controller.state_labels = labels
+            self.window.tables.update_counts()
+
+    def _figures_changed(self, change) -> None:  # noqa: ANN001 - core.change.Change
+        """After an edit: the seals of the tables and forms it touched only (not every signed table)."""
+        touched = change.tables | {f"jixiao:{form_id}" for form_id in change.forms}
+        if change.structure:
+            touched |= {key for key in self.controller.state_labels if key.startswith("jixiao:")}
+        if not touched:
+            return
+        states = self.review.states()
+        labels = dict(self.controller.state_labels)
+        for tbl in touched & states.keys():
+            labels[tbl] = self._state_label(tbl, states[tbl])
+        self._set_labels(labels)
+        if self.current_key() in touched:
+            self.update_bar()
 
     def update_bar(self) -> None:
         key = self.current_key()
