@@ -8,7 +8,8 @@ state as they were.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from .definitions import ColumnDef, TemplateSet, get_set
 from .document import Document, DocumentError
 from .document.store import REVIEW_MODE_MESSAGE
 from .explain import basis_of
+from .history import History
 from .jixiao.store import has_forms
 from .money import AmountError, parse_amount
 from .review import ReviewBook
@@ -64,6 +66,7 @@ class Session:
         self._forms: FormBook | None = None
         self._narrative: NarrativeBook | None = None
         self.review = ReviewBook(self)
+        self.history = History(self)  # undo/redo, kept in the file
         self._listeners: list[Callable[[Change], None]] = []
         # the 绩效 findings as last told (None until someone asks for findings): per form, and across
         # forms and tables, so that a change can say which appeared and which went
@@ -78,6 +81,7 @@ class Session:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     def _publish(self, change: Change) -> Change:
+        change.history = self.history.take_recorded() or change.history
         for listener in list(self._listeners):
             listener(change)
         return change
@@ -176,6 +180,21 @@ class Session:
     def close(self) -> None:
         self.doc.close()
 
+    # -- undo and redo (see :mod:`.history`) ----------------------------------------------------
+    @contextmanager
+    def step(self, label: str) -> Iterator[None]:
+        """Everything changed inside is one undo step called ``label`` (e.g. a block of form cells)."""
+        with self.history.group(label):
+            yield
+
+    def undo(self, *, who: str) -> Change:
+        """Take back the last step (raises :class:`EditError` when there is none, or when it is refused)."""
+        return self.history.undo(who=who)
+
+    def redo(self, *, who: str) -> Change:
+        """Apply again the step undone last (only until a new edit is made)."""
+        return self.history.redo(who=who)
+
     # -- cells ----------------------------------------------------------------------------------
     def cell_info(self, cell: Cell) -> CellInfo:
         """Describe a value cell; raises :class:`EditError` if the table has no such cell."""
@@ -224,6 +243,11 @@ class Session:
         allow_derived: bool = False,
     ) -> Change:
         """Set values (None clears) in one committed transaction; derived totals follow when ``derive``."""
+        with self.step("粘贴" if action == "paste" else "填写"):
+            return self._set_values(changes, who, action, derive, allow_derived)
+
+    def _set_values(self, changes: Mapping[Cell, int | None], who: str, action: str, derive: bool,
+                    allow_derived: bool) -> Change:
         self._require_figures({c[0] for c in changes})
         decimals = {}
         for cell in changes:
@@ -267,7 +291,8 @@ class Session:
                 known = self.codes.name(fl.code_list, fl.split_key(c)[0], year) if fl.code_list else None
                 label = name if (c == code and name) else (known or "")
                 new.append((table_key, c, label))
-        self._restructure(add=new, remove=[], who=who)
+        with self.step(f"增加科目行 {code}"):
+            self._restructure(add=new, remove=[], who=who)
         return [c for _, c, _ in new]
 
     def add_named_row(self, table_key: str, name: str, parent: str | None = None, *, who: str) -> str:
@@ -301,16 +326,18 @@ class Session:
             orphan = not any(c.startswith(parent) and c != parent for c in present - gone)
             if parent in present and parent not in gone and len(parent) < len(code) and orphan:
                 gone.add(parent)
-        self._restructure(add=[], remove=[(table_key, c) for c in sorted(gone)], who=who)
+        with self.step(f"删除科目行 {code}"):
+            self._restructure(add=[], remove=[(table_key, c) for c in sorted(gone)], who=who)
         return sorted(gone)
 
     def restore_rows(self, table_key: str, rows: list[tuple[str, str]], values: Mapping[Cell, int | None], *,
                      who: str) -> None:
         """Put back removed 科目 rows with the exact values they had (undo of :meth:`remove_row`)."""
         present = set(self.rows.floating_codes(table_key))
-        self._restructure(add=[(table_key, c, n) for c, n in rows if c not in present], remove=[], who=who)
-        if values:
-            self.set_values(values, who=who, action="undo", derive=False, allow_derived=True)
+        with self.step("恢复科目行"):
+            self._restructure(add=[(table_key, c, n) for c, n in rows if c not in present], remove=[], who=who)
+            if values:
+                self.set_values(values, who=who, action="undo", derive=False, allow_derived=True)
 
     def _restructure(self, add: list[tuple[str, str, str]], remove: list[tuple[str, str]], who: str) -> Change:
         """Add and remove floating rows: only what they change is compiled again and re-checked."""
@@ -354,6 +381,7 @@ class Session:
     def explain(self, finding: Finding, text: str, *, who: str) -> None:
         """Store the 出错说明 of ``finding`` for its current figures (empty text removes it)."""
         self._require_figures({finding.table})  # the clerk's reason, not the reviewer's
-        self.doc.set_explanation(finding.key, text, who=who, basis=basis_of(finding))
+        with self.step("出错说明"):
+            self.doc.set_explanation(finding.key, text, who=who, basis=basis_of(finding))
         self._publish(Change(explanations={finding.key}))
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..money import to_plain
 from . import changelog
@@ -27,6 +28,9 @@ from .recovery import foreign_journal_error, journal_belongs, recover, recovered
 from .schema import distrust_schema
 from .validate import MAX_AMOUNT, meta_problem
 from .write_errors import FileIdentity, new_file_error, replaced_error, write_error
+
+if TYPE_CHECKING:
+    from .undo_rows import Recorder
 
 Cell = tuple[str, str, str]
 FILE_SUFFIX = ".gkb"
@@ -124,6 +128,7 @@ class Document:
         self.review_mode = False  # 审阅: figures refused, review writes (comments, states) allowed
         self.meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta"))
         self._identity = None if readonly else FileIdentity.of(path)  # a file replaced later is never written
+        self.recorder: Recorder | None = None  # set by the Session: each edit transaction becomes an undo step
 
     # -- opening and creating -------------------------------------------------------------------
     @classmethod
@@ -286,12 +291,20 @@ class Document:
             raise DocumentError("review_mode", REVIEW_MODE_MESSAGE)
         if self._identity is not None:
             self._identity.require_same(self.path)
+        recorder = None if review else self.recorder  # review writes are no undo steps
         try:
+            if recorder is not None:
+                recorder.prepare(self._conn)
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise write_error(self.path, exc) from exc
+        committed = False
         try:
+            if recorder is not None:
+                recorder.begin(self._conn)
             yield self._conn
+            if recorder is not None:
+                recorder.end(self._conn)
         except sqlite3.Error as exc:
             self._roll_back()
             raise write_error(self.path, exc) from exc
@@ -301,9 +314,13 @@ class Document:
         else:
             try:
                 self._conn.execute("COMMIT")
+                committed = True
             except sqlite3.Error as exc:
                 self._roll_back()
                 raise write_error(self.path, exc) from exc
+        finally:
+            if recorder is not None:
+                recorder.finished(committed)
 
     def _roll_back(self) -> None:
         """Undo the open transaction, if SQLite has not already (it does after some I/O errors)."""

@@ -52,6 +52,8 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
                                           "signature": (T,)}),
     "narrative_section": ("情况说明", ("id",), {"part": (T,), "position": (INT,), "heading": (T,), "body": (T,)}),
     "prior_figure": ("上年数", ("key",), {"key": (T,), "num": (INT,), "source": (T,)}),
+    "undo_step": ("修改历史", ("id",), {"at": (T,), "who": (T,), "label": (T,), "state": (T,), "log_from": (INT,),
+                                      "log_to": (INT,), "rows": (T,)}),
 }
 MAX_NARRATIVE_BODY = 100_000  # characters of one section (desktop.core.narrative.store refuses more on input)
 
@@ -99,6 +101,8 @@ ROW_RULES: dict[str, list[tuple[str, str]]] = {
     "review_comment": [(_form_tbl_bad("tbl"), "表名无效")],
     "review_history": [(_form_tbl_bad("tbl"), "表名无效")],
     "change_chain": [("length(hash) != 64 OR hash GLOB '*[^0-9a-f]*'", "链值不是 64 位十六进制数")],
+    "undo_step": [("state NOT IN ('done', 'undone')", "状态无效"), ("NOT json_valid(rows)", "内容不是有效的 JSON"),
+                  (f"length(label) > {MAX_NAME} OR length(who) > {MAX_NAME}", "名称过长")],
     "signer_key": [("length(public_key) != 64 OR public_key GLOB '*[^0-9a-f]*'", "公钥不是 64 位十六进制数"),
                    (f"length(name) > {MAX_NAME}", "姓名过长")],
     "seal_signature": [("length(signature) != 128 OR signature GLOB '*[^0-9a-f]*'", "签名不是 128 位十六进制数"),
