@@ -100,13 +100,22 @@ class History:
     # -- reading --------------------------------------------------------------------------------
     def counts(self) -> tuple[int, int]:
         """(steps undo can take back, steps redo can apply again)."""
-        return undo_rows.counts(self.session.doc)
+        return undo_rows.summary(self.session.doc)[:2]
 
-    def next_labels(self) -> tuple[str | None, str | None]:
-        """The labels of what undo and redo would do now."""
-        doc = self.session.doc
-        done, undone = undo_rows.top(doc, DONE), undo_rows.top(doc, UNDONE)
-        return (done.label if done else None), (undone.label if undone else None)
+    def summary(self) -> tuple[int, int, str | None, str | None]:
+        """(steps undo can take back, steps redo can apply again, label of the next undo, of the next redo),
+        in one query (the window asks after every change)."""
+        return undo_rows.summary(self.session.doc)
+
+    def forms_removed(self, *, undo: bool) -> set[int]:
+        """The 绩效 forms the next undo (redo) would remove (a window closes their views first)."""
+        step = undo_rows.top(self.session.doc, DONE if undo else UNDONE)
+        try:
+            changes = undo_rows.changes_of(self.session.doc, step) if step else []
+        except DocumentError:
+            return set()
+        return {int(c.key[0]) for c in changes if c.table == "jx_form" and isinstance(c.key[0], int)
+                and (c.before if undo else c.after) is None}
 
     def steps(self, state: str = DONE, limit: int | None = None) -> list[StepInfo]:
         """The steps undo (``done``) or redo (``undone``) would take, in that order, described."""

@@ -229,15 +229,13 @@ def listing(doc: Document, state: str, limit: int | None = None) -> list[Step]:
     return [Step(*rec) for rec in doc.connection.execute(sql, (state,))]
 
 
-def counts(doc: Document) -> tuple[int, int]:
-    """(steps that can be undone, steps that can be redone)."""
-    done = undone = 0
-    for state, n in doc.connection.execute("SELECT state, COUNT(*) FROM undo_step GROUP BY state"):
-        if state == DONE:
-            done = int(n)
-        elif state == UNDONE:
-            undone = int(n)
-    return done, undone
+def summary(doc: Document) -> tuple[int, int, str | None, str | None]:
+    """(steps that can be undone, steps that can be redone, label of the next undo, of the next redo)."""
+    rec = doc.connection.execute(
+        "SELECT (SELECT COUNT(*) FROM undo_step WHERE state = ?1), (SELECT COUNT(*) FROM undo_step WHERE state = ?2), "
+        "(SELECT label FROM undo_step WHERE state = ?1 ORDER BY id DESC LIMIT 1), "
+        "(SELECT label FROM undo_step WHERE state = ?2 ORDER BY id LIMIT 1)", (DONE, UNDONE)).fetchone()
+    return int(rec[0]), int(rec[1]), rec[2], rec[3]
 
 
 def _refused(step: Step | int, what: str) -> DocumentError:
