@@ -310,8 +310,8 @@ def revert(doc: Document, recorder: Recorder, step: Step, changes: Sequence[RowC
         for change in changes:
             expected = change.after if undo else change.before
             if _current(conn, change, live[change.table]) != expected:
-                raise DocumentError("undo_conflict", f"“{step.label}”之后文件中的这些内容又被改动过（不是通过本软件的"
-                                                     "修改记录），为免覆盖，未做任何改动。可以直接修改数字来改正。")
+                raise DocumentError("undo_conflict", f"“{step.label}”之后，文件中相关的内容被其他程序改动过；为免覆盖"
+                                                     "这些改动，未做任何改动。可以直接修改数字来改正。")
         for change in changes:
             _write(conn, change, change.before if undo else change.after, live[change.table])
         problem = content_problem(conn, {c.table for c in changes})
