@@ -107,16 +107,6 @@ class History:
         in one query (the window asks after every change)."""
         return undo_rows.summary(self.session.doc)
 
-    def forms_removed(self, *, undo: bool) -> set[int]:
-        """The 绩效 forms the next undo (redo) would remove (a window closes their views first)."""
-        step = undo_rows.top(self.session.doc, DONE if undo else UNDONE)
-        try:
-            changes = undo_rows.changes_of(self.session.doc, step) if step else []
-        except DocumentError:
-            return set()
-        return {int(c.key[0]) for c in changes if c.table == "jx_form" and isinstance(c.key[0], int)
-                and (c.before if undo else c.after) is None}
-
     def steps(self, state: str = DONE, limit: int | None = None) -> list[StepInfo]:
         """The steps undo (``done``) or redo (``undone``) would take, in that order, described."""
         return [self._info(step) for step in undo_rows.listing(self.session.doc, state, limit)]

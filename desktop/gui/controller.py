@@ -50,7 +50,7 @@ class DocumentController(QObject):
     findingsReset = Signal()  # every finding re-read: lists rebuild
     explanationsChanged = Signal(object)  # set[str]: finding keys whose 出错说明 changed
     changeApplied = Signal(object)  # the core's Change, after the indexes above follow it
-    formsClosing = Signal(object)  # set[int]: forms an undo or redo is about to remove (close their views)
+    formsClosing = Signal(object)  # set[int]: forms an undo or redo removed (their views close first)
     errorOccurred = Signal(str)
 
     def __init__(self, session: Session, who: str, parent: QObject | None = None) -> None:
@@ -142,6 +142,10 @@ class DocumentController(QObject):
 
     def _apply_change(self, change: Change) -> None:
         """Follow one change of the core: findings out and in (indexes kept sorted), cells to repaint."""
+        if change.structure and change.forms:  # forms gone (an undo of 新建绩效表): their views close first
+            gone = change.forms - {f.id for f in self.session.forms.forms()}
+            if gone:
+                self.formsClosing.emit(gone)
         gone: list[Finding] = []
         for key in change.removed:
             finding = self._by_key.pop(key, None)
@@ -280,12 +284,7 @@ class DocumentController(QObject):
 
     def _move(self, *, undo: bool) -> bool:
         """Undo or redo one step; a refusal (locked table, read-only file, nothing to undo) is shown."""
-        history = self.session.history
         try:
-            history.check(undo=undo, count=1)  # a refusal changes nothing, not even the views
-            closing = history.forms_removed(undo=undo)
-            if closing:
-                self.formsClosing.emit(closing)  # the views of forms about to go close first
             change = self.session.undo(who=self.who) if undo else self.session.redo(who=self.who)
         except (EditError, DocumentError, FormEditError) as exc:
             self.errorOccurred.emit(str(exc))
@@ -294,7 +293,8 @@ class DocumentController(QObject):
             self.structureChanged.emit(table)
         if change.structure:
             self.formsListChanged.emit()
-        for form_id in sorted(change.forms - closing):
+        present = {f.id for f in self.session.forms.forms()} if change.forms else set()
+        for form_id in sorted(change.forms & present):
             self.formChanged.emit(form_id)
         return True
 

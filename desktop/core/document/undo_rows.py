@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from . import changelog
 from .changelog import Entry
 from .errors import DocumentError
-from .validate import content_problem
+from .validate import rows_problem
 
 if TYPE_CHECKING:
     from .store import Document
@@ -81,13 +81,18 @@ def _json_array(prefix: str, columns: Iterable[str]) -> str:
 
 
 def shapes(conn: sqlite3.Connection) -> dict[str, Shape]:
-    """The captured tables this file has, with their columns and primary keys."""
+    """The captured tables this file has, with their columns and primary keys (one query)."""
+    columns: dict[str, list[tuple[int, int, str]]] = {}
+    for table, cid, name, pk in conn.execute(
+            "SELECT m.name, p.cid, p.name, p.pk FROM main.sqlite_master m JOIN pragma_table_info(m.name, 'main') p "
+            f"WHERE m.type = 'table' AND m.name IN ({', '.join('?' * len(CAPTURED))})", CAPTURED):
+        columns.setdefault(table, []).append((cid, pk, name))
     out: dict[str, Shape] = {}
     for table in CAPTURED:
-        info = conn.execute(f"PRAGMA main.table_info({_quote(table)})").fetchall()
-        key = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
+        info = sorted(columns.get(table, []))
+        key = tuple(name for _, pk, name in sorted((c for c in info if c[1]), key=lambda c: c[1]))
         if info and key:
-            out[table] = Shape(tuple(r[1] for r in info), key)
+            out[table] = Shape(tuple(name for *_, name in info), key)
     return out
 
 
@@ -314,9 +319,10 @@ def revert(doc: Document, recorder: Recorder, step: Step, changes: Sequence[RowC
                                                      "这些改动，未做任何改动。可以直接修改数字来改正。")
         for change in changes:
             _write(conn, change, change.before if undo else change.after, live[change.table])
-        problem = content_problem(conn, {c.table for c in changes})
-        if problem:
-            raise _refused(step, problem)
+        for table in {c.table for c in changes}:
+            problem = rows_problem(conn, table, live[table].key, [c.key for c in changes if c.table == table])
+            if problem:
+                raise _refused(step, problem)
         changelog.append(conn, entries)
         conn.execute("UPDATE undo_step SET state = ? WHERE id = ?", (UNDONE if undo else DONE, step.id))
 

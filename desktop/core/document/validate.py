@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 MAX_AMOUNT = 10**15  # hundredths: ten trillion 元, far beyond any unit's budget, far inside 64 bits
 MAX_CODE = 64
@@ -122,33 +122,36 @@ def _typeof_ok(column: str, kinds: tuple[str, ...]) -> str:
     return f"typeof({column}) IN ({', '.join(repr(k) for k in kinds)})"
 
 
-def _first_bad_row(conn: sqlite3.Connection, table: str, condition: str) -> str | None:
+def _first_bad_row(conn: sqlite3.Connection, table: str, condition: str, source: str = "",
+                   params: Sequence[object] = ()) -> str | None:
     label, key, _ = COLUMNS[table]
-    row = conn.execute(f"SELECT {', '.join(key)} FROM {table} WHERE {condition} LIMIT 1").fetchone()
+    row = conn.execute(f"SELECT {', '.join(key)} FROM {source or table} WHERE {condition} LIMIT 1", params).fetchone()
     if row is None:
         return None
     return f"“{label}”（表 {table}）中 {'，'.join(f'{k}={_show(v)}' for k, v in zip(key, row, strict=True))} 这一行"
 
 
-def _rows_problem(conn: sqlite3.Connection, tables: set[str]) -> str | None:
+def _rows_problem(conn: sqlite3.Connection, tables: set[str], source: str = "",
+                  params: Sequence[object] = ()) -> str | None:
+    """The first bad row of ``tables`` (``source``: what to read instead of the table, with ``params``)."""
     for table, (_, _, columns) in COLUMNS.items():
         if table not in tables:
             continue
         wrong_type = " OR ".join(f"NOT {_typeof_ok(c, kinds)}" for c, kinds in columns.items())
         rules = ROW_RULES.get(table, [])
         anything = " OR ".join(f"({c})" for c in (wrong_type, *(r for r, _ in rules)))
-        if conn.execute(f"SELECT 1 FROM {table} WHERE {anything} LIMIT 1").fetchone() is None:
+        if conn.execute(f"SELECT 1 FROM {source or table} WHERE {anything} LIMIT 1", params).fetchone() is None:
             continue  # one scan of a healthy table; the detailed queries run only to name a problem
-        where = _first_bad_row(conn, table, wrong_type)
+        where = _first_bad_row(conn, table, wrong_type, source, params)
         if where:
-            bad = conn.execute(f"SELECT {', '.join(f'typeof({c})' for c in columns)} FROM {table} WHERE {wrong_type} "
-                               "LIMIT 1").fetchone()
+            bad = conn.execute(f"SELECT {', '.join(f'typeof({c})' for c in columns)} FROM {source or table} "
+                               f"WHERE {wrong_type} LIMIT 1", params).fetchone()
             wrong = [(c, kinds, t) for (c, kinds), t in zip(columns.items(), bad, strict=True) if t not in kinds]
             column, kinds, found = wrong[0]
             expected = "或".join(_TYPE_NAMES[k] for k in kinds)
             return f"{where}的 {column} 应为{expected}，实际是{_TYPE_NAMES.get(found, found)}"
         for condition, what in rules:
-            where = _first_bad_row(conn, table, condition)
+            where = _first_bad_row(conn, table, condition, source, params)
             if where:
                 return f"{where}：{what}"
     return None
@@ -178,6 +181,23 @@ def meta_problem(meta: Mapping[str, str]) -> str | None:
     year = meta.get("year")
     if year is not None and not (year.isascii() and year.isdigit() and len(year) == 4 and int(year) in YEARS):
         return f"年度“{_show(year)}”无效（应为 {YEARS.start}—{YEARS.stop - 1} 之间的四位数字）"
+    return None
+
+
+def rows_problem(conn: sqlite3.Connection, table: str, key: Sequence[str], rows: Sequence[Sequence[object]]) -> str | None:
+    """:func:`content_problem` for some rows of one table only (``key``: its primary-key columns, ``rows``:
+    their values), by the primary key: what an undo wrote is checked without reading the whole table."""
+    if table not in COLUMNS:
+        return None
+    chunk = max(1, 900 // max(1, len(key)))
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        one = f"({', '.join('?' * len(key))})"
+        on = " AND ".join(f"{table}.{k} = wanted.column{n}" for n, k in enumerate(key, 1))
+        source = f"(VALUES {', '.join([one] * len(part))}) AS wanted CROSS JOIN {table} ON {on}"
+        problem = _rows_problem(conn, {table}, source, [v for r in part for v in r])
+        if problem:
+            return problem
     return None
 
 
