@@ -213,7 +213,8 @@ def cmd_forms(args: argparse.Namespace) -> int:
                 print(f"未能读入：{item}")
             for item in read.notes:
                 print(f"公式：{item}")
-            add_forms(session.doc, read, who=current_user())
+            with session.step("导入绩效表"):  # every form read is one undo step
+                add_forms(session.doc, read, who=current_user())
             session.forms.reload()
             print(f"已读入绩效表 {len(read.forms)} 张")
         if args.export:

@@ -155,11 +155,12 @@ def cmd_prior(args: argparse.Namespace) -> int:
             print(f"已从上年文件复制 {len(result.copied)} 项上年数（{result.source}）")
             if result.missing:
                 print(f"上年文件中没有：{'、'.join(result.missing)}")
-        for item in args.set or []:
-            key, sep, text = item.partition("=")
-            if not sep:
-                raise CliError(f"“{item}”应写成 项目=金额，如 in_zj=34412192.36")
-            set_typed(session, key.strip(), text, who=who)
+        with session.step("填写上年数"):  # every --set of one command is one undo step
+            for item in args.set or []:
+                key, sep, text = item.partition("=")
+                if not sep:
+                    raise CliError(f"“{item}”应写成 项目=金额，如 in_zj=34412192.36")
+                set_typed(session, key.strip(), text, who=who)
         spec, stored = spec_of(session), read_prior(session.doc)
         rows = [(p.key, p.label, stored.get(p.key)) for p in (spec.prior if spec else ())]
         if args.json:

@@ -118,11 +118,12 @@ class NarrativeBook:
         if not any(h for h, _ in sections):
             raise NarrativeTextError("文中没有找到“一、”“二、”这样的情况说明标题。请确认选择的是公开文本。")
         self._require_figures()
-        parts = {"shuoming": len(replace_part(self.session.doc, "shuoming", sections, who=who))}
-        for part in ("gaikuang", "mingci"):
-            body = other_part(text, part)
-            if body:
-                parts[part] = len(replace_part(self.session.doc, part, split_raw(body), who=who))
+        with self.session.step("导入情况说明"):  # the parts are one undo step
+            parts = {"shuoming": len(replace_part(self.session.doc, "shuoming", sections, who=who))}
+            for part in ("gaikuang", "mingci"):
+                body = other_part(text, part)
+                if body:
+                    parts[part] = len(replace_part(self.session.doc, part, split_raw(body), who=who))
         self.session.narrative_edited()
         return ImportResult(parts["shuoming"], parts)
 
