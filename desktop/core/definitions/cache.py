@@ -1,7 +1,7 @@
 """A per-user cache of validated template sets, so the application starts without re-validating YAML.
 
 Validating a set builds pydantic schemas and parses YAML: most of the start-up time. The cache holds the
-validated :class:`TemplateSet` pickled, keyed by the size and modification time of every file under
+validated :class:`TemplateSet` (plain objects, :mod:`.models`) pickled, keyed by the size and modification time of every file under
 resources/templates, by the source of the modules that compile a set and by the versions of the
 application, pydantic and Python: any change to a definition file misses the cache and the set is loaded
 and validated again. The key covers the whole templates folder, not only a set's own folder, so an edit
@@ -14,21 +14,20 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
 import tempfile
 from pathlib import Path
 
-import pydantic
-
 from ... import __version__
 from .template_set import TemplateSet
 
 # The modules whose source decides what a set compiles to: the models and everything that reads,
 # composes (extends, patches) and validates the YAML.
-CODE_MODULES = ("models.py", "template_set.py", "loader.py", "compose.py", "patch.py", "table_patch.py",
-                "yaml_source.py")
+CODE_MODULES = ("models.py", "schema.py", "compile_set.py", "template_set.py", "loader.py", "compose.py",
+                "patch.py", "table_patch.py", "yaml_source.py")
 
 
 def cache_dir() -> Path:
@@ -39,9 +38,20 @@ def cache_dir() -> Path:
     return base / "gongkai" / "sets"
 
 
+def _validator_stamp() -> str:
+    """Size and time of the installed pydantic's version file: a new pydantic may validate differently.
+    Read from the file system so that a cached start does not import pydantic."""
+    spec = importlib.util.find_spec("pydantic")
+    try:
+        st = Path(spec.origin).with_name("version.py").stat() if spec and spec.origin else None
+    except OSError:
+        st = None
+    return f"{st.st_size}:{st.st_mtime_ns}" if st else "-"
+
+
 def templates_fingerprint(templates: Path) -> str:
     """A digest of every definition file's name, size and modification time, and of the versions."""
-    digest = hashlib.sha256(f"{__version__}|{pydantic.VERSION}|{sys.version}".encode())
+    digest = hashlib.sha256(f"{__version__}|{_validator_stamp()}|{sys.version}".encode())
     for module in CODE_MODULES:  # a changed model or patch rule must not meet an old pickle
         with contextlib.suppress(OSError):
             digest.update(Path(__file__).with_name(module).read_bytes())
