@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_old_document
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from desktop.cli import main
 from desktop.core.demo import build_demo
@@ -265,7 +266,7 @@ def test_a_seal_resigned_with_a_key_made_by_the_clerk_is_a_changed_key_on_the_re
     body = payload(conn, seal, log_id, log_head)
     conn.close()
     profiles(CLERK)
-    fake = ks.SigningKey(REVIEWER, ks.Ed25519PrivateKey.generate())  # the clerk's own key in the reviewer's name
+    fake = ks.SigningKey(REVIEWER, Ed25519PrivateKey.generate())  # the clerk's own key in the reviewer's name
     forged = forged_copy(signed,
                          ("INSERT INTO signer_key VALUES (?, ?, ?, ?)", (REVIEWER, fake.public_hex,
                                                                         ks.fingerprint(fake.public_hex), "x")),

@@ -106,9 +106,19 @@ class Session:
         figures the 情况说明 is checked against; a text edit moves the claims)."""
         if self._told_narrative is None:
             return
-        now = {x.key: x for x in self.narrative.findings()} if self.narrative.active() else {}
+        now = {x.key: x for x in self.narrative.findings()} if self._narrative_active() else {}
         change.merge_findings(*findings_diff(self._told_narrative, now))
         self._told_narrative = now
+
+    def _narrative_active(self) -> bool:
+        """Whether the document holds a 情况说明 or 上年数 to check (asked of the store first, so a document
+        without them never loads the narrative checker)."""
+        if self._narrative is None:
+            from .narrative.store import has_text, read_prior
+
+            if not has_text(self.doc) and not read_prior(self.doc):
+                return False
+        return self.narrative.active()
 
     def narrative_edited(self) -> Change:
         """Called by the :class:`NarrativeBook` (and the 上年数 writers) after each of their writes."""
@@ -345,7 +355,7 @@ class Session:
             self._told_cross = {x.key: x for x in forms.cross_findings()}
             extra = [x for per_form in self._told_forms.values() for x in per_form.values()]
             extra += self._told_cross.values()
-        self._told_narrative = {x.key: x for x in self.narrative.findings()} if self.narrative.active() else {}
+        self._told_narrative = {x.key: x for x in self.narrative.findings()} if self._narrative_active() else {}
         extra += self._told_narrative.values()
         if not extra:
             return tables

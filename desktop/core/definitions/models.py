@@ -15,7 +15,7 @@ Severity = Literal["error", "warning"]
 
 COLUMN_VALUE_KINDS = ("amount", "count")
 
-_frozen = dataclass(frozen=True, slots=True)
+_frozen = dataclass(frozen=True)
 
 
 @_frozen

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..rules.findings import Finding
-from .check import check_sections
-from .draft import draft_narrative
+from .names import NARRATIVE_TABLE
 from .prior import opening_findings, spec_of
 from .spec import NarrativeSpec
 from .store import (
@@ -30,7 +29,6 @@ from .text import NarrativeTextError, normalise, part_three, split_raw, split_se
 if TYPE_CHECKING:
     from ..session import Session
 
-NARRATIVE_TABLE = "narrative"
 _PART_HEAD = {"gaikuang": ("一", "二三四五"), "mingci": ("四", "五六七")}
 
 
@@ -99,6 +97,8 @@ class NarrativeBook:
         text = self.text("shuoming")
         if text.strip():
             spots: dict[str, tuple[str, int, int]] = {}
+            from .check import check_sections  # the checker loads with the first prose to check
+
             out += check_sections(self.session, split_sections(text), prior, spots)
             self.spots = spots
         if prior:
@@ -129,6 +129,8 @@ class NarrativeBook:
     def import_draft(self, *, who: str) -> int:
         """Replace the 情况说明 by a fresh draft from the tables (for a new document)."""
         self._require_figures()
+        from .draft import draft_narrative
+
         count = len(replace_part(self.session.doc, "shuoming", split_raw(draft_narrative(self.session)), who=who,
                                  action="narrative_draft"))
         self.session.narrative_edited()
@@ -158,6 +160,8 @@ class NarrativeBook:
 
     # -- drafts ---------------------------------------------------------------------------------
     def draft_sections(self) -> list[tuple[str, str]]:
+        from .draft import draft_narrative
+
         return split_raw(draft_narrative(self.session))
 
     def draft_for(self, heading: str) -> str | None:
