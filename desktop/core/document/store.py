@@ -19,6 +19,7 @@ from pathlib import Path
 from ..money import to_plain
 from . import changelog
 from .changelog import Entry
+from .checked import remember_checked
 from .errors import DocumentError
 from .lock import LockDamaged, LockedByOther, LockInfo, acquire, release
 from .migrations import migrate, schema_version
@@ -229,6 +230,8 @@ class Document:
 
     def close(self) -> None:
         self._conn.close()
+        if self._identity is not None and FileIdentity.of(self.path) == self._identity:
+            remember_checked(self.path)  # as this program wrote it: the next open need not scan it (checked.py)
         release(self._lock_file)
         self._lock_file = None
 
