@@ -27,6 +27,7 @@ from .store import (
 from .text import NarrativeTextError, normalise, part_three, split_raw, split_sections
 
 if TYPE_CHECKING:
+    from ..rules.instances import Cell
     from ..session import Session
 
 _PART_HEAD = {"gaikuang": ("一", "二三四五"), "mingci": ("四", "五六七")}
@@ -63,6 +64,7 @@ class NarrativeBook:
         self.session = session
         self._spec: NarrativeSpec | None | bool = False
         self.spots: dict[str, tuple[str, int, int]] = {}  # finding key -> (part text, figure start, end)
+        self.reads: set[Cell] | None = None  # the table cells the last findings() read (None: not run yet)
 
     @property
     def spec(self) -> NarrativeSpec | None:
@@ -94,15 +96,17 @@ class NarrativeBook:
             return []
         prior = self.prior()
         out: list[Finding] = []
+        reads: set[Cell] = set()
         text = self.text("shuoming")
         if text.strip():
             spots: dict[str, tuple[str, int, int]] = {}
             from .check import check_sections  # the checker loads with the first prose to check
 
-            out += check_sections(self.session, split_sections(text), prior, spots)
+            out += check_sections(self.session, split_sections(text), prior, spots, reads)
             self.spots = spots
         if prior:
-            out += opening_findings(self.session, spec, prior)
+            out += opening_findings(self.session, spec, prior, reads)
+        self.reads = reads
         return sorted(out, key=Finding.sort_key)
 
     def findings_of(self, section: StoredSection, findings: list[Finding] | None = None) -> list[Finding]:
