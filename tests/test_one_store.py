@@ -160,3 +160,14 @@ def test_the_scan_catches_sql_in_any_form(snippet: str) -> None:
 ])
 def test_the_scan_leaves_prose_and_other_calls_alone(snippet: str) -> None:
     assert store_offences(snippet, "room.py") == [], snippet
+
+
+def test_only_the_change_log_module_writes_change_log_rows() -> None:
+    """Inside the package too: every row of the log (and its chain value) is written by changelog.py."""
+    writes = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b[^;]*\bchange_(?:log|chain)\b")
+    writers = set()
+    for path in sorted((PACKAGE / STORE).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (text := _text(node)) is not None and writes.match(text):
+                writers.add(path.name)
+    assert writers == {"changelog.py"}

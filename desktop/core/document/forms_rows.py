@@ -1,8 +1,10 @@
 """The 绩效 forms' rows (tables jx_* of migration 0002): read them, and write each edit as one committed
 transaction with its change-log rows (``tbl`` = ``jixiao:<form id>``).
 
-Values are plain data here: text is ``str``, a number is a ``Decimal`` with the decimals it was printed with.
-The room (desktop.core.jixiao) turns the stored rows into its Form objects and orders them by its tree.
+Values are plain data here: text is ``str``, a number is a ``Decimal`` with the decimals it was printed with,
+stored as integers by :mod:`.numbers` (``num`` and ``places``: 70.60 is 7060 and 2). A number it cannot store
+exactly is refused (:class:`DocumentError` ``bad_value``, in Chinese) before anything is written. The room
+(desktop.core.jixiao) turns the stored rows into its Form objects and orders them by its tree.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from . import numbers
 from .changelog import Entry
+from .errors import DocumentError
 from .store import Document, now_iso
 from .tx import Tx, _connection
 
@@ -46,16 +50,28 @@ class StoredForm:
     indicators: list[StoredIndicator] = field(default_factory=list)
 
 
-def _split(value: FormValue | None) -> tuple[str | None, str | None]:
+Stored = tuple[str | None, int | None, int | None]  # (txt, num, places) of one field or cell
+
+
+def _encode(value: FormValue | None, where: str) -> Stored | None:
+    """A value as its row stores it; a number the integers cannot hold exactly is refused."""
     if value is None:
-        return None, None
-    if isinstance(value, Decimal):
-        return None, format(value, "f")
-    return value, None
+        return None
+    if isinstance(value, str):
+        return value, None, None
+    try:
+        num, places = numbers.encode(value)
+    except numbers.NumberEncodingError as exc:
+        raise DocumentError("bad_value", f"{where}：{exc}。本次修改未保存。") from exc
+    return None, num, places
 
 
-def _join(txt: str | None, num: str | None) -> FormValue | None:
-    return Decimal(num) if num is not None else txt
+def _encode_all(values: Mapping[str, FormValue | None], where: str) -> dict[str, Stored | None]:
+    return {key: _encode(value, f"{where}“{key}”") for key, value in values.items()}
+
+
+def _join(txt: str | None, num: int | None, places: int | None) -> FormValue | None:
+    return numbers.decode(num, places or 0) if num is not None else txt
 
 
 def _shown(value: FormValue | None) -> str | None:
@@ -84,64 +100,66 @@ def read_forms(source: Document | Tx) -> list[StoredForm]:
     conn = _connection(source)
     forms = {fid: StoredForm(fid, shape, title, pos) for fid, shape, title, pos in
              conn.execute("SELECT id, shape, title, position FROM jx_form ORDER BY position, id")}
-    for fid, key, txt, num in conn.execute("SELECT form_id, key, txt, num FROM jx_field"):
+    for fid, key, txt, num, places in conn.execute("SELECT form_id, key, txt, num, places FROM jx_field"):
         if fid in forms:
-            forms[fid].fields[key] = _join(txt, num)  # type: ignore[assignment]
+            forms[fid].fields[key] = _join(txt, num, places)  # type: ignore[assignment]
     inds: dict[int, StoredIndicator] = {}
     for iid, fid, level2 in conn.execute("SELECT id, form_id, level2 FROM jx_indicator ORDER BY form_id, position, id"):
         if fid in forms:
             ind = StoredIndicator(iid, level2)
             forms[fid].indicators.append(ind)
             inds[iid] = ind
-    for iid, col, txt, num in conn.execute("SELECT indicator_id, col, txt, num FROM jx_indicator_cell"):
+    for iid, col, txt, num, places in conn.execute("SELECT indicator_id, col, txt, num, places FROM jx_indicator_cell"):
         if iid in inds:
-            inds[iid].cells[col] = _join(txt, num)  # type: ignore[assignment]
+            inds[iid].cells[col] = _join(txt, num, places)  # type: ignore[assignment]
     return list(forms.values())
 
 
 def form_figures(source: Document | Tx, form_id: int) -> dict[str, str]:
     """A form's figures as sealed: {"field|<key>": value, "row:indicator:<id>": "<二级>#<position>",
-    "indicator:<id>|<col>": value}; a number is its exact decimal text, a text is marked by a leading quote."""
+    "indicator:<id>|<col>": value}; a number is its exact decimal text (the same text as when numbers were
+    stored as text, before version 6, so older seals hold), a text is marked by a leading quote."""
     conn = _connection(source)
     out: dict[str, str] = {}
-    for key, txt, num in conn.execute("SELECT key, txt, num FROM jx_field WHERE form_id = ?", (form_id,)):
-        out[f"field|{key}"] = num if num is not None else f"'{txt}"
-    rows = conn.execute("SELECT i.id, i.level2, i.position, c.col, c.txt, c.num FROM jx_indicator i "
+    for key, txt, num, places in conn.execute("SELECT key, txt, num, places FROM jx_field WHERE form_id = ?",
+                                              (form_id,)):
+        out[f"field|{key}"] = numbers.text(num, places or 0) if num is not None else f"'{txt}"
+    rows = conn.execute("SELECT i.id, i.level2, i.position, c.col, c.txt, c.num, c.places FROM jx_indicator i "
                         "LEFT JOIN jx_indicator_cell c ON c.indicator_id = i.id WHERE i.form_id = ?", (form_id,))
-    for ind, level2, pos, col, txt, num in rows:
+    for ind, level2, pos, col, txt, num, places in rows:
         out[f"row:indicator:{ind}"] = f"{level2}#{pos}"
         if col is not None:
-            out[f"indicator:{ind}|{col}"] = num if num is not None else f"'{txt}"
+            out[f"indicator:{ind}|{col}"] = numbers.text(num, places or 0) if num is not None else f"'{txt}"
     return out
 
 
-def _set_field(conn: sqlite3.Connection, form_id: int, key: str, value: FormValue | None) -> FormValue | None:
-    old = conn.execute("SELECT txt, num FROM jx_field WHERE form_id = ? AND key = ?", (form_id, key)).fetchone()
-    old_value = _join(*old) if old else None
-    if value is None:
+def _set_field(conn: sqlite3.Connection, form_id: int, key: str, stored: Stored | None) -> FormValue | None:
+    old = conn.execute("SELECT txt, num, places FROM jx_field WHERE form_id = ? AND key = ?", (form_id, key)).fetchone()
+    if stored is None:
         conn.execute("DELETE FROM jx_field WHERE form_id = ? AND key = ?", (form_id, key))
     else:
-        conn.execute("INSERT OR REPLACE INTO jx_field(form_id, key, txt, num) VALUES (?, ?, ?, ?)",
-                     (form_id, key, *_split(value)))
-    return old_value
+        conn.execute("INSERT OR REPLACE INTO jx_field(form_id, key, txt, num, places) VALUES (?, ?, ?, ?, ?)",
+                     (form_id, key, *stored))
+    return _join(*old) if old else None
 
 
-def _set_cell(conn: sqlite3.Connection, ind_id: int, col: str, value: FormValue | None) -> FormValue | None:
-    old = conn.execute("SELECT txt, num FROM jx_indicator_cell WHERE indicator_id = ? AND col = ?",
+def _set_cell(conn: sqlite3.Connection, ind_id: int, col: str, stored: Stored | None) -> FormValue | None:
+    old = conn.execute("SELECT txt, num, places FROM jx_indicator_cell WHERE indicator_id = ? AND col = ?",
                        (ind_id, col)).fetchone()
-    old_value = _join(*old) if old else None
-    if value is None:
+    if stored is None:
         conn.execute("DELETE FROM jx_indicator_cell WHERE indicator_id = ? AND col = ?", (ind_id, col))
     else:
-        conn.execute("INSERT OR REPLACE INTO jx_indicator_cell(indicator_id, col, txt, num) VALUES (?, ?, ?, ?)",
-                     (ind_id, col, *_split(value)))
-    return old_value
+        conn.execute("INSERT OR REPLACE INTO jx_indicator_cell(indicator_id, col, txt, num, places) "
+                     "VALUES (?, ?, ?, ?, ?)", (ind_id, col, *stored))
+    return _join(*old) if old else None
 
 
 def insert_form(doc: Document, shape: str, title: str, fields: Mapping[str, FormValue],
                 indicators: Iterable[tuple[str, Mapping[str, FormValue]]], *, who: str,
                 action: str = "add_form") -> int:
     """Add a whole form (fields and indicator rows) in one transaction; returns its id."""
+    stored_fields = _encode_all(fields, "栏目")
+    stored_rows = [(level2, _encode_all(cells, "指标栏")) for level2, cells in indicators]
     with doc.transaction() as tx:
         conn = _connection(tx)
         pos = conn.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM jx_form").fetchone()[0]
@@ -149,16 +167,16 @@ def insert_form(doc: Document, shape: str, title: str, fields: Mapping[str, Form
                                (shape, title, pos)).lastrowid
         assert form_id is not None
         tx.append([_entry(who, action, form_id, new=title)])
-        for key, value in fields.items():
-            _set_field(conn, form_id, key, value)
+        for key, stored in stored_fields.items():
+            _set_field(conn, form_id, key, stored)
         counters: dict[str, int] = {}
-        for level2, cells in indicators:
+        for level2, cells in stored_rows:
             counters[level2] = counters.get(level2, 0) + 1
             iid = conn.execute("INSERT INTO jx_indicator(form_id, level2, position) VALUES (?, ?, ?)",
                                (form_id, level2, counters[level2])).lastrowid
             assert iid is not None
-            for col, value in cells.items():
-                _set_cell(conn, iid, col, value)
+            for col, stored in cells.items():
+                _set_cell(conn, iid, col, stored)
     return form_id
 
 
@@ -186,10 +204,11 @@ def write_fields(doc: Document, form_id: int, fields: Mapping[str, FormValue | N
                  action: str = "set") -> dict[str, FormValue | None]:
     """Set form fields (None clears) in one transaction; returns the old values."""
     olds: dict[str, FormValue | None] = {}
+    stored = _encode_all(fields, "栏目")
     with doc.transaction() as tx:
         conn = _connection(tx)
         for key, value in fields.items():
-            olds[key] = old = _set_field(conn, form_id, key, value)
+            olds[key] = old = _set_field(conn, form_id, key, stored[key])
             if old != value:
                 tx.append([_entry(who, action, form_id, "field", key, old, value)])
     return olds
@@ -199,10 +218,11 @@ def write_cells(doc: Document, form_id: int, ind_id: int, cells: Mapping[str, Fo
                 action: str = "set") -> dict[str, FormValue | None]:
     """Set cells of one indicator row in one transaction; returns the old values."""
     olds: dict[str, FormValue | None] = {}
+    stored = _encode_all(cells, "指标栏")
     with doc.transaction() as tx:
         conn = _connection(tx)
         for col, value in cells.items():
-            olds[col] = old = _set_cell(conn, ind_id, col, value)
+            olds[col] = old = _set_cell(conn, ind_id, col, stored[col])
             if old != value:
                 tx.append([_entry(who, action, form_id, f"indicator:{ind_id}", col, old, value)])
     return olds
@@ -211,6 +231,7 @@ def write_cells(doc: Document, form_id: int, ind_id: int, cells: Mapping[str, Fo
 def add_indicator_row(doc: Document, form_id: int, level2: str, index: int, cells: Mapping[str, FormValue],
                       *, who: str) -> int:
     """Insert a 三级 row at ``index`` (0-based) among the rows of its 二级; returns the new row's id."""
+    stored = _encode_all(cells, "指标栏")
     with doc.transaction() as tx:
         conn = _connection(tx)
         ids = [r[0] for r in conn.execute(
@@ -220,7 +241,7 @@ def add_indicator_row(doc: Document, form_id: int, level2: str, index: int, cell
         assert iid is not None
         ids.insert(max(0, min(index, len(ids))), iid)
         conn.executemany("UPDATE jx_indicator SET position = ? WHERE id = ?", [(p, i) for p, i in enumerate(ids, 1)])
-        for col, value in cells.items():
+        for col, value in stored.items():
             _set_cell(conn, iid, col, value)
         tx.append([_entry(who, "add_indicator", form_id, f"indicator:{iid}", level2, None, str(index))])
     return iid

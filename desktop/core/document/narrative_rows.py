@@ -9,7 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..money import to_plain
+from . import numbers
 from .changelog import Entry
+from .errors import DocumentError
 from .store import Document, now_iso
 from .tx import Tx, _connection
 
@@ -76,7 +78,11 @@ def read_prior(source: Document | Tx) -> dict[str, PriorFigure]:
 
 def write_prior(doc: Document, values: Mapping[str, int | None], sources: Mapping[str, str], *, who: str,
                 action: str) -> None:
-    """Set (None removes) 上年数 with where each came from, in one transaction; unchanged ones are skipped."""
+    """Set (None removes) 上年数 with where each came from, in one transaction; unchanged ones are skipped.
+    A value that is not a whole number of hundredths within range is refused before anything is written."""
+    for key, value in values.items():
+        if value is not None and not numbers.is_hundredths(value):
+            raise DocumentError("bad_value", f"上年数“{key}”的金额 {value!r} 超出合理范围或不是整数，本次修改未保存。")
     before = read_prior(doc)
     with doc.transaction() as tx:
         conn = _connection(tx)

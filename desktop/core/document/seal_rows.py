@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import numbers
 from .forms_rows import FORM_PREFIX, form_figures
 from .store import Document
 from .tx import Tx, _connection
@@ -44,7 +45,7 @@ def figures(source: Document | Tx, tbl: str) -> dict[str, str]:
     conn = _connection(source)
     out: dict[str, str] = {}
     for row, col, num, txt in conn.execute("SELECT row, col, num, txt FROM cell WHERE tbl = ?", (tbl,)):
-        out[f"{row}|{col}"] = str(num) if num is not None else f"'{txt}"
+        out[f"{row}|{col}"] = numbers.hundredths_text(num) if num is not None else f"'{txt}"
     for code, name in conn.execute("SELECT code, name FROM float_row WHERE tbl = ?", (tbl,)):
         out[f"row:{code}"] = name
     return out

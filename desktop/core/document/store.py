@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..money import to_plain
-from . import changelog
+from . import changelog, numbers
 from .changelog import Entry
 from .errors import DocumentError
 from .lock import LockDamaged, LockedByOther, LockInfo, acquire, release
@@ -26,7 +26,7 @@ from .probe import APPLICATION_ID, probe
 from .recovery import foreign_journal_error, journal_belongs, recover, recovered_copy
 from .schema import distrust_schema
 from .tx import Tx
-from .validate import MAX_AMOUNT, meta_problem
+from .validate import meta_problem
 from .write_errors import FileIdentity, new_file_error, replaced_error, write_error
 
 Cell = tuple[str, str, str]
@@ -326,7 +326,7 @@ class Document:
         """Write cell values (None clears), floating rows and metadata in one transaction, logged."""
         decimals = decimals or {}
         for cell, value in changes.items():
-            if value is not None and (type(value) is not int or not -MAX_AMOUNT < value < MAX_AMOUNT):
+            if value is not None and not numbers.is_hundredths(value):
                 raise DocumentError("bad_value", f"{'/'.join(cell)} 的金额 {value!r} 超出合理范围或不是整数，本次修改未保存。")
         at = now_iso()
         with self._transaction() as conn:
