@@ -121,7 +121,7 @@ def _refuse_content(path: Path, conn: sqlite3.Connection, user_version: int) -> 
         if status != "ok":
             raise DocumentError("corrupt", f"文件“{path.name}”已损坏（{status}），无法打开。请使用备份或向发送者重新索取。")
     tables = {name for kind, name, _, _ in reference(user_version) if kind == "table"}
-    problem = None if checked_before else content_problem(conn, tables)
+    problem = None if checked_before else content_problem(conn, tables, user_version)
     if problem is None:
         keys = ("set_id", "money_unit", "year")
         meta = dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN {keys}").fetchall())
