@@ -11,6 +11,7 @@ from conftest import make_old_document
 
 from desktop.core.demo import build_demo
 from desktop.core.document import Document, DocumentError, changelog, schema_version
+from desktop.core.document.testing import raw_connection_for_tests
 from desktop.core.session import EditError, Session
 
 WHO = "测试员"
@@ -50,7 +51,7 @@ def test_undo_after_reopening_restores_the_figure_and_its_totals(demo):
     undone = [e for e in log if e["action"] == "undo"]
     assert {(e["tbl"], e["row"], e["col"]) for e in undone} >= {CELL, TOTAL}
     assert all(e["who"] == "另一人" for e in undone)
-    assert changelog.verify(again.doc.connection).ok
+    assert changelog.verify(raw_connection_for_tests(again.doc)).ok
     again.close()
     assert fresh_values(demo) == before
 

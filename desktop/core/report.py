@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .money import to_plain
-from .narrative.book import NARRATIVE_TABLE
+from .narrative.names import NARRATIVE_TABLE
 from .rules.findings import SEVERITY_LABELS, Finding
 from .session import Session
 

@@ -110,9 +110,31 @@ class Session:
         figures the 情况说明 is checked against; a text edit moves the claims)."""
         if self._told_narrative is None:
             return
-        now = {x.key: x for x in self.narrative.findings()} if self.narrative.active() else {}
+        if self._prose_unaffected(change):
+            return
+        now = {x.key: x for x in self.narrative.findings()} if self._narrative_active() else {}
         change.merge_findings(*findings_diff(self._told_narrative, now))
         self._told_narrative = now
+
+    def _prose_unaffected(self, change: Change) -> bool:
+        """Whether ``change`` only set figures that the last check of the 情况说明 and 上年数 did not read:
+        then their findings cannot have moved. Rows, forms and texts always re-check."""
+        book = self._narrative
+        if book is None or book.reads is None or not change.cells:
+            return False
+        if change.rows_added or change.rows_removed or change.forms or change.narrative or change.structure:
+            return False
+        return book.reads.isdisjoint(change.cells)
+
+    def _narrative_active(self) -> bool:
+        """Whether the document holds a 情况说明 or 上年数 to check (asked of the store first, so a document
+        without them never loads the narrative checker)."""
+        if self._narrative is None:
+            from .narrative.store import has_text, read_prior
+
+            if not has_text(self.doc) and not read_prior(self.doc):
+                return False
+        return self.narrative.active()
 
     def narrative_edited(self) -> Change:
         """Called by the :class:`NarrativeBook` (and the 上年数 writers) after each of their writes."""
@@ -372,7 +394,7 @@ class Session:
             self._told_cross = {x.key: x for x in forms.cross_findings()}
             extra = [x for per_form in self._told_forms.values() for x in per_form.values()]
             extra += self._told_cross.values()
-        self._told_narrative = {x.key: x for x in self.narrative.findings()} if self.narrative.active() else {}
+        self._told_narrative = {x.key: x for x in self.narrative.findings()} if self._narrative_active() else {}
         extra += self._told_narrative.values()
         if not extra:
             return tables

@@ -20,7 +20,7 @@ from ..core.change import Change
 from ..core.document import DocumentError
 from ..core.explain import ExplanationState, explanation_state
 from ..core.jixiao.errors import FormEditError
-from ..core.narrative.book import NARRATIVE_TABLE
+from ..core.narrative.names import NARRATIVE_TABLE
 from ..core.rules.findings import Finding
 from ..core.rules.instances import Cell
 from ..core.session import EditError, Session

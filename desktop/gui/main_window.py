@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.money import format_amount
-from ..core.narrative.book import NARRATIVE_TABLE
+from ..core.narrative.names import NARRATIVE_TABLE
 from ..core.rules.findings import Finding
 from ..core.session import Session
 from . import clerk_actions, huizong_actions, narrative_actions, review_ui

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from . import changelog
 from .changelog import Entry
 from .errors import DocumentError
+from .tx import _connection
 from .validate import rows_problem
 
 if TYPE_CHECKING:
@@ -223,7 +224,7 @@ _STEP = "SELECT id, at, who, label, state, log_from, log_to, rows FROM undo_step
 def top(doc: Document, state: str) -> Step | None:
     """The step undo would take back (``done``) or redo would apply again (``undone``)."""
     order = "DESC" if state == DONE else "ASC"
-    rec = doc.connection.execute(f"{_STEP} WHERE state = ? ORDER BY id {order} LIMIT 1", (state,)).fetchone()
+    rec = _connection(doc).execute(f"{_STEP} WHERE state = ? ORDER BY id {order} LIMIT 1", (state,)).fetchone()
     return Step(*rec) if rec else None
 
 
@@ -231,12 +232,12 @@ def listing(doc: Document, state: str, limit: int | None = None) -> list[Step]:
     """Steps of one state in the order undo (or redo) would take them."""
     order = "DESC" if state == DONE else "ASC"
     sql = f"{_STEP} WHERE state = ? ORDER BY id {order}" + (f" LIMIT {int(limit)}" if limit else "")
-    return [Step(*rec) for rec in doc.connection.execute(sql, (state,))]
+    return [Step(*rec) for rec in _connection(doc).execute(sql, (state,))]
 
 
 def summary(doc: Document) -> tuple[int, int, str | None, str | None]:
     """(steps that can be undone, steps that can be redone, label of the next undo, of the next redo)."""
-    rec = doc.connection.execute(
+    rec = _connection(doc).execute(
         "SELECT (SELECT COUNT(*) FROM undo_step WHERE state = ?1), (SELECT COUNT(*) FROM undo_step WHERE state = ?2), "
         "(SELECT label FROM undo_step WHERE state = ?1 ORDER BY id DESC LIMIT 1), "
         "(SELECT label FROM undo_step WHERE state = ?2 ORDER BY id LIMIT 1)", (DONE, UNDONE)).fetchone()
@@ -264,7 +265,7 @@ def changes_of(doc: Document, step: Step) -> list[RowChange]:
     columns, keys, rows = data.get("columns"), data.get("key"), data.get("rows")
     if not (isinstance(columns, dict) and isinstance(keys, dict) and isinstance(rows, list)):
         raise _refused(step, "内容不完整")
-    live = shapes(doc.connection)
+    live = shapes(_connection(doc))
     for table, cols in columns.items():
         shape = live.get(table)
         if shape is None or cols != list(shape.columns) or keys.get(table) != list(shape.key):
@@ -310,7 +311,7 @@ def revert(doc: Document, recorder: Recorder, step: Step, changes: Sequence[RowC
            entries: Sequence[Entry]) -> None:
     """Undo (or redo) ``step`` in one transaction with its change-log ``entries``; refused (DocumentError,
     nothing written) when a row no longer holds what the step left or the result is not what a file may hold."""
-    with recorder.paused(), doc.transaction() as conn:
+    with recorder.paused(), doc._transaction() as conn:  # noqa: SLF001 - this package's own
         live = shapes(conn)
         for change in changes:
             expected = change.after if undo else change.before
@@ -329,7 +330,7 @@ def revert(doc: Document, recorder: Recorder, step: Step, changes: Sequence[RowC
 
 def merge(doc: Document, recorder: Recorder, ids: Sequence[int], label: str) -> None:
     """Make the steps ``ids`` (recorded one after another by one user action) one step called ``label``."""
-    with recorder.paused(), doc.transaction() as conn:
+    with recorder.paused(), doc._transaction() as conn:  # noqa: SLF001 - this package's own
         steps = [Step(*rec) for rec in conn.execute(
             f"{_STEP} WHERE id IN ({', '.join('?' * len(ids))}) AND state = ? ORDER BY id", (*ids, DONE))]
         if len(steps) < 2:
@@ -361,6 +362,6 @@ def indicator_forms(doc: Document, ids: Iterable[int]) -> dict[int, int]:
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    rows = doc.connection.execute(
+    rows = _connection(doc).execute(
         f"SELECT id, form_id FROM jx_indicator WHERE id IN ({', '.join('?' * len(wanted))})", wanted)
     return {int(i): int(f) for i, f in rows}

@@ -2,8 +2,11 @@
 
 A received file may have been changed with any SQLite tool: an amount stored as REAL, TEXT or BLOB or too
 big to add up, a floating-row code that is empty or huge, a template-set id that is a path, a 绩效 number
-that is NaN, a seal that is not JSON. :func:`content_problem` finds the first such thing and names the
-table and row, in Chinese; nothing is read row by row in Python except the (few) seals.
+that is NaN or has no places, a seal that is not JSON. :func:`content_problem` finds the first such thing and
+names the table and row, in Chinese; nothing is read row by row in Python except the (few) seals.
+
+Files are checked as their own version stores them: before version 6 a 绩效 number was decimal text, which
+must also be one that version 6 can store exactly (see :mod:`.numbers`), since opening moves it forward.
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 
-MAX_AMOUNT = 10**15  # hundredths: ten trillion 元, far beyond any unit's budget, far inside 64 bits
+from .numbers import MAX_HUNDREDTHS, MAX_PLACES, MAX_UNITS
+
+MAX_AMOUNT = MAX_HUNDREDTHS  # hundredths: ten trillion 元, far beyond any unit's budget, far inside 64 bits
+NUMBERS_ENCODED = 6  # the schema version from which 绩效 numbers are integers with their places (0006)
 MAX_CODE = 64
 MAX_NAME = 500
 MAX_DECIMAL_DIGITS = 15  # digits before the point of a 绩效 number
@@ -34,10 +40,11 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "explanation": ("出错说明", ("finding_key",), {"finding_key": (T,), "text": (T,), "author": (T,), "at": (T,),
                                                   "basis": (T,)}),
     "jx_form": ("绩效表", ("id",), {"shape": (T,), "title": (T,), "position": (INT,)}),
-    "jx_field": ("绩效表栏目", ("form_id", "key"), {"form_id": (INT,), "key": (T,), "txt": (T, N), "num": (T, N)}),
+    "jx_field": ("绩效表栏目", ("form_id", "key"), {"form_id": (INT,), "key": (T,), "txt": (T, N), "num": (INT, N),
+                                                "places": (INT, N)}),
     "jx_indicator": ("绩效指标行", ("id",), {"form_id": (INT,), "level2": (T,), "position": (INT,)}),
     "jx_indicator_cell": ("绩效指标单元格", ("indicator_id", "col"), {"indicator_id": (INT,), "col": (T,), "txt": (T, N),
-                                                                   "num": (T, N)}),
+                                                                   "num": (INT, N), "places": (INT, N)}),
     "review_comment": ("批注", ("id",), {"parent_id": (INT, N), "tbl": (T,), "row": (T, N), "col": (T, N),
                                        "finding": (T, N), "author": (T,), "at": (T,), "text": (T,),
                                        "resolved_by": (T, N), "resolved_at": (T, N)}),
@@ -67,6 +74,13 @@ def _decimal_bad(col: str) -> str:
             f" OR {col} GLOB '*.' OR {body} GLOB '.*' OR {body} = '' OR length({whole}) > {MAX_DECIMAL_DIGITS}))")
 
 
+def _decimal_unencodable(col: str) -> str:
+    """SQL true when the decimal text ``col`` has more decimals or significant digits than version 6 stores."""
+    digits = f"ltrim(replace(ltrim({col}, '-'), '.', ''), '0')"
+    return (f"({col} IS NOT NULL AND ((instr({col}, '.') > 0 AND length({col}) - instr({col}, '.') > {MAX_PLACES})"
+            f" OR length({digits}) > {len(str(MAX_UNITS)) - 1}))")
+
+
 def _form_tbl_bad(col: str) -> str:
     """SQL true when ``col`` names a 绩效 form (jixiao:N) with N not a plain number."""
     rest = f"substr({col}, 8)"
@@ -82,8 +96,12 @@ ROW_RULES: dict[str, list[tuple[str, str]]] = {
     "cell": [(f"num >= {MAX_AMOUNT} OR num <= -{MAX_AMOUNT}", "金额超出合理范围（绝对值应小于一千万亿）")],
     "float_row": [(f"length(code) NOT BETWEEN 1 AND {MAX_CODE} OR trim(code) = ''", "科目编码为空或过长"),
                   (f"length(name) > {MAX_NAME}", "名称过长")],
-    "jx_field": [(_decimal_bad("num"), "数字不是有效的十进制数或超出合理范围")],
-    "jx_indicator_cell": [(_decimal_bad("num"), "数字不是有效的十进制数或超出合理范围")],
+    "jx_field": [("(num IS NULL) <> (places IS NULL)", "数字缺少小数位数，或文字带着小数位数"),
+                 (f"places NOT BETWEEN 0 AND {MAX_PLACES}", f"小数位数超出范围（应为 0—{MAX_PLACES}）"),
+                 (f"num >= {MAX_UNITS} OR num <= -{MAX_UNITS}", "数字超出合理范围")],
+    "jx_indicator_cell": [("(num IS NULL) <> (places IS NULL)", "数字缺少小数位数，或文字带着小数位数"),
+                          (f"places NOT BETWEEN 0 AND {MAX_PLACES}", f"小数位数超出范围（应为 0—{MAX_PLACES}）"),
+                          (f"num >= {MAX_UNITS} OR num <= -{MAX_UNITS}", "数字超出合理范围")],
     "review_seal": [("length(digest) != 64 OR digest GLOB '*[^0-9a-f]*'", "摘要不是 64 位十六进制数"),
                     ("NOT json_valid(figures) OR json_type(figures) != 'object'", "数据不是有效的 JSON 对象"),
                     ("EXISTS (SELECT 1 FROM json_each(figures) WHERE type != 'text')", "数据中有非文字的值"),
@@ -111,6 +129,23 @@ ROW_RULES: dict[str, list[tuple[str, str]]] = {
 }
 
 
+_LEGACY_NUMBERS = [(_decimal_bad("num"), "数字不是有效的十进制数或超出合理范围"),
+                   (_decimal_unencodable("num"), f"数字的位数超出本软件能保存的范围（最多 {MAX_PLACES} 位小数、"
+                                                 f"{len(str(MAX_UNITS)) - 1} 位有效数字）")]
+
+
+def _at_version(version: int | None) -> tuple[dict, dict]:
+    """(COLUMNS, ROW_RULES) as a file of ``version`` stores its tables (None: today's)."""
+    if version is None or version >= NUMBERS_ENCODED:
+        return COLUMNS, ROW_RULES
+    columns, rules = dict(COLUMNS), dict(ROW_RULES)
+    for table in ("jx_field", "jx_indicator_cell"):
+        label, key, kinds = COLUMNS[table]
+        columns[table] = (label, key, {c: k for c, k in kinds.items() if c != "places"} | {"num": (T, N)})
+        rules[table] = _LEGACY_NUMBERS
+    return columns, rules
+
+
 def _show(value: object) -> str:
     if isinstance(value, bytes):
         return "（二进制数据）"
@@ -124,21 +159,23 @@ def _typeof_ok(column: str, kinds: tuple[str, ...]) -> str:
 
 def _first_bad_row(conn: sqlite3.Connection, table: str, condition: str, source: str = "",
                    params: Sequence[object] = ()) -> str | None:
-    label, key, _ = COLUMNS[table]
+    label, key, _ = COLUMNS[table]  # names and keys are the same at every version
     row = conn.execute(f"SELECT {', '.join(key)} FROM {source or table} WHERE {condition} LIMIT 1", params).fetchone()
     if row is None:
         return None
     return f"“{label}”（表 {table}）中 {'，'.join(f'{k}={_show(v)}' for k, v in zip(key, row, strict=True))} 这一行"
 
 
-def _rows_problem(conn: sqlite3.Connection, tables: set[str], source: str = "",
+def _rows_problem(conn: sqlite3.Connection, tables: set[str], version: int | None, source: str = "",
                   params: Sequence[object] = ()) -> str | None:
-    """The first bad row of ``tables`` (``source``: what to read instead of the table, with ``params``)."""
-    for table, (_, _, columns) in COLUMNS.items():
+    """The first bad row of ``tables`` at schema ``version`` (``source``: what to read instead of the table,
+    with ``params``)."""
+    all_columns, all_rules = _at_version(version)
+    for table, (_, _, columns) in all_columns.items():
         if table not in tables:
             continue
         wrong_type = " OR ".join(f"NOT {_typeof_ok(c, kinds)}" for c, kinds in columns.items())
-        rules = ROW_RULES.get(table, [])
+        rules = all_rules.get(table, [])
         anything = " OR ".join(f"({c})" for c in (wrong_type, *(r for r, _ in rules)))
         if conn.execute(f"SELECT 1 FROM {source or table} WHERE {anything} LIMIT 1", params).fetchone() is None:
             continue  # one scan of a healthy table; the detailed queries run only to name a problem
@@ -195,15 +232,16 @@ def rows_problem(conn: sqlite3.Connection, table: str, key: Sequence[str], rows:
         one = f"({', '.join('?' * len(key))})"
         on = " AND ".join(f"{table}.{k} = wanted.column{n}" for n, k in enumerate(key, 1))
         source = f"(VALUES {', '.join([one] * len(part))}) AS wanted CROSS JOIN {table} ON {on}"
-        problem = _rows_problem(conn, {table}, source, [v for r in part for v in r])
+        problem = _rows_problem(conn, {table}, None, source, [v for r in part for v in r])
         if problem:
             return problem
     return None
 
 
-def content_problem(conn: sqlite3.Connection, tables: set[str]) -> str | None:
-    """The first thing in the file of a kind our code does not expect, in Chinese; None when all is well."""
-    problem = _rows_problem(conn, tables)
+def content_problem(conn: sqlite3.Connection, tables: set[str], version: int | None = None) -> str | None:
+    """The first thing in the file (of schema ``version``; None: today's) of a kind our code does not expect,
+    in Chinese; None when all is well."""
+    problem = _rows_problem(conn, tables, version)
     if problem or "review_seal" not in tables:
         return problem
     return _seal_problem(conn)

@@ -1,3 +1,0 @@
--- 公开表工作台 document file, schema version 6: reserved for the "one store" change (another branch).
--- This placeholder only keeps the numbering continuous on the undo branch: when the two branches are
--- merged, the other branch's 0006 replaces this file (delete this one).
