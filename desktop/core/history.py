@@ -172,6 +172,7 @@ class History:
         tables, indicators = self._where(changes)
         s._require_figures(tables)
         entries = self._entries(changes, undo, who, indicators)
+        s.engine.load_rows(_rows_of(changes))  # the engine's figures before the file moves under them
         undo_rows.revert(doc, self.recorder, step, changes, undo=undo, entries=entries)
         change = self._follow(changes, undo, {int(t[7:]) for t in tables if t.startswith("jixiao:")})
         change.history = True
@@ -311,6 +312,16 @@ class History:
         added_rows = [(t, c) for t, c, _ in add if (t, c) not in set(remove)]
         return Change({c: v for c, v in now.items() if v != old[c]}, {c: old[c] for c in now if now[c] != old[c]},
                       [f for f in findings.values() if f is not None], list(findings), added_rows, removed_rows)
+
+
+def _rows_of(changes: Sequence[RowChange]) -> list[tuple[str, str]]:
+    """The (table, row) of every figure and 科目 row a step changes."""
+    out = []
+    for c in changes:
+        if c.table in ("cell", "float_row"):
+            key = [str(k) for k in c.key]
+            out.append((key[0], key[1]))
+    return out
 
 
 def _num(image: Image | None, column: str = "num") -> int | None:

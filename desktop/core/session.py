@@ -27,6 +27,7 @@ from .review import ReviewBook
 from .rules.engine import Engine
 from .rules.findings import Finding
 from .rules.instances import Cell
+from .rules.lazy_values import LazyValues
 from .rules.rowindex import RowIndex
 
 if TYPE_CHECKING:
@@ -51,6 +52,14 @@ class CellInfo:
         return not self.derived and not self.not_applicable
 
 
+def _figures(doc: Document) -> Mapping[Cell, int]:
+    """The figures for the engine: read row by row as needed when this program holds the edit lock (nobody
+    else writes the file meanwhile); read at once, as one consistent picture, when opened read-only."""
+    if doc.readonly:
+        return doc.values()
+    return LazyValues(doc.row_values, doc.iter_values)
+
+
 class Session:
     """A document, its template set and its engine, kept in step."""
 
@@ -62,7 +71,7 @@ class Session:
             raise DocumentError("unknown_set", f"文件使用的模板“{doc.set_id}”本软件没有，请升级软件。") from exc
         self.codes = codes or default_code_lists()
         self.rows = RowIndex(self.tset, doc.floating_rows())
-        self.engine = Engine(self.tset, self.rows, doc.values(), rounding=doc.money_unit == "万元", codes=self.codes)
+        self.engine = Engine(self.tset, self.rows, _figures(doc), rounding=doc.money_unit == "万元", codes=self.codes)
         self._forms: FormBook | None = None
         self._narrative: NarrativeBook | None = None
         self.review = ReviewBook(self)

@@ -327,31 +327,40 @@ def bench_huizong(folder: Path, counts: tuple[int, ...] = (100, 1000), repeat: i
     return lines
 
 
+SECTIONS = ("huizong", "documents", "forms", "structure", "set", "diff", "xlsx", "memory", "gui")
+
+
 def main() -> int:
+    """Every figure, or only the sections named (``python -m tools.bench set gui``; see SECTIONS)."""
     edits = int(os.environ.get("GONGKAI_BENCH_EDITS", "1000"))
-    only_huizong = sys.argv[1:] == ["huizong"]  # `python -m tools.bench huizong`: only the 汇总/batch entries
+    wanted = set(sys.argv[1:]) or set(SECTIONS)
+    if wanted - set(SECTIONS):
+        print(f"unknown section(s) {sorted(wanted - set(SECTIONS))}; choose from {', '.join(SECTIONS)}")
+        return 2
     print(f"machine: {platform.machine()} {platform.processor() or ''} cores={os.cpu_count()} "
           f"python={sys.version.split()[0]} {platform.platform()}")
     print(f"  {'(milliseconds)':48} {'min':>8} {'median':>8} {'p95':>8} {'max':>8}")
     demo = json.loads((resources_dir() / "demo" / "liulin_2022.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
-        for line in bench_huizong(Path(tmp)):
-            print(line)
-        if only_huizong:
-            return 0
-        for line in bench_document("demo (seed 001)", demo, Path(tmp), edits):
-            print(line)
-        for line in bench_document("large synthetic unit", large_dump(), Path(tmp), edits, derive=True):
-            print(line)
-        for line in bench_forms(Path(tmp)):
-            print(line)
-        for bench in (bench_structure, bench_cli_set, bench_diff):
-            for line in bench(Path(tmp)):
-                print(line)
-        for line in bench_xlsx("large synthetic unit", large_dump(), Path(tmp)):
-            print(line)
-    _memory_figures()
-    _gui_figures()
+        folder = Path(tmp)
+        runs = {
+            "huizong": lambda: bench_huizong(folder),
+            "documents": lambda: [*bench_document("demo (seed 001)", demo, folder, edits),
+                                  *bench_document("large synthetic unit", large_dump(), folder, edits, derive=True)],
+            "forms": lambda: bench_forms(folder),
+            "structure": lambda: bench_structure(folder),
+            "set": lambda: bench_cli_set(folder),
+            "diff": lambda: bench_diff(folder),
+            "xlsx": lambda: bench_xlsx("large synthetic unit", large_dump(), folder),
+        }
+        for name in SECTIONS:
+            if name in wanted and name in runs:
+                for line in runs[name]():
+                    print(line, flush=True)
+    if "memory" in wanted:
+        _memory_figures()
+    if "gui" in wanted:
+        _gui_figures()
     return 0
 
 

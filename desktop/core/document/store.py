@@ -257,7 +257,17 @@ class Document:
         return self.meta.get("money_unit", "元")
 
     def values(self) -> dict[Cell, int]:
-        return {(t, r, c): v for t, r, c, v in self._conn.execute("SELECT tbl, row, col, num FROM cell WHERE num IS NOT NULL")}
+        return dict(self.iter_values())
+
+    def iter_values(self) -> Iterator[tuple[Cell, int]]:
+        """Every figure of the file, as ``(cell, value)``."""
+        rows = self._conn.execute("SELECT tbl, row, col, num FROM cell WHERE num IS NOT NULL")
+        return (((t, r, c), v) for t, r, c, v in rows)
+
+    def row_values(self, tbl: str, row: str) -> dict[str, int]:
+        """The figures of one row, by column (one look-up in the primary key)."""
+        return dict(self._conn.execute("SELECT col, num FROM cell WHERE tbl = ? AND row = ? AND num IS NOT NULL",
+                                       (tbl, row)))
 
     def floating_rows(self) -> dict[str, list[tuple[str, str]]]:
         out: dict[str, list[tuple[str, str]]] = {}

@@ -19,6 +19,7 @@ from .describe import Describer
 from .findings import Finding
 from .index import InstanceIndex
 from .instances import Cell, Instance, StructuralFinding
+from .lazy_values import LazyValues, RowKey
 from .rowindex import RowIndex
 
 Values = dict[Cell, int]
@@ -52,7 +53,8 @@ class Engine:
     ) -> None:
         self.tset, self.rounding = tset, rounding
         self.codes = codes or default_code_lists()
-        self.values: Values = dict(values)
+        # the file's figures as they are read (a LazyValues is kept, and filled as cells are first read)
+        self.values: Values = values if isinstance(values, LazyValues) else dict(values)
         self._table_columns: dict[str, list[str]] = {}
         self.rebuild(rows)
 
@@ -169,8 +171,18 @@ class Engine:
         message = self.describer.message(inst, left, right, rounding, (n_left == 0, n_right == 0))
         return Finding(inst.key, inst.rule_id, severity, message, inst.table, inst.cells, left, right)
 
+    def load_rows(self, rows: Iterable[RowKey]) -> None:
+        """Read these rows' figures now, before the file changes under them (an undo writes the file first)."""
+        if isinstance(self.values, LazyValues):
+            self.values.load_rows(rows)
+
+    def _load_all(self) -> None:
+        if isinstance(self.values, LazyValues):
+            self.values.load_all()  # one read of the whole file, rather than one per row
+
     def check_all(self) -> list[Finding]:
         """Evaluate every instance; returns all findings, errors first."""
+        self._load_all()
         findings = self._findings = dict(self.structural)
         for inst in self.index.instances.values():
             finding = self.evaluate(inst)
@@ -187,6 +199,7 @@ class Engine:
 
     def derive_all(self) -> dict[Cell, int | None]:
         """Recompute every derived cell from its parts (used when a new document is filled)."""
+        self._load_all()
         changed: dict[Cell, int | None] = {}
         formulas = self.index.formulas
         for target in sorted(formulas, key=self.index.rank):
