@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.util
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import TypeVar
 
@@ -45,12 +43,13 @@ def cache_dir() -> Path:
 def _validator_stamp() -> str:
     """Size and time of the installed pydantic's version file: a new pydantic may validate differently.
     Read from the file system so that a cached start does not import pydantic."""
-    spec = importlib.util.find_spec("pydantic")
-    try:
-        st = Path(spec.origin).with_name("version.py").stat() if spec and spec.origin else None
-    except OSError:
-        st = None
-    return f"{st.st_size}:{st.st_mtime_ns}" if st else "-"
+    for entry in sys.path:  # where the import system would find it (no importlib.util: a cached start is lean)
+        try:
+            st = Path(entry or ".", "pydantic", "version.py").stat()
+        except OSError:
+            continue
+        return f"{st.st_size}:{st.st_mtime_ns}"
+    return "-"
 
 
 def files_fingerprint(code: list[Path], data_folders: list[Path]) -> str:
@@ -89,6 +88,8 @@ def write_compiled(name: str, fingerprint: str, value: object) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         for old in [*target.parent.glob(f"{name}-*.pickle"), *target.parent.glob("*.tmp")]:
             old.unlink(missing_ok=True)  # older entries, and a temp file a killed process left behind
+        import tempfile  # only when writing: a cached start reads
+
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)

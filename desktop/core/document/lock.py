@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import secrets
-import socket
 import stat
 import sys
 import time
@@ -33,7 +32,19 @@ TAKEOVER_WAIT_S = 2.0
 ABANDONED_TAKEOVER_S = 30.0  # a takeover takes milliseconds; an older .takeover file was left by a killed process
 HALF_MADE_S = 60.0  # the same for the temporary file a lock is written to before it is linked into place
 # this computer, in the names of those temporary files (a shared folder holds other computers' too)
-_HOST_TAG = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _hostname() -> str:
+    """This computer's name (what ``socket.gethostname`` answers; from uname where there is one, which is
+    the same value without importing the socket module at start)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
+_HOST_TAG = hashlib.sha256(_hostname().encode("utf-8", "replace")).hexdigest()[:8]
 _held: dict[Path, tuple[str, int]] = {}  # lock path -> (token, how many Documents of this process use it)
 
 
@@ -237,7 +248,7 @@ def acquire(path: Path, who: str) -> Path | None:
         _held[lock_file] = (token, count + 1)
         return lock_file
     token = secrets.token_hex(8)
-    record = {"user": who, "host": socket.gethostname(), "pid": os.getpid(),
+    record = {"user": who, "host": _hostname(), "pid": os.getpid(),
               "at": datetime.now().isoformat(timespec="seconds"), "token": token}
     content = json.dumps(record, ensure_ascii=False).encode("utf-8")
     _sweep_half_made(lock_file)
@@ -254,7 +265,7 @@ def acquire(path: Path, who: str) -> Path | None:
         if raw is None:
             continue  # released in the meantime
         info = _parse(lock_file, raw)
-        if info.host != socket.gethostname() or _pid_alive(info.pid):
+        if info.host != _hostname() or _pid_alive(info.pid):
             raise LockedByOther(info, lock_file)
         if not _remove_stale(lock_file, raw):
             time.sleep(0.01)  # another process is taking it over; see who wins

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +43,8 @@ def _what_else(path: Path, head: bytes) -> str:
     if head.startswith(OLE2_MAGIC):
         return excel
     if head.startswith(b"PK"):
+        import zipfile  # only for a file that is not ours
+
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
