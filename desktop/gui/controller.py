@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from ..core.change import Change
 from ..core.document import DocumentError
 from ..core.explain import ExplanationState, explanation_state
+from ..core.i18n import tr
 from ..core.jixiao.errors import FormEditError
 from ..core.narrative.book import NARRATIVE_TABLE
 from ..core.rules.findings import Finding
@@ -72,7 +73,7 @@ class SetValuesCommand(_FirstRedoSkipped):
 class AddRowCommand(_FirstRedoSkipped):
     def __init__(self, controller: DocumentController, table: str, code: str, name: str | None,
                  added: list[str]) -> None:
-        super().__init__(f"增加科目行 {code}")
+        super().__init__(tr("增加科目行 {code}", code=code))
         self.controller, self.table, self.code, self.name, self.added = controller, table, code, name, added
 
     def apply_redo(self) -> None:
@@ -90,7 +91,7 @@ class AddRowCommand(_FirstRedoSkipped):
 class RemoveRowCommand(_FirstRedoSkipped):
     def __init__(self, controller: DocumentController, table: str, code: str, rows: list[tuple[str, str]],
                  values: dict[Cell, int | None]) -> None:
-        super().__init__(f"删除科目行 {code}")
+        super().__init__(tr("删除科目行 {code}", code=code))
         self.controller, self.table, self.code, self.rows, self.values = controller, table, code, rows, values
 
     def apply_redo(self) -> None:
@@ -173,13 +174,13 @@ class DocumentController(QObject):
     def caption(self, key: str) -> str:
         """What the table list and the findings panel call a table ("公开01表") or a form (its title)."""
         if key == NARRATIVE_TABLE:
-            return "情况说明"
+            return tr("情况说明")
         fid = form_id_of(key)
         if fid is not None:
             try:
                 return self.session.forms.form(fid).title
             except ValueError:
-                return "绩效表"
+                return tr("绩效表")
         table = self.tset.table(key)
         return table.label or table.title
 
@@ -273,7 +274,7 @@ class DocumentController(QObject):
                     del self.by_cell[cell]
 
     # -- edits ----------------------------------------------------------------------------------
-    def set_texts(self, texts: Mapping[Cell, str], label: str = "填写") -> bool:
+    def set_texts(self, texts: Mapping[Cell, str], label: str | None = None) -> bool:
         """Parse and apply typed or pasted text as one undo step; False (and a message) if refused."""
         if not texts:
             return True
@@ -285,15 +286,15 @@ class DocumentController(QObject):
         except DocumentError as exc:  # the file could not be written: keep what was typed in the message
             self.errorOccurred.emit(f"{exc}\n\n{self.unsaved_text(texts)}")
             return False
-        self.undo_stack.push(SetValuesCommand(self, delta, label))  # the change itself was applied as told
+        self.undo_stack.push(SetValuesCommand(self, delta, label or tr("填写")))  # the change itself was applied as told
         return True
 
     def unsaved_text(self, texts: Mapping[Cell, str], limit: int = 20) -> str:
         """What the clerk typed and the file did not take, cell by cell, to copy down before retrying."""
         lines = [f"{self.session.review.place(*cell)}：“{text}”" for cell, text in list(texts.items())[:limit]]
         if len(texts) > limit:
-            lines.append(f"…另有 {len(texts) - limit} 个单元格")
-        return "以下输入没有保存，表中仍显示文件里的数字。请记下后检查文件（是否被移动、替换，或磁盘已满），再重新输入：\n" + \
+            lines.append(tr("…另有 {value} 个单元格", value=len(texts) - limit))
+        return tr("以下输入没有保存，表中仍显示文件里的数字。请记下后检查文件（是否被移动、替换，或磁盘已满），再重新输入：\n") + \
             "\n".join(lines)
 
     def add_row(self, table: str, code: str, name: str | None = None) -> bool:
