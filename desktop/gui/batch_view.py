@@ -218,7 +218,8 @@ class BatchView(QWidget):
         if not current.isValid() or current.row() >= len(self.model.rows):
             return
         row = self.model.rows[current.row()]
-        lines = [f"{row.name}（{row.unit_name or tr('未填单位名称')}）：{row.verdict}"]
+        lines = [tr("{name}（{unit}）：{verdict}", name=row.name, unit=row.unit_name or tr("未填单位名称"),
+                    verdict=row.verdict)]
         if row.reason:
             lines.append(row.reason)
         if row.status == "ok":

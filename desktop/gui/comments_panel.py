@@ -132,7 +132,8 @@ class CommentsPanel(QWidget):
                  "<br/><span style='color:#777'>{kind}批注</span></p>", place=escape(self.review.place(first.tbl, first.row, first.col)), kind=tr(KIND_LABELS[first.kind]))]
         if first.finding:
             found = next((f for f in self.controller.findings if f.key == first.finding), None)
-            parts.append(f"<p style='color:#8a5a00'>{escape(found.message) if found else tr('（这条审核结果现已消除）')}</p>")
+            note = escape(found.message) if found else tr("（这条审核结果现已消除）")
+            parts.append(f"<p style='color:#8a5a00'>{note}</p>")
         for c in thread.comments:
             text = escape(c.text).replace("\n", "<br/>")
             parts.append(f"<p><b>{escape(c.author)}</b> <span style='color:#777'>{short_time(c.at)}</span><br/>{text}</p>")

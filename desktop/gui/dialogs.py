@@ -77,7 +77,7 @@ class NewDocumentDialog(QDialog):
             self.money_unit.setCurrentIndex(unit)
 
     def _browse(self) -> None:
-        name = f"{self.unit.text().strip() or tr('新文档')}-{self.year.value()}.gkb"
+        name = tr("{unit}-{year}.gkb", unit=self.unit.text().strip() or tr("新文档"), year=self.year.value())
         path, _ = QFileDialog.getSaveFileName(self, tr("保存新文档"), str(Path(self.folder or Path.home()) / name),
                                               tr("公开表文档 (*.gkb)"))
         if path:

@@ -34,7 +34,8 @@ def _busy(parent: QWidget, text: str) -> QProgressDialog:
 
 def default_export_path(session: Session) -> Path:
     meta = session.doc.meta
-    return session.doc.path.with_name(tr("{unit}-{year}-公开表.xlsx", unit=meta.get("unit_name", tr("公开表")), year=meta.get("year", "")))
+    unit = meta.get("unit_name", tr("公开表"))
+    return session.doc.path.with_name(tr("{unit}-{year}-公开表.xlsx", unit=unit, year=meta.get("year", "")))
 
 
 def export_excel(parent: QWidget, session: Session, target: Path | None = None) -> Path | None:

@@ -53,7 +53,8 @@ class ExportJob:
 
 def default_path(session: Session) -> Path:
     meta = session.doc.meta
-    return session.doc.path.with_name(tr("{unit}-{year}-公开表.xlsx", unit=meta.get("unit_name", tr("公开表")), year=meta.get("year", "")))
+    unit = meta.get("unit_name", tr("公开表"))
+    return session.doc.path.with_name(tr("{unit}-{year}-公开表.xlsx", unit=unit, year=meta.get("year", "")))
 
 
 def review_rows(session: Session, findings: list) -> list[tuple[str, ...]]:  # noqa: ANN001 - Finding
@@ -70,7 +71,8 @@ def review_rows(session: Session, findings: list) -> list[tuple[str, ...]]:  # n
             where = session.review.place(key, thread.first.row, thread.first.col, short=True) \
                 if thread.first.row else ""
             said = "；".join(f"{c.author}：{c.text}" for c in thread.comments)
-            notes.append(f"{where + ' ' if where else ''}{said}{tr('（已解决）') if thread.resolved else ''}")
+            resolved = tr("（已解决）") if thread.resolved else ""
+            notes.append(f"{where + ' ' if where else ''}{said}{resolved}")
         explained = [f"{f.message} —— {explanations[f.key].get('text', '')}" for f in findings
                      if f.table == key and f.key in explanations]
         rows.append((session.review.table_name(key), record.state.label, record.who, short_time(record.at),

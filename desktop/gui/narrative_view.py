@@ -228,7 +228,7 @@ class NarrativeView(QWidget):
             errors = sum(f.severity == "error" for f in self.book.findings_of(s, narrative))
             item = self.list.item(n)
             if item is not None:
-                item.setText(f"{s.heading or tr('（无标题）')}" + (tr("  ·错误 {errors}", errors=errors) if errors else ""))
+                item.setText((s.heading or tr("（无标题）")) + (tr("  ·错误 {errors}", errors=errors) if errors else ""))
                 item.setForeground(QColor("#b3261e") if errors else QColor("#202020"))
 
     def _finding_clicked(self, item: QListWidgetItem) -> None:

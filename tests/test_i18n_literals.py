@@ -1,0 +1,208 @@
+"""Text a person reads goes through the one translation function, and the standard tool extracts all of it.
+
+In the converted modules every Chinese string literal (docstrings aside) is the literal argument of ``tr()``
+or ``N_()``, never an f-string (a template with its fields named is what a translator can work with), and the
+fields a message names are the fields the call passes. The few Chinese literals that are data, not text, are
+listed in ALLOWED with the reason. The extraction command of the README lists every one of those messages.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # punctuation alone (、：) is not a message
+
+# The modules whose text goes through tr(): a module listed here may not gain a bare Chinese literal.
+CONVERTED = ("desktop/gui", "desktop/cli.py", "desktop/argparse_zh.py", "desktop/commands", "desktop/selftest.py",
+             "desktop/core/i18n.py")
+# Developer tools inside desktop/gui that are moving out of the product package (they speak to developers)
+NOT_PRODUCT = {"desktop/gui/bench.py", "desktop/gui/screenshots.py", "desktop/gui/screenshots_guide.py",
+               "desktop/gui/screenshots_jixiao.py", "desktop/gui/review_screenshots.py",
+               "desktop/gui/startup_probe.py"}
+
+# (file, literal) → why it is not text to translate
+ALLOWED = {
+    ("desktop/gui/style.py", "微软雅黑"): "a font family name that Qt looks up on Windows",
+    ("desktop/gui/style.py", "宋体"): "a font family name that Qt looks up on Windows",
+    ("desktop/gui/open_mode.py", "示例"): "the author the core writes into the demo document; compared, not shown",
+    ("desktop/gui/batch_view.py", "有错误"): "a verdict value of the core's batch report, the key of its colour",
+    ("desktop/gui/batch_view.py", "有提示"): "a verdict value of the core's batch report, the key of its colour",
+    ("desktop/gui/batch_view.py", "无法打开"): "a verdict value of the core's batch report, the key of its colour",
+    ("desktop/gui/batch_view.py", "未审核"): "a verdict value of the core's batch report, the key of its colour",
+    ("desktop/gui/clerk_actions.py", "表"): "stripped from a set's table label (公开03表) to match what was typed",
+    ("desktop/gui/grid_view.py", "不能"): "looked for in a cell's tooltip; any other wording gets the generic reason",
+    ("desktop/gui/jixiao_view.py", "元"): "the money unit as a form definition writes it",
+    ("desktop/gui/dialogs.py", "元"): "the money unit stored in a new document (shown through tr())",
+    ("desktop/gui/dialogs.py", "万元"): "the money unit stored in a new document (shown through tr())",
+    ("desktop/gui/main_window.py", "用户手册.md"): "the file name of the shipped manual under resources/docs",
+}
+# The translation machinery's own warnings: said when no catalogue can be used, so always in the source text
+ALLOWED.update({("desktop/core/i18n.py", text): "i18n's own fallback warning" for text in (
+    "界面语言“%s”不是语言代码（例如 zh_TW），界面保持简体中文。", "没有界面语言“%s”的译文目录（%s），界面保持简体中文。",
+    "界面语言“%s”的译文目录无法读取（%s），界面保持简体中文。", "译文的占位符与原文不符，改用原文：%s")})
+MARKERS = {"tr", "N_"}
+
+
+def _python_files() -> list[Path]:
+    files: list[Path] = []
+    for entry in CONVERTED:
+        path = PROJECT / entry
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return [f for f in files if f.relative_to(PROJECT).as_posix() not in NOT_PRODUCT]
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _marker_call(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in MARKERS:
+        return node.func.id
+    return None
+
+
+def problems_in(source: str, name: str, allowed: dict[tuple[str, str], str] | None = None) -> list[str]:
+    """What in ``source`` bypasses the translation function (empty: nothing)."""
+    allowed = ALLOWED if allowed is None else allowed
+    tree = ast.parse(source)
+    docs = _docstrings(tree)
+    wrapped: set[int] = set()
+    found: list[str] = []
+    for node in ast.walk(tree):
+        marker = _marker_call(node)
+        if marker is None:
+            continue
+        first = node.args[0] if node.args else None
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            wrapped.add(id(first))
+            if marker == "tr":
+                found += _field_problems(first.value, node, name)
+        elif isinstance(first, ast.JoinedStr | ast.BinOp):
+            found.append(f"{name}:{node.lineno}: {marker}() of a built string: give it a literal with named fields")
+    in_fstring = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+    for fstring in (n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)):
+        for node in ast.walk(fstring):
+            if _marker_call(node) and node.args and isinstance(node.args[0], ast.Constant):
+                found.append(f"{name}:{node.lineno}: tr() of a literal inside an f-string: extractors do not see it")
+    for outer in (n for n in ast.walk(tree) if _marker_call(n)):
+        for arg in [*outer.args[1:], *(k.value for k in outer.keywords)]:
+            for node in ast.walk(arg):
+                if isinstance(node, ast.Call) and not _marker_call(node) and any(
+                        _marker_call(inner) and inner.args and isinstance(inner.args[0], ast.Constant)
+                        for inner in ast.walk(node)):
+                    found.append(f"{name}:{node.lineno}: tr() of a literal inside a call in tr()'s fields: "
+                                 "Babel does not see it; give it a name first")
+                    break
+    for node in ast.walk(tree):
+        if id(node) in docs or id(node) in wrapped or id(node) in in_fstring:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and HAN.search(node.value):
+            if (name, node.value) not in allowed:
+                found.append(f"{name}:{node.lineno}: Chinese text not through tr(): {node.value[:40]!r}")
+        elif isinstance(node, ast.JoinedStr) and any(
+                isinstance(v, ast.Constant) and HAN.search(v.value) for v in node.values):
+            found.append(f"{name}:{node.lineno}: Chinese f-string: use tr() with named fields")
+    return found
+
+
+def _field_problems(message: str, call: ast.Call, name: str) -> list[str]:
+    given = {k.arg for k in call.keywords}
+    if None in given or not given:  # **fields, or no fields (the message is shown as written)
+        return []
+    try:
+        named = {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(message) if f is not None}
+    except ValueError as exc:
+        return [f"{name}:{call.lineno}: placeholders do not parse ({exc}): {message[:40]!r}"]
+    if named != given:
+        return [f"{name}:{call.lineno}: message names {sorted(named)}, the call gives {sorted(given)}"]
+    return []
+
+
+def messages_in_code() -> set[str]:
+    """Every literal handed to tr() or N_() in the converted modules."""
+    messages: set[str] = set()
+    for path in _python_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if _marker_call(node) and node.args and isinstance(node.args[0], ast.Constant):
+                messages.add(node.args[0].value)
+    return messages
+
+
+def test_no_chinese_text_bypasses_the_translation_function():
+    found: list[str] = []
+    for path in _python_files():
+        found += problems_in(path.read_text(encoding="utf-8"), path.relative_to(PROJECT).as_posix())
+    assert found == []
+
+
+def test_every_allowed_literal_is_still_there():
+    """An entry left behind after its literal went away would allow the same text somewhere new."""
+    present = set()
+    for path in _python_files():
+        rel = path.relative_to(PROJECT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and (rel, node.value) in ALLOWED:
+                present.add((rel, node.value))
+    assert set(ALLOWED) - present == set()
+
+
+@pytest.mark.parametrize(("snippet", "wanted"), [
+    ('label = "文件"', "not through tr()"),
+    ('x = f"已导入 {n} 张表"', "Chinese f-string"),
+    ('x = tr(f"已导入 {n} 张表")', "built string"),
+    ('x = tr("已导入 " + str(n))', "built string"),
+    ('x = tr("已导入 {count} 张表", n=3)', "the call gives ['n']"),
+    ('x = tr("已导入 {count} 张表", count=3, extra=1)', "the call gives ['count', 'extra']"),
+    ('x = {"k": "文件"}', "not through tr()"),
+    ("x = f\"{a or tr('无')}\"", "inside an f-string"),
+    ('x = tr("{u}", u=meta.get("u", tr("无")))', "Babel does not see it"),
+])
+def test_the_check_finds_text_that_bypasses_the_function(snippet, wanted):
+    assert any(wanted in p for p in problems_in(snippet, "x.py", allowed={}))
+
+
+@pytest.mark.parametrize("snippet", [
+    '"""模块说明。"""\nx = tr("文件")',
+    'def f():\n    """说明。"""\n    return tr("已导入 {count} 张表", count=3)',
+    'NAMES = (N_("表"), N_("行"))',
+    'x = tr("内容（{…}）")',
+    'x = "、".join(names)',
+    'x = tr("{a}：{b!r:>3}", a=1, b=2)',
+    'x = f"{mode} — {tr(APP_NAME)}"',
+    'x = tr("{u}", u=name or tr("无"))',
+])
+def test_the_check_passes_text_that_goes_through_the_function(snippet):
+    assert problems_in(snippet, "x.py", allowed={}) == []
+
+
+def test_the_extraction_command_lists_every_message(tmp_path):
+    """The README's command: ``pybabel extract -F babel.cfg --no-default-keywords -k tr -k N_ -o gongkai.pot .``"""
+    from babel.messages.pofile import read_po
+
+    pot = tmp_path / "gongkai.pot"
+    command = [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+               "--no-default-keywords", "-k", "tr", "-k", "N_", "-o", str(pot), "."]
+    result = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    with pot.open("rb") as handle:
+        template = read_po(handle)
+    extracted = {m.id for m in template if m.id}
+    assert {"文件(&F)", "公开表工作台", "没有名为 {set} 的模板。可用模板：{sets}（见 gongkai sets）",
+            "缺少必需的参数：{names}"} <= extracted
+    in_code = messages_in_code()
+    assert len(in_code) > 600
+    assert in_code - extracted == set()
