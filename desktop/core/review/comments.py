@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..document import Document, changelog
 from ..document.store import now_iso
+from ..i18n import tr
 from .errors import ReviewError
 
 COLUMNS = "id, parent_id, tbl, row, col, finding, author, at, text, resolved_by, resolved_at"
@@ -83,7 +84,7 @@ def threads(conn: sqlite3.Connection, tbl: str | None = None) -> list[Thread]:
 def _clean(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ReviewError("批注内容不能为空。")
+        raise ReviewError(tr("批注内容不能为空。"))
     return text
 
 
@@ -106,7 +107,7 @@ def add_comment(doc: Document, tbl: str, text: str, *, who: str, row: str | None
 def get(doc: Document, comment_id: int) -> Comment:
     rec = doc.connection.execute(f"SELECT {COLUMNS} FROM review_comment WHERE id = ?", (comment_id,)).fetchone()
     if rec is None:
-        raise ReviewError(f"没有编号为 {comment_id} 的批注。")
+        raise ReviewError(tr("没有编号为 {comment_id} 的批注。", comment_id=comment_id))
     return Comment(*rec)
 
 

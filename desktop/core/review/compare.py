@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..i18n import tr
 from .states import TableState
 
 STATE_LABELS = {s.value: s.label for s in TableState}
@@ -21,15 +22,16 @@ class ReviewChange:
     new: str
 
     def text(self) -> str:
-        what = {"state": "审核状态", "approval": "审核签章", "comment": "批注"}[self.kind]
-        return f"{self.table} {what}：{self.old or '无'} → {self.new or '无'}"
+        what = {"state": tr("审核状态"), "approval": tr("审核签章"), "comment": tr("批注")}[self.kind]
+        none = tr("无")
+        return f"{self.table} {what}：{self.old or none} → {self.new or none}"
 
 
 def _states(conn: sqlite3.Connection) -> dict[str, str]:
     out = {}
     for tbl, state, who, at, reason in conn.execute("SELECT tbl, state, who, at, reason FROM review_state"):
         text = f"{STATE_LABELS.get(state, state)}（{who} {at.replace('T', ' ').rstrip('Z')[:16]}）"
-        out[tbl] = text + (f" 原因：{reason}" if reason else "")
+        out[tbl] = text + (tr(" 原因：{reason}", reason=reason) if reason else "")
     return out
 
 
@@ -37,8 +39,8 @@ def _approvals(conn: sqlite3.Connection) -> dict[str, str]:
     signed = dict(conn.execute("SELECT tbl, public_key FROM seal_signature"))
     out = {}
     for tbl, signer, at, digest in conn.execute("SELECT tbl, signer, at, digest FROM review_seal"):
-        how = "已签章" if tbl in signed else "未签章"
-        out[tbl] = f"{signer} {at.replace('T', ' ').rstrip('Z')[:16]} 封签（数字摘要 {digest[:8]}…，{how}）"
+        how = tr("已签章") if tbl in signed else tr("未签章")
+        out[tbl] = tr("{signer} {rstrip} 封签（数字摘要 {digest}…，{how}）", signer=signer, rstrip=at.replace('T', ' ').rstrip('Z')[:16], digest=digest[:8], how=how)
     return out
 
 
@@ -54,7 +56,7 @@ def compare_review(old: sqlite3.Connection, new: sqlite3.Connection,
         if tbl.startswith("jixiao:"):
             rec = new.execute("SELECT title FROM jx_form WHERE id = ?", (tbl[7:],)).fetchone() or \
                 old.execute("SELECT title FROM jx_form WHERE id = ?", (tbl[7:],)).fetchone()
-            return f"绩效表《{rec[0]}》" if rec else f"绩效表（{tbl}）"
+            return tr("绩效表《{rec}》", rec=rec[0]) if rec else tr("绩效表（{tbl}）", tbl=tbl)
         try:
             return table_name(tbl)
         except (KeyError, ValueError):
@@ -73,10 +75,10 @@ def compare_review(old: sqlite3.Connection, new: sqlite3.Connection,
         def show(c: tuple[str, str, str, str | None] | None) -> str:
             if c is None:
                 return ""
-            mark = f"，已由 {c[3]} 解决" if c[3] else ""
+            mark = tr("，已由 {c} 解决", c=c[3]) if c[3] else ""
             return f"{c[1]}：{c[2]}{mark}"
         if before is not None and after is not None and before[2] != after[2]:
-            out.append(ReviewChange(tbl, name(tbl), "comment", show(before), show(after) + "（批注原文被改动）"))
+            out.append(ReviewChange(tbl, name(tbl), "comment", show(before), show(after) + tr("（批注原文被改动）")))
         else:
             out.append(ReviewChange(tbl, name(tbl), "comment", show(before), show(after)))
     return out
