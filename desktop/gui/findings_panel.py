@@ -122,7 +122,7 @@ class FindingsModel(QAbstractTableModel):
             return finding
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return SEVERITY_LABELS[finding.severity]
+                return tr(SEVERITY_LABELS[finding.severity])
             if col == 1:
                 return self.controller.caption(finding.table)
             if col == 2:
@@ -190,7 +190,7 @@ class FindingsPanel(QWidget):
         self.severity_box = QComboBox()
         self.severity_box.addItem(tr("全部类型"))  # no data: see chosen()
         for key, label in SEVERITY_LABELS.items():
-            self.severity_box.addItem(label, key)
+            self.severity_box.addItem(tr(label), key)
         self.table_box = QComboBox()
         self.table_box.addItem(tr("全部表"))
         for table in controller.tset.tables:

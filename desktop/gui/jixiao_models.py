@@ -85,7 +85,7 @@ class FormModelBase(QAbstractTableModel):
 
     @staticmethod
     def finding_lines(found: list[Finding]) -> list[str]:
-        return [f"【{SEVERITY_LABELS[f.severity]}】{f.message}" for f in found]
+        return [f"【{tr(SEVERITY_LABELS[f.severity])}】{f.message}" for f in found]
 
     # -- refresh --------------------------------------------------------------------------------
     def alive(self) -> bool:

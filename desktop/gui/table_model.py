@@ -214,7 +214,7 @@ class TableModel(QAbstractTableModel):
         return None
 
     def _tooltip(self, cell: BodyCell) -> str | None:
-        lines = [f"【{SEVERITY_LABELS[f.severity]}】{f.message}" for f in self.findings_at(cell)]
+        lines = [f"【{tr(SEVERITY_LABELS[f.severity])}】{f.message}" for f in self.findings_at(cell)]
         if cell.cell is not None and cell.cell in self.controller.compare_marks:
             lines.insert(0, tr("对比文件中为：{compare_marks}", compare_marks=self.controller.compare_marks[cell.cell]))
         if self.is_derived(cell):

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from ..i18n import tr
 from ..paths import resources_dir
 from ..rules.expr import ExprError, parse
 
@@ -108,8 +109,8 @@ def _exprs(value: Any, where: str) -> tuple[str, ...]:
 def _section(raw: dict[str, Any], where: str) -> SectionSpec:
     sid = str(raw.get("id", ""))
     if not sid or "match" not in raw:
-        raise NarrativeSpecError(f"{where}：每一节须有 id 和 match")
-    at = f"{where} 节 {sid}"
+        raise NarrativeSpecError(tr("{where}：每一节须有 id 和 match", where=where))
+    at = tr("{where} 节 {sid}", where=where, sid=sid)
     ties = tuple(
         Tie(tuple(t["labels"]), _exprs(t.get("value"), at), _exprs(t.get("budget"), at)) for t in raw.get("ties", [])
     )
@@ -125,7 +126,7 @@ def _section(raw: dict[str, Any], where: str) -> SectionSpec:
 def _raw(set_id: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
     path = narrative_dir() / f"{set_id}.yaml"
     if not path.exists() or set_id in seen:
-        raise NarrativeSpecError(f"模板“{set_id}”没有情况说明的核对数据")
+        raise NarrativeSpecError(tr("模板“{set_id}”没有情况说明的核对数据", set_id=set_id))
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     base_id = data.get("extends")
     if not base_id:
@@ -152,7 +153,7 @@ def load_spec(set_id: str) -> NarrativeSpec:
     grades = _grade_bands()
     prior = tuple(_prior(p, where) for p in data.get("prior", []))
     if len({p.key for p in prior}) != len(prior):
-        raise NarrativeSpecError(f"{where}：prior 中有重复的 key")
+        raise NarrativeSpecError(tr("{where}：prior 中有重复的 key", where=where))
     return NarrativeSpec(set_id, str(data.get("kind", "决算")), sections, bool(data.get("budget_is_value")), grades,
                          prior)
 
@@ -160,8 +161,8 @@ def load_spec(set_id: str) -> NarrativeSpec:
 def _prior(raw: dict[str, Any], where: str) -> PriorItem:
     key, label = str(raw.get("key", "")), str(raw.get("label", ""))
     if not key or not label or "value" not in raw:
-        raise NarrativeSpecError(f"{where}：prior 的每一项须有 key、label 和 value")
-    at = f"{where} 上年数 {key}"
+        raise NarrativeSpecError(tr("{where}：prior 的每一项须有 key、label 和 value", where=where))
+    at = tr("{where} 上年数 {key}", where=where, key=key)
     opening = _exprs(raw["opening"], at)[0] if raw.get("opening") else ""
     return PriorItem(key, label, _exprs(raw["value"], at)[0], tuple(raw.get("labels", [label])), opening)
 
