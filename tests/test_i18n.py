@@ -218,3 +218,13 @@ def test_the_window_speaks_the_source_chinese_by_default(language, open_window):
     language()
     titles = [a.text() for a in open_window().menuBar().actions()]
     assert titles[:3] == ["文件(&F)", "编辑(&E)", "视图(&V)"]
+
+
+def test_the_source_text_costs_no_gettext_or_logging_at_start_up():
+    """`gongkai set` is mostly start-up: the Chinese source text must not import the catalogue machinery."""
+    code = ("import sys; from desktop.core.i18n import tr; tr('已导入 {count} 张表', count=1); "
+            "print(sorted(m for m in ('gettext', 'logging', 'importlib.resources') if m in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if k != i18n.LANGUAGE_ENV}
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr

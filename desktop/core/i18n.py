@@ -18,14 +18,13 @@ standard gettext ``.mo`` file, so the strings are extracted with the usual tools
 
 from __future__ import annotations
 
-import gettext
-import logging
 import os
 import re
-import threading
 from pathlib import Path
+from typing import Protocol
 
-from .paths import resources_dir
+# gettext, logging and the resources folder are imported only when a catalogue is chosen: the source text
+# costs the command line nothing at start-up (`gongkai set` is mostly start-up)
 
 DOMAIN = "gongkai"  # the catalogue's file name: <语言>/LC_MESSAGES/gongkai.mo
 LANGUAGE_ENV = "GONGKAI_LANG"
@@ -33,88 +32,90 @@ SOURCE_LANGUAGE = "zh_CN"  # the text written in the code
 PSEUDO = "pseudo"  # every message bracketed: shows on screen what was not translated
 _LANGUAGE_NAME = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8}){0,2}(?:@[A-Za-z0-9]{1,16})?")
 
-_log = logging.getLogger(__name__)
+
+class _Catalogue(Protocol):
+    def gettext(self, message: str, /) -> str: ...
 
 
-class _Pseudo(gettext.NullTranslations):
+class _Pseudo:
     """A made-up catalogue that brackets every message, placeholders kept."""
 
-    def gettext(self, message: str) -> str:
+    def gettext(self, message: str, /) -> str:
         return f"⟦{message}⟧"
 
 
-class _State:
-    """The active catalogue; chosen on the first message (from the environment) or by :func:`select`."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.language: str | None = None
-        self.catalogue: gettext.NullTranslations | None = None
+# (language in use, its catalogue or None for the source text); None until the first message or select().
+# Replaced as one tuple, so a thread reading it never sees a language with another language's catalogue.
+_active: tuple[str, _Catalogue | None] | None = None
 
 
-_state = _State()
+def _warn(message: str, *args: object) -> None:
+    import logging
+
+    logging.getLogger(__name__).warning(message, *args)
 
 
 def catalogue_dir() -> Path:
     """The folder of the catalogues shipped with the program (``resources/i18n``)."""
+    from .paths import resources_dir
+
     return resources_dir() / "i18n"
 
 
-def _load(language: str, folder: Path) -> gettext.NullTranslations | None:
+def _load(language: str, folder: Path) -> _Catalogue | None:
     """The catalogue for ``language`` in ``folder``, or None (with a warning) when it cannot be used."""
     if language == PSEUDO:
         return _Pseudo()
     if not _LANGUAGE_NAME.fullmatch(language):
-        _log.warning("界面语言“%s”不是语言代码（例如 zh_TW），界面保持简体中文。", language[:40])
+        _warn("界面语言“%s”不是语言代码（例如 zh_TW），界面保持简体中文。", language[:40])
         return None
+    import gettext
+
     try:
         return gettext.translation(DOMAIN, localedir=str(folder), languages=[language])
     except FileNotFoundError:
-        _log.warning("没有界面语言“%s”的译文目录（%s），界面保持简体中文。", language, folder)
+        _warn("没有界面语言“%s”的译文目录（%s），界面保持简体中文。", language, folder)
     except Exception as exc:  # noqa: BLE001 - a corrupt .mo raises OSError, struct.error, UnicodeError...
-        _log.warning("界面语言“%s”的译文目录无法读取（%s），界面保持简体中文。", language, type(exc).__name__)
+        _warn("界面语言“%s”的译文目录无法读取（%s），界面保持简体中文。", language, type(exc).__name__)
     return None
 
 
 def select(language: str | None = None, folder: Path | None = None) -> str:
     """Choose the catalogue: ``language`` (None: ``GONGKAI_LANG``, else the source text) from ``folder``
     (None: the shipped catalogues). Returns the language now in use: ``zh_CN`` when it fell back."""
+    global _active
     wanted = (language if language is not None else os.environ.get(LANGUAGE_ENV, "")).strip()
     catalogue = None
     if wanted and wanted.replace("-", "_") != SOURCE_LANGUAGE:
         catalogue = _load(wanted, folder or catalogue_dir())
-    with _state.lock:
-        _state.catalogue = catalogue
-        _state.language = wanted if catalogue is not None else SOURCE_LANGUAGE
-        return _state.language
+    _active = (wanted if catalogue is not None else SOURCE_LANGUAGE, catalogue)
+    return _active[0]
 
 
 def active_language() -> str:
     """The language messages are shown in (``zh_CN`` for the source text)."""
-    if _state.language is None:
-        select()
-    return _state.language or SOURCE_LANGUAGE
-
-
-def _catalogue() -> gettext.NullTranslations | None:
-    if _state.language is None:
-        select()
-    return _state.catalogue
+    return select() if _active is None else _active[0]
 
 
 def tr(message: str, /, **fields: object) -> str:
     """``message`` in the selected language with its ``{named}`` placeholders filled from ``fields``.
 
     A translation whose placeholders do not fit the fields is ignored (the Chinese source is used)."""
-    catalogue = _catalogue()
-    text = catalogue.gettext(message) if catalogue is not None else message
+    active = _active
+    if active is None:
+        select()
+        active = _active or (SOURCE_LANGUAGE, None)
+    catalogue = active[1]
+    if catalogue is None:  # the source text: the common case, kept short (findings build many messages)
+        return message.format(**fields) if fields else message
+    text = catalogue.gettext(message)
     if not fields:
         return text
     if text is not message:
         try:
             return text.format(**fields)
         except (KeyError, IndexError, ValueError, AttributeError, TypeError):
-            _log.warning("译文的占位符与原文不符，改用原文：%s", message[:60])
+            _warn("译文的占位符与原文不符，改用原文：%s", message[:60])
     return message.format(**fields)
 
 
