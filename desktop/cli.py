@@ -214,7 +214,8 @@ def cmd_forms(args: argparse.Namespace) -> int:
                 print(tr("未能读入：{item}", item=item))
             for item in read.notes:
                 print(tr("公式：{item}", item=item))
-            add_forms(session.doc, read, who=current_user())
+            with session.step("导入绩效表"):  # every form read is one undo step
+                add_forms(session.doc, read, who=current_user())
             session.forms.reload()
             print(tr("已读入绩效表 {forms_count} 张", forms_count=len(read.forms)))
         if args.export:

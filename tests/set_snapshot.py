@@ -1,7 +1,7 @@
 """A normalised, comparable picture of a compiled template set (for tests/test_set_variants.py).
 
 ``snapshot`` turns a loaded :class:`TemplateSet` into plain JSON data: the set's information, its tables
-and its rules as the models dump them, in order. Two sets that compile to the same snapshot are the same
+and its rules as their fields give them, in order. Two sets that compile to the same snapshot are the same
 set for every part of the application. ``python tests/set_snapshot.py`` rewrites the committed snapshots
 under tests/data/compiled_sets/ (only when a set is meant to change).
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 SNAPSHOTS = Path(__file__).resolve().parent / "data" / "compiled_sets"
@@ -21,14 +22,14 @@ IGNORED_INFO = ("detect", "tables", "rule_files")
 
 
 def snapshot(tset) -> dict:
-    info = tset.info.model_dump(mode="json")
+    info = asdict(tset.info)
     for name in IGNORED_INFO:
         info.pop(name, None)
     return {
         "folder": tset.folder.name,
         "info": info,
-        "tables": [t.model_dump(mode="json") for t in tset.tables],
-        "rules": [r.model_dump(mode="json") for r in tset.rules],
+        "tables": [asdict(t) for t in tset.tables],
+        "rules": [asdict(r) for r in tset.rules],
     }
 
 

@@ -146,3 +146,30 @@ def test_the_prose_findings_follow_table_and_text_edits(session: Session):
     assert follower.findings == {f.key: f for f in session.findings()}
     moved = [f for c in follower.changes for f in c.added if f.table == NARRATIVE_TABLE]
     assert moved, "neither the table edits nor the text edit moved a prose finding"
+
+
+def test_a_figure_the_prose_does_not_read_skips_the_prose_check(session: Session, monkeypatch):
+    """Only figures the last 情况说明 check read can move its findings: others skip the re-check, and the
+    findings still equal a full re-read; a figure it read re-checks it."""
+    from conftest import SEEDS
+
+    from desktop.core.narrative import check as narrative_check
+
+    session.narrative.import_text(next(SEEDS.glob("001_*.txt")).read_text(encoding="utf-8"), who=WHO)
+    follower = Follower(session)
+    reads = session.narrative.reads
+    assert reads, "the seed's 情况说明 quotes table figures"
+    runs: list[int] = []
+    real = narrative_check.check_sections
+    monkeypatch.setattr(narrative_check, "check_sections", lambda *a, **k: runs.append(1) or real(*a, **k))
+    editable = [c for c in session.engine.values if session.cell_info(c).editable]
+    skipped = checked = 0
+    for cell in random.Random(5).sample(editable, 40):
+        runs.clear()
+        change = session.set_values({cell: (session.engine.values.get(cell) or 0) + 424_200}, who=WHO)
+        touched_prose = not reads.isdisjoint(change.cells)
+        assert runs == ([1] if touched_prose else []), (cell, touched_prose)
+        skipped, checked = skipped + (not touched_prose), checked + touched_prose
+        assert follower.findings == {f.key: f for f in session.findings()}
+        reads = session.narrative.reads
+    assert skipped and checked, (skipped, checked)

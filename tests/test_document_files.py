@@ -16,6 +16,7 @@ import pytest
 from conftest import make_old_document
 
 from desktop.core.document import APPLICATION_ID, Document, DocumentError, schema_version
+from desktop.core.document.testing import raw_connection_for_tests
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 META = {"set_id": "shanxi_2022_juesuan", "unit_name": "测试单位", "year": "2022", "money_unit": "元"}
@@ -488,7 +489,8 @@ def test_failed_transaction_leaves_no_change(tmp_path: Path) -> None:
     before = digest(path)
     with Document.open(path) as doc:
         log_before = doc.change_log()
-        with pytest.raises(RuntimeError, match="中途出错"), doc.transaction() as conn:
+        with pytest.raises(RuntimeError, match="中途出错"), doc.transaction() as tx:
+            conn = raw_connection_for_tests(tx)
             conn.execute("INSERT OR REPLACE INTO cell(tbl, row, col, num) VALUES (?, ?, ?, ?)", (*CELL, 1))
             conn.execute("INSERT INTO meta(key, value) VALUES ('extra', 'x')")
             raise RuntimeError("中途出错")

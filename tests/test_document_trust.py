@@ -20,6 +20,7 @@ from desktop.core.document import Document, DocumentError, schema_version
 from desktop.core.document.lock import LockDamaged, LockedByOther, acquire, lock_path, release
 from desktop.core.document.recovery import journal_belongs, journal_path
 from desktop.core.document.schema import reference, schema_problem
+from desktop.core.document.testing import raw_connection_for_tests
 from desktop.core.session import Session
 
 META = {"set_id": "shanxi_2022_juesuan", "unit_name": "测试单位", "year": "2022", "money_unit": "元"}
@@ -48,7 +49,7 @@ def test_reference_schema_is_what_create_and_every_older_version_hold(tmp_path: 
         assert listing(conn) is None, version
         conn.close()
         with Document.open(path) as doc:  # upgraded in place: today's schema exactly
-            assert schema_problem(doc.connection, schema_version()) is None
+            assert schema_problem(raw_connection_for_tests(doc), schema_version()) is None
     assert reference(1) < reference(schema_version())
 
 
@@ -87,10 +88,10 @@ def test_whitespace_in_the_schema_sql_does_not_matter() -> None:
 def test_every_connection_distrusts_the_schema(tmp_path: Path) -> None:
     path = make_doc(tmp_path / "doc.gkb")
     with Document.open(path) as doc:
-        assert doc.connection.execute("PRAGMA trusted_schema").fetchone()[0] == 0
+        assert raw_connection_for_tests(doc).execute("PRAGMA trusted_schema").fetchone()[0] == 0
     old = make_old_document(tmp_path / "old.gkb", 1, META, {CELL: 1})
     with Document.open(old, readonly=True) as doc:  # the upgraded copy in memory
-        assert doc.connection.execute("PRAGMA trusted_schema").fetchone()[0] == 0
+        assert raw_connection_for_tests(doc).execute("PRAGMA trusted_schema").fetchone()[0] == 0
 
 
 # -- journals -------------------------------------------------------------------------------------
@@ -239,8 +240,8 @@ def test_a_file_deleted_while_open_is_reported(tmp_path: Path) -> None:
 def test_a_full_disk_is_said_in_chinese_and_nothing_is_half_written(tmp_path: Path) -> None:
     path = make_doc(tmp_path / "doc.gkb")
     with Document.open(path, who="李") as doc:
-        pages = doc.connection.execute("PRAGMA page_count").fetchone()[0]
-        doc.connection.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full from here on
+        pages = raw_connection_for_tests(doc).execute("PRAGMA page_count").fetchone()[0]
+        raw_connection_for_tests(doc).execute(f"PRAGMA max_page_count = {pages}")  # the disk is full from here on
         big = {("t", str(i), "c"): i for i in range(5000)}
         with pytest.raises(DocumentError) as info:
             doc.write(big, who="李")

@@ -127,7 +127,8 @@ def test_killed_editor_loses_no_committed_edit(tmp_path: Path) -> None:
 
 
 def test_killed_save_as_leaves_source_unchanged_and_copies_whole(tmp_path: Path) -> None:
-    from desktop.bench import large_dump
+    from tools.bench_dumps import large_dump
+
     from desktop.core.formats.dump import load_dump
 
     source = tmp_path / "单位.gkb"

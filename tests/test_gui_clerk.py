@@ -32,8 +32,9 @@ def window(qtbot, tmp_path, messages):
 def form_window(qtbot, tmp_path, messages):
     seed_path(SEED)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from tools.screenshots_jixiao import seed_document
+
     from desktop.gui.app import Application, make_qapplication
-    from desktop.gui.screenshots_jixiao import seed_document
 
     win = Application(make_qapplication()).open_path(seed_document("001_", tmp_path))
     qtbot.addWidget(win)

@@ -20,7 +20,7 @@ SEED = "001_0f45429440d9ca6e"
 @pytest.fixture
 def seed_file(tmp_path):
     seed_path(SEED)
-    from desktop.gui.screenshots_jixiao import seed_document
+    from tools.screenshots_jixiao import seed_document
 
     return seed_document("001_", tmp_path)
 
@@ -355,8 +355,9 @@ def test_a_read_only_document_refuses_form_edits(qtbot, tmp_path, messages, seed
 def test_a_target_form_of_seed_004_shows_both_halves_and_no_scores(qtbot, qtmodeltester, tmp_path, messages):
     seed_path("004_6de04d4622149a8f")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    from tools.screenshots_jixiao import seed_document
+
     from desktop.gui.main_window import MainWindow
-    from desktop.gui.screenshots_jixiao import seed_document
 
     win = MainWindow(Session.open(seed_document("004_", tmp_path)))
     qtbot.addWidget(win)

@@ -13,6 +13,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import QSettings  # noqa: E402
 
 from desktop.core.demo import build_demo  # noqa: E402
+from desktop.core.document import Document  # noqa: E402
 from desktop.core.review import TableState  # noqa: E402
 from desktop.core.review import seal as sl  # noqa: E402
 from desktop.core.session import Session  # noqa: E402
@@ -116,8 +117,9 @@ def test_approval_lists_what_is_signed_and_cancel_signs_nothing(qtbot, app, tmp_
 
 def test_a_forged_approval_shows_as_untrusted_in_the_bar_the_list_and_the_verification(qtbot, app, tmp_path):
     path = submitted(tmp_path)
+    with Document.open(path, readonly=True) as doc:
+        figures = sl.canonical(sl.figures(doc, "zhichu"))
     conn = sqlite3.connect(path)
-    figures = sl.canonical(sl.figures(conn, "zhichu"))
     conn.execute("UPDATE review_state SET state = 'approved', who = ? WHERE tbl = 'zhichu'", (REVIEWER,))
     conn.execute("INSERT INTO review_seal(tbl, digest, figures, signer, at, log_id) VALUES ('zhichu', ?, ?, ?, "
                  "'2026-12-01T08:00:00Z', 1)", (sl.digest(figures), figures, REVIEWER))

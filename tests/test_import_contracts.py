@@ -51,6 +51,8 @@ def test_a_broken_layer_is_reported(tmp_path: Path) -> None:
         fh.write("\nimport PySide6  # noqa\n")
     with (tmp_path / "desktop" / "core" / "document" / "store.py").open("a", encoding="utf-8") as fh:
         fh.write("\nfrom ..rules import engine  # noqa\n")
+    with (tmp_path / "desktop" / "core" / "review" / "states.py").open("a", encoding="utf-8") as fh:
+        fh.write("\nimport sqlite3  # noqa\n")
     result = _lint(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     report = _unwrapped(result.stdout)
@@ -59,5 +61,6 @@ def test_a_broken_layer_is_reported(tmp_path: Path) -> None:
             "The core is Qt-free and knows nothing of the programs built on it",
             "The document file stores figures; it knows no rules, sets or formats",
             "Layers of the core, top to bottom (`:` siblings may import each other, `|` siblings may not)",
+            "Only the document package talks to SQLite",
         )
         assert f"{contract['name']} {'BROKEN' if broken else 'KEPT'}" in report, contract["name"]

@@ -74,18 +74,27 @@ def test_a_refused_edit_changes_nothing(tmp_path):
 
 
 def test_numbers_keep_their_printed_decimals_and_never_become_float(tmp_path):
+    """Stored as integers with their places (desktop/core/document/numbers.py; before migration 0006 as decimal
+    text): 1782.40 is (178240, 2) and 1928 is (1928, 0), and each reads back with the decimals it was typed with."""
     path = tmp_path / "f.gkb"
     doc = Document.create(path, META)
     book = FormBook(doc)
     fid = book.add_form("a_zhuanyi_ziping", "甲", who=WHO)
     book.set_field(fid, "f.total.qn", "1,928.75", who=WHO)
     book.set_field(fid, "f.total.zx", "1782.40", who=WHO)
+    book.set_field(fid, "f.total.nc", "1928", who=WHO)
     doc.close()
     conn = sqlite3.connect(path)
-    stored = dict(conn.execute("SELECT key, num FROM jx_field WHERE num IS NOT NULL"))
-    types = {t for (t,) in conn.execute("SELECT DISTINCT typeof(num) FROM jx_field WHERE num IS NOT NULL")}
+    stored = {k: (n, p) for k, n, p in conn.execute("SELECT key, num, places FROM jx_field WHERE num IS NOT NULL")}
+    types = {t for (t,) in conn.execute("SELECT DISTINCT typeof(num) || '/' || typeof(places) FROM jx_field "
+                                        "WHERE num IS NOT NULL")}
     conn.close()
-    assert stored == {"f.total.qn": "1928.75", "f.total.zx": "1782.40"} and types == {"text"}
+    assert stored == {"f.total.qn": (192875, 2), "f.total.zx": (178240, 2), "f.total.nc": (1928, 0)}
+    assert types == {"integer/integer"}
+    with Document.open(path) as doc:
+        fields = FormBook(doc).form(fid).fields
+        assert {k: format(fields[k], "f") for k in stored} == {"f.total.qn": "1928.75", "f.total.zx": "1782.40",
+                                                                "f.total.nc": "1928"}
 
 
 def test_a_version_1_document_upgrades_and_keeps_its_values(tmp_path):

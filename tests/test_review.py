@@ -10,6 +10,7 @@ from conftest import make_old_document
 
 from desktop.core.demo import build_demo
 from desktop.core.document import Document, DocumentError, schema_version
+from desktop.core.document.testing import raw_connection_for_tests
 from desktop.core.formats.dump import dump_document, load_dump
 from desktop.core.jixiao.errors import FormEditError
 from desktop.core.review import ReviewError, TableState
@@ -76,7 +77,7 @@ def test_review_mode_refuses_figures_but_allows_comments_and_states(tmp_path):
         session.close()
     with Document.open(path) as doc:
         assert doc.values()[CELL] == 68205640
-        assert doc.connection.execute("SELECT COUNT(*) FROM review_comment").fetchone()[0] == 1
+        assert raw_connection_for_tests(doc).execute("SELECT COUNT(*) FROM review_comment").fetchone()[0] == 1
 
 
 def test_sending_a_table_with_an_unexplained_tip_is_refused_with_the_reason(demo):

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 from conftest import make_old_document
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from desktop.cli import main
 from desktop.core.demo import build_demo
-from desktop.core.document import changelog
+from desktop.core.document import Document, changelog
+from desktop.core.document.testing import raw_connection_for_tests
 from desktop.core.jixiao.errors import FormEditError
 from desktop.core.review import ReviewError, TableState
 from desktop.core.review import keys as ks
@@ -190,7 +192,7 @@ def test_an_approval_forged_with_sqlite3_is_reported_unsigned(tmp_path, profiles
     path = build_demo(tmp_path / "demo.gkb", who=CLERK)
     with closing(Session.open(path, who=CLERK)) as s:
         s.review.submit("zhichu", who=CLERK)
-        figures = sl.canonical(sl.figures(s.doc.connection, "zhichu"))
+        figures = sl.canonical(sl.figures(s.doc, "zhichu"))
     at = "2026-12-01T08:00:00Z"
     forged = forged_copy(path,
                          ("UPDATE review_state SET state = 'approved', who = ?, at = ? WHERE tbl = 'zhichu'", (REVIEWER, at)),
@@ -203,9 +205,8 @@ def test_an_approval_forged_with_sqlite3_is_reported_unsigned(tmp_path, profiles
 
 
 def test_a_figure_changed_and_the_seal_rehashed_is_a_bad_signature(signed, capsys):
-    conn = sqlite3.connect(signed)
-    figures = sl.figures(conn, "zhichu")
-    conn.close()
+    with Document.open(signed, readonly=True) as doc:
+        figures = sl.figures(doc, "zhichu")
     figures[f"{CELL[1]}|{CELL[2]}"] = "1"
     text = sl.canonical(figures)
     forged = forged_copy(signed, ("UPDATE cell SET num = 1 WHERE tbl = ? AND row = ? AND col = ?", CELL),
@@ -260,12 +261,13 @@ def test_deleted_log_rows_break_the_chain(signed):
 def test_a_seal_resigned_with_a_key_made_by_the_clerk_is_a_changed_key_on_the_reviewers_computer(
         signed, profiles, capsys):
     conn = sqlite3.connect(signed)
-    seal = sl.read(conn, "zhichu")
     log_id, log_head = conn.execute("SELECT log_id, log_head FROM seal_signature").fetchone()
-    body = payload(conn, seal, log_id, log_head)
     conn.close()
+    with Document.open(signed, readonly=True) as doc:
+        seal = sl.read(doc, "zhichu")
+        body = payload(doc, seal, log_id, log_head)
     profiles(CLERK)
-    fake = ks.SigningKey(REVIEWER, ks.Ed25519PrivateKey.generate())  # the clerk's own key in the reviewer's name
+    fake = ks.SigningKey(REVIEWER, Ed25519PrivateKey.generate())  # the clerk's own key in the reviewer's name
     forged = forged_copy(signed,
                          ("INSERT INTO signer_key VALUES (?, ?, ?, ?)", (REVIEWER, fake.public_hex,
                                                                         ks.fingerprint(fake.public_hex), "x")),
@@ -295,7 +297,7 @@ def test_every_writer_chains_its_rows(signed):
         s.review.comment("shouru", "请核对", who=REVIEWER)
         fid = s.forms.add_form("a_zhuanyi_ziping", "甲项目自评表", who=CLERK)
         s.forms.set_field(fid, "f.total.qn", "1,928.75", who=CLERK)
-        conn = s.doc.connection
+        conn = raw_connection_for_tests(s.doc)
         unchained = conn.execute("SELECT COUNT(*) FROM change_log WHERE id NOT IN (SELECT id FROM change_chain)")
         assert unchained.fetchone()[0] == 0
         assert changelog.verify(conn).ok

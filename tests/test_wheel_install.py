@@ -107,6 +107,16 @@ def test_wheel_carries_every_module_and_data_file(installed: Installed) -> None:
     assert not any(n.startswith(("resources/", "db/", "tests/")) for n in names)  # nothing at the top level
 
 
+def test_wheel_carries_no_developer_tools(installed: Installed) -> None:
+    """The product is desktop/ and its data: the benchmark and the screenshot scripts (tests/tools) stay out."""
+    modules = {n for n in zipfile.ZipFile(installed.wheel).namelist() if n.endswith(".py")}
+    tools = {p.name for p in (PROJECT / "tests" / "tools").glob("*.py") if p.name != "__init__.py"}
+    assert {"bench.py", "bench_gui.py", "startup_probe.py", "screenshots.py", "review_screenshots.py"} <= tools
+    shipped = sorted(n for n in modules if n.rsplit("/", 1)[-1] in tools)
+    assert not shipped, f"developer tools in the wheel (they belong in tests/tools): {shipped}"
+    assert modules == {n for n in _checkout_files("desktop") if n.endswith(".py")}  # nothing from elsewhere
+
+
 def test_installed_package_is_the_wheel_not_the_checkout(installed: Installed) -> None:
     out = installed.python("import desktop, desktop.core.paths as p; print(desktop.__file__); print(p.project_root())")
     package_file, root = (Path(line) for line in out.splitlines())

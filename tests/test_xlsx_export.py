@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 
 import pytest
 from openpyxl import load_workbook
@@ -149,13 +150,13 @@ def test_multi_row_headers_merge_equal_runs_and_short_paths_span_down():
 
 def test_sheet_names_are_unique_and_within_31_characters():
     table = get_set("shanxi_2022_juesuan").table("zhichu")
-    long = table.model_copy(update={"label": "公开99表", "title": "一" * 40})
+    long = replace(table, label="公开99表", title="一" * 40)
     names = sheet_names([long, long, long, table])
     assert len(set(names)) == 4 and all(len(n) <= 31 for n in names)
     for tset in all_sets().values():
         names = sheet_names(list(tset.tables))
         assert len(set(names)) == len(names) and all(len(n) <= 31 for n in names)
-    cut = table.model_copy(update={"label": "预算公开表5", "title": "2025年一般公共预算支出预算表(不含上年结转和结余资金)"})
+    cut = replace(table, label="预算公开表5", title="2025年一般公共预算支出预算表(不含上年结转和结余资金)")
     assert sheet_names([cut]) == ["预算公开表5 2025年一般公共预算支出预算表"]  # no half bracket
 
 

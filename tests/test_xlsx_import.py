@@ -252,3 +252,23 @@ def test_cli_import_with_a_forced_set_and_json_dump(tmp_path, capsys):
     assert dumped["meta"]["money_unit"] == "万元" and dumped["tables"]["sangong"]["values"]["data"]["js_gc_yx"] == "4.00"
     assert main(["import", str(workbook), "-o", str(tmp_path / "y.gkb"), "--set", "nope"]) == 2
     assert "没有名为 nope 的模板" in capsys.readouterr().err and not (tmp_path / "y.gkb").exists()
+
+
+def test_a_set_that_finds_far_fewer_tables_by_title_is_not_converted(tmp_path, monkeypatch):
+    """Set detection reads the titles for every set (cheap) and converts only the sets that could win: a
+    决算 workbook is never converted as a 预算 set; the choice is the same as converting every set."""
+    from desktop.core.formats import xlsx_import
+
+    source = tmp_path / "seed.gkb"
+    assert main(["load", str(PROJECT.parent / "shared" / "seeds" / "001_0f45429440d9ca6e.json"), "-o", str(source)]) == 0
+    assert main(["export", str(source), "-o", str(tmp_path / "seed.xlsx")]) == 0
+    converted: list[str] = []
+    real = xlsx_import._convert
+    monkeypatch.setattr(xlsx_import, "_convert", lambda views, tset, *a: converted.append(tset.id) or real(
+        views, tset, *a))
+    chosen = xlsx_import.convert_workbook(tmp_path / "seed.xlsx").set_id
+    assert chosen == "shanxi_2022_juesuan"
+    assert converted and all(all_sets()[s].info.kind == "决算" for s in converted), converted
+    views = [xlsx_import.SheetView(s) for s in xlsx_import.read_workbook(tmp_path / "seed.xlsx") if not s.hidden]
+    every = {t.id: real(views, t, {}).score(t) for t in all_sets().values()}
+    assert max(every, key=every.get) == chosen

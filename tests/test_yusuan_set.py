@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from desktop.cli import main
-from desktop.core.definitions import get_set
+from desktop.core.definitions import get_set, schema
 from desktop.core.definitions.models import FloatingDef
 from desktop.core.formats.dump import dump_document, load_dump
 from desktop.core.rules.engine import Engine
@@ -275,9 +275,9 @@ def test_cli_lists_creates_loads_and_checks_a_budget_document(tmp_path, capsys):
 
 def test_floating_definitions_are_validated():
     with pytest.raises(ValidationError):
-        FloatingDef.model_validate({"levels": [2, 4]})  # named rows need a name per level
+        schema.FloatingDef.model_validate({"levels": [2, 4]})  # named rows need a name per level
     with pytest.raises(ValidationError):
-        FloatingDef.model_validate({"levels": [2], "level_names": ["单位"], "pair_list": "gov_econ_class"})
+        schema.FloatingDef.model_validate({"levels": [2], "level_names": ["单位"], "pair_list": "gov_econ_class"})
     paired = FloatingDef(code_list="dept_econ_class", pair_list="gov_econ_class", levels=[3, 5])
     assert paired.split_key("30101_50501") == ("30101", "50501") and paired.parents("30101_50501") == ["301"]
     assert paired.key_problem("30101_50501") is None and paired.key_problem("3010_50501")

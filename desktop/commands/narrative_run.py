@@ -156,11 +156,12 @@ def cmd_prior(args: argparse.Namespace) -> int:
             print(tr("已从上年文件复制 {copied_count} 项上年数（{source}）", copied_count=len(result.copied), source=result.source))
             if result.missing:
                 print(tr("上年文件中没有：{missing}", missing='、'.join(result.missing)))
-        for item in args.set or []:
-            key, sep, text = item.partition("=")
-            if not sep:
-                raise CliError(tr("“{item}”应写成 项目=金额，如 in_zj=34412192.36", item=item))
-            set_typed(session, key.strip(), text, who=who)
+        with session.step("填写上年数"):  # every --set of one command is one undo step
+            for item in args.set or []:
+                key, sep, text = item.partition("=")
+                if not sep:
+                    raise CliError(tr("“{item}”应写成 项目=金额，如 in_zj=34412192.36", item=item))
+                set_typed(session, key.strip(), text, who=who)
         spec, stored = spec_of(session), read_prior(session.doc)
         rows = [(p.key, p.label, stored.get(p.key)) for p in (spec.prior if spec else ())]
         if args.json:

@@ -31,6 +31,7 @@ class Change:
     explanations: set[str] = field(default_factory=set)  # finding keys whose 出错说明 changed
     structure: bool = False  # forms added or removed: the list of forms itself changed
     narrative: bool = False  # the 情况说明, another text part or the 上年数 changed
+    history: bool = False  # the undo history moved (a step recorded, merged, undone or redone)
 
     @property
     def tables(self) -> set[str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .i18n import tr
 from .paths import codes_dir
@@ -14,8 +14,9 @@ from .paths import codes_dir
 _PUNCT = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "　": "", " ": ""})
 
 
-@dataclass(frozen=True, slots=True)
-class CodeEntry:
+class CodeEntry(NamedTuple):
+    """One code of a list as of one year (a tuple: the cached lists unpickle at C speed)."""
+
     code: str
     name: str
     level: int
@@ -126,5 +127,13 @@ def check_code_shape(code: str, levels: list[int] | None = None) -> str | None:
 
 @lru_cache(maxsize=1)
 def default_code_lists() -> CodeLists:
-    """The shipped code lists, read once per process."""
-    return CodeLists()
+    """The shipped code lists, read once per process, and kept between processes in the compiled cache
+    (keyed by the lists' files and this module's source) like the template sets."""
+    from . import compiled_cache as cache
+
+    fingerprint = cache.files_fingerprint([Path(__file__)], [codes_dir()])
+    lists = cache.read_compiled("codes", fingerprint, CodeLists)
+    if lists is None:
+        lists = CodeLists()
+        cache.write_compiled("codes", fingerprint, lists)
+    return lists

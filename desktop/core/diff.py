@@ -129,7 +129,7 @@ def compare_documents(old: Document, new: Document) -> Comparison:
             result.rows.append(RowChange(name, code, before[code], added=False))
         for code in sorted(after.keys() - before.keys()):
             result.rows.append(RowChange(name, code, after[code], added=True))
-    result.review = compare_review(old.connection, new.connection, describe_b.table_name)
+    result.review = compare_review(old, new, describe_b.table_name)
     va, vb = old.values(), new.values()
     changed = [c for c in va.keys() | vb.keys() if va.get(c) != vb.get(c)]
     touched = {c[0] for c in changed}

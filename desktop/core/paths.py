@@ -5,7 +5,8 @@ Looked for in this order:
 1. ``GONGKAI_ROOT``: a folder holding resources/ and db/ (tests point it at a temporary folder);
 2. a PyInstaller bundle: ``sys._MEIPASS`` (packaging/gongkai.spec copies both folders there);
 3. an installed wheel: the package data ``desktop/_data/`` (pyproject.toml maps resources/ and db/ there),
-   found through :mod:`importlib.resources`;
+   found beside the package's own files (what :mod:`importlib.resources` gives for a package on disk; it is
+   asked only when the package is not on disk, e.g. imported from a zip, since importing it costs start-up time);
 4. the checkout (an editable install, or running from the project folder): the folder above ``desktop/``.
 """
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 import os
 import sys
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 PACKAGED_DATA = "_data"  # the folder inside the installed ``desktop`` package that holds resources/ and db/
@@ -26,10 +26,15 @@ def installed_root() -> Path:
 
     Looked up once per process: where the package is installed does not change while it runs.
     """
-    packaged = Path(str(files("desktop") / PACKAGED_DATA))
+    package = Path(__file__).resolve().parents[1]  # desktop/
+    packaged = package / PACKAGED_DATA
+    if not package.is_dir():  # not on disk: ask the package's loader
+        from importlib.resources import files
+
+        packaged = Path(str(files("desktop") / PACKAGED_DATA))
     if (packaged / "resources").is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2]
+    return package.parent
 
 
 def project_root() -> Path:

@@ -6,7 +6,7 @@ from typing import Any
 
 from .i18n import tr
 from .money import to_plain
-from .narrative.book import NARRATIVE_TABLE
+from .narrative.names import NARRATIVE_TABLE
 from .rules.findings import SEVERITY_LABELS, Finding
 from .session import Session
 

@@ -8,7 +8,8 @@ state as they were.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from .definitions import ColumnDef, TemplateSet, get_set
 from .document import Document, DocumentError
 from .document.store import REVIEW_MODE_MESSAGE
 from .explain import basis_of
+from .history import History
 from .i18n import tr
 from .jixiao.store import has_forms
 from .money import AmountError, parse_amount
@@ -65,6 +67,7 @@ class Session:
         self._forms: FormBook | None = None
         self._narrative: NarrativeBook | None = None
         self.review = ReviewBook(self)
+        self.history = History(self)  # undo/redo, kept in the file
         self._listeners: list[Callable[[Change], None]] = []
         # the 绩效 findings as last told (None until someone asks for findings): per form, and across
         # forms and tables, so that a change can say which appeared and which went
@@ -79,6 +82,7 @@ class Session:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     def _publish(self, change: Change) -> Change:
+        change.history = self.history.take_recorded() or change.history
         for listener in list(self._listeners):
             listener(change)
         return change
@@ -107,9 +111,31 @@ class Session:
         figures the 情况说明 is checked against; a text edit moves the claims)."""
         if self._told_narrative is None:
             return
-        now = {x.key: x for x in self.narrative.findings()} if self.narrative.active() else {}
+        if self._prose_unaffected(change):
+            return
+        now = {x.key: x for x in self.narrative.findings()} if self._narrative_active() else {}
         change.merge_findings(*findings_diff(self._told_narrative, now))
         self._told_narrative = now
+
+    def _prose_unaffected(self, change: Change) -> bool:
+        """Whether ``change`` only set figures that the last check of the 情况说明 and 上年数 did not read:
+        then their findings cannot have moved. Rows, forms and texts always re-check."""
+        book = self._narrative
+        if book is None or book.reads is None or not change.cells:
+            return False
+        if change.rows_added or change.rows_removed or change.forms or change.narrative or change.structure:
+            return False
+        return book.reads.isdisjoint(change.cells)
+
+    def _narrative_active(self) -> bool:
+        """Whether the document holds a 情况说明 or 上年数 to check (asked of the store first, so a document
+        without them never loads the narrative checker)."""
+        if self._narrative is None:
+            from .narrative.store import has_text, read_prior
+
+            if not has_text(self.doc) and not read_prior(self.doc):
+                return False
+        return self.narrative.active()
 
     def narrative_edited(self) -> Change:
         """Called by the :class:`NarrativeBook` (and the 上年数 writers) after each of their writes."""
@@ -177,6 +203,21 @@ class Session:
     def close(self) -> None:
         self.doc.close()
 
+    # -- undo and redo (see :mod:`.history`) ----------------------------------------------------
+    @contextmanager
+    def step(self, label: str) -> Iterator[None]:
+        """Everything changed inside is one undo step called ``label`` (e.g. a block of form cells)."""
+        with self.history.group(label):
+            yield
+
+    def undo(self, *, who: str) -> Change:
+        """Take back the last step (raises :class:`EditError` when there is none, or when it is refused)."""
+        return self.history.undo(who=who)
+
+    def redo(self, *, who: str) -> Change:
+        """Apply again the step undone last (only until a new edit is made)."""
+        return self.history.redo(who=who)
+
     # -- cells ----------------------------------------------------------------------------------
     def cell_info(self, cell: Cell) -> CellInfo:
         """Describe a value cell; raises :class:`EditError` if the table has no such cell."""
@@ -225,6 +266,11 @@ class Session:
         allow_derived: bool = False,
     ) -> Change:
         """Set values (None clears) in one committed transaction; derived totals follow when ``derive``."""
+        with self.step("粘贴" if action == "paste" else "填写"):
+            return self._set_values(changes, who, action, derive, allow_derived)
+
+    def _set_values(self, changes: Mapping[Cell, int | None], who: str, action: str, derive: bool,
+                    allow_derived: bool) -> Change:
         self._require_figures({c[0] for c in changes})
         decimals = {}
         for cell in changes:
@@ -268,7 +314,8 @@ class Session:
                 known = self.codes.name(fl.code_list, fl.split_key(c)[0], year) if fl.code_list else None
                 label = name if (c == code and name) else (known or "")
                 new.append((table_key, c, label))
-        self._restructure(add=new, remove=[], who=who)
+        with self.step(f"增加科目行 {code}"):
+            self._restructure(add=new, remove=[], who=who)
         return [c for _, c, _ in new]
 
     def add_named_row(self, table_key: str, name: str, parent: str | None = None, *, who: str) -> str:
@@ -302,16 +349,18 @@ class Session:
             orphan = not any(c.startswith(parent) and c != parent for c in present - gone)
             if parent in present and parent not in gone and len(parent) < len(code) and orphan:
                 gone.add(parent)
-        self._restructure(add=[], remove=[(table_key, c) for c in sorted(gone)], who=who)
+        with self.step(f"删除科目行 {code}"):
+            self._restructure(add=[], remove=[(table_key, c) for c in sorted(gone)], who=who)
         return sorted(gone)
 
     def restore_rows(self, table_key: str, rows: list[tuple[str, str]], values: Mapping[Cell, int | None], *,
                      who: str) -> None:
         """Put back removed 科目 rows with the exact values they had (undo of :meth:`remove_row`)."""
         present = set(self.rows.floating_codes(table_key))
-        self._restructure(add=[(table_key, c, n) for c, n in rows if c not in present], remove=[], who=who)
-        if values:
-            self.set_values(values, who=who, action="undo", derive=False, allow_derived=True)
+        with self.step("恢复科目行"):
+            self._restructure(add=[(table_key, c, n) for c, n in rows if c not in present], remove=[], who=who)
+            if values:
+                self.set_values(values, who=who, action="undo", derive=False, allow_derived=True)
 
     def _restructure(self, add: list[tuple[str, str, str]], remove: list[tuple[str, str]], who: str) -> Change:
         """Add and remove floating rows: only what they change is compiled again and re-checked."""
@@ -346,7 +395,7 @@ class Session:
             self._told_cross = {x.key: x for x in forms.cross_findings()}
             extra = [x for per_form in self._told_forms.values() for x in per_form.values()]
             extra += self._told_cross.values()
-        self._told_narrative = {x.key: x for x in self.narrative.findings()} if self.narrative.active() else {}
+        self._told_narrative = {x.key: x for x in self.narrative.findings()} if self._narrative_active() else {}
         extra += self._told_narrative.values()
         if not extra:
             return tables
@@ -355,6 +404,7 @@ class Session:
     def explain(self, finding: Finding, text: str, *, who: str) -> None:
         """Store the 出错说明 of ``finding`` for its current figures (empty text removes it)."""
         self._require_figures({finding.table})  # the clerk's reason, not the reviewer's
-        self.doc.set_explanation(finding.key, text, who=who, basis=basis_of(finding))
+        with self.step("出错说明"):
+            self.doc.set_explanation(finding.key, text, who=who, basis=basis_of(finding))
         self._publish(Change(explanations={finding.key}))
 

@@ -1,30 +1,32 @@
-"""One open document as the widgets see it: edits as undoable commands, findings indexed for painting.
+"""One open document as the widgets see it: edits, undo and redo, findings indexed for painting.
 
 Every edit goes through :class:`DocumentController`: it is applied and committed by the core session at
-once (so it is saved the moment it is shown), then recorded on the undo stack as the exact before/after
-values, so undo and redo restore figures exactly, totals included.
+once (so it is saved the moment it is shown). The core records each edit as one undo step in the file
+(:mod:`desktop.core.history`); undo and redo are the core's, so they restore figures exactly, totals
+included, and the window and ``gongkai undo`` share one history. :attr:`DocumentController.undo_stack` is
+its thin view (:class:`~.undo_view.UndoView`).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..core.change import Change
 from ..core.document import DocumentError
 from ..core.explain import ExplanationState, explanation_state
 from ..core.i18n import tr
 from ..core.jixiao.errors import FormEditError
-from ..core.narrative.book import NARRATIVE_TABLE
+from ..core.narrative.names import NARRATIVE_TABLE
 from ..core.rules.findings import Finding
 from ..core.rules.instances import Cell
 from ..core.session import EditError, Session
+from .undo_view import UndoView
 
-Values = Mapping[Cell, int | None]
 FORM_PREFIX = "jixiao:"  # findings of 绩效 forms carry table = "jixiao:<form id>"
 
 
@@ -35,86 +37,6 @@ def form_key(form_id: int) -> str:
 def form_id_of(key: str) -> int | None:
     """The form id of a "jixiao:<id>" key, None for a table key."""
     return int(key[len(FORM_PREFIX):]) if key.startswith(FORM_PREFIX) else None
-
-
-class _FirstRedoSkipped(QUndoCommand):
-    """A command whose first redo already happened before it was pushed."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self._pushed = False
-
-    def redo(self) -> None:
-        if not self._pushed:
-            self._pushed = True
-            return
-        self.apply_redo()
-
-    def apply_redo(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-
-class SetValuesCommand(_FirstRedoSkipped):
-    """Typed, pasted or cleared cells, with every total that followed."""
-
-    def __init__(self, controller: DocumentController, delta: Change, text: str) -> None:
-        super().__init__(text)
-        self.controller = controller
-        self.after = dict(delta.cells)
-        self.before = dict(delta.old)
-
-    def apply_redo(self) -> None:
-        self.controller._restore(self.after, "redo")
-
-    def undo(self) -> None:
-        self.controller._restore(self.before, "undo")
-
-
-class AddRowCommand(_FirstRedoSkipped):
-    def __init__(self, controller: DocumentController, table: str, code: str, name: str | None,
-                 added: list[str]) -> None:
-        super().__init__(tr("增加科目行 {code}", code=code))
-        self.controller, self.table, self.code, self.name, self.added = controller, table, code, name, added
-
-    def apply_redo(self) -> None:
-        self.controller._guard(lambda: self.controller.session.add_row(
-            self.table, self.code, self.name, who=self.controller.who), structure=self.table)
-
-    def undo(self) -> None:
-        def remove() -> None:
-            for code in sorted(self.added, key=len, reverse=True):
-                if code in self.controller.session.rows.floating_codes(self.table):
-                    self.controller.session.remove_row(self.table, code, who=self.controller.who)
-        self.controller._guard(remove, structure=self.table)
-
-
-class RemoveRowCommand(_FirstRedoSkipped):
-    def __init__(self, controller: DocumentController, table: str, code: str, rows: list[tuple[str, str]],
-                 values: dict[Cell, int | None]) -> None:
-        super().__init__(tr("删除科目行 {code}", code=code))
-        self.controller, self.table, self.code, self.rows, self.values = controller, table, code, rows, values
-
-    def apply_redo(self) -> None:
-        self.controller._guard(lambda: self.controller.session.remove_row(
-            self.table, self.code, who=self.controller.who), structure=self.table)
-
-    def undo(self) -> None:
-        self.controller._guard(lambda: self.controller.session.restore_rows(
-            self.table, self.rows, self.values, who=self.controller.who), structure=self.table)
-
-
-class CallableCommand(_FirstRedoSkipped):
-    """An edit whose redo and undo are given as callables (used by the 绩效 form view)."""
-
-    def __init__(self, controller: DocumentController, text: str, redo, undo, form_id: int | None) -> None:  # noqa: ANN001
-        super().__init__(text)
-        self.controller, self._redo, self._undo, self.form_id = controller, redo, undo, form_id
-
-    def apply_redo(self) -> None:
-        self.controller._guard(self._redo, form=self.form_id)
-
-    def undo(self) -> None:
-        self.controller._guard(self._undo, form=self.form_id)
 
 
 class DocumentController(QObject):
@@ -129,13 +51,13 @@ class DocumentController(QObject):
     findingsReset = Signal()  # every finding re-read: lists rebuild
     explanationsChanged = Signal(object)  # set[str]: finding keys whose 出错说明 changed
     changeApplied = Signal(object)  # the core's Change, after the indexes above follow it
+    formsClosing = Signal(object)  # set[int]: forms an undo or redo removed (their views close first)
     errorOccurred = Signal(str)
 
     def __init__(self, session: Session, who: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.who = who
-        self.undo_stack = QUndoStack(self)
         self.findings: list[Finding] = []  # sorted by Finding.sort_key
         self._by_key: dict[str, Finding] = {}
         self.by_cell: dict[Cell, list[Finding]] = {}
@@ -146,6 +68,7 @@ class DocumentController(QObject):
         self.state_labels: dict[str, str] = {}  # table key -> 待审核 / 已审核 / 退回 … (kept by review_ui)
         self._reindex()
         self._unsubscribe = session.subscribe(self._apply_change)
+        self.undo_stack = UndoView(self)
 
     def detach(self) -> None:
         """Stop following the session (the window is closing; the session may outlive it)."""
@@ -220,6 +143,10 @@ class DocumentController(QObject):
 
     def _apply_change(self, change: Change) -> None:
         """Follow one change of the core: findings out and in (indexes kept sorted), cells to repaint."""
+        if change.structure and change.forms:  # forms gone (an undo of 新建绩效表): their views close first
+            gone = change.forms - {f.id for f in self.session.forms.forms()}
+            if gone:
+                self.formsClosing.emit(gone)
         gone: list[Finding] = []
         for key in change.removed:
             finding = self._by_key.pop(key, None)
@@ -247,6 +174,8 @@ class DocumentController(QObject):
             self.findingsChanged.emit()
         if touched:
             self.cellsChanged.emit(touched)
+        if change.history:
+            self.undo_stack.refresh()
         self.changeApplied.emit(change)
 
     def _index(self, finding: Finding) -> None:
@@ -279,15 +208,15 @@ class DocumentController(QObject):
         if not texts:
             return True
         try:
-            delta = self.session.set_texts(texts, who=self.who)
+            with self.session.step(label):
+                self.session.set_texts(texts, who=self.who)
         except EditError as exc:
             self.errorOccurred.emit(str(exc))
             return False
         except DocumentError as exc:  # the file could not be written: keep what was typed in the message
             self.errorOccurred.emit(f"{exc}\n\n{self.unsaved_text(texts)}")
             return False
-        self.undo_stack.push(SetValuesCommand(self, delta, label or tr("填写")))  # the change itself was applied as told
-        return True
+        return True  # the change itself was applied as told
 
     def unsaved_text(self, texts: Mapping[Cell, str], limit: int = 20) -> str:
         """What the clerk typed and the file did not take, cell by cell, to copy down before retrying."""
@@ -299,12 +228,11 @@ class DocumentController(QObject):
 
     def add_row(self, table: str, code: str, name: str | None = None) -> bool:
         try:
-            added = self.session.add_row(table, code, name, who=self.who)
+            self.session.add_row(table, code, name, who=self.who)
         except (EditError, DocumentError) as exc:
             self.errorOccurred.emit(str(exc))
             return False
         self.structureChanged.emit(table)
-        self.undo_stack.push(AddRowCommand(self, table, code.strip(), name, added))
         return True
 
     def add_named_row(self, table: str, name: str, parent: str | None = None) -> str | None:
@@ -315,22 +243,16 @@ class DocumentController(QObject):
             self.errorOccurred.emit(str(exc))
             return None
         self.structureChanged.emit(table)
-        self.undo_stack.push(AddRowCommand(self, table, key, name, [key]))
         return key
 
     def remove_row(self, table: str, code: str) -> bool:
-        rows_before = dict(self.session.doc.floating_rows().get(table, []))
-        before = dict(self.session.engine.values)
+        """Remove a 科目 row with its figures (one undo step: the core keeps every value it held)."""
         try:
-            removed = self.session.remove_row(table, code, who=self.who)
+            self.session.remove_row(table, code, who=self.who)
         except (EditError, DocumentError) as exc:
             self.errorOccurred.emit(str(exc))
             return False
-        rows = [(c, rows_before.get(c, "")) for c in removed]
-        after = self.session.engine.values
-        kept = {c: v for c, v in before.items() if c[1] in removed and c[0] == table or after.get(c) != v}
         self.structureChanged.emit(table)
-        self.undo_stack.push(RemoveRowCommand(self, table, code, rows, kept))
         return True
 
     def explain(self, finding: Finding, text: str) -> bool:
@@ -342,18 +264,40 @@ class DocumentController(QObject):
         return True  # the change (the 出错说明) was applied as told
 
     def form_edit(self, label: str, redo, undo, form_id: int | None) -> bool:  # noqa: ANN001
-        """Run a 绩效 form edit now and record it for undo: ``redo``/``undo`` are callables using
-        ``session.forms``; a refusal (FormEditError, DocumentError) is shown and nothing is recorded."""
-        if not self._guard(redo, form=form_id):
-            return False
-        self.undo_stack.push(CallableCommand(self, label, redo, undo, form_id))
-        return True
+        """Run a 绩效 form edit now as one undo step called ``label``: ``redo`` is a callable using
+        ``session.forms``; a refusal (FormEditError, DocumentError) is shown and nothing is recorded.
+        ``undo`` is no longer called (the core's history takes any edit back) and kept for the callers."""
+        with self.session.step(label):
+            return self._guard(redo, form=form_id)
 
-    # -- undo/redo plumbing ---------------------------------------------------------------------
-    def _restore(self, values: Values, action: str) -> None:
-        def apply() -> None:
-            self.session.set_values(values, who=self.who, action=action, derive=False, allow_derived=True)
-        self._guard(apply)
+    @contextmanager
+    def step(self, label: str) -> Iterator[None]:
+        """Every edit inside is one undo step called ``label`` (e.g. a block of form cells)."""
+        with self.session.step(label):
+            yield
+
+    # -- undo and redo (the core's, see desktop.core.history) -----------------------------------
+    def undo(self) -> bool:
+        return self._move(undo=True)
+
+    def redo(self) -> bool:
+        return self._move(undo=False)
+
+    def _move(self, *, undo: bool) -> bool:
+        """Undo or redo one step; a refusal (locked table, read-only file, nothing to undo) is shown."""
+        try:
+            change = self.session.undo(who=self.who) if undo else self.session.redo(who=self.who)
+        except (EditError, DocumentError, FormEditError) as exc:
+            self.errorOccurred.emit(str(exc))
+            return False
+        for table in sorted({t for t, _ in change.rows_added} | {t for t, _ in change.rows_removed}):
+            self.structureChanged.emit(table)
+        if change.structure:
+            self.formsListChanged.emit()
+        present = {f.id for f in self.session.forms.forms()} if change.forms else set()
+        for form_id in sorted(change.forms & present):
+            self.formChanged.emit(form_id)
+        return True
 
     def _guard(self, work, structure: str | None = None, form: int | None = None) -> bool:  # noqa: ANN001
         try:

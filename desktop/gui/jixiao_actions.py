@@ -1,5 +1,5 @@
 """Form-level actions of the 绩效 form view (its toolbar and the main window's 编辑 menu): 新建绩效表 and
-删除绩效表. Neither is an undo step: a new form is empty, and deleting asks first."""
+删除绩效表 (each one undo step; deleting asks first), and closing the views of forms an undo removes."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def new_form(window: QWidget) -> int | None:
 
 
 def remove_form(window: QWidget, view: QWidget | None = None) -> bool:
-    """Delete the shown form after asking (it cannot be undone); the window goes to the first table."""
+    """Delete the shown form after asking (撤销 brings it back); the window goes to the first table."""
     controller: DocumentController | None = getattr(window, "controller", None)
     stack = getattr(window, "stack", None)
     view = view or (stack.currentWidget() if stack is not None else None)
@@ -44,7 +44,7 @@ def remove_form(window: QWidget, view: QWidget | None = None) -> bool:
         return False
     book = controller.session.forms
     title = book.form(view.form_id).title
-    if QMessageBox.question(window, tr(APP_NAME), tr("删除绩效表《{title}》及其全部指标？删除后不能撤销。", title=title)) \
+    if QMessageBox.question(window, tr(APP_NAME), tr("删除绩效表《{title}》及其全部指标？", title=title)) \
             != QMessageBox.StandardButton.Yes:
         return False
     try:
@@ -52,17 +52,29 @@ def remove_form(window: QWidget, view: QWidget | None = None) -> bool:
     except FormEditError as exc:
         controller.errorOccurred.emit(str(exc))
         return False
-    views = getattr(window, "form_views", {})
-    views.pop(view.key, None)
-    if stack is not None:
-        stack.removeWidget(view)
-        tables = controller.session.tset.tables
-        if tables and hasattr(window, "show_table"):
-            window.show_table(tables[0].key)
-    view.deleteLater()
+    close_views(window, {view.form_id})
     controller.formsListChanged.emit()
     _recheck(controller)
     return True
+
+
+def close_views(window: QWidget, form_ids: set[int]) -> None:
+    """Close the views of forms that are going (deleted, or removed by an undo); the window goes to the
+    first table if one of them was shown."""
+    views = getattr(window, "form_views", {})
+    stack = getattr(window, "stack", None)
+    for form_id in form_ids:
+        view = views.pop(form_key(form_id), None)
+        if view is None:
+            continue
+        if stack is not None:
+            shown = stack.currentWidget() is view
+            stack.removeWidget(view)
+            controller = getattr(window, "controller", None)
+            tables = controller.session.tset.tables if controller is not None else []
+            if shown and tables and hasattr(window, "show_table"):
+                window.show_table(tables[0].key)
+        view.deleteLater()
 
 
 def _recheck(controller: DocumentController) -> None:

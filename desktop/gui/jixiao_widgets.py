@@ -92,13 +92,16 @@ class FormGrid(GridView):
 
     def _apply(self, edits: list[tuple[QModelIndex, str]], label: str) -> bool:
         """All edits as one undo step; if one is refused, the ones before it are undone too."""
-        stack = self.form_model().controller.undo_stack
-        stack.beginMacro(label)
-        ok = all(self.model().setData(index, text) for index, text in edits)
-        stack.endMacro()
-        if not ok and edits:
-            stack.undo()
-        return ok
+        controller = self.form_model().controller
+        done = 0
+        with controller.step(label):
+            for index, text in edits:
+                if not self.model().setData(index, text):
+                    break
+                done += 1
+        if done < len(edits) and done:
+            controller.undo()
+        return done == len(edits)
 
     def apply_edits(self, edits: list[tuple[QModelIndex, str]], label: str) -> bool:
         return bool(edits) and self._apply(edits, label)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import tr
 from ..core.money import format_amount
-from ..core.narrative.book import NARRATIVE_TABLE
+from ..core.narrative.names import NARRATIVE_TABLE
 from ..core.rules.findings import Finding
 from ..core.session import Session
 from . import clerk_actions, huizong_actions, narrative_actions, review_ui
@@ -34,6 +34,12 @@ from .dialogs import APP_NAME, AddRowDialog, ExplainDialog, NamedRowDialog, show
 from .findings_panel import FindingsPanel
 from .form_view import FormView
 from .tables_panel import TablesPanel
+
+
+def _jixiao_actions():  # noqa: ANN202 - 新建/删除绩效表, loaded when first needed
+    from . import jixiao_actions
+
+    return jixiao_actions
 
 
 def _jixiao():  # noqa: ANN202 - the 绩效 form view module, loaded when first needed
@@ -95,6 +101,7 @@ class MainWindow(QMainWindow):
         self.findings.jumpRequested.connect(self.jump_to)
         self.findings.explainRequested.connect(self.explain)
         self.controller.errorOccurred.connect(self.show_error)
+        self.controller.formsClosing.connect(lambda ids: _jixiao_actions().close_views(self, ids))
         self._update_title()
         self._fit_screen(1280, 820)
         self.resizeDocks([dock], [330], Qt.Orientation.Horizontal)

@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QTreeWidgetItem
 from ..core.document import DocumentError
 from ..core.formats.errors import ExportError
 from ..core.i18n import tr
-from ..core.narrative.book import NARRATIVE_TABLE
-from ..core.narrative.prior import spec_of
+from ..core.narrative.names import NARRATIVE_TABLE, has_narrative_data
 from ..core.narrative.store import NarrativeStoreError
 from ..core.narrative.text import NarrativeTextError
 from ..core.session import EditError
@@ -49,7 +48,7 @@ class NarrativeUI:
         readonly = window.controller.readonly
         for act in (self.act_import, self.act_draft, self.act_prior):
             act.setEnabled(not readonly)
-        menu.setEnabled(spec_of(window.session) is not None)
+        menu.setEnabled(has_narrative_data(window.session.tset.id))
 
     def show(self) -> NarrativeView:
         if self.view is None:

@@ -108,10 +108,11 @@ class PriorDialog(QDialog):
     def save(self) -> None:
         stored = read_prior(self.session.doc)
         try:
-            for key, edit in self.edits.items():
-                old = stored.get(key)
-                if edit.text().strip() != (format_amount(old.value) if old else ""):
-                    set_typed(self.session, key, edit.text(), who=self.who)
+            with self.session.step("填写上年数"):  # the items saved together are one undo step
+                for key, edit in self.edits.items():
+                    old = stored.get(key)
+                    if edit.text().strip() != (format_amount(old.value) if old else ""):
+                        set_typed(self.session, key, edit.text(), who=self.who)
         except (PriorError, DocumentError) as exc:
             self.message.setText(str(exc))
             return

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from ..core.document import DocumentError
 from ..core.i18n import N_, tr
-from ..core.narrative.book import NARRATIVE_TABLE
 from ..core.narrative.locate import locate, locate_within
+from ..core.narrative.names import NARRATIVE_TABLE
 from ..core.narrative.store import PARTS, NarrativeStoreError, StoredSection
 from ..core.rules.findings import Finding
 from ..core.session import EditError

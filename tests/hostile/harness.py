@@ -36,6 +36,7 @@ GKB_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("forms", "{input}", "-o", "{out}.xlsx"),
     ("set", "{input}", "shouzhi_zongbiao", "in_ybgg", "amount", "1"),
     ("diff", "{good}", "{input}"),
+    ("undo", "{input}"),
 )
 WORKBOOK_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("import", "{input}", "-o", "{out}.gkb"),

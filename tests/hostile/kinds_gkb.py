@@ -45,6 +45,33 @@ def _jixiao(name: str, value: str) -> Kind:
         words=BAD)
 
 
+def _jixiao_stored(name: str, txt: str | None, num: object, places: object, *first: str) -> Kind:
+    """A 绩效 number as today's files store it (integers with places), wrong in one way."""
+    return Kind(f"jixiao-stored-{name}", "gkb", _tamper(
+        f"绩效{name}.gkb", *first, FORM,
+        ("INSERT INTO jx_field(form_id, key, txt, num, places) VALUES (1, 'budget', ?, ?, ?)", (txt, num, places))),
+        words=BAD)
+
+
+def _old_jixiao(name: str, value: str) -> Kind:
+    """A file of version 5, when 绩效 numbers were decimal text, holding ``value``: checked as that version
+    stores it, and refused when version 6 could not hold it exactly (opening would move it forward)."""
+
+    def build(folder: Path) -> Path:
+        from conftest import make_old_document
+
+        meta = {"set_id": "shanxi_2022_juesuan", "unit_name": "测试单位", "year": "2022", "money_unit": "元"}
+        path = make_old_document(folder / f"旧绩效{name}.gkb", 5, meta, {("shouzhi_zongbiao", "in_ybgg", "amount"): 1})
+        conn = sqlite3.connect(path)
+        conn.execute(FORM)
+        conn.execute("INSERT INTO jx_field(form_id, key, txt, num) VALUES (1, 'budget', NULL, ?)", (value,))
+        conn.commit()
+        conn.close()
+        return path
+
+    return Kind(f"jixiao-old-number-{name}", "gkb", build, words=BAD)
+
+
 # -- hot journals ------------------------------------------------------------------------------------
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
 SECTOR = 512
@@ -167,6 +194,14 @@ KINDS = [
     _jixiao("garbage", "12元"),
     _jixiao("too-many-digits", "1" * 30),
     _jixiao("two-points", "1.2.3"),
+    _jixiao_stored("without-places", None, 1234, None),
+    _jixiao_stored("text-with-places", "说明", None, 2),
+    _jixiao_stored("places-out-of-range", None, 1234, 9, "PRAGMA ignore_check_constraints = ON"),
+    _jixiao_stored("beyond-18-digits", None, 10**18, 0),
+    _jixiao_stored("places-as-text", None, 1234, "两位", "PRAGMA ignore_check_constraints = ON"),
+    _old_jixiao("nan", "NaN"),
+    _old_jixiao("seven-decimals", "1.1234567"),
+    _old_jixiao("too-long-to-store", "123456789012345.123456"),
     Kind("jixiao-number-blob", "gkb", _tamper(
         "绩效二进制.gkb", FORM, "INSERT INTO jx_field(form_id, key, txt, num) VALUES (1, 'budget', NULL, x'31')"), words=BAD),
     Kind("jixiao-position-text", "gkb", _tamper(

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.core.document import Document
 from desktop.core.review import seal as sl
 from hostile.harness import Kind, Run, good_document
 
@@ -15,11 +16,11 @@ BAD = ("不合规", "重新索取")
 TABLE = "shouzhi_zongbiao"
 
 
-def _tampered(name: str, change: Callable[[sqlite3.Connection], None]) -> Callable[[Path], Path]:
+def _tampered(name: str, change: Callable[[sqlite3.Connection, Path], None]) -> Callable[[Path], Path]:
     def build(folder: Path) -> Path:
         path = good_document(folder).rename(folder / name)
         conn = sqlite3.connect(path)
-        change(conn)
+        change(conn, path)
         conn.commit()
         conn.close()
         return path
@@ -27,18 +28,19 @@ def _tampered(name: str, change: Callable[[sqlite3.Connection], None]) -> Callab
     return build
 
 
-def _bad_signature(conn: sqlite3.Connection) -> None:
+def _bad_signature(conn: sqlite3.Connection, _path: Path) -> None:
     conn.execute("INSERT INTO seal_signature VALUES (?, 1, 'not hex', 'not hex', 'not hex')", (TABLE,))
 
 
-def _forged_approval(conn: sqlite3.Connection) -> None:
-    figures = sl.canonical(sl.figures(conn, TABLE))
+def _forged_approval(conn: sqlite3.Connection, path: Path) -> None:
+    with Document.open(path, readonly=True) as doc:  # the figures as the application reads them
+        figures = sl.canonical(sl.figures(doc, TABLE))
     conn.execute("INSERT INTO review_state VALUES (?, 'approved', '李审核', '2026-12-01T08:00:00Z', '')", (TABLE,))
     conn.execute("INSERT INTO review_seal VALUES (?, ?, ?, '李审核', '2026-12-01T08:00:00Z', 2)",
                  (TABLE, sl.digest(figures), figures))
 
 
-def _reassigned(conn: sqlite3.Connection) -> None:
+def _reassigned(conn: sqlite3.Connection, _path: Path) -> None:
     conn.execute("UPDATE change_log SET who = '别人' WHERE id = 1")
 
 

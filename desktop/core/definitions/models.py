@@ -1,28 +1,25 @@
-"""Typed, frozen models of a template set: tables, blocks, columns, rows and rules.
+"""What the program holds of a template set: tables, blocks, columns, rows and rules as plain frozen objects.
 
-A template set is data (YAML under resources/templates/); these models validate it when it is loaded,
-so a mistake in a definition file is reported with its place in the file, not discovered while a clerk
-types. One definition drives entry, checks, export and import.
+A template set is data (YAML under resources/templates/). It is validated once, when it is compiled,
+against :mod:`.schema`, then turned into these objects, which the set cache keeps pickled: a start served
+from the cache imports neither pydantic nor YAML. One definition drives entry, checks, export and import.
+Fields and defaults match :mod:`.schema` (tests/test_definition_models.py keeps them in step).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-Key = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$", min_length=1)]
 Severity = Literal["error", "warning"]
 
 COLUMN_VALUE_KINDS = ("amount", "count")
 
-
-class _Frozen(BaseModel):
-    # defer_build: schemas are built on first validation, so a start-up served from the set cache skips it
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+_frozen = dataclass(frozen=True)
 
 
-class ColumnDef(_Frozen):
+@_frozen
+class ColumnDef:
     """One printed column of a block.
 
     kind: ``label`` (the row's printed caption), ``rowno`` (行次), ``code`` (科目编码), ``code_part``
@@ -31,11 +28,11 @@ class ColumnDef(_Frozen):
     ``amount`` (money), ``count`` (a whole number such as 车辆数).
     """
 
-    key: Key
+    key: str
     kind: Literal["label", "rowno", "code", "code_part", "name", "name2", "amount", "count"]
-    header: list[str] = Field(min_length=1, description="header path, top to bottom; equal runs merge")
+    header: list[str]
     lanci: str | None = None
-    aliases: list[str] = []
+    aliases: list[str] = field(default_factory=list)
     width: int | None = None
     level: int | None = None
 
@@ -52,21 +49,23 @@ class ColumnDef(_Frozen):
         return 0 if self.kind == "count" else 2
 
 
-class RowDef(_Frozen):
+@_frozen
+class RowDef:
     """A fixed row as printed. ``blank`` rows carry only a 行次; ``heading`` rows only a caption."""
 
-    key: Key
+    key: str
     label: str = ""
     hangci: str | None = None
     code: str | None = None
     kind: Literal["data", "blank", "heading"] = "data"
-    aliases: list[str] = []
-    na: list[str] = Field(default_factory=list, description="columns printed as —— (not applicable)")
+    aliases: list[str] = field(default_factory=list)
+    na: list[str] = field(default_factory=list)  # columns printed as —— (not applicable)
     indent: int = 0
     footer: bool = False
 
 
-class FloatingDef(_Frozen):
+@_frozen
+class FloatingDef:
     """浮动行: rows the clerk adds; parents and the total row follow.
 
     Three kinds, all keyed so that a parent's key is a prefix of its children's keys:
@@ -80,21 +79,12 @@ class FloatingDef(_Frozen):
     """
 
     code_list: str | None = None
-    levels: list[int] = Field(default=[3, 5, 7], description="key lengths shown, e.g. [3, 7] without 款")
-    level_names: list[str] = Field(default_factory=list, description="printed name of each level (named rows)")
-    pair_list: str | None = Field(None, description="second code list of a paired block (政府经济分类)")
+    levels: list[int] = field(default_factory=lambda: [3, 5, 7])  # key lengths shown, e.g. [3, 7] without 款
+    level_names: list[str] = field(default_factory=list)  # printed name of each level (named rows)
+    pair_list: str | None = None  # second code list of a paired block (政府经济分类)
     total_label: str = "合计"
-    total_key: Key = "total"
-    total_printed: Literal["部门名称"] | None = Field(
-        None, description="the printed total row carries this header field's value (预算 表12/13: the 部门's name)")
-
-    @model_validator(mode="after")
-    def _consistent(self) -> FloatingDef:
-        if self.code_list is None and len(self.level_names) != len(self.levels):
-            raise ValueError("命名浮动行（无 code_list）须为每一级写出 level_names")
-        if self.pair_list is not None and self.code_list is None:
-            raise ValueError("pair_list 须与 code_list 一起使用")
-        return self
+    total_key: str = "total"
+    total_printed: Literal["部门名称"] | None = None  # the total row prints this header field (预算 表12/13)
 
     @property
     def named(self) -> bool:
@@ -124,23 +114,15 @@ class FloatingDef(_Frozen):
         return None
 
 
-class BlockDef(_Frozen):
+@_frozen
+class BlockDef:
     """A rectangular part of a table with its own columns (公开01 has 收入 and 支出 side by side)."""
 
-    key: Key
+    key: str
+    columns: list[ColumnDef]
     caption: str | None = None
-    columns: list[ColumnDef] = Field(min_length=1)
-    rows: list[RowDef] = []
+    rows: list[RowDef] = field(default_factory=list)
     floating: FloatingDef | None = None
-
-    @model_validator(mode="after")
-    def _unique_columns(self) -> BlockDef:
-        seen: set[str] = set()
-        for col in self.columns:
-            if col.key in seen:
-                raise ValueError(f"列键 {col.key} 重复")
-            seen.add(col.key)
-        return self
 
     def column(self, key: str) -> ColumnDef | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -150,31 +132,20 @@ class BlockDef(_Frozen):
         return [c for c in self.columns if c.is_value]
 
 
-class TableDef(_Frozen):
+@_frozen
+class TableDef:
     """One printed table (公开01表 …), identified by its stable ``key``, never by its number."""
 
-    key: Key
-    label: str = ""
+    key: str
     title: str
-    aliases: list[str] = Field(default_factory=list, description="other printed titles of this table")
-    header_fields: list[str] = ["部门名称", "年度", "金额单位"]
-    notes: list[str] = []
+    blocks: list[BlockDef]
+    label: str = ""
+    aliases: list[str] = field(default_factory=list)  # other printed titles of this table
+    header_fields: list[str] = field(default_factory=lambda: ["部门名称", "年度", "金额单位"])
+    notes: list[str] = field(default_factory=list)
     layout: Literal["stacked", "side_by_side"] = "stacked"
-    blocks: list[BlockDef] = Field(min_length=1)
     show_lanci: bool = True
     empty_note: str = "本表无数据"
-
-    @model_validator(mode="after")
-    def _unique_rows(self) -> TableDef:
-        seen: set[str] = set()
-        for block in self.blocks:
-            for row in block.rows:
-                if row.key in seen:
-                    raise ValueError(f"行键 {row.key} 重复")
-                seen.add(row.key)
-        if sum(1 for b in self.blocks if b.floating) > 1:
-            raise ValueError("一张表最多一个浮动行区域")
-        return self
 
     def block(self, key: str) -> BlockDef | None:
         return next((b for b in self.blocks if b.key == key), None)
@@ -184,60 +155,65 @@ class TableDef(_Frozen):
         return next((b for b in self.blocks if b.floating), None)
 
 
-class ForeachDef(_Frozen):
+@_frozen
+class ForeachDef:
     """Expand a rule over rows and/or columns; ``{row}``, ``{col}`` and ``{code}`` are substituted."""
 
-    rows: list[str] = Field(default_factory=list, description="row selectors such as zhichu[类]; union")
-    cols: list[str] = Field(default_factory=list)
+    rows: list[str] = field(default_factory=list)  # row selectors such as zhichu[类]; union
+    cols: list[str] = field(default_factory=list)
 
 
-class CompareRule(_Frozen):
+@_frozen
+class CompareRule:
     """``left op right`` where both sides are sums of cells, e.g. a total against its parts."""
 
-    kind: Literal["compare"] = "compare"
-    id: Key
+    id: str
     name: str
-    severity: Severity = "error"
     left: str
-    op: Literal["=", "<=", ">="] = "="
     right: str
+    kind: Literal["compare"] = "compare"
+    severity: Severity = "error"
+    op: Literal["=", "<=", ">="] = "="
     foreach: ForeachDef | None = None
-    formula: bool = Field(False, description="the left cell is derived from the right while a clerk types")
-    ref: str | None = Field(None, description="where the relationship comes from, e.g. DOMAIN §2.3-1")
+    formula: bool = False  # the left cell is derived from the right while a clerk types
+    ref: str | None = None  # where the relationship comes from, e.g. DOMAIN §2.3-1
 
 
-class RollupRule(_Frozen):
+@_frozen
+class RollupRule:
     """类 = Σ款 = Σ项 in every value column of a coded block, and the total row = Σ类."""
 
     kind: Literal["rollup"]
-    id: Key
+    id: str
     name: str
+    table: str
     severity: Severity = "error"
-    table: Key
-    columns: list[Key] = Field(default_factory=list, description="empty: every value column")
+    columns: list[str] = field(default_factory=list)  # empty: every value column
     formula: bool = True
     ref: str | None = None
 
 
-class CodeCheckRule(_Frozen):
+@_frozen
+class CodeCheckRule:
     """Check each coded row: the code's shape and parent, and its printed name against the list."""
 
     kind: Literal["codes"]
-    id: Key
+    id: str
     name: str
-    table: Key
+    table: str
     code_list: str
-    pair_list: str | None = Field(None, description="allowed (name, second name) pairs, e.g. 部门→政府经济科目")
+    pair_list: str | None = None  # allowed (name, second name) pairs, e.g. 部门→政府经济科目
     ref: str | None = None
 
 
-RuleDef = Annotated[CompareRule | RollupRule | CodeCheckRule, Field(discriminator="kind")]
+RuleDef = CompareRule | RollupRule | CodeCheckRule
 
 
-class SetInfo(_Frozen):
+@_frozen
+class SetInfo:
     """What a set says about itself (set.yaml without its list of files; a derived set inherits it)."""
 
-    id: Key
+    id: str
     name: str
     kind: Literal["决算", "预算", "绩效"]
     year: int
@@ -245,18 +221,3 @@ class SetInfo(_Frozen):
     version: str = "1"
     description: str = ""
     money_unit: Literal["元", "万元"] = "元"
-
-
-class RuleFile(_Frozen):
-    rules: list[RuleDef] = []
-
-    @model_validator(mode="before")
-    @classmethod
-    def _default_kind(cls, data: object) -> object:
-        """A rule without ``kind`` is a ``compare`` rule."""
-        if isinstance(data, dict) and isinstance(data.get("rules"), list):
-            data = dict(data)
-            data["rules"] = [
-                {"kind": "compare", **r} if isinstance(r, dict) and "kind" not in r else r for r in data["rules"]
-            ]
-        return data

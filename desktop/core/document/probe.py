@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import shipped_set_names
+from .checked import already_checked
 from .errors import DocumentError
 from .recovery import interrupted_error, journal_path, needs_rollback
 from .schema import distrust_schema, reference, schema_problem
@@ -114,11 +115,13 @@ def _refuse_content(path: Path, conn: sqlite3.Connection, user_version: int) -> 
         raise DocumentError(
             "tampered", f"文件“{path.name}”的数据库结构与公开表工作台保存的不一致（{problem}），可能被其他工具改动过，"
             "其中可能藏有打开或修改时会自动执行的指令。为安全起见未打开，文件未做任何改动。请向发送者重新索取原始文件。")
-    status = conn.execute("PRAGMA quick_check").fetchone()[0]
-    if status != "ok":
-        raise DocumentError("corrupt", f"文件“{path.name}”已损坏（{status}），无法打开。请使用备份或向发送者重新索取。")
+    checked_before = already_checked(path)  # as this program left it after checking it in full (checked.py)
+    if not checked_before:
+        status = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if status != "ok":
+            raise DocumentError("corrupt", f"文件“{path.name}”已损坏（{status}），无法打开。请使用备份或向发送者重新索取。")
     tables = {name for kind, name, _, _ in reference(user_version) if kind == "table"}
-    problem = content_problem(conn, tables)
+    problem = None if checked_before else content_problem(conn, tables, user_version)
     if problem is None:
         keys = ("set_id", "money_unit", "year")
         meta = dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN {keys}").fetchall())

@@ -15,18 +15,24 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..money import to_plain
-from . import changelog
+from . import changelog, numbers
 from .changelog import Entry
+from .checked import remember_checked
 from .errors import DocumentError
 from .lock import LockDamaged, LockedByOther, LockInfo, acquire, release
 from .migrations import migrate, schema_version
 from .probe import APPLICATION_ID, probe
 from .recovery import foreign_journal_error, journal_belongs, recover, recovered_copy
 from .schema import distrust_schema
-from .validate import MAX_AMOUNT, meta_problem
+from .tx import Tx
+from .validate import meta_problem
 from .write_errors import FileIdentity, new_file_error, replaced_error, write_error
+
+if TYPE_CHECKING:
+    from .undo_rows import Recorder
 
 Cell = tuple[str, str, str]
 FILE_SUFFIX = ".gkb"
@@ -124,6 +130,7 @@ class Document:
         self.review_mode = False  # 审阅: figures refused, review writes (comments, states) allowed
         self.meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta"))
         self._identity = None if readonly else FileIdentity.of(path)  # a file replaced later is never written
+        self.recorder: Recorder | None = None  # set by the Session: each edit transaction becomes an undo step
 
     # -- opening and creating -------------------------------------------------------------------
     @classmethod
@@ -229,6 +236,8 @@ class Document:
 
     def close(self) -> None:
         self._conn.close()
+        if self._identity is not None and FileIdentity.of(self.path) == self._identity:
+            remember_checked(self.path)  # as this program wrote it: the next open need not scan it (checked.py)
         release(self._lock_file)
         self._lock_file = None
 
@@ -239,11 +248,6 @@ class Document:
         self.close()
 
     # -- reading --------------------------------------------------------------------------------
-    @property
-    def connection(self) -> sqlite3.Connection:
-        """The open connection, for modules that own their own tables (the 绩效 forms); write via transaction()."""
-        return self._conn
-
     @property
     def set_id(self) -> str:
         return self.meta["set_id"]
@@ -278,20 +282,33 @@ class Document:
             raise DocumentError("readonly", f"文件“{self.path.name}”以只读方式打开（{self.readonly_reason}），不能修改。")
 
     @contextmanager
-    def transaction(self, *, review: bool = False) -> Iterator[sqlite3.Connection]:
-        """One committed transaction; on any error nothing is written. In 审阅 mode only ``review``
-        writes (comments, table states, seals) are allowed."""
+    def transaction(self, *, review: bool = False) -> Iterator[Tx]:
+        """One committed transaction, handed to the store functions of this package (see :mod:`.tx`); on
+        any error nothing is written. In 审阅 mode only ``review`` writes (comments, states, seals) are allowed."""
+        with self._transaction(review=review) as conn:
+            yield Tx(conn)
+
+    @contextmanager
+    def _transaction(self, *, review: bool = False) -> Iterator[sqlite3.Connection]:
         self._require_writable()
         if self.review_mode and not review:
             raise DocumentError("review_mode", REVIEW_MODE_MESSAGE)
         if self._identity is not None:
             self._identity.require_same(self.path)
+        recorder = None if review else self.recorder  # review writes are no undo steps
         try:
+            if recorder is not None:
+                recorder.prepare(self._conn)
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise write_error(self.path, exc) from exc
+        committed = False
         try:
+            if recorder is not None:
+                recorder.begin(self._conn)
             yield self._conn
+            if recorder is not None:
+                recorder.end(self._conn)
         except sqlite3.Error as exc:
             self._roll_back()
             raise write_error(self.path, exc) from exc
@@ -301,9 +318,13 @@ class Document:
         else:
             try:
                 self._conn.execute("COMMIT")
+                committed = True
             except sqlite3.Error as exc:
                 self._roll_back()
                 raise write_error(self.path, exc) from exc
+        finally:
+            if recorder is not None:
+                recorder.finished(committed)
 
     def _roll_back(self) -> None:
         """Undo the open transaction, if SQLite has not already (it does after some I/O errors)."""
@@ -325,10 +346,10 @@ class Document:
         """Write cell values (None clears), floating rows and metadata in one transaction, logged."""
         decimals = decimals or {}
         for cell, value in changes.items():
-            if value is not None and (type(value) is not int or not -MAX_AMOUNT < value < MAX_AMOUNT):
+            if value is not None and not numbers.is_hundredths(value):
                 raise DocumentError("bad_value", f"{'/'.join(cell)} 的金额 {value!r} 超出合理范围或不是整数，本次修改未保存。")
         at = now_iso()
-        with self.transaction() as conn:
+        with self._transaction() as conn:
             entries: list[Entry] = []
             for tbl, code, name in add_rows:
                 conn.execute("INSERT OR REPLACE INTO float_row(tbl, code, name) VALUES (?, ?, ?)", (tbl, code, name))
@@ -358,7 +379,7 @@ class Document:
 
     def set_explanation(self, finding_key: str, text: str, *, who: str, basis: str, at: str | None = None) -> None:
         """Store (or with empty text remove) the 出错说明 of a finding."""
-        with self.transaction() as conn:
+        with self._transaction() as conn:
             if text.strip():
                 conn.execute(
                     "INSERT OR REPLACE INTO explanation(finding_key, text, author, at, basis) VALUES (?, ?, ?, ?, ?)",

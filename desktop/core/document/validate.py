@@ -2,8 +2,11 @@
 
 A received file may have been changed with any SQLite tool: an amount stored as REAL, TEXT or BLOB or too
 big to add up, a floating-row code that is empty or huge, a template-set id that is a path, a 绩效 number
-that is NaN, a seal that is not JSON. :func:`content_problem` finds the first such thing and names the
-table and row, in Chinese; nothing is read row by row in Python except the (few) seals.
+that is NaN or has no places, a seal that is not JSON. :func:`content_problem` finds the first such thing and
+names the table and row, in Chinese; nothing is read row by row in Python except the (few) seals.
+
+Files are checked as their own version stores them: before version 6 a 绩效 number was decimal text, which
+must also be one that version 6 can store exactly (see :mod:`.numbers`), since opening moves it forward.
 """
 
 from __future__ import annotations
@@ -12,9 +15,12 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-MAX_AMOUNT = 10**15  # hundredths: ten trillion 元, far beyond any unit's budget, far inside 64 bits
+from .numbers import MAX_HUNDREDTHS, MAX_PLACES, MAX_UNITS
+
+MAX_AMOUNT = MAX_HUNDREDTHS  # hundredths: ten trillion 元, far beyond any unit's budget, far inside 64 bits
+NUMBERS_ENCODED = 6  # the schema version from which 绩效 numbers are integers with their places (0006)
 MAX_CODE = 64
 MAX_NAME = 500
 MAX_DECIMAL_DIGITS = 15  # digits before the point of a 绩效 number
@@ -34,10 +40,11 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "explanation": ("出错说明", ("finding_key",), {"finding_key": (T,), "text": (T,), "author": (T,), "at": (T,),
                                                   "basis": (T,)}),
     "jx_form": ("绩效表", ("id",), {"shape": (T,), "title": (T,), "position": (INT,)}),
-    "jx_field": ("绩效表栏目", ("form_id", "key"), {"form_id": (INT,), "key": (T,), "txt": (T, N), "num": (T, N)}),
+    "jx_field": ("绩效表栏目", ("form_id", "key"), {"form_id": (INT,), "key": (T,), "txt": (T, N), "num": (INT, N),
+                                                "places": (INT, N)}),
     "jx_indicator": ("绩效指标行", ("id",), {"form_id": (INT,), "level2": (T,), "position": (INT,)}),
     "jx_indicator_cell": ("绩效指标单元格", ("indicator_id", "col"), {"indicator_id": (INT,), "col": (T,), "txt": (T, N),
-                                                                   "num": (T, N)}),
+                                                                   "num": (INT, N), "places": (INT, N)}),
     "review_comment": ("批注", ("id",), {"parent_id": (INT, N), "tbl": (T,), "row": (T, N), "col": (T, N),
                                        "finding": (T, N), "author": (T,), "at": (T,), "text": (T,),
                                        "resolved_by": (T, N), "resolved_at": (T, N)}),
@@ -52,6 +59,8 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
                                           "signature": (T,)}),
     "narrative_section": ("情况说明", ("id",), {"part": (T,), "position": (INT,), "heading": (T,), "body": (T,)}),
     "prior_figure": ("上年数", ("key",), {"key": (T,), "num": (INT,), "source": (T,)}),
+    "undo_step": ("修改历史", ("id",), {"at": (T,), "who": (T,), "label": (T,), "state": (T,), "log_from": (INT,),
+                                      "log_to": (INT,), "rows": (T,)}),
 }
 MAX_NARRATIVE_BODY = 100_000  # characters of one section (desktop.core.narrative.store refuses more on input)
 
@@ -63,6 +72,13 @@ def _decimal_bad(col: str) -> str:
     return (f"({col} IS NOT NULL AND (typeof({col}) != 'text' OR {col} = '' OR length({col}) > 40"
             f" OR {col} GLOB '*[^0-9.-]*' OR substr({col}, 2) GLOB '*-*' OR {col} GLOB '*.*.*'"
             f" OR {col} GLOB '*.' OR {body} GLOB '.*' OR {body} = '' OR length({whole}) > {MAX_DECIMAL_DIGITS}))")
+
+
+def _decimal_unencodable(col: str) -> str:
+    """SQL true when the decimal text ``col`` has more decimals or significant digits than version 6 stores."""
+    digits = f"ltrim(replace(ltrim({col}, '-'), '.', ''), '0')"
+    return (f"({col} IS NOT NULL AND ((instr({col}, '.') > 0 AND length({col}) - instr({col}, '.') > {MAX_PLACES})"
+            f" OR length({digits}) > {len(str(MAX_UNITS)) - 1}))")
 
 
 def _form_tbl_bad(col: str) -> str:
@@ -80,8 +96,12 @@ ROW_RULES: dict[str, list[tuple[str, str]]] = {
     "cell": [(f"num >= {MAX_AMOUNT} OR num <= -{MAX_AMOUNT}", "金额超出合理范围（绝对值应小于一千万亿）")],
     "float_row": [(f"length(code) NOT BETWEEN 1 AND {MAX_CODE} OR trim(code) = ''", "科目编码为空或过长"),
                   (f"length(name) > {MAX_NAME}", "名称过长")],
-    "jx_field": [(_decimal_bad("num"), "数字不是有效的十进制数或超出合理范围")],
-    "jx_indicator_cell": [(_decimal_bad("num"), "数字不是有效的十进制数或超出合理范围")],
+    "jx_field": [("(num IS NULL) <> (places IS NULL)", "数字缺少小数位数，或文字带着小数位数"),
+                 (f"places NOT BETWEEN 0 AND {MAX_PLACES}", f"小数位数超出范围（应为 0—{MAX_PLACES}）"),
+                 (f"num >= {MAX_UNITS} OR num <= -{MAX_UNITS}", "数字超出合理范围")],
+    "jx_indicator_cell": [("(num IS NULL) <> (places IS NULL)", "数字缺少小数位数，或文字带着小数位数"),
+                          (f"places NOT BETWEEN 0 AND {MAX_PLACES}", f"小数位数超出范围（应为 0—{MAX_PLACES}）"),
+                          (f"num >= {MAX_UNITS} OR num <= -{MAX_UNITS}", "数字超出合理范围")],
     "review_seal": [("length(digest) != 64 OR digest GLOB '*[^0-9a-f]*'", "摘要不是 64 位十六进制数"),
                     ("NOT json_valid(figures) OR json_type(figures) != 'object'", "数据不是有效的 JSON 对象"),
                     ("EXISTS (SELECT 1 FROM json_each(figures) WHERE type != 'text')", "数据中有非文字的值"),
@@ -99,12 +119,31 @@ ROW_RULES: dict[str, list[tuple[str, str]]] = {
     "review_comment": [(_form_tbl_bad("tbl"), "表名无效")],
     "review_history": [(_form_tbl_bad("tbl"), "表名无效")],
     "change_chain": [("length(hash) != 64 OR hash GLOB '*[^0-9a-f]*'", "链值不是 64 位十六进制数")],
+    "undo_step": [("state NOT IN ('done', 'undone')", "状态无效"), ("NOT json_valid(rows)", "内容不是有效的 JSON"),
+                  (f"length(label) > {MAX_NAME} OR length(who) > {MAX_NAME}", "名称过长")],
     "signer_key": [("length(public_key) != 64 OR public_key GLOB '*[^0-9a-f]*'", "公钥不是 64 位十六进制数"),
                    (f"length(name) > {MAX_NAME}", "姓名过长")],
     "seal_signature": [("length(signature) != 128 OR signature GLOB '*[^0-9a-f]*'", "签名不是 128 位十六进制数"),
                        ("length(public_key) != 64 OR public_key GLOB '*[^0-9a-f]*'", "公钥不是 64 位十六进制数"),
                        ("length(log_head) != 64 OR log_head GLOB '*[^0-9a-f]*'", "修改记录链值不是 64 位十六进制数")],
 }
+
+
+_LEGACY_NUMBERS = [(_decimal_bad("num"), "数字不是有效的十进制数或超出合理范围"),
+                   (_decimal_unencodable("num"), f"数字的位数超出本软件能保存的范围（最多 {MAX_PLACES} 位小数、"
+                                                 f"{len(str(MAX_UNITS)) - 1} 位有效数字）")]
+
+
+def _at_version(version: int | None) -> tuple[dict, dict]:
+    """(COLUMNS, ROW_RULES) as a file of ``version`` stores its tables (None: today's)."""
+    if version is None or version >= NUMBERS_ENCODED:
+        return COLUMNS, ROW_RULES
+    columns, rules = dict(COLUMNS), dict(ROW_RULES)
+    for table in ("jx_field", "jx_indicator_cell"):
+        label, key, kinds = COLUMNS[table]
+        columns[table] = (label, key, {c: k for c, k in kinds.items() if c != "places"} | {"num": (T, N)})
+        rules[table] = _LEGACY_NUMBERS
+    return columns, rules
 
 
 def _show(value: object) -> str:
@@ -118,33 +157,38 @@ def _typeof_ok(column: str, kinds: tuple[str, ...]) -> str:
     return f"typeof({column}) IN ({', '.join(repr(k) for k in kinds)})"
 
 
-def _first_bad_row(conn: sqlite3.Connection, table: str, condition: str) -> str | None:
-    label, key, _ = COLUMNS[table]
-    row = conn.execute(f"SELECT {', '.join(key)} FROM {table} WHERE {condition} LIMIT 1").fetchone()
+def _first_bad_row(conn: sqlite3.Connection, table: str, condition: str, source: str = "",
+                   params: Sequence[object] = ()) -> str | None:
+    label, key, _ = COLUMNS[table]  # names and keys are the same at every version
+    row = conn.execute(f"SELECT {', '.join(key)} FROM {source or table} WHERE {condition} LIMIT 1", params).fetchone()
     if row is None:
         return None
     return f"“{label}”（表 {table}）中 {'，'.join(f'{k}={_show(v)}' for k, v in zip(key, row, strict=True))} 这一行"
 
 
-def _rows_problem(conn: sqlite3.Connection, tables: set[str]) -> str | None:
-    for table, (_, _, columns) in COLUMNS.items():
+def _rows_problem(conn: sqlite3.Connection, tables: set[str], version: int | None, source: str = "",
+                  params: Sequence[object] = ()) -> str | None:
+    """The first bad row of ``tables`` at schema ``version`` (``source``: what to read instead of the table,
+    with ``params``)."""
+    all_columns, all_rules = _at_version(version)
+    for table, (_, _, columns) in all_columns.items():
         if table not in tables:
             continue
         wrong_type = " OR ".join(f"NOT {_typeof_ok(c, kinds)}" for c, kinds in columns.items())
-        rules = ROW_RULES.get(table, [])
+        rules = all_rules.get(table, [])
         anything = " OR ".join(f"({c})" for c in (wrong_type, *(r for r, _ in rules)))
-        if conn.execute(f"SELECT 1 FROM {table} WHERE {anything} LIMIT 1").fetchone() is None:
+        if conn.execute(f"SELECT 1 FROM {source or table} WHERE {anything} LIMIT 1", params).fetchone() is None:
             continue  # one scan of a healthy table; the detailed queries run only to name a problem
-        where = _first_bad_row(conn, table, wrong_type)
+        where = _first_bad_row(conn, table, wrong_type, source, params)
         if where:
-            bad = conn.execute(f"SELECT {', '.join(f'typeof({c})' for c in columns)} FROM {table} WHERE {wrong_type} "
-                               "LIMIT 1").fetchone()
+            bad = conn.execute(f"SELECT {', '.join(f'typeof({c})' for c in columns)} FROM {source or table} "
+                               f"WHERE {wrong_type} LIMIT 1", params).fetchone()
             wrong = [(c, kinds, t) for (c, kinds), t in zip(columns.items(), bad, strict=True) if t not in kinds]
             column, kinds, found = wrong[0]
             expected = "或".join(_TYPE_NAMES[k] for k in kinds)
             return f"{where}的 {column} 应为{expected}，实际是{_TYPE_NAMES.get(found, found)}"
         for condition, what in rules:
-            where = _first_bad_row(conn, table, condition)
+            where = _first_bad_row(conn, table, condition, source, params)
             if where:
                 return f"{where}：{what}"
     return None
@@ -177,9 +221,27 @@ def meta_problem(meta: Mapping[str, str]) -> str | None:
     return None
 
 
-def content_problem(conn: sqlite3.Connection, tables: set[str]) -> str | None:
-    """The first thing in the file of a kind our code does not expect, in Chinese; None when all is well."""
-    problem = _rows_problem(conn, tables)
+def rows_problem(conn: sqlite3.Connection, table: str, key: Sequence[str], rows: Sequence[Sequence[object]]) -> str | None:
+    """:func:`content_problem` for some rows of one table only (``key``: its primary-key columns, ``rows``:
+    their values), by the primary key: what an undo wrote is checked without reading the whole table."""
+    if table not in COLUMNS:
+        return None
+    chunk = max(1, 900 // max(1, len(key)))
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        one = f"({', '.join('?' * len(key))})"
+        on = " AND ".join(f"{table}.{k} = wanted.column{n}" for n, k in enumerate(key, 1))
+        source = f"(VALUES {', '.join([one] * len(part))}) AS wanted CROSS JOIN {table} ON {on}"
+        problem = _rows_problem(conn, {table}, None, source, [v for r in part for v in r])
+        if problem:
+            return problem
+    return None
+
+
+def content_problem(conn: sqlite3.Connection, tables: set[str], version: int | None = None) -> str | None:
+    """The first thing in the file (of schema ``version``; None: today's) of a kind our code does not expect,
+    in Chinese; None when all is well."""
+    problem = _rows_problem(conn, tables, version)
     if problem or "review_seal" not in tables:
         return problem
     return _seal_problem(conn)

@@ -20,18 +20,19 @@ from ..document import Document
 from ..i18n import tr
 from .dump import FORMAT, FORMAT_VERSION, load_dump
 from .published import Conversion, Unplaced, title_score
-from .sheet_header import SheetView, find_tables
+from .sheet_header import Anchor, SheetView, find_tables
 from .sheet_table import TableReader, TableResult, most_common
 from .workbook_reader import Limits, WorkbookError, read_workbook
 
 META_SHEET = "_gongkai"  # our forms export's hidden list of shapes
 
 
-def _convert(views: Sequence[SheetView], tset: TemplateSet, form_rows: dict[str, list[int]]) -> TableResult:
-    """The tables of ``tset`` in the sheets; ``form_rows`` are the first rows of the 绩效 forms, which end
-    a table's region like the next table does."""
+def _convert(views: Sequence[SheetView], tset: TemplateSet, form_rows: dict[str, list[int]],
+             anchors: list[Anchor] | None = None) -> TableResult:
+    """The tables of ``tset`` in the sheets (``anchors``: where :func:`find_tables` found them, if known);
+    ``form_rows`` are the first rows of the 绩效 forms, which end a table's region like the next table does."""
     out = TableResult()
-    anchors = find_tables(views, tset)
+    anchors = find_tables(views, tset) if anchors is None else anchors
     readers: list[TableReader] = []
 
     def region_end(s: int, after: int) -> int:
@@ -77,9 +78,13 @@ def convert_workbook(path: Path, set_id: str | None = None, limits: Limits | Non
         candidates = [sets[set_id]]
     else:
         candidates = list(sets.values())
+    found = {tset.id: find_tables(views, tset) for tset in candidates}  # titles only: cheap
+    most = max((len({a.table.key for a in anchors}) for anchors in found.values()), default=0)
     results = []
     for tset in candidates:
-        res = _convert(views, tset, form_sheets)
+        if len(candidates) > 1 and 2 * len({a.table.key for a in found[tset.id]}) < most:
+            continue  # finds under half the tables the best set finds by title: cannot win, not converted
+        res = _convert(views, tset, form_sheets, found[tset.id])
         year = most_common(res.years)
         distance = abs(tset.info.year - int(year)) if year.isdigit() else 0
         results.append((res.score(tset) - 0.01 * distance, tset, res))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diff import compare_documents
-from ..document import Document, DocumentError
+from ..document import Document, DocumentError, review_rows
 from ..document.lock import lock_path
 from ..document.special import require_document_file
 from ..document.store import now_iso
@@ -38,12 +38,6 @@ class BuildResult:
     moves: Moves | None = None  # set when an earlier 汇总 was replaced
 
 
-def _review_data(doc: Document) -> int:
-    conn = doc.connection
-    return sum(int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])
-               for t in ("review_comment", "review_state", "explanation"))
-
-
 def _old_output(out: Path, force: bool) -> Provenance | None:
     """The provenance of the 汇总 at ``out`` to be replaced (None when there is none); refuse anything else."""
     if not os.path.lexists(out):
@@ -52,7 +46,7 @@ def _old_output(out: Path, force: bool) -> Provenance | None:
         require_document_file(out)
         with Document.open(out, readonly=True) as doc:
             prov = read_provenance(doc.meta)
-            reviewed = _review_data(doc) if prov is not None else 0
+            reviewed = review_rows.record_count(doc) if prov is not None else 0
     except DocumentError as exc:
         raise HuizongError(tr("输出文件“{name}”已存在，但无法作为汇总文件读取（{exc}）。未覆盖；请换一个文件名。", name=out.name, exc=exc)) from exc
     if prov is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..definitions import get_set
-from ..document.validate import MAX_AMOUNT
+from ..document.numbers import MAX_HUNDREDTHS as MAX_AMOUNT
 from ..money import to_plain
 from .errors import HuizongError
 from .layout import TableLayout, layout_of

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..document import Document, DocumentError
+from ..document import Document, DocumentError, log_rows
 from ..document.special import require_document_file
 from ..i18n import tr
 from .errors import HuizongError
@@ -76,11 +76,9 @@ class UnitData:
 
 
 def _log_head(doc: Document) -> tuple[int, dict[str, Any]]:
-    conn = doc.connection
-    count = int(conn.execute("SELECT COUNT(*) FROM change_log").fetchone()[0])
-    row = conn.execute("SELECT id, at, who, action FROM change_log ORDER BY id DESC LIMIT 1").fetchone()
-    head = {"id": row[0], "at": row[1], "who": row[2], "action": row[3]} if row else {}
-    return count, head
+    head = log_rows.head(doc)
+    row = head.last
+    return head.count, ({"id": row[0], "at": row[1], "who": row[2], "action": row[3]} if row else {})
 
 
 def read_unit(path: Path, *, with_forms: bool = True) -> UnitData:
@@ -110,7 +108,4 @@ def read_unit(path: Path, *, with_forms: bool = True) -> UnitData:
 def changes_since(path: Path, head_id: int) -> list[dict[str, Any]]:
     """The change-log rows of ``path`` after ``head_id``, oldest first (read-only)."""
     with Document.open(Path(path), readonly=True) as doc:
-        cols = ("id", "at", "who", "action", "tbl", "row", "col", "old", "new")
-        rows = doc.connection.execute(
-            f"SELECT {', '.join(cols)} FROM change_log WHERE id > ? ORDER BY id", (int(head_id),))
-        return [dict(zip(cols, r, strict=True)) for r in rows]
+        return log_rows.rows_after(doc, head_id)

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from ..definitions.compile_set import _read_yaml, _validate
 from ..definitions.errors import DefinitionError
-from ..definitions.loader import _read_yaml, _validate
 from ..i18n import tr
 from ..paths import resources_dir
 from .definition import FormDef

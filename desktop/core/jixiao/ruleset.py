@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..definitions.compile_set import _read_yaml, _validate
 from ..definitions.errors import DefinitionError
-from ..definitions.loader import _read_yaml, _validate
 from ..i18n import tr
 from ..rules.kinds import Params, Rule, RuleSpec, kind, kinds, placeholders, problems
 from ..rules.kinds.registry import Frozen

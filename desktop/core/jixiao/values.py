@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..document.numbers import MAX_PLACES, NumberEncodingError, encode
 from ..money import is_not_applicable, normalise_text
 from ..rules.kinds.numbers import decimals_of, hundredths, norm, plain, round_to, same_at_printed_precision
 
 __all__ = ["FormValueError", "Target", "decimals_of", "hundredths", "norm", "parse_direction", "parse_number",
            "parse_target", "parse_template", "plain", "round_to", "same_at_printed_precision"]
 
-MAX_DECIMALS = 6
+MAX_DECIMALS = MAX_PLACES  # what the document stores exactly (desktop/core/document/numbers.py)
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _SUFFIXES = {"score": ("分",), "rate": ("%",), "amount": ("万元", "元"), "weight": ("分",)}
@@ -66,6 +67,12 @@ def parse_number(text: str | None, kind: str = "score") -> Decimal | None:
         raise FormValueError(f"“{str(text)[:30]}”数值过大，请检查是否多输了数字")
     if value < 0 and kind in ("score", "weight"):
         raise FormValueError(f"“{text}”：分值和得分不能为负数")
+    if value.is_zero():
+        value = abs(value)  # -0.00 is 0.00: the document keeps no sign on zero
+    try:
+        encode(value)
+    except NumberEncodingError as exc:  # e.g. 15 whole digits and 6 decimals: more than 18 digits in all
+        raise FormValueError(str(exc)) from exc
     return value
 
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..rules.findings import Finding
-from .check import check_sections
-from .draft import draft_narrative
+from .names import NARRATIVE_TABLE
 from .prior import opening_findings, spec_of
 from .spec import NarrativeSpec
 from .store import (
@@ -28,9 +27,9 @@ from .store import (
 from .text import NarrativeTextError, normalise, part_three, split_raw, split_sections
 
 if TYPE_CHECKING:
+    from ..rules.instances import Cell
     from ..session import Session
 
-NARRATIVE_TABLE = "narrative"
 _PART_HEAD = {"gaikuang": ("一", "二三四五"), "mingci": ("四", "五六七")}
 
 
@@ -65,6 +64,7 @@ class NarrativeBook:
         self.session = session
         self._spec: NarrativeSpec | None | bool = False
         self.spots: dict[str, tuple[str, int, int]] = {}  # finding key -> (part text, figure start, end)
+        self.reads: set[Cell] | None = None  # the table cells the last findings() read (None: not run yet)
 
     @property
     def spec(self) -> NarrativeSpec | None:
@@ -96,13 +96,17 @@ class NarrativeBook:
             return []
         prior = self.prior()
         out: list[Finding] = []
+        reads: set[Cell] = set()
         text = self.text("shuoming")
         if text.strip():
             spots: dict[str, tuple[str, int, int]] = {}
-            out += check_sections(self.session, split_sections(text), prior, spots)
+            from .check import check_sections  # the checker loads with the first prose to check
+
+            out += check_sections(self.session, split_sections(text), prior, spots, reads)
             self.spots = spots
         if prior:
-            out += opening_findings(self.session, spec, prior)
+            out += opening_findings(self.session, spec, prior, reads)
+        self.reads = reads
         return sorted(out, key=Finding.sort_key)
 
     def findings_of(self, section: StoredSection, findings: list[Finding] | None = None) -> list[Finding]:
@@ -118,17 +122,20 @@ class NarrativeBook:
         if not any(h for h, _ in sections):
             raise NarrativeTextError("文中没有找到“一、”“二、”这样的情况说明标题。请确认选择的是公开文本。")
         self._require_figures()
-        parts = {"shuoming": len(replace_part(self.session.doc, "shuoming", sections, who=who))}
-        for part in ("gaikuang", "mingci"):
-            body = other_part(text, part)
-            if body:
-                parts[part] = len(replace_part(self.session.doc, part, split_raw(body), who=who))
+        with self.session.step("导入情况说明"):  # the parts are one undo step
+            parts = {"shuoming": len(replace_part(self.session.doc, "shuoming", sections, who=who))}
+            for part in ("gaikuang", "mingci"):
+                body = other_part(text, part)
+                if body:
+                    parts[part] = len(replace_part(self.session.doc, part, split_raw(body), who=who))
         self.session.narrative_edited()
         return ImportResult(parts["shuoming"], parts)
 
     def import_draft(self, *, who: str) -> int:
         """Replace the 情况说明 by a fresh draft from the tables (for a new document)."""
         self._require_figures()
+        from .draft import draft_narrative
+
         count = len(replace_part(self.session.doc, "shuoming", split_raw(draft_narrative(self.session)), who=who,
                                  action="narrative_draft"))
         self.session.narrative_edited()
@@ -158,6 +165,8 @@ class NarrativeBook:
 
     # -- drafts ---------------------------------------------------------------------------------
     def draft_sections(self) -> list[tuple[str, str]]:
+        from .draft import draft_narrative
+
         return split_raw(draft_narrative(self.session))
 
     def draft_for(self, heading: str) -> str | None:

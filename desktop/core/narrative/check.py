@@ -26,6 +26,7 @@ from .text import Section, part_three, split_sections
 from .ties import Tables, TableValue, find_row, find_tie
 
 if TYPE_CHECKING:
+    from ..rules.instances import Cell
     from ..session import Session
 
 TABLE = "narrative"
@@ -50,11 +51,12 @@ def check_narrative(session: Session, text: str, prior: Mapping[str, int] | None
 
 
 def check_sections(session: Session, sections: list[Section], prior: Mapping[str, int] | None = None,
-                   spots: dict[str, Spot] | None = None) -> list[Finding]:
+                   spots: dict[str, Spot] | None = None, reads: set[Cell] | None = None) -> list[Finding]:
     """Every finding for sections already split (the stored 情况说明 of a document); ``spots`` collects
-    where each finding's figure is: (the part's normalised text, start, end), for tinting it."""
+    where each finding's figure is: (the part's normalised text, start, end), for tinting it; ``reads``
+    collects every table cell the checks read."""
     spec = load_spec(session.tset.id)
-    checker = _Checker(session, spec, prior or {})
+    checker = _Checker(session, spec, prior or {}, reads)
     checker.spots = spots if spots is not None else {}
     for section in sections:
         for name, body in section.parts():
@@ -69,9 +71,10 @@ def _pct(value: Decimal) -> str:
 
 
 class _Checker:
-    def __init__(self, session: Session, spec: NarrativeSpec, prior: Mapping[str, int]) -> None:
+    def __init__(self, session: Session, spec: NarrativeSpec, prior: Mapping[str, int],
+                 reads: set[Cell] | None = None) -> None:
         self.session, self.spec, self.prior = session, spec, prior
-        self.tables = Tables(session)
+        self.tables = Tables(session, reads)
         self.year = session.tset.info.year
         self.unit_name = session.doc.meta.get("unit_name", "")
         self.findings: dict[str, Finding] = {}

@@ -23,6 +23,7 @@ from .store import read_prior, write_prior
 from .ties import Tables
 
 if TYPE_CHECKING:
+    from ..rules.instances import Cell
     from ..session import Session
 
 
@@ -113,9 +114,11 @@ def link_prior(session: Session, path: Path, *, who: str) -> LinkResult:
     return LinkResult(copied, missing, source)
 
 
-def opening_findings(session: Session, spec: NarrativeSpec, prior: dict[str, int]) -> list[Finding]:
-    """年初 cells that must equal last year's 年末 (items with ``opening``), for the 上年数 present."""
-    tables = Tables(session)
+def opening_findings(session: Session, spec: NarrativeSpec, prior: dict[str, int],
+                     reads: set[Cell] | None = None) -> list[Finding]:
+    """年初 cells that must equal last year's 年末 (items with ``opening``), for the 上年数 present; ``reads``
+    collects the cells read."""
+    tables = Tables(session, reads)
     sources = {k: p.source for k, p in read_prior(session.doc).items()}
     out = []
     for item in spec.prior:

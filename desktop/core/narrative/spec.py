@@ -12,8 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..i18n import tr
 from ..paths import resources_dir
 from ..rules.expr import ExprError, parse
@@ -127,6 +125,8 @@ def _raw(set_id: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
     path = narrative_dir() / f"{set_id}.yaml"
     if not path.exists() or set_id in seen:
         raise NarrativeSpecError(tr("模板“{set_id}”没有情况说明的核对数据", set_id=set_id))
+    import yaml  # only when the spec is compiled: a start served from the cache reads no YAML
+
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     base_id = data.get("extends")
     if not base_id:
@@ -146,7 +146,25 @@ def _raw(set_id: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
 
 @lru_cache(maxsize=32)
 def load_spec(set_id: str) -> NarrativeSpec:
-    """The narrative data of a set; raises :class:`NarrativeSpecError` when it has none or it is malformed."""
+    """The narrative data of a set; raises :class:`NarrativeSpecError` when it has none or it is malformed.
+
+    Compiled once and kept in the per-user compiled cache (keyed by the narrative and scoring files and
+    this module's source), like the template sets."""
+    if not isinstance(set_id, str) or not (narrative_dir() / f"{set_id}.yaml").is_file():
+        raise NarrativeSpecError(f"模板“{set_id}”没有情况说明的核对数据")
+    from .. import compiled_cache as cache
+
+    fingerprint = cache.files_fingerprint(
+        [Path(__file__)], [narrative_dir(), resources_dir() / "forms" / "jixiao" / "_shared"])
+    name = f"narrative-{set_id}"
+    spec = cache.read_compiled(name, fingerprint, NarrativeSpec)
+    if spec is None or spec.set_id != set_id:
+        spec = _compile(set_id)
+        cache.write_compiled(name, fingerprint, spec)
+    return spec
+
+
+def _compile(set_id: str) -> NarrativeSpec:
     data = _raw(set_id)
     where = f"resources/narrative/{set_id}.yaml"
     sections = tuple(_section(s, where) for s in data.get("sections", []))
@@ -169,6 +187,8 @@ def _prior(raw: dict[str, Any], where: str) -> PriorItem:
 
 def _grade_bands() -> tuple[tuple[str, int], ...]:
     """优/良/中/差 with their lower bounds, from the 绩效 scoring data (one source for both features)."""
+    import yaml
+
     path = resources_dir() / "forms" / "jixiao" / "_shared" / "scoring.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return tuple((str(g["grade"]), int(g["min"])) for g in data.get("grades", []))

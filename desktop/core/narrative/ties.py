@@ -32,11 +32,13 @@ class TableValue:
 
 
 class Tables:
-    """Reads cells of one session for the narrative checks and drafts."""
+    """Reads cells of one session for the narrative checks and drafts; ``reads``, when given, collects every
+    cell read (so a later table edit outside them need not re-check the prose)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, reads: set[Cell] | None = None) -> None:
         self.session = session
         self.wan = session.doc.money_unit == "万元"
+        self.reads = reads
 
     def evaluate(self, expr: str) -> TableValue | None:
         """The value of a rule expression; ``None`` when the set has no such table."""
@@ -54,6 +56,8 @@ class Tables:
                 if v is not None:
                     total += term.sign * v
                     filled += 1
+        if self.reads is not None:
+            self.reads.update(cells)
         return TableValue(total, tuple(cells), filled)
 
     def yuan(self, hundredths: int) -> Decimal:

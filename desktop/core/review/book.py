@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..document import changelog
+from ..document import log_rows, seal_rows
 from ..document.store import now_iso
 from ..i18n import tr
 from ..money import format_amount
@@ -40,10 +40,6 @@ class ReviewBook:
     def doc(self):  # noqa: ANN201 - Document
         return self.session.doc
 
-    @property
-    def conn(self):  # noqa: ANN201 - sqlite3.Connection
-        return self.session.doc.connection
-
     # -- naming ---------------------------------------------------------------------------------
     def table_name(self, tbl: str) -> str:
         if tbl.startswith(sl.FORM_PREFIX):
@@ -67,13 +63,11 @@ class ReviewBook:
 
     def figure_editors(self) -> list[str]:
         """Who entered or changed figures in this file, most recent first (review actions not counted)."""
-        rows = self.conn.execute("SELECT who FROM change_log WHERE who <> '' AND action NOT LIKE 'review.%' "
-                                 "GROUP BY who ORDER BY MAX(id) DESC")
-        return [w for (w,) in rows]
+        return log_rows.editors(self.doc)
 
     # -- comments -------------------------------------------------------------------------------
     def threads(self, tbl: str | None = None) -> list[cm.Thread]:
-        return cm.threads(self.conn, tbl)
+        return cm.threads(self.doc, tbl)
 
     def open_threads(self, tbl: str | None = None) -> list[cm.Thread]:
         return [t for t in self.threads(tbl) if not t.resolved]
@@ -92,13 +86,13 @@ class ReviewBook:
 
     # -- states ---------------------------------------------------------------------------------
     def state(self, tbl: str) -> StateRecord:
-        return st.current(self.conn, tbl)
+        return st.current(self.doc, tbl)
 
     def states(self) -> dict[str, StateRecord]:
-        return st.all_states(self.conn)
+        return st.all_states(self.doc)
 
     def history(self, tbl: str | None = None) -> list[StateRecord]:
-        return st.history(self.conn, tbl)
+        return st.history(self.doc, tbl)
 
     def blockers(self, tbl: str) -> list[str]:
         """Why ``tbl`` cannot be sent for review (or signed): 错误, unexplained or stale-explained 提示 of
@@ -187,14 +181,13 @@ class ReviewBook:
         self._known_table(tbl)
         at = now_iso()
         record = StateRecord(tbl, state, who, at, reason)
-        with self.doc.transaction(review=True) as conn:
-            st.write(conn, record)
-            conn.execute("DELETE FROM review_seal WHERE tbl = ?", (tbl,))
-            conn.execute("DELETE FROM seal_signature WHERE tbl = ?", (tbl,))
-            head = changelog.log(conn, at, who, f"review.{state.value}", tbl=tbl, new=reason or state.label)
+        with self.doc.transaction(review=True) as tx:
+            st.write(tx, record)
+            seal_rows.drop_seal(tx, tbl)
+            head = tx.log(at, who, f"review.{state.value}", tbl=tbl, new=reason or state.label)
             if sign_with is not None:
-                seal = sl.write(conn, tbl, who, at)
-                signing.sign(conn, seal, head, sign_with)
+                seal = sl.write(tx, tbl, who, at)
+                signing.sign(tx, seal, head, sign_with)
         return record
 
     def _known_table(self, tbl: str) -> None:
@@ -207,12 +200,12 @@ class ReviewBook:
 
     # -- seals ----------------------------------------------------------------------------------
     def seal(self, tbl: str) -> sl.Seal | None:
-        return sl.read(self.conn, tbl)
+        return sl.read(self.doc, tbl)
 
     def seal_check(self, tbl: str) -> sl.SealCheck | None:
         """None when the table is not sealed; else whether the seal holds and what changed since."""
         seal = self.seal(tbl)
-        return sl.check(self.conn, seal) if seal else None
+        return sl.check(self.doc, seal) if seal else None
 
     def seal_intact(self, tbl: str) -> bool:
         check = self.seal_check(tbl)
@@ -222,7 +215,7 @@ class ReviewBook:
         """Verify the change-log chain and the signature of every 已审核 table (see :mod:`.signing`);
         ``record``: remember signers' keys seen for the first time on this computer."""
         approved = {t: r.who for t, r in self.states().items() if r.state is TableState.APPROVED}
-        return signing.verify_document(self.conn, approved, record=record)
+        return signing.verify_document(self.doc, approved, record=record)
 
     def broken_seals(self) -> dict[str, sl.SealCheck]:
         checks = {t: self.seal_check(t) for t in self.states()}

@@ -7,15 +7,13 @@ one committed review transaction with a change-log row (action ``review.comment`
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 
-from ..document import Document, changelog
+from ..document import Document, review_rows
 from ..document.store import now_iso
+from ..document.tx import Tx
 from ..i18n import tr
 from .errors import ReviewError
-
-COLUMNS = "id, parent_id, tbl, row, col, finding, author, at, text, resolved_by, resolved_at"
 
 
 @dataclass(frozen=True)
@@ -66,14 +64,14 @@ class Thread:
         return [self.first, *self.replies]
 
 
-def all_comments(conn: sqlite3.Connection) -> list[Comment]:
-    return [Comment(*rec) for rec in conn.execute(f"SELECT {COLUMNS} FROM review_comment ORDER BY id")]
+def all_comments(source: Document | Tx) -> list[Comment]:
+    return [Comment(*rec) for rec in review_rows.comments(source)]
 
 
-def threads(conn: sqlite3.Connection, tbl: str | None = None) -> list[Thread]:
+def threads(source: Document | Tx, tbl: str | None = None) -> list[Thread]:
     """Every thread (of one table when ``tbl`` is given), oldest first."""
     out: dict[int, Thread] = {}
-    for c in all_comments(conn):
+    for c in all_comments(source):
         if c.parent_id is None:
             out[c.id] = Thread(c)
         elif c.parent_id in out:
@@ -88,24 +86,23 @@ def _clean(text: str) -> str:
     return text
 
 
-def _log(conn: sqlite3.Connection, at: str, who: str, action: str, c: Comment | tuple, text: str) -> None:
+def _log(tx: Tx, at: str, who: str, action: str, c: Comment | tuple, text: str) -> None:
     tbl, row, col = (c.tbl, c.row, c.col) if isinstance(c, Comment) else c
-    changelog.log(conn, at, who, action, tbl=tbl, row=row, col=col, new=text)
+    tx.log(at, who, action, tbl=tbl, row=row, col=col, new=text)
 
 
 def add_comment(doc: Document, tbl: str, text: str, *, who: str, row: str | None = None, col: str | None = None,
                 finding: str | None = None) -> int:
     """Start a thread on a table, row, cell or finding; returns its id."""
     text, at = _clean(text), now_iso()
-    with doc.transaction(review=True) as conn:
-        cur = conn.execute("INSERT INTO review_comment(tbl, row, col, finding, author, at, text) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)", (tbl, row, col, finding, who, at, text))
-        _log(conn, at, who, "review.comment", (tbl, row, col), text)
-        return int(cur.lastrowid or 0)
+    with doc.transaction(review=True) as tx:
+        comment_id = review_rows.add_comment(tx, tbl, row, col, finding, who, at, text)
+        _log(tx, at, who, "review.comment", (tbl, row, col), text)
+        return comment_id
 
 
 def get(doc: Document, comment_id: int) -> Comment:
-    rec = doc.connection.execute(f"SELECT {COLUMNS} FROM review_comment WHERE id = ?", (comment_id,)).fetchone()
+    rec = review_rows.comment(doc, comment_id)
     if rec is None:
         raise ReviewError(tr("没有编号为 {comment_id} 的批注。", comment_id=comment_id))
     return Comment(*rec)
@@ -117,12 +114,11 @@ def reply(doc: Document, thread_id: int, text: str, *, who: str) -> int:
     if first.parent_id is not None:
         first = get(doc, first.parent_id)
     text, at = _clean(text), now_iso()
-    with doc.transaction(review=True) as conn:
-        cur = conn.execute(
-            "INSERT INTO review_comment(parent_id, tbl, row, col, finding, author, at, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (first.id, first.tbl, first.row, first.col, first.finding, who, at, text))
-        _log(conn, at, who, "review.reply", first, text)
-        return int(cur.lastrowid or 0)
+    with doc.transaction(review=True) as tx:
+        reply_id = review_rows.add_comment(tx, first.tbl, first.row, first.col, first.finding, who, at, text,
+                                           parent_id=first.id)
+        _log(tx, at, who, "review.reply", first, text)
+        return reply_id
 
 
 def resolve(doc: Document, thread_id: int, *, who: str, resolved: bool = True) -> None:
@@ -131,7 +127,6 @@ def resolve(doc: Document, thread_id: int, *, who: str, resolved: bool = True) -
     if first.parent_id is not None:
         first = get(doc, first.parent_id)
     at = now_iso()
-    with doc.transaction(review=True) as conn:
-        conn.execute("UPDATE review_comment SET resolved_by = ?, resolved_at = ? WHERE id = ?",
-                     (who if resolved else None, at if resolved else None, first.id))
-        _log(conn, at, who, "review.resolve" if resolved else "review.reopen", first, first.text)
+    with doc.transaction(review=True) as tx:
+        review_rows.set_resolved(tx, first.id, who if resolved else None, at if resolved else None)
+        _log(tx, at, who, "review.resolve" if resolved else "review.reopen", first, first.text)

@@ -3,10 +3,10 @@ signatures) and 批注 (new, gone, resolved or reopened, and comments whose text
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..document import Document, forms_rows, review_rows, seal_rows
 from ..i18n import tr
 from .states import TableState
 
@@ -27,36 +27,38 @@ class ReviewChange:
         return f"{self.table} {what}：{self.old or none} → {self.new or none}"
 
 
-def _states(conn: sqlite3.Connection) -> dict[str, str]:
+def _states(doc: Document) -> dict[str, str]:
     out = {}
-    for tbl, state, who, at, reason in conn.execute("SELECT tbl, state, who, at, reason FROM review_state"):
+    for tbl, state, who, at, reason in review_rows.states(doc):
         text = f"{STATE_LABELS.get(state, state)}（{who} {at.replace('T', ' ').rstrip('Z')[:16]}）"
         out[tbl] = text + (tr(" 原因：{reason}", reason=reason) if reason else "")
     return out
 
 
-def _approvals(conn: sqlite3.Connection) -> dict[str, str]:
-    signed = dict(conn.execute("SELECT tbl, public_key FROM seal_signature"))
+def _approvals(doc: Document) -> dict[str, str]:
+    signed = seal_rows.signed_tables(doc)
     out = {}
-    for tbl, signer, at, digest in conn.execute("SELECT tbl, signer, at, digest FROM review_seal"):
-        how = tr("已签章") if tbl in signed else tr("未签章")
-        out[tbl] = tr("{signer} {rstrip} 封签（数字摘要 {digest}…，{how}）", signer=signer, rstrip=at.replace('T', ' ').rstrip('Z')[:16], digest=digest[:8], how=how)
+    for seal in seal_rows.seal_rows(doc):
+        how = tr("已签章") if seal.tbl in signed else tr("未签章")
+        out[seal.tbl] = tr("{signer} {at} 封签（数字摘要 {digest}…，{how}）", signer=seal.signer,
+                           at=seal.at.replace('T', ' ').rstrip('Z')[:16], digest=seal.digest[:8], how=how)
     return out
 
 
-def _comments(conn: sqlite3.Connection) -> dict[int, tuple[str, str, str, str | None]]:
-    rows = conn.execute("SELECT id, tbl, author, text, resolved_by FROM review_comment")
-    return {i: (tbl, author, text, resolved) for i, tbl, author, text, resolved in rows}
+def _comments(doc: Document) -> dict[int, tuple[str, str, str, str | None]]:
+    return {c.id: (c.tbl, c.author, c.text, c.resolved_by) for c in review_rows.comments(doc)}
 
 
-def compare_review(old: sqlite3.Connection, new: sqlite3.Connection,
-                   table_name: Callable[[str], str]) -> list[ReviewChange]:
+def compare_review(old: Document, new: Document, table_name: Callable[[str], str]) -> list[ReviewChange]:
     """Every review difference from ``old`` to ``new``, table by table."""
     def name(tbl: str) -> str:
-        if tbl.startswith("jixiao:"):
-            rec = new.execute("SELECT title FROM jx_form WHERE id = ?", (tbl[7:],)).fetchone() or \
-                old.execute("SELECT title FROM jx_form WHERE id = ?", (tbl[7:],)).fetchone()
-            return tr("绩效表《{rec}》", rec=rec[0]) if rec else tr("绩效表（{tbl}）", tbl=tbl)
+        if tbl.startswith(forms_rows.FORM_PREFIX):
+            form_id = tbl[len(forms_rows.FORM_PREFIX):]
+            title = None
+            if form_id.isdigit():
+                title = forms_rows.form_title(new, int(form_id))
+                title = forms_rows.form_title(old, int(form_id)) if title is None else title
+            return tr("绩效表《{title}》", title=title) if title is not None else tr("绩效表（{tbl}）", tbl=tbl)
         try:
             return table_name(tbl)
         except (KeyError, ValueError):

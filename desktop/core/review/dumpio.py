@@ -11,28 +11,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..document import Document
+from ..document import Document, log_rows, review_rows, seal_rows
+from ..document.review_rows import COMMENT_FIELDS as _COMMENT
+from ..document.review_rows import STATE_FIELDS as _STATE
+from ..document.seal_rows import SealRow
 from ..i18n import tr
-from .comments import COLUMNS as COMMENT_COLUMNS
 from .errors import ReviewError
 from .states import TableState
 
-_COMMENT = tuple(c.strip() for c in COMMENT_COLUMNS.split(","))
-_STATE = ("tbl", "state", "who", "at", "reason")
 _SEAL = ("tbl", "digest", "figures", "signer", "at")
 
 
 def dump_review(doc: Document) -> dict[str, Any] | None:
-    conn = doc.connection
     out = {
-        "comments": [dict(zip(_COMMENT, r, strict=True))
-                     for r in conn.execute(f"SELECT {COMMENT_COLUMNS} FROM review_comment ORDER BY id")],
-        "states": [dict(zip(_STATE, r, strict=True))
-                   for r in conn.execute("SELECT tbl, state, who, at, reason FROM review_state ORDER BY tbl")],
-        "history": [dict(zip(_STATE, r, strict=True))
-                    for r in conn.execute("SELECT tbl, state, who, at, reason FROM review_history ORDER BY id")],
-        "seals": [dict(zip(_SEAL, r, strict=True))
-                  for r in conn.execute("SELECT tbl, digest, figures, signer, at FROM review_seal ORDER BY tbl")],
+        "comments": [dict(zip(_COMMENT, r, strict=True)) for r in review_rows.comments(doc)],
+        "states": [dict(zip(_STATE, r, strict=True)) for r in review_rows.states(doc)],
+        "history": [dict(zip(_STATE, r, strict=True)) for r in review_rows.history(doc)],
+        "seals": [{"tbl": s.tbl, "digest": s.digest, "figures": s.figures, "signer": s.signer, "at": s.at}
+                  for s in seal_rows.seal_rows(doc)],
     }
     return out if any(out.values()) else None
 
@@ -96,13 +92,7 @@ def load_review(doc: Document, parsed: Mapping[str, list[tuple]]) -> None:
     """Write parsed review records into a freshly loaded document (one transaction)."""
     if not any(parsed.values()):
         return
-    with doc.transaction(review=True) as conn:
-        conn.executemany(f"INSERT INTO review_comment({COMMENT_COLUMNS}) VALUES ({', '.join('?' * len(_COMMENT))})",
-                         parsed["comments"])
-        conn.executemany("INSERT INTO review_state(tbl, state, who, at, reason) VALUES (?, ?, ?, ?, ?)",
-                         parsed["states"])
-        conn.executemany("INSERT INTO review_history(tbl, state, who, at, reason) VALUES (?, ?, ?, ?, ?)",
-                         parsed["history"])
-        last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM change_log").fetchone()[0]
-        conn.executemany("INSERT INTO review_seal(tbl, digest, figures, signer, at, log_id) VALUES (?, ?, ?, ?, ?, ?)",
-                         [(*r, last) for r in parsed["seals"]])
+    with doc.transaction(review=True) as tx:
+        last = log_rows.last_id(tx)
+        review_rows.load(tx, parsed["comments"], parsed["states"], parsed["history"],
+                         [SealRow(*r, last) for r in parsed["seals"]])

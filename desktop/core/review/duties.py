@@ -9,9 +9,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING
 
+from ..document import Document, log_rows
+from ..document.tx import Tx
 from ..i18n import tr
 from . import keys
 from . import seal as sl
@@ -24,24 +25,19 @@ if TYPE_CHECKING:
 REVIEW_ACTIONS = ("review.approved", "review.returned")
 
 
-def last_approval_id(conn: sqlite3.Connection, tbl: str) -> int:
+def last_approval_id(source: Document | Tx, tbl: str) -> int:
     """The change-log id of the table's last 审核通过 (0: never approved)."""
-    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM change_log WHERE tbl = ? AND action = 'review.approved'",
-                            (tbl,)).fetchone()[0])
+    return log_rows.last_action_id(source, tbl, "review.approved")
 
 
-def editors_since_approval(conn: sqlite3.Connection, tbl: str) -> list[str]:
+def editors_since_approval(source: Document | Tx, tbl: str) -> list[str]:
     """Who changed the table's figures (or rows) since its last approval, most recent first."""
-    rows = conn.execute("SELECT who FROM change_log WHERE tbl = ? AND id > ? AND action NOT LIKE 'review.%' "
-                        "GROUP BY who ORDER BY MAX(id) DESC", (tbl, last_approval_id(conn, tbl)))
-    return [w for (w,) in rows]
+    return log_rows.table_editors(source, tbl, last_approval_id(source, tbl))
 
 
-def reviewers_of(conn: sqlite3.Connection, tbl: str) -> set[str]:
+def reviewers_of(source: Document | Tx, tbl: str) -> set[str]:
     """Who approved or sent back this table at some time."""
-    rows = conn.execute(f"SELECT DISTINCT who FROM change_log WHERE tbl = ? AND action IN ({', '.join('?' * 2)})",
-                        (tbl, *REVIEW_ACTIONS))
-    return {w for (w,) in rows}
+    return log_rows.actors(source, tbl, REVIEW_ACTIONS)
 
 
 def _named(who: str, what: str) -> None:
@@ -54,7 +50,7 @@ def require_submitter(book: ReviewBook, tbl: str, who: str) -> None:
     book._known_table(tbl)
     if book.session.review_mode:
         raise ReviewError(tr("审阅模式下不能提交审核：提交审核是填报人的事。审核人可以写批注、审核通过或退回。"))
-    if who in reviewers_of(book.conn, tbl):
+    if who in reviewers_of(book.doc, tbl):
         raise ReviewError(tr("{who} 审核过{table_name}，不能替填报人提交审核；请填报人本人提交。", who=who, table_name=book.table_name(tbl)))
 
 
@@ -63,7 +59,7 @@ def require_approver(book: ReviewBook, tbl: str, who: str) -> None:
     record = book.state(tbl)
     if record.state is TableState.SUBMITTED and record.who == who:
         raise ReviewError(tr("{table_name} 是 {who} 本人提交的，不能自己审核通过；请另一位审核人审核。", table_name=book.table_name(tbl), who=who))
-    editors = editors_since_approval(book.conn, tbl)
+    editors = editors_since_approval(book.doc, tbl)
     if who in editors:
         raise ReviewError(tr("{who} 在上次审核后修改过{table_name}的数字，不能审核通过自己改过的表；"
                           "请另一位审核人审核。", who=who, table_name=book.table_name(tbl)))
@@ -72,31 +68,25 @@ def require_approver(book: ReviewBook, tbl: str, who: str) -> None:
 def require_returner(book: ReviewBook, tbl: str, who: str) -> None:
     _named(who, tr("退回"))
     record = book.state(tbl)
-    submitter = record.who if record.state is TableState.SUBMITTED else _last_submitter(book.conn, tbl)
+    submitter = record.who if record.state is TableState.SUBMITTED else log_rows.last_actor(book.doc, tbl, "review.submitted")
     if submitter == who:
         raise ReviewError(tr("{table_name} 是 {who} 本人提交的，不能自己退回；", table_name=book.table_name(tbl), who=who)
                           + (tr("如需修改，请用“撤回提交”。") if record.state is TableState.SUBMITTED
                              else tr("如需修改，请审核人退回。")))
 
 
-def _last_submitter(conn: sqlite3.Connection, tbl: str) -> str | None:
-    rec = conn.execute("SELECT who FROM change_log WHERE tbl = ? AND action = 'review.submitted' ORDER BY id DESC "
-                       "LIMIT 1", (tbl,)).fetchone()
-    return rec[0] if rec else None
-
-
 def approval_summary(book: ReviewBook, tbl: str, who: str) -> list[str]:
     """The lines of the confirmation before 审核通过: what is signed, by whom, with which key."""
-    figures = sl.figures(book.conn, tbl)
+    figures = sl.figures(book.doc, tbl)
     amounts = sum(1 for k in figures if not k.startswith("row:"))
     rows = sum(1 for k in figures if k.startswith("row:"))
     record = book.state(tbl)
-    head = book.conn.execute("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM change_log").fetchone()
+    head = log_rows.head(book.doc)
     threads = book.open_threads(tbl)
     lines = [tr("表：{table_name}", table_name=book.table_name(tbl)),
              tr("数字：{amounts} 个单元格", amounts=amounts) + (tr("、{rows} 个科目行", rows=rows) if rows else "") + tr("（签章后任何改动都会被发现）"),
              tr("提交人：{submitter}；审核人（签章人）：{who}", submitter=record.who or tr("（无）"), who=who),
-             tr("修改记录：到第 {last} 条为止的全部 {count} 条（含本次审核通过），签章后不能再改写", last=int(head[0]) + 1, count=int(head[1]) + 1),
+             tr("修改记录：到第 {last} 条为止的全部 {count} 条（含本次审核通过），签章后不能再改写", last=head.last_id + 1, count=head.count + 1),
              tr("签章密钥：{who} 在本机的密钥，指纹 {fingerprint}", who=who, fingerprint=keys.fingerprint(keys.signing_key(who).public_hex))]
     if threads:
         lines.append(tr("注意：本表还有 {threads_count} 条未解决的批注", threads_count=len(threads)))

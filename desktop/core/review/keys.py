@@ -17,14 +17,15 @@ import tempfile
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from ..document.store import now_iso
 from ..i18n import tr
 from ..user import profile_dir
 from .errors import ReviewError
+
+if TYPE_CHECKING:  # cryptography loads when a key signs or verifies, not with every opened document
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 KNOWN_FILE = "known_signers.json"
 
@@ -75,6 +76,8 @@ def signing_key(name: str) -> SigningKey:
     """``name``'s key in this profile, made (and remembered as known) on first use."""
     if not name.strip():
         raise ReviewError(tr("没有审核人姓名，不能签章。请先在“设置”中填写姓名（命令行：设置环境变量 GONGKAI_USER）。"))
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path = _key_path(name)
     try:
         if path.exists():
@@ -95,6 +98,9 @@ def signing_key(name: str) -> SigningKey:
 
 def verify(public_hex: str, signature_hex: str, payload: bytes) -> bool:
     """Whether ``signature_hex`` is ``public_hex``'s Ed25519 signature of ``payload`` (False on any bad input)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex)).verify(bytes.fromhex(signature_hex), payload)
     except (InvalidSignature, ValueError, TypeError):

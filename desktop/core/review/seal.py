@@ -10,31 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from dataclasses import dataclass, field
 
-FORM_PREFIX = "jixiao:"
+from ..document import log_rows, seal_rows
+from ..document.forms_rows import FORM_PREFIX
+from ..document.seal_rows import SealRow as Seal
+from ..document.store import Document
+from ..document.tx import Tx
+
+__all__ = ["FORM_PREFIX", "Seal", "SealChange", "SealCheck", "canonical", "check", "digest", "figures", "read",
+           "write"]
 
 
-def figures(conn: sqlite3.Connection, tbl: str) -> dict[str, str]:
+def figures(source: Document | Tx, tbl: str) -> dict[str, str]:
     """The table's figures as {"row|col": value, "row:<code>": name}, values as stored (exact text)."""
-    out: dict[str, str] = {}
-    if tbl.startswith(FORM_PREFIX):
-        form_id = int(tbl[len(FORM_PREFIX):])
-        for key, txt, num in conn.execute("SELECT key, txt, num FROM jx_field WHERE form_id = ?", (form_id,)):
-            out[f"field|{key}"] = num if num is not None else f"'{txt}"
-        rows = conn.execute("SELECT i.id, i.level2, i.position, c.col, c.txt, c.num FROM jx_indicator i "
-                            "LEFT JOIN jx_indicator_cell c ON c.indicator_id = i.id WHERE i.form_id = ?", (form_id,))
-        for ind, level2, pos, col, txt, num in rows:
-            out[f"row:indicator:{ind}"] = f"{level2}#{pos}"
-            if col is not None:
-                out[f"indicator:{ind}|{col}"] = num if num is not None else f"'{txt}"
-        return out
-    for row, col, num, txt in conn.execute("SELECT row, col, num, txt FROM cell WHERE tbl = ?", (tbl,)):
-        out[f"{row}|{col}"] = str(num) if num is not None else f"'{txt}"
-    for code, name in conn.execute("SELECT code, name FROM float_row WHERE tbl = ?", (tbl,)):
-        out[f"row:{code}"] = name
-    return out
+    return seal_rows.figures(source, tbl)
 
 
 def canonical(figs: dict[str, str]) -> str:
@@ -43,16 +33,6 @@ def canonical(figs: dict[str, str]) -> str:
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class Seal:
-    tbl: str
-    digest: str
-    figures: str
-    signer: str
-    at: str
-    log_id: int
 
 
 @dataclass(frozen=True)
@@ -79,32 +59,26 @@ class SealCheck:
     changes: list[SealChange] = field(default_factory=list)
 
 
-def read(conn: sqlite3.Connection, tbl: str) -> Seal | None:
-    rec = conn.execute("SELECT tbl, digest, figures, signer, at, log_id FROM review_seal WHERE tbl = ?",
-                       (tbl,)).fetchone()
-    return Seal(*rec) if rec else None
+def read(source: Document | Tx, tbl: str) -> Seal | None:
+    return seal_rows.read_seal(source, tbl)
 
 
-def write(conn: sqlite3.Connection, tbl: str, signer: str, at: str) -> Seal:
+def write(tx: Tx, tbl: str, signer: str, at: str) -> Seal:
     """Seal the table's current figures (inside the caller's transaction)."""
-    text = canonical(figures(conn, tbl))
-    last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM change_log").fetchone()[0]
-    seal = Seal(tbl, digest(text), text, signer, at, int(last))
-    conn.execute("INSERT OR REPLACE INTO review_seal(tbl, digest, figures, signer, at, log_id) VALUES (?, ?, ?, ?, ?, ?)",
-                 (seal.tbl, seal.digest, seal.figures, seal.signer, seal.at, seal.log_id))
+    text = canonical(figures(tx, tbl))
+    seal = Seal(tbl, digest(text), text, signer, at, log_rows.last_id(tx))
+    seal_rows.put_seal(tx, seal)
     return seal
 
 
-def check(conn: sqlite3.Connection, seal: Seal) -> SealCheck:
+def check(source: Document | Tx, seal: Seal) -> SealCheck:
     """Whether the figures still match the seal, and if not, which differ and who changed them since."""
-    now = figures(conn, seal.tbl)
+    now = figures(source, seal.tbl)
     if digest(canonical(now)) == seal.digest:
         return SealCheck(seal, True)
     sealed: dict[str, str] = json.loads(seal.figures)
     log: dict[tuple[str, str | None], list[tuple]] = {}
-    rows = conn.execute("SELECT row, col, at, who, action, old, new FROM change_log WHERE id > ? AND tbl = ? "
-                        "AND action NOT LIKE 'review.%' ORDER BY id", (seal.log_id, seal.tbl))
-    for row, col, at, who, action, old, new in rows:
+    for row, col, at, who, action, old, new in log_rows.figure_edits_since(source, seal.tbl, seal.log_id):
         log.setdefault((row, col), []).append((at, who, action, old, new))
     changes = []
     for key in sorted(sealed.keys() | now.keys()):

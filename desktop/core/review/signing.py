@@ -14,11 +14,12 @@ approval that breaks the separation of duties recorded in the signed log.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 
-from ..document import changelog
+from ..document import Document, changelog, log_rows, seal_rows
+from ..document.seal_rows import SignatureRow
 from ..document.store import now_iso
+from ..document.tx import Tx
 from ..i18n import tr
 from . import keys as ks
 from . import seal as sl
@@ -26,23 +27,21 @@ from . import seal as sl
 PAYLOAD_VERSION = 1
 
 
-def payload(conn: sqlite3.Connection, seal: sl.Seal, log_id: int, log_head: str) -> bytes:
+def payload(source: Document | Tx, seal: sl.Seal, log_id: int, log_head: str) -> bytes:
     """The exact bytes signed for ``seal`` (rebuilt the same way when verifying)."""
-    meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('set_id', 'unit_name', 'year')"))
+    meta = seal_rows.signed_meta(source)
     body = {"v": PAYLOAD_VERSION, "tbl": seal.tbl, "figures_sha256": seal.digest, "signer": seal.signer,
             "at": seal.at, "log_id": log_id, "log_head": log_head, "set_id": meta.get("set_id", ""),
             "unit_name": meta.get("unit_name", ""), "year": meta.get("year", "")}
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def sign(conn: sqlite3.Connection, seal: sl.Seal, head: tuple[int, str], key: ks.SigningKey) -> None:
+def sign(tx: Tx, seal: sl.Seal, head: tuple[int, str], key: ks.SigningKey) -> None:
     """Sign ``seal`` at log ``head`` and store the signature and the public key (caller's transaction)."""
     log_id, log_head = head
-    conn.execute("INSERT OR IGNORE INTO signer_key(name, public_key, fingerprint, added_at) VALUES (?, ?, ?, ?)",
-                 (key.name, key.public_hex, ks.fingerprint(key.public_hex), now_iso()))
-    conn.execute("INSERT OR REPLACE INTO seal_signature(tbl, log_id, log_head, public_key, signature) "
-                 "VALUES (?, ?, ?, ?, ?)",
-                 (seal.tbl, log_id, log_head, key.public_hex, key.sign(payload(conn, seal, log_id, log_head))))
+    signature = SignatureRow(seal.tbl, log_id, log_head, key.public_hex, key.sign(payload(tx, seal, log_id, log_head)))
+    seal_rows.put_signature(tx, signature, signer=key.name, fingerprint=ks.fingerprint(key.public_hex),
+                            added_at=now_iso())
 
 
 @dataclass
@@ -72,33 +71,24 @@ class Verification:
         return out + [p for v in self.tables.values() for p in v.problems]
 
 
-def _signature(conn: sqlite3.Connection, tbl: str) -> tuple[int, str, str, str] | None:
-    rec = conn.execute("SELECT log_id, log_head, public_key, signature FROM seal_signature WHERE tbl = ?",
-                       (tbl,)).fetchone()
-    return (int(rec[0]), rec[1], rec[2], rec[3]) if rec else None
-
-
-def _duty_problems(conn: sqlite3.Connection, tbl: str, signer: str, log_id: int) -> list[str]:
+def _duty_problems(source: Document | Tx, tbl: str, signer: str, log_id: int) -> list[str]:
     """Separation of duties as the signed log records it: the signer neither submitted the table nor
     changed its figures since the approval before."""
-    before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM change_log WHERE tbl = ? AND action = 'review.approved' "
-                          "AND id < ?", (tbl, log_id)).fetchone()[0]
-    submit = conn.execute("SELECT who FROM change_log WHERE tbl = ? AND action = 'review.submitted' AND id < ? "
-                          "ORDER BY id DESC LIMIT 1", (tbl, log_id)).fetchone()
+    before = log_rows.last_action_id(source, tbl, "review.approved", before_id=log_id)
+    submitter = log_rows.last_actor(source, tbl, "review.submitted", before_id=log_id)
     out = []
-    if submit is not None and submit[0] == signer:
+    if submitter is not None and submitter == signer:
         out.append(tr("审核人 {signer} 也是提交人：自己提交、自己审核通过", signer=signer))
-    edited = conn.execute("SELECT COUNT(*) FROM change_log WHERE tbl = ? AND who = ? AND id > ? AND id < ? "
-                          "AND action NOT LIKE 'review.%'", (tbl, signer, before, log_id)).fetchone()[0]
+    edited = log_rows.edits_by(source, tbl, signer, before, log_id)
     if edited:
         out.append(tr("审核人 {signer} 在上次审核后亲自修改过本表 {edited} 处数字", signer=signer, edited=edited))
     return out
 
 
-def verify_table(conn: sqlite3.Connection, tbl: str, chain: changelog.ChainCheck, state_who: str,
+def verify_table(doc: Document, tbl: str, chain: changelog.ChainCheck, state_who: str,
                  *, record: bool = True) -> Verdict:
     """Verify the seal of one 已审核 table (see the module docstring for what is checked)."""
-    seal = sl.read(conn, tbl)
+    seal = sl.read(doc, tbl)
     verdict = Verdict(tbl)
     if seal is None:
         verdict.problems.append(tr("标为已审核，但没有封签（审核状态可能被改动过）"))
@@ -106,18 +96,16 @@ def verify_table(conn: sqlite3.Connection, tbl: str, chain: changelog.ChainCheck
     verdict.signer = seal.signer
     if state_who and state_who != seal.signer:
         verdict.problems.append(tr("审核状态记录的审核人（{state_who}）与封签的签章人（{signer}）不是同一人", state_who=state_who, signer=seal.signer))
-    sig = _signature(conn, tbl)
+    sig = seal_rows.read_signature(doc, tbl)
     if sig is None:
         verdict.problems.append(tr("未签章：封签没有 {signer} 的数字签名（由旧版本写入、由 JSON 载入，或被人改动过），"
                                 "不能证明是审核人本人审核通过", signer=seal.signer))
         return verdict
-    log_id, log_head, public_hex, signature = sig
+    log_id, log_head, public_hex, signature = sig.log_id, sig.log_head, sig.public_key, sig.signature
     verdict.signed, verdict.fingerprint = True, ks.fingerprint(public_hex)
-    in_file = conn.execute("SELECT 1 FROM signer_key WHERE name = ? AND public_key = ?",
-                           (seal.signer, public_hex)).fetchone()
-    if in_file is None:
+    if not seal_rows.has_signer_key(doc, seal.signer, public_hex):
         verdict.problems.append(tr("未知密钥：签章所用的密钥（指纹 {fingerprint}）不是文件中登记的 {signer} 的公钥", fingerprint=verdict.fingerprint, signer=seal.signer))
-    if not ks.verify(public_hex, signature, payload(conn, seal, log_id, log_head)):
+    if not ks.verify(public_hex, signature, payload(doc, seal, log_id, log_head)):
         verdict.problems.append(tr("签名无效：签章与封签内容（表、数字摘要、审核人、时间或修改记录）不符，封签被改动过"))
         return verdict
     if log_id != seal.log_id:
@@ -130,12 +118,12 @@ def verify_table(conn: sqlite3.Connection, tbl: str, chain: changelog.ChainCheck
     elif status is ks.KeyStatus.FIRST:
         verdict.notices.append(tr("本机第一次见到 {signer} 的签章密钥，指纹 {fingerprint}，已记住；"
                                "请向本人核对指纹", signer=seal.signer, fingerprint=verdict.fingerprint))
-    if changelog.value_at(conn, log_id) != log_head:
+    if log_rows.chain_value(doc, log_id) != log_head:
         verdict.problems.append(tr("审核通过时的修改记录被改动或删除过（与签章时记下的不符）"))
     elif not chain.ok and chain.broken_at is not None and chain.broken_at <= log_id:
         verdict.problems.append(tr("审核通过前的修改记录被改动过（{problem}）", problem=chain.problem))
-    verdict.problems += _duty_problems(conn, tbl, seal.signer, log_id)
-    check = sl.check(conn, seal)
+    verdict.problems += _duty_problems(doc, tbl, seal.signer, log_id)
+    check = sl.check(doc, seal)
     if not check.intact:
         silent = [c for c in check.changes if not c.entries]
         logged = len(check.changes) - len(silent)
@@ -146,9 +134,9 @@ def verify_table(conn: sqlite3.Connection, tbl: str, chain: changelog.ChainCheck
     return verdict
 
 
-def verify_document(conn: sqlite3.Connection, approved: dict[str, str], *, record: bool = True) -> Verification:
+def verify_document(doc: Document, approved: dict[str, str], *, record: bool = True) -> Verification:
     """Verify the change-log chain and every table of ``approved`` ({table: who the state names})."""
-    result = Verification(changelog.verify(conn))
+    result = Verification(log_rows.verify_chain(doc))
     for tbl, who in approved.items():
-        result.tables[tbl] = verify_table(conn, tbl, result.chain, who, record=record)
+        result.tables[tbl] = verify_table(doc, tbl, result.chain, who, record=record)
     return result

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from ..document import Document, review_rows
+from ..document.review_rows import StateRow
+from ..document.tx import Tx
 from ..explain import ExplanationState, explanation_state
 from ..i18n import tr
 from ..rules.findings import Finding
@@ -34,29 +36,26 @@ class StateRecord:
     reason: str = ""
 
 
-def current(conn: sqlite3.Connection, tbl: str) -> StateRecord:
-    rec = conn.execute("SELECT state, who, at, reason FROM review_state WHERE tbl = ?", (tbl,)).fetchone()
-    if rec is None:
-        return StateRecord(tbl, TableState.DRAFT)
-    return StateRecord(tbl, TableState(rec[0]), rec[1], rec[2], rec[3])
+def _record(row: StateRow) -> StateRecord:
+    return StateRecord(row.tbl, TableState(row.state), row.who, row.at, row.reason)
 
 
-def all_states(conn: sqlite3.Connection) -> dict[str, StateRecord]:
-    rows = conn.execute("SELECT tbl, state, who, at, reason FROM review_state")
-    return {t: StateRecord(t, TableState(s), w, a, r) for t, s, w, a, r in rows}
+def current(source: Document | Tx, tbl: str) -> StateRecord:
+    row = review_rows.state(source, tbl)
+    return StateRecord(tbl, TableState.DRAFT) if row is None else _record(row)
 
 
-def history(conn: sqlite3.Connection, tbl: str | None = None) -> list[StateRecord]:
-    sql = "SELECT tbl, state, who, at, reason FROM review_history"
-    rows = conn.execute(sql + " WHERE tbl = ? ORDER BY id", (tbl,)) if tbl else conn.execute(sql + " ORDER BY id")
-    return [StateRecord(t, TableState(s), w, a, r) for t, s, w, a, r in rows]
+def all_states(source: Document | Tx) -> dict[str, StateRecord]:
+    return {row.tbl: _record(row) for row in review_rows.states(source)}
 
 
-def write(conn: sqlite3.Connection, record: StateRecord) -> None:
+def history(source: Document | Tx, tbl: str | None = None) -> list[StateRecord]:
+    return [_record(row) for row in review_rows.history(source, tbl)]
+
+
+def write(tx: Tx, record: StateRecord) -> None:
     """Set the state and append it to the history (inside the caller's transaction)."""
-    values = (record.tbl, record.state.value, record.who, record.at, record.reason)
-    conn.execute("INSERT OR REPLACE INTO review_state(tbl, state, who, at, reason) VALUES (?, ?, ?, ?, ?)", values)
-    conn.execute("INSERT INTO review_history(tbl, state, who, at, reason) VALUES (?, ?, ?, ?, ?)", values)
+    review_rows.write_state(tx, StateRow(record.tbl, record.state.value, record.who, record.at, record.reason))
 
 
 def blockers(findings: Iterable[Finding], explanations: Mapping[str, Mapping[str, str]]) -> list[str]:

@@ -1,6 +1,8 @@
-"""Screenshots for the user guide (resources/docs/用户手册.md), on seed 001 (run under Xvfb):
+"""Screenshots for the user guide (resources/docs/用户手册.md), on seed 001:
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m desktop.gui.screenshots_guide resources/docs/img
+    PYTHONPATH=tests QT_QPA_PLATFORM=offscreen .venv/bin/python -m tools.screenshots_guide [FOLDER]
+
+FOLDER defaults to resources/docs/images. 07 and 08 (an exported and a printed page) are made by hand.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from .screenshots_jixiao import seed_document
 
 
 def main(argv: list[str]) -> int:
-    from .clerk_actions import grid_menu
-    from .dialogs import ExplainDialog
-    from .export_all import ExportDialog
+    from desktop.gui.clerk_actions import grid_menu
+    from desktop.gui.dialogs import ExplainDialog
+    from desktop.gui.export_all import ExportDialog
 
-    out, work, qapp, app = start(argv or ["resources/docs/img"], "gongkai-guide-")
+    out, work, qapp, app = start(argv, "gongkai-guide-")
     window = app.open_path(seed_document("001_", work), mode="edit")
     assert window is not None
     window.resize(1366, 740)  # a laptop screen

@@ -1,7 +1,7 @@
-"""Start, paint one window, print "painted", exit: timed from outside by the benchmark.
+"""Start, paint one window, print "painted", exit: timed from outside by the benchmark (:mod:`tools.bench_gui`).
 
-    python -m desktop.gui.startup_probe bare          # a bare PySide6 window with an empty QTableView
-    python -m desktop.gui.startup_probe app DOC.gkb   # the application with DOC open and checked
+    PYTHONPATH=tests python -m tools.startup_probe bare          # a bare PySide6 window, an empty QTableView
+    PYTHONPATH=tests python -m tools.startup_probe app DOC.gkb   # the application with DOC open and checked
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
     else:
         from pathlib import Path
 
-        from .app import Application, make_qapplication
+        from desktop.gui.app import Application, make_qapplication
 
         qapp = make_qapplication()
         window = Application(qapp).open_path(Path(argv[1]), mode="edit")

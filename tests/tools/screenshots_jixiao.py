@@ -1,6 +1,6 @@
-"""Save screenshots of the 绩效 form view on the seed forms (run under Xvfb; see README).
+"""Save screenshots of the 绩效 form view on the seed forms (see README).
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m desktop.gui.screenshots_jixiao docs/screenshots
+    PYTHONPATH=tests QT_QPA_PLATFORM=offscreen .venv/bin/python -m tools.screenshots_jixiao [FOLDER]
 
 Shape A is the first form of ../shared/seeds/001_*.json (a 转移支付 自评表 with its real errors); shape G the
 first 项目绩效目标表 of ../shared/seeds/004_*.json (the 预算 set).
@@ -12,18 +12,19 @@ import json
 import sys
 from pathlib import Path
 
+from . import ROOT
 from .screenshots import _settle, start
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SEEDS = ROOT.parent / "shared" / "seeds"
 SHOTS = (("001_", "05_jixiao_shape_a.png", "06_jixiao_shape_a_indicators.png"),
          ("004_", "07_jixiao_shape_g.png", "08_jixiao_shape_g_indicators.png"))
 
 
 def seed_document(prefix: str, work: Path) -> Path:
     """A document built from a seed's tables and forms, as ``gongkai import`` would."""
-    from ..core.formats.dump import load_dump
-    from ..core.formats.published import convert_published
-    from ..core.jixiao.seeds import convert_forms, load_forms
+    from desktop.core.formats.dump import load_dump
+    from desktop.core.formats.published import convert_published
+    from desktop.core.jixiao.seeds import convert_forms, load_forms
 
     seed = next(SEEDS.glob(f"{prefix}*.json"))
     data = json.loads(seed.read_text(encoding="utf-8"))

@@ -1,4 +1,5 @@
-"""GUI figures for ``python -m desktop.bench``: start-up against a bare PySide6 window, edit → panel."""
+"""GUI figures for :mod:`tools.bench`: start-up against a bare PySide6 window, edit → panel, many findings,
+opening a tall table."""
 
 from __future__ import annotations
 
@@ -10,15 +11,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..core.demo import build_demo
+from desktop.core.demo import build_demo
+
+from . import child_env
 
 
 def _start_once(args: list[str]) -> float:
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env = child_env(QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     # as installed (pip, the bundle): modules load from cached bytecode, not compiled at every start
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "desktop.gui.startup_probe", *args], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "tools.startup_probe", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, env=env)
     line = proc.stdout.readline() if proc.stdout else ""
     elapsed = time.perf_counter() - start
@@ -48,7 +51,7 @@ def edit_to_panel_samples(edits: int = 200) -> tuple[list[float], list[float]]:
     from PySide6.QtCore import QSettings
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
-    from .app import Application, make_qapplication
+    from desktop.gui.app import Application, make_qapplication
 
     qapp = make_qapplication()
     folder = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
@@ -89,10 +92,10 @@ def _window_on(dump: dict):  # noqa: ANN202 - (QApplication, MainWindow)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
-    from ..core.formats.dump import load_dump
+    from desktop.core.formats.dump import load_dump
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
-    from .app import Application, make_qapplication
+    from desktop.gui.app import Application, make_qapplication
 
     qapp = make_qapplication()
     path = Path(tempfile.mkdtemp(prefix="gongkai-bench-")) / "bench.gkb"

@@ -1,6 +1,8 @@
-"""Save screenshots of the application on the demo document (run under Xvfb; see README).
+"""Save screenshots of the application on the demo document (from the project root; no display needed):
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m desktop.gui.screenshots docs/screenshots
+    PYTHONPATH=tests QT_QPA_PLATFORM=offscreen .venv/bin/python -m tools.screenshots [FOLDER]
+
+FOLDER defaults to resources/docs/images (README and the 用户手册 link the pictures there).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from ..core.demo import build_demo
+from desktop.core.demo import build_demo
+
+from . import IMAGES
 
 SHOTS = (("01_gk01_shouzhi_zongbiao.png", "shouzhi_zongbiao"), ("02_gk03_zhichu.png", "zhichu"),
          ("03_gk06_jiben_mingxi.png", "jiben_mingxi"))
@@ -26,11 +30,11 @@ def _settle(qapp: QApplication) -> None:
 def start(argv: list[str], prefix: str):  # noqa: ANN201 - (out folder, work folder, QApplication, Application)
     """What every screenshot script needs: the output folder, a scratch folder with its own settings (so
     nothing of the user's is read or changed), and the application."""
-    out = Path(argv[0] if argv else "docs/screenshots")
+    out = Path(argv[0]) if argv else IMAGES
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=prefix))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings"))
-    from .app import Application, make_qapplication
+    from desktop.gui.app import Application, make_qapplication
 
     qapp = make_qapplication()
     return out, work, qapp, Application(qapp)

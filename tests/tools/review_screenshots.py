@@ -1,12 +1,12 @@
-"""Screenshots of review and hand-over on the demo document (run under Xvfb; see README):
+"""Screenshots of review and hand-over on the demo document (from the project root):
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python -m desktop.gui.review_screenshots docs/screenshots
+    PYTHONPATH=tests QT_QPA_PLATFORM=offscreen .venv/bin/python -m tools.review_screenshots [FOLDER]
 
-05: a reviewer (李科长) has the clerk's (张会计) file open in 审阅 mode with 批注 threads and table states;
-06: the signed 公开03表 printed to PDF (page 1 converted with pdftoppm), state and signer in the footer;
-07: the confirmation before 审核通过, listing what the signature covers;
-08: a copy whose figure and change log were altered with sqlite3 after the approval: the seal bar and the
-    核验审核签章 window name each problem.
+09: a reviewer (李科长) has the clerk's (张会计) file open in 审阅 mode with 批注 threads and table states;
+11: the signed 公开03表 printed to PDF (page 1 converted with pdftoppm), state and signer in the footer;
+12_approve: the confirmation before 审核通过, listing what the signature covers;
+10 and 13: a copy whose figure and change log were altered with sqlite3 after the approval: the seal bar
+    and the 核验审核签章 window name each problem.
 Keys are made in a scratch profile folder (GONGKAI_PROFILE), never the user's own.
 """
 
@@ -19,9 +19,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..core.demo import build_demo
-from ..core.session import Session
-from . import signoff_dialogs
+from desktop.core.demo import build_demo
+from desktop.core.session import Session
+from desktop.gui import signoff_dialogs
+
 from .screenshots import _settle, start
 
 CELL = ("zhichu", "2101501", "jb")
@@ -43,7 +44,7 @@ def _prepare(path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from . import settings as app_settings
+    from desktop.gui import settings as app_settings
 
     out, work, qapp, app = start(argv, "gongkai-review-shots-")
     os.environ["GONGKAI_PROFILE"] = str(work / "profile")

@@ -1,4 +1,5 @@
-"""Benchmark: ``python -m desktop.bench``. Prints one table of timings; not part of the test run.
+"""Benchmark: ``PYTHONPATH=tests python -m tools.bench`` from the project root (``… tools.bench huizong``: only
+the 汇总/batch entries). Prints one table of timings; not part of the test run.
 
 Documents measured: the demo (seed 001, 柳林县医疗保障局 2022) and a synthetic large unit with many
 功能分类 项 rows in every coded table. For each: cold start (compile rules + full check), full check,
@@ -8,7 +9,8 @@ Excel export (document → .xlsx file) and import (.xlsx → new document, set r
 At scale (:func:`tree_dump`, 类/款/项 trees in every coded table): adding, removing and undoing a 科目 row
 at 5,000 rows per table against a full rebuild; ``gongkai set`` in a fresh process on a document with
 about 10,000 floating rows against a fresh Python doing one durable SQLite UPDATE on a file of the same
-size; ``compare_documents`` on two such documents.
+size; ``compare_documents`` on two such documents. Then peak memory of fresh processes and, when PySide6 can
+start offscreen, the window's figures (:mod:`tools.bench_gui`). Synthetic documents: :mod:`tools.bench_dumps`.
 """
 
 from __future__ import annotations
@@ -24,16 +26,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .core.codes import default_code_lists
-from .core.definitions import get_set
-from .core.document import Document
-from .core.formats.dump import load_dump
-from .core.paths import resources_dir
-from .core.rules.engine import Engine
-from .core.rules.rowindex import RowIndex
-from .core.session import Session
+from desktop.core.document import Document
+from desktop.core.formats.dump import load_dump
+from desktop.core.paths import resources_dir
+from desktop.core.rules.engine import Engine
+from desktop.core.rules.rowindex import RowIndex
+from desktop.core.session import Session
 
-SET_ID = "shanxi_2022_juesuan"
+from . import child_env
+from .bench_dumps import SET_ID, findings_dump, large_dump, tree_dump, unit_files
 
 
 def _ms(samples: list[float]) -> str:
@@ -50,65 +51,6 @@ def _time(fn: Callable[[], object], repeat: int) -> list[float]:
         fn()
         out.append(time.perf_counter() - start)
     return out
-
-
-def large_dump(items_per_table: int = 120) -> dict:
-    """A synthetic unit: ``items_per_table`` 项 codes in each coded table, with values everywhere."""
-    codes = [c for c in default_code_lists()._lists["func_class"] if len(c) == 7]  # noqa: SLF001
-    rng = random.Random(7)
-    synthetic = [f"{c[:5]}{i:02d}" for c in codes for i in range(1, 100)][:items_per_table]
-    tset = get_set(SET_ID)
-    tables = {}
-    for table in tset.tables:
-        entry: dict = {"values": {}}
-        block = table.floating_block
-        if block is not None:
-            entry["floating_rows"] = [[c, ""] for c in sorted(synthetic)]
-            for code in synthetic:
-                entry["values"][code] = {c.key: f"{rng.randint(1, 10**7)}.{rng.randint(0, 99):02d}"
-                                         for c in block.value_columns}
-        tables[table.key] = entry
-    return {"format": "gongkai-dump", "format_version": 1, "set": SET_ID,
-            "meta": {"unit_name": "基准测试单位", "year": "2022", "money_unit": "元"}, "tables": tables}
-
-
-def tree_dump(rows_per_table: int = 5000) -> dict:
-    """A synthetic unit whose coded tables each hold about ``rows_per_table`` 类/款/项 rows (20 类 × 10 款,
-    项 under each 款), with values in every 项 row; the totals are left for the engine to derive."""
-    per_kuan = max(1, -(-(rows_per_table - 220) // 200))
-    codes = []
-    for lei in (f"2{i:02d}" for i in range(1, 21)):
-        codes.append(lei)
-        for kuan in (f"{lei}{j:02d}" for j in range(1, 11)):
-            codes += [kuan, *(f"{kuan}{m:02d}" for m in range(1, per_kuan + 1))]
-    rng = random.Random(11)
-    tables = {}
-    for table in get_set(SET_ID).tables:
-        entry: dict = {"values": {}}
-        block = table.floating_block
-        if block is not None:
-            entry["floating_rows"] = [[c, ""] for c in codes]
-            entry["values"] = {c: {col.key: f"{rng.randint(1, 10**6)}.{rng.randint(0, 99):02d}"
-                                   for col in block.value_columns} for c in codes if len(c) == 7}
-        tables[table.key] = entry
-    return {"format": "gongkai-dump", "format_version": 1, "set": SET_ID,
-            "meta": {"unit_name": "基准测试单位", "year": "2022", "money_unit": "元"}, "tables": tables}
-
-
-def findings_dump(rows_per_table: int = 1700) -> dict:
-    """:func:`tree_dump` with figures typed into every 类/款/项 row as well, none adding up: about 17,000
-    findings at 1,700 rows per table (the 审核结果 list of a badly filled document)."""
-    dump = tree_dump(rows_per_table)
-    rng = random.Random(5)
-    for table in get_set(SET_ID).tables:
-        block = table.floating_block
-        if block is None:
-            continue
-        entry = dump["tables"][table.key]
-        for code, _ in entry["floating_rows"]:
-            entry["values"][code] = {col.key: f"{rng.randint(1, 10**6)}.{rng.randint(0, 99):02d}"
-                                     for col in block.value_columns}
-    return dump
 
 
 def _filled(dump: dict, path: Path) -> Session:
@@ -234,7 +176,7 @@ def bench_cli_set(folder: Path, rows_per_table: int = 2000, repeat: int = 7) -> 
     cell = ("zhichu", "2010101", "jb")
 
     def run(args: list[str]) -> None:
-        subprocess.run([sys.executable, *args], check=True, capture_output=True)
+        subprocess.run([sys.executable, *args], check=True, capture_output=True, env=child_env())
 
     def cli_set() -> None:
         run(["-m", "desktop.cli", "set", str(path), *cell, str(random.randint(1, 10**6))])
@@ -252,7 +194,7 @@ def bench_cli_set(folder: Path, rows_per_table: int = 2000, repeat: int = 7) -> 
 
 def bench_diff(folder: Path, rows_per_table: int = 2000, repeat: int = 5) -> list[str]:
     """``gongkai diff`` of two documents with about 10,000 floating rows (a row added, 50 figures changed)."""
-    from .core.diff import compare_documents
+    from desktop.core.diff import compare_documents
 
     dump = tree_dump(rows_per_table)
     _filled(dump, folder / "diff-a.gkb").close()
@@ -276,10 +218,9 @@ def bench_forms(folder: Path, forms: int = 20, per_level2: int = 3, edits: int =
     """绩效 forms: ``forms`` shape-A forms with ``per_level2`` 三级 rows under each of the 9 二级."""
     from decimal import Decimal
 
-    from .core.document import Document
-    from .core.jixiao.book import FormBook
-    from .core.jixiao.loader import get_form
-    from .core.jixiao.store import insert_form
+    from desktop.core.jixiao.book import FormBook
+    from desktop.core.jixiao.loader import get_form
+    from desktop.core.jixiao.store import insert_form
 
     fdef = get_form("a_zhuanyi_ziping")
     doc = Document.create(folder / "forms.gkb", {"set_id": SET_ID, "unit_name": "基准", "year": "2022"})
@@ -318,8 +259,8 @@ def bench_forms(folder: Path, forms: int = 20, per_level2: int = 3, edits: int =
 
 def bench_xlsx(label: str, dump: dict, folder: Path, repeat: int = 5) -> list[str]:
     """Export the document to .xlsx and import it back into a new document, ``repeat`` times each."""
-    from .core.formats.xlsx_export import export_document  # openpyxl: kept out of the memory figures
-    from .core.formats.xlsx_import import import_workbook
+    from desktop.core.formats.xlsx_export import export_document  # openpyxl: kept out of the memory figures
+    from desktop.core.formats.xlsx_import import import_workbook
 
     source = folder / f"{label}-xlsx.gkb"
     session = Session(load_dump(dump, source, who="bench"))
@@ -339,32 +280,6 @@ def bench_xlsx(label: str, dump: dict, folder: Path, repeat: int = 5) -> list[st
             f"  {'export to .xlsx (all tables)':48} {_ms(export)}",
             f"  {'import from .xlsx (set detection + new file)':48} {_ms(imported)}"]
 
-
-def unit_files(folder: Path, count: int) -> list[Path]:
-    """``count`` variants of the demo document (seed 001): each its own 单位名称; every tenth has a figure
-    changed without its totals following (a 错误), as a folder received from units would."""
-    import shutil
-    import sqlite3
-
-    base = folder / "base.gkb"
-    if not base.exists():
-        load_dump(json.loads((resources_dir() / "demo" / "liulin_2022.json").read_text(encoding="utf-8")), base,
-                  who="bench").close()
-    paths = []
-    for n in range(count):
-        path = folder / f"unit{n:04d}.gkb"
-        shutil.copy(base, path)
-        conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'unit_name'", (f"基准单位{n:04d}",))
-        if n % 10 == 9:
-            conn.execute("UPDATE cell SET num = num + ? WHERE tbl = 'shouzhi_zongbiao' AND row = 'in_ybgg'", (n,))
-            conn.execute("INSERT INTO change_log(at, who, action, tbl, row, col, old, new) "
-                         "VALUES ('2026-01-01T00:00:00Z', 'bench', 'set', 'shouzhi_zongbiao', 'in_ybgg', 'amount', '', '')")
-        conn.close()
-        paths.append(path)
-    base.unlink()
-    return paths
 
 
 _HUIZONG_RUN = """
@@ -403,7 +318,7 @@ def bench_huizong(folder: Path, counts: tuple[int, ...] = (100, 1000), repeat: i
             runs = []
             for _ in range(repeat):
                 out = subprocess.run([sys.executable, "-c", _HUIZONG_RUN, str(units), what], capture_output=True,
-                                     text=True, check=True).stdout.split()
+                                     text=True, check=True, env=child_env()).stdout.split()
                 runs.append((float(out[0]), int(out[1]) / 1024, int(out[2]) / 1024))
             secs = sorted(r[0] for r in runs)
             label = f"{'汇总' if what == 'huizong' else 'check --batch'} of {count} demo variants"
@@ -414,7 +329,7 @@ def bench_huizong(folder: Path, counts: tuple[int, ...] = (100, 1000), repeat: i
 
 def main() -> int:
     edits = int(os.environ.get("GONGKAI_BENCH_EDITS", "1000"))
-    only_huizong = sys.argv[1:] == ["huizong"]  # `python -m desktop.bench huizong`: only the 汇总/batch entries
+    only_huizong = sys.argv[1:] == ["huizong"]  # `python -m tools.bench huizong`: only the 汇总/batch entries
     print(f"machine: {platform.machine()} {platform.processor() or ''} cores={os.cpu_count()} "
           f"python={sys.version.split()[0]} {platform.platform()}")
     print(f"  {'(milliseconds)':48} {'min':>8} {'median':>8} {'p95':>8} {'max':>8}")
@@ -462,7 +377,7 @@ if which == "imports":
 if which == "demo":
     dump = json.loads((resources_dir() / "demo" / "liulin_2022.json").read_text(encoding="utf-8"))
 else:
-    from desktop.bench import large_dump
+    from tools.bench_dumps import large_dump
     dump = large_dump()
 path = Path(tempfile.mkdtemp()) / "m.gkb"
 load_dump(dump, path, who="bench").close()
@@ -485,14 +400,14 @@ def _memory_figures() -> None:
     for which, label in (("imports", "core imported, no document"), ("demo", "demo document"),
                          ("large", "large synthetic unit")):
         runs = [int(subprocess.run([sys.executable, "-c", _PEAK_RSS, which], capture_output=True, text=True,
-                                   check=True).stdout.split()[-1]) / 1024 for _ in range(5)]
+                                   check=True, env=child_env()).stdout.split()[-1]) / 1024 for _ in range(5)]
         print(f"  {label:48} {min(runs):8.1f} {statistics.median(runs):8.1f} {max(runs):8.1f}")
 
 
 def _gui_figures() -> None:
     """Start-up ratio and edit → findings panel, when PySide6 and its libraries are available."""
     try:
-        from .gui.bench import edit_to_panel_samples, startup_samples
+        from .bench_gui import edit_to_panel_samples, startup_samples
     except ImportError as exc:
         print(f"GUI figures skipped: {exc}")
         return
@@ -504,7 +419,7 @@ def _gui_figures() -> None:
     commit, panel = edit_to_panel_samples(int(os.environ.get("GONGKAI_BENCH_GUI_EDITS", "200")))
     print(f"  {'typed edit -> durably committed (SQLite fsync)':48} {_ms(commit)}")
     print(f"  {'committed -> grid + table list + panel repainted':48} {_ms(panel)}")
-    from .gui.bench import many_findings_samples, open_table_samples
+    from .bench_gui import many_findings_samples, open_table_samples
 
     rows, opened = open_table_samples(tree_dump(5000))
     print(f"  {f'open a {rows}-row table (first showing, painted)':48} {_ms(opened)}")

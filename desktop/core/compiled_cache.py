@@ -1,0 +1,95 @@
+"""A per-user cache of compiled definitions (template sets, narrative specs, code lists), so a start reads
+no YAML or CSV and imports no validator.
+
+Each entry is a pickle named after what it holds and a fingerprint of what it was compiled from (the
+application's, Python's and the validator's versions, the compiler's source and every data file's name, size
+and modification time): a change to any of them misses the cache and the thing is compiled again. The cache
+lives in the user's own cache folder, one sub-folder per installed copy, written only by this user's
+processes; a missing, unreadable or stale entry is simply ignored, and ``GONGKAI_NO_CACHE=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import TypeVar
+
+from .. import __version__
+from .paths import resources_dir
+
+T = TypeVar("T")
+
+
+def cache_base() -> Path:
+    """The application's folder in this user's cache (never shared with other users)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "gongkai"
+
+
+def cache_dir() -> Path:
+    """Where compiled definitions are kept: one folder per installed copy (by the place of its resources), so
+    two copies never evict each other's entries."""
+    place = hashlib.sha256(str(resources_dir()).encode()).hexdigest()[:12]
+    return cache_base() / "sets" / place
+
+
+def _validator_stamp() -> str:
+    """Size and time of the installed pydantic's version file: a new pydantic may validate differently.
+    Read from the file system so that a cached start does not import pydantic."""
+    spec = importlib.util.find_spec("pydantic")
+    try:
+        st = Path(spec.origin).with_name("version.py").stat() if spec and spec.origin else None
+    except OSError:
+        st = None
+    return f"{st.st_size}:{st.st_mtime_ns}" if st else "-"
+
+
+def files_fingerprint(code: list[Path], data_folders: list[Path]) -> str:
+    """A digest of the versions, the source of ``code`` (a changed compiler must not meet an old pickle) and
+    every data file's name, size and modification time under ``data_folders``."""
+    digest = hashlib.sha256(f"{__version__}|{_validator_stamp()}|{sys.version}".encode())
+    for module in code:
+        with contextlib.suppress(OSError):
+            digest.update(module.read_bytes())
+    for folder in data_folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                digest.update(f"{folder.name}/{path.relative_to(folder)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:24]
+
+
+def read_compiled(name: str, fingerprint: str, kind: type[T]) -> T | None:
+    """The cached object ``name`` compiled from files with this fingerprint, or None (missing, stale, unreadable)."""
+    if os.environ.get("GONGKAI_NO_CACHE"):
+        return None
+    try:
+        with (cache_dir() / f"{name}-{fingerprint}.pickle").open("rb") as fh:
+            value = pickle.load(fh)  # noqa: S301 - the user's own cache, written by this module
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return value if isinstance(value, kind) else None
+
+
+def write_compiled(name: str, fingerprint: str, value: object) -> None:
+    """Keep ``value`` for the next start (atomically; older entries of ``name`` removed); failures are ignored."""
+    if os.environ.get("GONGKAI_NO_CACHE"):
+        return
+    target = cache_dir() / f"{name}-{fingerprint}.pickle"
+    with contextlib.suppress(OSError, pickle.PickleError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for old in [*target.parent.glob(f"{name}-*.pickle"), *target.parent.glob("*.tmp")]:
+            old.unlink(missing_ok=True)  # older entries, and a temp file a killed process left behind
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)

@@ -1,0 +1,94 @@
+"""Files this program already checked in full and left as they are: the next open skips the content scan.
+
+Opening a document checks every stored value (validate.py) and the whole file's integrity (quick_check),
+because a received file is hostile until proven otherwise. On a 10,000-row document that scan is most of
+what `gongkai set` costs, and it proves nothing new about a file this user's program checked, then wrote
+itself, and nobody touched since. So when a document this program opened (after the full check) and wrote
+is closed, the file's *state* is recorded in the user's cache folder: its device, inode, size, modification
+time (ns) and SQLite's file change counter, with the versions of the program and of the checks. At the
+next open the full check is skipped only if every one of these is unchanged and no journal lies beside it.
+
+The recorded modification time is one this program sets itself, with random sub-second digits: a file
+system's clock ticks coarsely, so a write by another program in the same tick could otherwise leave the
+time unchanged, but it will not leave these digits. A file received, copied, restored from a backup or
+changed by any other program has another inode, time or change counter, and gets the full check. What this does not defend against: someone
+who can write this user's files and reset their times and counters at will (who could as well change the
+program). The schema check (planted triggers and views) still runs on every open. ``GONGKAI_NO_CACHE=1``
+turns the record off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+from ..compiled_cache import cache_base, files_fingerprint
+
+HEADER_BYTES = 100  # SQLite's file header; bytes 24..28 are the file change counter
+
+
+def _record_path(path: Path) -> Path:
+    name = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+    return cache_base() / "checked" / name
+
+
+def _state(path: Path) -> str | None:
+    """What the file is now, or None if it cannot be told (then it is always checked in full)."""
+    try:
+        st = os.stat(path)
+        with path.open("rb") as fh:
+            head = fh.read(HEADER_BYTES)
+    except OSError:
+        return None
+    if len(head) < HEADER_BYTES:
+        return None
+    checks = files_fingerprint([Path(__file__).with_name(m) for m in ("validate.py", "schema.py", "probe.py")], [])
+    return f"{checks}|{st.st_dev}|{st.st_ino}|{st.st_size}|{st.st_mtime_ns}|{head[24:28].hex()}"
+
+
+def _journal_beside(path: Path) -> bool:
+    return any(path.with_name(path.name + suffix).exists() for suffix in ("-journal", "-wal"))
+
+
+def already_checked(path: Path) -> bool:
+    """Whether ``path`` is exactly as this program left it after checking it in full."""
+    if os.environ.get("GONGKAI_NO_CACHE") or _journal_beside(path):
+        return False
+    state = _state(path)
+    try:
+        return state is not None and _record_path(path).read_text(encoding="ascii") == state
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def remember_checked(path: Path) -> None:
+    """Record the file's present state as checked: called on closing a document this program opened (after
+    the full check, or after a check skipped by this record) and wrote."""
+    if os.environ.get("GONGKAI_NO_CACHE") or _journal_beside(path):
+        return
+    try:
+        st = os.stat(path)
+        second = st.st_mtime_ns - st.st_mtime_ns % 1_000_000_000
+        os.utime(path, ns=(st.st_atime_ns, second + secrets.randbelow(10_000_000) * 100))  # see the docstring
+    except OSError:
+        return  # a medium whose times cannot be set: always checked in full
+    state = _state(path)
+    if state is None:
+        return
+    target = _record_path(path)
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(state)
+        os.replace(tmp, target)
+
+
+def forget_checked(path: Path) -> None:
+    """Drop the record (a write this program could not finish cleanly: check in full next time)."""
+    with contextlib.suppress(OSError):
+        _record_path(path).unlink(missing_ok=True)
