@@ -151,7 +151,7 @@ def load_spec(set_id: str) -> NarrativeSpec:
     Compiled once and kept in the per-user compiled cache (keyed by the narrative and scoring files and
     this module's source), like the template sets."""
     if not isinstance(set_id, str) or not (narrative_dir() / f"{set_id}.yaml").is_file():
-        raise NarrativeSpecError(f"模板“{set_id}”没有情况说明的核对数据")
+        raise NarrativeSpecError(tr("模板“{set_id}”没有情况说明的核对数据", set_id=set_id))
     from .. import compiled_cache as cache
 
     fingerprint = cache.files_fingerprint(
