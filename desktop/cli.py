@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .argparse_zh import ChineseArgumentParser
 from .commands import EXIT_BAD, EXIT_FINDINGS, EXIT_OK, CliError, print_json, register_all
-from .core.i18n import tr
+from .core.i18n import N_, tr
 from .core.user import current_user
 
 if TYPE_CHECKING:
@@ -214,7 +214,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
                 print(tr("未能读入：{item}", item=item))
             for item in read.notes:
                 print(tr("公式：{item}", item=item))
-            with session.step("导入绩效表"):  # every form read is one undo step
+            with session.step(N_("导入绩效表")):  # every form read is one undo step
                 add_forms(session.doc, read, who=current_user())
             session.forms.reload()
             print(tr("已读入绩效表 {forms_count} 张", forms_count=len(read.forms)))

@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 from ..core.formats.errors import ExportError
-from ..core.i18n import tr
+from ..core.i18n import N_, tr
 from ..core.money import format_amount
 from ..core.narrative.prior import PriorError, link_prior, set_typed, spec_of
 from ..core.narrative.spec import NarrativeSpecError
@@ -156,7 +156,7 @@ def cmd_prior(args: argparse.Namespace) -> int:
             print(tr("已从上年文件复制 {copied_count} 项上年数（{source}）", copied_count=len(result.copied), source=result.source))
             if result.missing:
                 print(tr("上年文件中没有：{missing}", missing='、'.join(result.missing)))
-        with session.step("填写上年数"):  # every --set of one command is one undo step
+        with session.step(N_("填写上年数")):  # every --set of one command is one undo step
             for item in args.set or []:
                 key, sep, text = item.partition("=")
                 if not sep:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import step_labels
 from .change import Change, findings_diff
 from .codes import CodeLists, check_code_shape, default_code_lists
 from .definitions import ColumnDef, TemplateSet, get_set
@@ -21,7 +22,7 @@ from .document import Document, DocumentError
 from .document.store import REVIEW_MODE_MESSAGE
 from .explain import basis_of
 from .history import History
-from .i18n import tr
+from .i18n import N_, tr
 from .jixiao.store import has_forms
 from .money import AmountError, parse_amount
 from .review import ReviewBook
@@ -206,7 +207,8 @@ class Session:
     # -- undo and redo (see :mod:`.history`) ----------------------------------------------------
     @contextmanager
     def step(self, label: str) -> Iterator[None]:
-        """Everything changed inside is one undo step called ``label`` (e.g. a block of form cells)."""
+        """Everything changed inside is one undo step called ``label`` (e.g. a block of form cells): a message id
+        marked with N_() (or :func:`.step_labels.stored`), stored as the source Chinese and shown translated."""
         with self.history.group(label):
             yield
 
@@ -266,7 +268,7 @@ class Session:
         allow_derived: bool = False,
     ) -> Change:
         """Set values (None clears) in one committed transaction; derived totals follow when ``derive``."""
-        with self.step("粘贴" if action == "paste" else "填写"):
+        with self.step(N_("粘贴") if action == "paste" else N_("填写")):
             return self._set_values(changes, who, action, derive, allow_derived)
 
     def _set_values(self, changes: Mapping[Cell, int | None], who: str, action: str, derive: bool,
@@ -314,7 +316,7 @@ class Session:
                 known = self.codes.name(fl.code_list, fl.split_key(c)[0], year) if fl.code_list else None
                 label = name if (c == code and name) else (known or "")
                 new.append((table_key, c, label))
-        with self.step(f"增加科目行 {code}"):
+        with self.step(step_labels.stored(step_labels.ADD_ROW, code=code)):
             self._restructure(add=new, remove=[], who=who)
         return [c for _, c, _ in new]
 
@@ -349,7 +351,7 @@ class Session:
             orphan = not any(c.startswith(parent) and c != parent for c in present - gone)
             if parent in present and parent not in gone and len(parent) < len(code) and orphan:
                 gone.add(parent)
-        with self.step(f"删除科目行 {code}"):
+        with self.step(step_labels.stored(step_labels.REMOVE_ROW, code=code)):
             self._restructure(add=[], remove=[(table_key, c) for c in sorted(gone)], who=who)
         return sorted(gone)
 
@@ -357,7 +359,7 @@ class Session:
                      who: str) -> None:
         """Put back removed 科目 rows with the exact values they had (undo of :meth:`remove_row`)."""
         present = set(self.rows.floating_codes(table_key))
-        with self.step("恢复科目行"):
+        with self.step(N_("恢复科目行")):
             self._restructure(add=[(table_key, c, n) for c, n in rows if c not in present], remove=[], who=who)
             if values:
                 self.set_values(values, who=who, action="undo", derive=False, allow_derived=True)
@@ -404,7 +406,7 @@ class Session:
     def explain(self, finding: Finding, text: str, *, who: str) -> None:
         """Store the 出错说明 of ``finding`` for its current figures (empty text removes it)."""
         self._require_figures({finding.table})  # the clerk's reason, not the reviewer's
-        with self.step("出错说明"):
+        with self.step(N_("出错说明")):
             self.doc.set_explanation(finding.key, text, who=who, basis=basis_of(finding))
         self._publish(Change(explanations={finding.key}))
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 
-from ..core.i18n import tr
+from ..core.i18n import N_, tr
 from . import settings as app_settings
 
 
@@ -96,7 +96,7 @@ def fill_down(window) -> bool:  # noqa: ANN001
     if not edits:
         window.statusBar().showMessage(tr("选中的单元格都不能填写（合计或项目名称），没有填充。"), 8000)
         return False
-    return grid.apply_edits(edits, tr("向下填充"))
+    return grid.apply_edits(edits, N_("向下填充"))
 
 
 def go_to(window, text: str | None = None) -> bool:  # noqa: ANN001

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.i18n import tr
+from ..core.i18n import N_, tr
 from .clipboard import format_block, parse_block
 from .frozen_columns import FrozenColumns
 from .qt_values import index_value
@@ -300,7 +300,7 @@ class GridView(QTableView):
                     texts[cell.cell] = text_in
                 elif text_in.strip() and text_in.strip() != model.edit_text(cell).strip():
                     skipped += 1
-        ok = model.controller.set_texts(texts, tr("粘贴")) if texts else False
+        ok = model.controller.set_texts(texts, N_("粘贴")) if texts else False
         if ok:
             note = tr("已粘贴 {texts_count} 个单元格", texts_count=len(texts))
             if skipped:
@@ -323,4 +323,4 @@ class GridView(QTableView):
             cell = model.body_cell(index)
             if model.is_editable(cell) and cell.cell is not None and model.controller.value(cell.cell) is not None:
                 cells[cell.cell] = ""
-        return model.controller.set_texts(cells, tr("清除")) if cells else False
+        return model.controller.set_texts(cells, N_("清除")) if cells else False

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from ..core import step_labels
 from ..core.i18n import tr
 from ..core.jixiao.book import FormBook
 from ..core.jixiao.definition import FormDef
@@ -237,4 +238,5 @@ class FundingModel(FormModelBase):
         old = self.form.text(key)
         if text.strip() == old:
             return True
-        return self.set_field(key, text, old, tr("填写 {label}·{caption}", label=row.label, caption=col.caption))
+        return self.set_field(key, text, old, step_labels.stored(step_labels.FILL_ROW_ITEM, label=row.label,
+                                                                  caption=col.caption))

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from ..core import step_labels
 from ..core.i18n import N_, tr
 from . import style
 from .controller import DocumentController
@@ -245,7 +246,7 @@ class IndicatorModel(FormModelBase):
             return not text.strip() or self.add_indicator(row.level2, None, {key: text})
         if row.kind == "total":
             old = self.form.text("grade")
-            return text.strip() == old or self.set_field("grade", text, old, tr("填写自评等级"))
+            return text.strip() == old or self.set_field("grade", text, old, N_("填写自评等级"))
         ind = self.form.indicator(row.ind_id)
         old = ind.text(key) if ind else ""
         if text.strip() == old:
@@ -253,7 +254,7 @@ class IndicatorModel(FormModelBase):
         col = self.fdef.column(key)
         book, ids, who = self.book, self.ids, self.controller
         return self.controller.form_edit(
-            tr("填写 {value}", value=col.caption if col else key),
+            step_labels.stored(step_labels.FILL_ITEM, value=col.caption if col else key),
             lambda: book.set_indicator(self.form_id, ids.get(row.ind_id), key, text, who=who.who),
             lambda: book.set_indicator(self.form_id, ids.get(row.ind_id), key, old, who=who.who), self.form_id)
 
@@ -276,7 +277,8 @@ class IndicatorModel(FormModelBase):
             box["id"] = new
 
         return self.controller.form_edit(
-            tr("增加指标（{level2_label}）", level2_label=self.fdef.level2_label(level2)), redo,
+            step_labels.stored(step_labels.ADD_INDICATOR_UNDER, level2_label=self.fdef.level2_label(level2)),
+            redo,
             lambda: book.remove_indicator(self.form_id, box["id"], who=who.who), self.form_id) and bool(box)
 
     def last_added(self) -> int | None:
@@ -297,8 +299,8 @@ class IndicatorModel(FormModelBase):
 
         name = ind.text(self._role_key("name"))
         return self.controller.form_edit(
-            tr("删除指标 {name}", name=name), lambda: book.remove_indicator(self.form_id, ids.get(ind_id), who=who.who), undo,
-            self.form_id)
+            step_labels.stored(step_labels.REMOVE_INDICATOR_NAMED, name=name),
+            lambda: book.remove_indicator(self.form_id, ids.get(ind_id), who=who.who), undo, self.form_id)
 
     def move_indicator(self, ind_id: int, step: int) -> bool:
         """Move a 三级 row up (-1) or down (+1) among the rows of its 二级."""
@@ -311,7 +313,7 @@ class IndicatorModel(FormModelBase):
             return False
         book, who, ids = self.book, self.controller, self.ids
         return self.controller.form_edit(
-            tr("上移指标") if step < 0 else tr("下移指标"),
+            N_("上移指标") if step < 0 else N_("下移指标"),
             lambda: book.move_indicator(self.form_id, ids.get(ind_id), here + step, who=who.who),
             lambda: book.move_indicator(self.form_id, ids.get(ind_id), here, who=who.who), self.form_id)
 

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.i18n import tr
+from ..core import step_labels
+from ..core.i18n import N_, tr
 from ..core.jixiao.errors import FormEditError
 from ..core.jixiao.scoring import grade_of
 from ..core.jixiao.values import FormValueError, parse_number
@@ -291,7 +292,7 @@ class JixiaoFormView(QWidget):
     # -- edits ----------------------------------------------------------------------------------
     def set_field(self, key: str, text: str) -> bool:
         old = self.controller.session.forms.form(self.form_id).text(key)
-        ok = self.funding_model.set_field(key, text, old, tr("填写 {key}", key=key))
+        ok = self.funding_model.set_field(key, text, old, step_labels.stored(step_labels.FILL_ITEM, value=key))
         if not ok:
             self._load()  # refused: show the stored text again
         return ok
@@ -306,7 +307,7 @@ class JixiaoFormView(QWidget):
                 c.formsListChanged.emit()
             return apply
 
-        ok = c.form_edit(tr("修改表名"), to(title), to(old), self.form_id)
+        ok = c.form_edit(N_("修改表名"), to(title), to(old), self.form_id)
         if not ok:
             self._load()
         return ok

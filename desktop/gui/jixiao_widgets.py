@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.i18n import tr
+from ..core.i18n import N_, tr
 from ..core.jixiao.definition import FormDef
 from .clipboard import format_block, parse_block
 from .grid_view import CellDelegate, GridView
@@ -118,7 +118,7 @@ class FormGrid(GridView):
                 index = model.index(top + dr, left + dc)
                 if index.isValid() and index.flags() & Qt.ItemFlag.ItemIsEditable:
                     edits.append((index, value))
-        ok = bool(edits) and self._apply(edits, tr("粘贴"))
+        ok = bool(edits) and self._apply(edits, N_("粘贴"))
         if ok:
             self.pasteDone.emit(tr("已粘贴 {edits_count} 个单元格", edits_count=len(edits)))
         return ok
@@ -126,7 +126,7 @@ class FormGrid(GridView):
     def clear_selection_values(self) -> bool:
         edits = [(i, "") for i in self._selected()
                  if i.flags() & Qt.ItemFlag.ItemIsEditable and str(index_value(i, Qt.ItemDataRole.EditRole) or "")]
-        return bool(edits) and self._apply(edits, tr("清除"))
+        return bool(edits) and self._apply(edits, N_("清除"))
 
     def fit_height(self) -> None:
         """Show every row: the page scrolls, not the table."""

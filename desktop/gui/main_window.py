@@ -141,9 +141,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(tr("关闭"), QKeySequence.StandardKey.Close, self.close)
 
         edit = bar.addMenu(tr("编辑(&E)"))
-        self.act_undo = self.controller.undo_stack.createUndoAction(self, tr("撤销"))
+        self.act_undo = self.controller.undo_stack.createUndoAction(self)
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.act_redo = self.controller.undo_stack.createRedoAction(self, tr("重做"))
+        self.act_redo = self.controller.undo_stack.createRedoAction(self)
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
         edit.addAction(self.act_undo)
         edit.addAction(self.act_redo)

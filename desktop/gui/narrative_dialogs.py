@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.document import DocumentError
-from ..core.i18n import tr
+from ..core.i18n import N_, tr
 from ..core.money import format_amount
 from ..core.narrative.prior import PriorError, link_prior, set_typed, spec_of
 from ..core.narrative.store import read_prior
@@ -108,7 +108,7 @@ class PriorDialog(QDialog):
     def save(self) -> None:
         stored = read_prior(self.session.doc)
         try:
-            with self.session.step("填写上年数"):  # the items saved together are one undo step
+            with self.session.step(N_("填写上年数")):  # the items saved together are one undo step
                 for key, edit in self.edits.items():
                     old = stored.get(key)
                     if edit.text().strip() != (format_amount(old.value) if old else ""):

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from ..core.grid import BodyCell, TableGrid
-from ..core.i18n import tr
+from ..core.i18n import N_, tr
 from ..core.money import format_amount, to_plain
 from ..core.rules.findings import SEVERITY_LABELS, SEVERITY_ORDER
 from ..core.rules.instances import Cell
@@ -131,7 +131,7 @@ class TableModel(QAbstractTableModel):
         text = "" if value is None else str(value)
         if text.strip() == (self.edit_text(cell) or ""):
             return True  # unchanged: no write, no undo step
-        return self.controller.set_texts({cell.cell: text}, tr("填写"))
+        return self.controller.set_texts({cell.cell: text}, N_("填写"))
 
     # -- helpers --------------------------------------------------------------------------------
     def decimals(self, cell: Cell) -> int:
