@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .argparse_zh import ChineseArgumentParser
 from .commands import EXIT_BAD, EXIT_FINDINGS, EXIT_OK, CliError, print_json, register_all
+from .core.i18n import N_, tr
 from .core.user import current_user
 
 if TYPE_CHECKING:
@@ -47,8 +48,8 @@ def cmd_sets(args: argparse.Namespace) -> int:
         ])
         return EXIT_OK
     for s in sets.values():
-        print(f"{s.id}\t{s.name}\t{s.info.kind}\t{s.info.year}\t{s.info.region}\t默认金额单位 {s.info.money_unit}"
-              f"\t{len(s.tables)} 张表\t{len(s.rules)} 条规则")
+        print(tr("{id}\t{name}\t{kind}\t{year}\t{region}\t默认金额单位 {money_unit}"
+              "\t{tables_count} 张表\t{rules_count} 条规则", id=s.id, name=s.name, kind=s.info.kind, year=s.info.year, region=s.info.region, money_unit=s.info.money_unit, tables_count=len(s.tables), rules_count=len(s.rules)))
     return EXIT_OK
 
 
@@ -58,7 +59,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     sets = all_sets()
     if args.set not in sets:
-        raise CliError(f"没有名为 {args.set} 的模板。可用模板：{'、'.join(sorted(sets))}（见 gongkai sets）")
+        raise CliError(tr("没有名为 {set} 的模板。可用模板：{sets}（见 gongkai sets）", set=args.set, sets='、'.join(sorted(sets))))
     tset = sets[args.set]
     meta = {
         "set_id": tset.id, "set_version": tset.info.version, "unit_name": args.unit,
@@ -66,7 +67,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     }
     doc = Document.create(Path(args.file), meta, who=current_user())
     doc.close()
-    print(f"已创建 {args.file}（{tset.name}，{meta['unit_name']} {meta['year']}，金额单位 {meta['money_unit']}）")
+    print(tr("已创建 {file}（{name}，{unit_name} {year}，金额单位 {money_unit}）", file=args.file, name=tset.name, unit_name=meta['unit_name'], year=meta['year'], money_unit=meta['money_unit']))
     return EXIT_OK
 
 
@@ -79,7 +80,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         return check_batch(args)
     if not args.file:
-        raise CliError("请给出要审核的文件，或用 --batch 文件夹 审核整个文件夹。")
+        raise CliError(tr("请给出要审核的文件，或用 --batch 文件夹 审核整个文件夹。"))
     session = Session.open(Path(args.file), readonly=True)
     try:
         if args.json:
@@ -123,28 +124,28 @@ def load_any(source: Path, target: Path, set_id: str | None = None, quiet: bool 
         try:
             forms = convert_forms(data)
         except (AttributeError, TypeError, ValueError, IndexError, KeyError) as exc:
-            raise DumpError(f"公开数据 JSON 的绩效表部分（performance_forms）结构不对，无法读取（{str(exc)[:80] or type(exc).__name__}）。"
-                            "请确认文件是按表转录的公开数据格式，或重新导出。未创建文档。") from exc
+            raise DumpError(tr("公开数据 JSON 的绩效表部分（performance_forms）结构不对，无法读取（{problem}）。"
+                            "请确认文件是按表转录的公开数据格式，或重新导出。未创建文档。", problem=str(exc)[:80] or type(exc).__name__)) from exc
         if not quiet:
             print(conversion.set_reason)
             for title in conversion.unmatched_tables:
-                print(f"未能识别的表：{title}")
+                print(tr("未能识别的表：{title}", title=title))
             for item in [*conversion.unplaced, *forms.unplaced]:
-                print(f"未能放入：{item}")
+                print(tr("未能放入：{item}", item=item))
         data = conversion.dump
     elif not isinstance(data, dict):
-        raise CliError(f"“{source.name}”的内容不是一个对象（{{…}}），不是本软件或公开数据的 JSON，未创建文档。")
+        raise CliError(tr("“{name}”的内容不是一个对象（{{…}}），不是本软件或公开数据的 JSON，未创建文档。", name=source.name))
     elif set_id and data.get("set") != set_id:
-        raise CliError(f"导出文件使用模板 {str(data.get('set'))[:40]}，与 --set {set_id} 不一致。")
+        raise CliError(tr("导出文件使用模板 {set_in_file}，与 --set {set_id} 不一致。", set_in_file=str(data.get('set'))[:40], set_id=set_id))
     doc = load_dump(data, target, who=current_user(), extra_forms=forms if forms and forms.forms else None)
     if forms and forms.forms and not quiet:
-        print(f"绩效表 {len(forms.forms)} 张")
+        print(tr("绩效表 {forms_count} 张", forms_count=len(forms.forms)))
     return doc
 
 
 def cmd_load(args: argparse.Namespace) -> int:
     doc = load_any(Path(args.dump), Path(args.output), args.set)
-    print(f"已创建 {args.output}（模板 {doc.set_id}）")
+    print(tr("已创建 {output}（模板 {set_id}）", output=args.output, set_id=doc.set_id))
     doc.close()
     return EXIT_OK
 
@@ -156,7 +157,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         from .core.formats.xlsx_export import export_document  # openpyxl loads only when needed
 
         names = export_document(doc, Path(args.output), args.table or None)
-    print(f"已导出 {args.output}（{len(names)} 张表：{'、'.join(names)}）")
+    print(tr("已导出 {output}（{count} 张表：{names}）", output=args.output, count=len(names), names='、'.join(names)))
     return EXIT_OK
 
 
@@ -166,22 +167,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     doc, conversion = import_workbook(Path(args.workbook), Path(args.output), args.set, who=current_user())
     print(conversion.set_reason)
     for title in conversion.unmatched_tables:
-        print(f"未能识别：{title}")
+        print(tr("未能识别：{title}", title=title))
     for item in conversion.unplaced:
-        print(f"未能放入：{item}")
+        print(tr("未能放入：{item}", item=item))
     for note in conversion.formulas:
-        print(f"公式：{note}")
+        print(tr("公式：{note}", note=note))
     for item in conversion.skipped:
-        print(f"未读入：{item}")
+        print(tr("未读入：{item}", item=item))
     for item in conversion.continued:
-        print(f"续表：{item}")
+        print(tr("续表：{item}", item=item))
     forms = conversion.forms
     for item in forms.unplaced if forms is not None else []:
-        print(f"绩效表未能读入：{item}")
-    checks = f"，{len(conversion.formulas)} 个公式单元格请核对" if conversion.formulas else ""
-    shapes = f"，绩效表 {len(forms.forms)} 张" if forms is not None and forms.forms else ""
-    print(f"已创建 {args.output}（模板 {doc.set_id}，{len(conversion.matched)} 张表{shapes}，"
-          f"{len(conversion.unplaced)} 个单元格未能放入{checks}）")
+        print(tr("绩效表未能读入：{item}", item=item))
+    checks = tr("，{formulas_count} 个公式单元格请核对", formulas_count=len(conversion.formulas)) if conversion.formulas else ""
+    shapes = tr("，绩效表 {forms_count} 张", forms_count=len(forms.forms)) if forms is not None and forms.forms else ""
+    print(tr("已创建 {output}（模板 {set_id}，{matched_count} 张表{shapes}，"
+          "{unplaced_count} 个单元格未能放入{checks}）", output=args.output, set_id=doc.set_id, matched_count=len(conversion.matched), shapes=shapes, unplaced_count=len(conversion.unplaced), checks=checks))
     doc.close()
     return EXIT_OK
 
@@ -194,7 +195,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         delta = session.set_text((args.table, args.row, args.col), args.value, who=current_user())
     finally:
         session.close()
-    print(f"已保存；连带更新 {len(delta.cells) - 1} 个合计单元格。")
+    print(tr("已保存；连带更新 {count} 个合计单元格。", count=len(delta.cells) - 1))
     return EXIT_OK
 
 
@@ -210,16 +211,16 @@ def cmd_forms(args: argparse.Namespace) -> int:
     try:
         if read is not None:
             for item in read.unplaced:
-                print(f"未能读入：{item}")
+                print(tr("未能读入：{item}", item=item))
             for item in read.notes:
-                print(f"公式：{item}")
-            with session.step("导入绩效表"):  # every form read is one undo step
+                print(tr("公式：{item}", item=item))
+            with session.step(N_("导入绩效表")):  # every form read is one undo step
                 add_forms(session.doc, read, who=current_user())
             session.forms.reload()
-            print(f"已读入绩效表 {len(read.forms)} 张")
+            print(tr("已读入绩效表 {forms_count} 张", forms_count=len(read.forms)))
         if args.export:
             export_forms(session.forms, Path(args.export))
-            print(f"已导出到 {args.export}")
+            print(tr("已导出到 {export}", export=args.export))
         rows = session.forms.summaries()
     finally:
         session.close()
@@ -229,10 +230,10 @@ def cmd_forms(args: argparse.Namespace) -> int:
                       "errors": r.errors, "warnings": r.warnings} for r in rows])
         return EXIT_OK
     if not rows:
-        print("本文档没有绩效表。")
+        print(tr("本文档没有绩效表。"))
     for r in rows:
-        score = f"总分 {r.total_score}/{r.total_weight}，{r.grade}" if r.grade else "不计分"
-        print(f"{r.id}\t{r.title}\t{r.shape_name}\t{score}\t错误 {r.errors} 条，提示 {r.warnings} 条")
+        score = tr("总分 {total_score}/{total_weight}，{grade}", total_score=r.total_score, total_weight=r.total_weight, grade=r.grade) if r.grade else tr("不计分")
+        print(tr("{id}\t{title}\t{shape_name}\t{score}\t错误 {errors} 条，提示 {warnings} 条", id=r.id, title=r.title, shape_name=r.shape_name, score=score, errors=r.errors, warnings=r.warnings))
     return EXIT_OK
 
 
@@ -242,10 +243,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .core.session import Session
 
     target = build_demo(Path(args.output) if args.output else None, who=current_user())
-    print(f"示例文档：{target}")
+    print(tr("示例文档：{target}", target=target))
     if args.text or not _can_show_windows():
         if not args.text:
-            print("（没有可用的图形显示，改为在终端显示审核结果）")
+            print(tr("（没有可用的图形显示，改为在终端显示审核结果）"))
         session = Session.open(target, readonly=True)
         try:
             print(check_text(session))
@@ -264,7 +265,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result.as_dict())
     else:
-        print(f"比较 {args.old} → {args.new}：{result.summary()}")
+        print(tr("比较 {old} → {new}：{summary}", old=args.old, new=args.new, summary=result.summary()))
         for label, before, after in result.meta:
             print(f"{label}：{before} → {after}")
         for row in result.rows:
@@ -278,13 +279,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_open(args: argparse.Namespace) -> int:
     if not _can_show_windows():
-        raise CliError("没有可用的图形显示（DISPLAY 未设置），无法打开窗口。可用 gongkai check 在终端审核。")
+        raise CliError(tr("没有可用的图形显示（DISPLAY 未设置），无法打开窗口。可用 gongkai check 在终端审核。"))
     return _start_gui([args.file])
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
     if not _can_show_windows():
-        print("没有可用的图形显示（DISPLAY 未设置），无法打开窗口。请用子命令工作（gongkai --help）。")
+        print(tr("没有可用的图形显示（DISPLAY 未设置），无法打开窗口。请用子命令工作（gongkai --help）。"))
         return EXIT_BAD
     return _start_gui([])
 
@@ -303,7 +304,7 @@ def _start_gui(files: list[str]) -> int:
     try:
         from .gui.app import run
     except ImportError as exc:
-        raise CliError(f"图形界面无法启动（{exc}）。请重新安装：pip install -e .") from exc
+        raise CliError(tr("图形界面无法启动（{exc}）。请重新安装：pip install -e .", exc=exc)) from exc
     return int(run(files))
 
 
@@ -311,84 +312,84 @@ def _start_gui(files: list[str]) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(
         prog="gongkai",
-        description="公开表工作台：部门决算/预算公开表的填报、审核与导出。不带子命令时启动图形界面。",
-        epilog="退出码：0 成功；1 审核发现错误（diff：两个文件不同；review：有封签已破）；2 用法错误或文件有问题。",
+        description=tr("公开表工作台：部门决算/预算公开表的填报、审核与导出。不带子命令时启动图形界面。"),
+        epilog=tr("退出码：0 成功；1 审核发现错误（diff：两个文件不同；review：有封签已破）；2 用法错误或文件有问题。"),
     )
     parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
     parser.add_argument("--self-test", action="store_true",
-                        help="自检：在临时文件夹中生成示例文档，审核、填写、打开窗口（offscreen）并导出，通过则退出码为 0")
-    sub = parser.add_subparsers(dest="command", metavar="子命令")
+                        help=tr("自检：在临时文件夹中生成示例文档，审核、填写、打开窗口（offscreen）并导出，通过则退出码为 0"))
+    sub = parser.add_subparsers(dest="command", metavar=tr("子命令"))
 
-    p = sub.add_parser("sets", help="列出可用的模板（表套）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p = sub.add_parser("sets", help=tr("列出可用的模板（表套）"))
+    p.add_argument("--json", action="store_true", help=tr("以 JSON 输出"))
     p.set_defaults(func=cmd_sets)
 
-    p = sub.add_parser("new", help="新建一个空白文档（.gkb）")
-    p.add_argument("file", help="新文档的路径，如 某单位-2024.gkb")
-    p.add_argument("--set", required=True, help="模板编号（见 gongkai sets）")
-    p.add_argument("--unit", required=True, help="单位名称")
-    p.add_argument("--year", type=int, help="年度（默认取模板年度）")
-    p.add_argument("--money-unit", choices=["元", "万元"], help="金额单位（默认取模板设置）")
+    p = sub.add_parser("new", help=tr("新建一个空白文档（.gkb）"))
+    p.add_argument("file", help=tr("新文档的路径，如 某单位-2024.gkb"))
+    p.add_argument("--set", required=True, help=tr("模板编号（见 gongkai sets）"))
+    p.add_argument("--unit", required=True, help=tr("单位名称"))
+    p.add_argument("--year", type=int, help=tr("年度（默认取模板年度）"))
+    p.add_argument("--money-unit", choices=[tr("元"), tr("万元")], help=tr("金额单位（默认取模板设置）"))
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("check", help="审核文档，列出错误、提示与尾数误差")
+    p = sub.add_parser("check", help=tr("审核文档，列出错误、提示与尾数误差"))
     p.add_argument("file", nargs="?")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出审核结果")
-    p.add_argument("--batch", metavar="FOLDER", help="审核文件夹中的全部 .gkb 文件，每个文件一行（只读，坏文件列出原因）")
-    p.add_argument("--report", help="与 --batch 一起：把结果写成 .xlsx 或 .html 报告")
+    p.add_argument("--json", action="store_true", help=tr("以 JSON 输出审核结果"))
+    p.add_argument("--batch", metavar="FOLDER", help=tr("审核文件夹中的全部 .gkb 文件，每个文件一行（只读，坏文件列出原因）"))
+    p.add_argument("--report", help=tr("与 --batch 一起：把结果写成 .xlsx 或 .html 报告"))
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("dump", help="把文档的全部数值导出为 JSON")
+    p = sub.add_parser("dump", help=tr("把文档的全部数值导出为 JSON"))
     p.add_argument("file")
-    p.add_argument("-o", "--output", help="写入文件（默认输出到屏幕）")
+    p.add_argument("-o", "--output", help=tr("写入文件（默认输出到屏幕）"))
     p.set_defaults(func=cmd_dump)
 
-    p = sub.add_parser("load", help="由 JSON（本软件导出的，或按表转录的公开数据）创建文档")
-    p.add_argument("dump", help="JSON 文件")
-    p.add_argument("-o", "--output", required=True, help="新文档的路径")
-    p.add_argument("--set", help="指定模板编号（默认自动识别）")
+    p = sub.add_parser("load", help=tr("由 JSON（本软件导出的，或按表转录的公开数据）创建文档"))
+    p.add_argument("dump", help=tr("JSON 文件"))
+    p.add_argument("-o", "--output", required=True, help=tr("新文档的路径"))
+    p.add_argument("--set", help=tr("指定模板编号（默认自动识别）"))
     p.set_defaults(func=cmd_load)
 
-    p = sub.add_parser("export", help="按公开表格式导出为 Excel 工作簿（.xlsx，每张表一个工作表）")
-    p.add_argument("file", help="文档（.gkb）")
-    p.add_argument("-o", "--output", required=True, help="工作簿路径，如 某单位-2022.xlsx")
-    p.add_argument("--table", action="append", help="只导出这张表（表键，可重复；默认全部）")
+    p = sub.add_parser("export", help=tr("按公开表格式导出为 Excel 工作簿（.xlsx，每张表一个工作表）"))
+    p.add_argument("file", help=tr("文档（.gkb）"))
+    p.add_argument("-o", "--output", required=True, help=tr("工作簿路径，如 某单位-2022.xlsx"))
+    p.add_argument("--table", action="append", help=tr("只导出这张表（表键，可重复；默认全部）"))
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("import", help="由 Excel 工作簿（.xlsx/.xls、网页或 Excel 2003 XML 另存的 .xls）中的公开表与绩效表创建文档")
-    p.add_argument("workbook", help="工作簿文件")
-    p.add_argument("-o", "--output", required=True, help="新文档的路径")
-    p.add_argument("--set", help="指定模板编号（默认自动识别）")
+    p = sub.add_parser("import", help=tr("由 Excel 工作簿（.xlsx/.xls、网页或 Excel 2003 XML 另存的 .xls）中的公开表与绩效表创建文档"))
+    p.add_argument("workbook", help=tr("工作簿文件"))
+    p.add_argument("-o", "--output", required=True, help=tr("新文档的路径"))
+    p.add_argument("--set", help=tr("指定模板编号（默认自动识别）"))
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("set", help="填写一个单元格（合计自动重算）")
+    p = sub.add_parser("set", help=tr("填写一个单元格（合计自动重算）"))
     p.add_argument("file")
-    p.add_argument("table", help="表键，如 shouzhi_zongbiao")
-    p.add_argument("row", help="行键或科目编码")
-    p.add_argument("col", help="栏键")
-    p.add_argument("value", help="金额，如 1,234.56；留空字符串表示清空")
+    p.add_argument("table", help=tr("表键，如 shouzhi_zongbiao"))
+    p.add_argument("row", help=tr("行键或科目编码"))
+    p.add_argument("col", help=tr("栏键"))
+    p.add_argument("value", help=tr("金额，如 1,234.56；留空字符串表示清空"))
     p.set_defaults(func=cmd_set)
 
-    p = sub.add_parser("forms", help="列出文档中的绩效自评表/目标表，及其总分与等级")
+    p = sub.add_parser("forms", help=tr("列出文档中的绩效自评表/目标表，及其总分与等级"))
     p.add_argument("file")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.add_argument("-o", "--export", help="把全部绩效表导出为 Excel 工作簿（每表一页，按印制格式）")
+    p.add_argument("--json", action="store_true", help=tr("以 JSON 输出"))
+    p.add_argument("-o", "--export", help=tr("把全部绩效表导出为 Excel 工作簿（每表一页，按印制格式）"))
     p.add_argument("--import", dest="import_xlsx",
-                   help="从 Excel 工作簿（.xlsx/.xls/网页/Excel 2003 XML，任意位置、任意表样）读入绩效表，加入文档")
+                   help=tr("从 Excel 工作簿（.xlsx/.xls/网页/Excel 2003 XML，任意位置、任意表样）读入绩效表，加入文档"))
     p.set_defaults(func=cmd_forms)
 
-    p = sub.add_parser("demo", help="由内置示例数据（柳林县医疗保障局 2022 决算）生成示例文档并在窗口中打开")
-    p.add_argument("-o", "--output", help="示例文档路径（默认放在临时文件夹）")
-    p.add_argument("--text", action="store_true", help="不开窗口，在终端显示审核结果")
+    p = sub.add_parser("demo", help=tr("由内置示例数据（柳林县医疗保障局 2022 决算）生成示例文档并在窗口中打开"))
+    p.add_argument("-o", "--output", help=tr("示例文档路径（默认放在临时文件夹）"))
+    p.add_argument("--text", action="store_true", help=tr("不开窗口，在终端显示审核结果"))
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("diff", help="逐格比较两个文档（同一模板），列出不同的单元格、科目行和封面信息")
-    p.add_argument("old", help="原来的文档")
-    p.add_argument("new", help="修改后的文档")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p = sub.add_parser("diff", help=tr("逐格比较两个文档（同一模板），列出不同的单元格、科目行和封面信息"))
+    p.add_argument("old", help=tr("原来的文档"))
+    p.add_argument("new", help=tr("修改后的文档"))
+    p.add_argument("--json", action="store_true", help=tr("以 JSON 输出"))
     p.set_defaults(func=cmd_diff)
 
-    p = sub.add_parser("open", help="在窗口中打开一个文档（.gkb）")
+    p = sub.add_parser("open", help=tr("在窗口中打开一个文档（.gkb）"))
     p.add_argument("file")
     p.set_defaults(func=cmd_open)
     register_all(sub)
@@ -425,11 +426,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - a refusal in Chinese; the last resort for anything else
         if isinstance(exc, _refusals()):
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-            print(f"错误：{message}", file=sys.stderr)
+            print(tr("错误：{message}", message=message), file=sys.stderr)
             return EXIT_BAD
         from .core.crashlog import internal_error_message
 
-        print(f"错误：{internal_error_message(exc)}", file=sys.stderr)
+        print(tr("错误：{details}", details=internal_error_message(exc)), file=sys.stderr)
         return EXIT_BAD
 
 

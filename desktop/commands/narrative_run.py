@@ -14,6 +14,7 @@ import argparse
 from pathlib import Path
 
 from ..core.formats.errors import ExportError
+from ..core.i18n import N_, tr
 from ..core.money import format_amount
 from ..core.narrative.prior import PriorError, link_prior, set_typed, spec_of
 from ..core.narrative.spec import NarrativeSpecError
@@ -44,11 +45,11 @@ def _open(path: str, *, readonly: bool) -> Session:
     if not readonly and session.doc.readonly:
         reason = session.doc.readonly_reason
         session.close()
-        raise CliError(f"文件“{Path(path).name}”只能以只读方式打开（{reason}），未做任何修改。")
+        raise CliError(tr("文件“{name}”只能以只读方式打开（{reason}），未做任何修改。", name=Path(path).name, reason=reason))
     if spec_of(session) is None:
         name = session.tset.name
         session.close()
-        raise CliError(f"模板“{name}”没有情况说明的核对数据，无法处理情况说明。")
+        raise CliError(tr("模板“{name}”没有情况说明的核对数据，无法处理情况说明。", name=name))
     return session
 
 
@@ -60,11 +61,11 @@ def _report(session: Session, findings: list[Finding], as_json: bool) -> int:
         print_json({"file": str(session.doc.path), "set": session.tset.id, "summary": counts,
                     "findings": [finding_dict(session, f) for f in findings]})
     else:
-        print(f"情况说明审核：错误 {counts['error']} 条，提示 {counts['warning']} 条，尾数误差 {counts['rounding']} 条")
+        print(tr("情况说明审核：错误 {error} 条，提示 {warning} 条，尾数误差 {rounding} 条", error=counts['error'], warning=counts['warning'], rounding=counts['rounding']))
         for f in findings:
             print(f"[{f.severity_label}] {f.message}")
         if not findings:
-            print("情况说明中能与表格对应的数字均一致。")
+            print(tr("情况说明中能与表格对应的数字均一致。"))
     return EXIT_FINDINGS if counts["error"] else EXIT_OK
 
 
@@ -78,9 +79,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
             print(draft_narrative(session), end="")
             return EXIT_OK
         if session.narrative.sections() and not args.replace:
-            raise CliError("文件中已有情况说明，未覆盖。如确要用草稿替换，请加 --replace。")
+            raise CliError(tr("文件中已有情况说明，未覆盖。如确要用草稿替换，请加 --replace。"))
         count = session.narrative.import_draft(who=current_user())
-        print(f"已按表格数字生成情况说明草稿（{count} 节），存入 {args.file}。")
+        print(tr("已按表格数字生成情况说明草稿（{count} 节），存入 {file}。", count=count, file=args.file))
     finally:
         session.close()
     return EXIT_OK
@@ -97,8 +98,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             findings = check_narrative(session, read_user_text(Path(args.text)), session.narrative.prior())
         else:
             if not session.narrative.sections():
-                raise CliError("文件中还没有情况说明。请先 gongkai narrative import 或 draft --save，"
-                               "或用 --text 指定要核对的文本。")
+                raise CliError(tr("文件中还没有情况说明。请先 gongkai narrative import 或 draft --save，"
+                               "或用 --text 指定要核对的文本。"))
             findings = session.narrative.findings()
         return _report(session, findings, args.json)
     finally:
@@ -113,13 +114,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     session = _open(args.file, readonly=False)
     try:
         result = session.narrative.import_text(text, who=current_user())
-        others = "，".join(f"{name} {n} 节" for name, n in
-                          (("第一部分 概况", result.parts.get("gaikuang", 0)),
-                           ("第四部分 名词解释", result.parts.get("mingci", 0))) if n)
-        print(f"已导入情况说明 {result.sections} 节" + (f"（另有{others}）" if others else "") + f"，存入 {args.file}。")
+        others = "，".join(tr("{name} {n} 节", name=name, n=n) for name, n in
+                          ((tr("第一部分 概况"), result.parts.get("gaikuang", 0)),
+                           (tr("第四部分 名词解释"), result.parts.get("mingci", 0))) if n)
+        print(tr("已导入情况说明 {sections} 节", sections=result.sections) + (tr("（另有{others}）", others=others) if others else "") + tr("，存入 {file}。", file=args.file))
         findings = session.narrative.findings()
         errors = sum(1 for f in findings if f.severity == "error")
-        print(f"情况说明审核：错误 {errors} 条，共 {len(findings)} 条（详见 gongkai narrative check）。")
+        print(tr("情况说明审核：错误 {errors} 条，共 {findings_count} 条（详见 gongkai narrative check）。", errors=errors, findings_count=len(findings)))
     finally:
         session.close()
     return EXIT_OK
@@ -135,13 +136,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         export_disclosure(session, target)
     finally:
         session.close()
-    print(f"已导出公开文本 {target}（封面、目录、第一至第五部分）")
+    print(tr("已导出公开文本 {target}（封面、目录、第一至第五部分）", target=target))
     if args.pdf:
         if soffice() is None:
-            print("本机没有安装 LibreOffice，未生成 PDF；可用 Word 或 WPS 打开 .docx 另存为 PDF。")
+            print(tr("本机没有安装 LibreOffice，未生成 PDF；可用 Word 或 WPS 打开 .docx 另存为 PDF。"))
             return EXIT_OK
         convert_to_pdf(target, Path(args.pdf))
-        print(f"已由 LibreOffice 生成 PDF {args.pdf}")
+        print(tr("已由 LibreOffice 生成 PDF {pdf}", pdf=args.pdf))
     return EXIT_OK
 
 
@@ -152,14 +153,14 @@ def cmd_prior(args: argparse.Namespace) -> int:
         who = current_user()
         if args.link:
             result = link_prior(session, Path(args.link), who=who)
-            print(f"已从上年文件复制 {len(result.copied)} 项上年数（{result.source}）")
+            print(tr("已从上年文件复制 {copied_count} 项上年数（{source}）", copied_count=len(result.copied), source=result.source))
             if result.missing:
-                print(f"上年文件中没有：{'、'.join(result.missing)}")
-        with session.step("填写上年数"):  # every --set of one command is one undo step
+                print(tr("上年文件中没有：{missing}", missing='、'.join(result.missing)))
+        with session.step(N_("填写上年数")):  # every --set of one command is one undo step
             for item in args.set or []:
                 key, sep, text = item.partition("=")
                 if not sep:
-                    raise CliError(f"“{item}”应写成 项目=金额，如 in_zj=34412192.36")
+                    raise CliError(tr("“{item}”应写成 项目=金额，如 in_zj=34412192.36", item=item))
                 set_typed(session, key.strip(), text, who=who)
         spec, stored = spec_of(session), read_prior(session.doc)
         rows = [(p.key, p.label, stored.get(p.key)) for p in (spec.prior if spec else ())]
@@ -168,8 +169,8 @@ def cmd_prior(args: argparse.Namespace) -> int:
                          "source": v.source if v else None} for k, label, v in rows])
         else:
             for key, label, value in rows:
-                shown = f"{format_amount(value.value)}（{value.source}）" if value else "（未填）"
-                print(f"{key}\t上年{label}\t{shown}")
+                shown = f"{format_amount(value.value)}（{value.source}）" if value else tr("（未填）")
+                print(tr("{key}\t上年{label}\t{shown}", key=key, label=label, shown=shown))
         findings = [f for f in session.narrative.findings() if f.rule_id == "narrative.opening"]
         for f in findings:
             print(f"[{f.severity_label}] {f.message}")

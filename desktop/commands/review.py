@@ -19,20 +19,21 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..argparse_zh import ChineseRawDescriptionHelpFormatter
+from ..core.i18n import N_, tr
 from . import EXIT_FINDINGS, EXIT_OK, CliError, print_json
 
 ACTIONS = ("submit", "withdraw", "approve", "return", "comment")
-USAGE = """gongkai review FILE [--json]
+USAGE = N_("""gongkai review FILE [--json]
        gongkai review submit|withdraw|approve FILE TABLE
        gongkai review return FILE TABLE --reason 原因
-       gongkai review comment FILE TABLE 批注内容 [--row 行] [--col 栏]"""
+       gongkai review comment FILE TABLE 批注内容 [--row 行] [--col 栏]""")
 
 
 class _Parser(argparse.ArgumentParser):
     """A parser that reports bad usage as a :class:`CliError` (exit 2, in Chinese) instead of exiting."""
 
     def error(self, message: str) -> NoReturn:
-        raise CliError(f"用法不对（{message}）。用法：\n{USAGE}")
+        raise CliError(tr("用法不对（{message}）。用法：\n{usage}", message=message, usage=tr(USAGE)))
 
 
 def _list_parser() -> _Parser:
@@ -63,7 +64,7 @@ def _table_key(session, name: str) -> str:  # noqa: ANN001 - Session
         if name in (table.label, table.title):
             return table.key
     keys = "、".join(f"{t.key}（{t.label or t.title}）" for t in session.tset.tables)
-    raise CliError(f"没有表“{name}”。可用的表：{keys}")
+    raise CliError(tr("没有表“{name}”。可用的表：{keys}", name=name, keys=keys))
 
 
 def cmd_list(words: list[str]) -> int:
@@ -93,7 +94,7 @@ def cmd_action(action: str, words: list[str]) -> int:
     session = Session.open(Path(args.file), who=who)
     try:
         if session.doc.readonly:
-            raise CliError(f"文件不能写入（{session.doc.readonly_reason}），未做任何改动。")
+            raise CliError(tr("文件不能写入（{readonly_reason}），未做任何改动。", readonly_reason=session.doc.readonly_reason))
         tbl = _table_key(session, args.table)
         review = session.review
         try:
@@ -111,12 +112,12 @@ def cmd_action(action: str, words: list[str]) -> int:
             raise CliError(str(exc)) from exc
         name = review.table_name(tbl)
         if action == "comment":
-            print(f"已在{name}写批注（{who}）。")
+            print(tr("已在{name}写批注（{who}）。", name=name, who=who))
         else:
             print(f"{name}：{review.state(tbl).state.label}（{who}）")
             if action == "approve":
                 sig = review.verify().tables[tbl]
-                print(f"已用 {who} 的密钥签章，指纹 {sig.fingerprint}。")
+                print(tr("已用 {who} 的密钥签章，指纹 {fingerprint}。", who=who, fingerprint=sig.fingerprint))
     finally:
         session.close()
     return EXIT_OK
@@ -125,19 +126,19 @@ def cmd_action(action: str, words: list[str]) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     words: list[str] = list(args.words)
     if not words:
-        raise CliError(f"请给出文件。用法：\n{USAGE}")
+        raise CliError(tr("请给出文件。用法：\n{usage}", usage=tr(USAGE)))
     if words[0] in ACTIONS:
         return cmd_action(words[0], words[1:])
     return cmd_list(words)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("review", help="审核：列出各表审核状态、封签与签章是否可信和批注；或提交、撤回、审核通过、退回、写批注",
-                       usage=USAGE, formatter_class=ChineseRawDescriptionHelpFormatter,
-                       description="不带动作时列出并核验（签章无效、未知或改变的密钥、修改记录链断裂、无记录的改动时退出码为 1）；\n"
+    p = sub.add_parser("review", help=tr("审核：列出各表审核状态、封签与签章是否可信和批注；或提交、撤回、审核通过、退回、写批注"),
+                       usage=tr(USAGE), formatter_class=ChineseRawDescriptionHelpFormatter,
+                       description=tr("不带动作时列出并核验（签章无效、未知或改变的密钥、修改记录链断裂、无记录的改动时退出码为 1）；\n"
                                    "submit 提交审核，withdraw 撤回提交，approve 审核通过（用本人密钥签章），"
                                    "return 退回（--reason 原因），comment 写批注。\n"
-                                   "操作人取环境变量 GONGKAI_USER（否则为登录名）。")
+                                   "操作人取环境变量 GONGKAI_USER（否则为登录名）。"))
     p.add_argument("words", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_review)
 

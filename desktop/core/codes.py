@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from .i18n import tr
 from .paths import codes_dir
 
 _PUNCT = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "　": "", " ": ""})
@@ -118,9 +119,9 @@ def check_code_shape(code: str, levels: list[int] | None = None) -> str | None:
     """A Chinese message if ``code`` is not a well-formed 3/5/7-digit code, else ``None``."""
     allowed = levels or [3, 5, 7]
     if not code.isdigit():
-        return f"科目编码“{code}”应全部是数字"
+        return tr("科目编码“{code}”应全部是数字", code=code)
     if len(code) not in allowed:
-        return f"科目编码“{code}”应为 {'、'.join(map(str, allowed))} 位数字"
+        return tr("科目编码“{code}”应为 {map} 位数字", code=code, map='、'.join(map(str, allowed)))
     return None
 
 

@@ -13,6 +13,8 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
+from .i18n import tr
+
 MAX_LOG_BYTES = 1_000_000
 
 
@@ -41,6 +43,6 @@ def record(exc: BaseException) -> Path | None:
 def internal_error_message(exc: BaseException) -> str:
     """What the user is told about an unforeseen error (contains 内部错误, which tests look for)."""
     where = record(exc)
-    log = f"详细信息已记入“{where}”，" if where else ""
-    return (f"程序内部错误（{type(exc).__name__}），本次操作没有完成。{log}请把该文件发给技术支持。"
-            "已保存的内容不受影响。")
+    log = tr("详细信息已记入“{where}”，", where=where) if where else ""
+    return (tr("程序内部错误（{name}），本次操作没有完成。{log}请把该文件发给技术支持。"
+            "已保存的内容不受影响。", name=type(exc).__name__, log=log))

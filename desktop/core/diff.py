@@ -7,13 +7,14 @@ from typing import Any
 
 from .definitions import TemplateSet, get_set
 from .document import Document, DocumentError
+from .i18n import N_, tr
 from .money import format_amount, to_plain
 from .review.compare import ReviewChange, compare_review
 from .rules.describe import Describer
 from .rules.instances import Cell
 from .rules.rowindex import RowIndex
 
-META_SHOWN = {"unit_name": "单位名称", "year": "年度", "money_unit": "金额单位"}
+META_SHOWN = {"unit_name": N_("单位名称"), "year": N_("年度"), "money_unit": N_("金额单位")}
 
 
 class DiffError(ValueError):
@@ -36,7 +37,7 @@ class CellChange:
 
     def text(self) -> str:
         def show(v: int | None) -> str:
-            return "空" if v is None else format_amount(v, decimals=self.decimals)
+            return tr("空") if v is None else format_amount(v, decimals=self.decimals)
         diff = format_amount(self.difference, decimals=self.decimals)
         sign = "+" if self.difference > 0 else ""
         return f"{self.table} {self.row} · {self.column}：{show(self.old)} → {show(self.new)}（{sign}{diff}）"
@@ -50,7 +51,8 @@ class RowChange:
     added: bool
 
     def text(self) -> str:
-        return f"{self.table} {'增加' if self.added else '删除'}科目行 {self.code} {self.name}".rstrip()
+        what = tr("增加科目行") if self.added else tr("删除科目行")
+        return f"{self.table} {what} {self.code} {self.name}".rstrip()
 
 
 @dataclass
@@ -66,10 +68,10 @@ class Comparison:
 
     def summary(self) -> str:
         if self.same:
-            return "两个文件的数字和审核记录完全相同。"
+            return tr("两个文件的数字和审核记录完全相同。")
         added = sum(1 for r in self.rows if r.added)
-        return (f"共 {len(self.cells)} 个单元格不同；增加科目行 {added} 个，删除 {len(self.rows) - added} 个；"
-                f"封面信息不同 {len(self.meta)} 项；审核记录（状态、签章、批注）不同 {len(self.review)} 处。")
+        return (tr("共 {cells} 个单元格不同；增加科目行 {added} 个，删除 {removed} 个；"
+                "封面信息不同 {meta} 项；审核记录（状态、签章、批注）不同 {review} 处。", cells=len(self.cells), added=added, removed=len(self.rows) - added, meta=len(self.meta), review=len(self.review)))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,15 +110,15 @@ def compare_documents(old: Document, new: Document) -> Comparison:
 
     Cells are described from the set's definitions and each file's rows alone: no rule is compiled."""
     if old.set_id != new.set_id:
-        raise DiffError(f"两个文件使用不同的模板（{old.set_id} 与 {new.set_id}），不能逐格比较。")
+        raise DiffError(tr("两个文件使用不同的模板（{set_a} 与 {set_b}），不能逐格比较。", set_a=old.set_id, set_b=new.set_id))
     try:
         tset = get_set(old.set_id)
     except KeyError as exc:
-        raise DocumentError("unknown_set", f"文件使用的模板“{old.set_id}”本软件没有，请升级软件。") from exc
+        raise DocumentError("unknown_set", tr("文件使用的模板“{set_id}”本软件没有，请升级软件。", set_id=old.set_id)) from exc
     result = Comparison()
     for key, label in META_SHOWN.items():
         if old.meta.get(key, "") != new.meta.get(key, ""):
-            result.meta.append((label, old.meta.get(key, ""), new.meta.get(key, "")))
+            result.meta.append((tr(label), old.meta.get(key, ""), new.meta.get(key, "")))
     rows_a, rows_b = old.floating_rows(), new.floating_rows()
     index_a, index_b = RowIndex(tset, rows_a), RowIndex(tset, rows_b)
     describe_a, describe_b = Describer(tset, index_a), Describer(tset, index_b)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import Enum
 
+from .i18n import tr
 from .rules.findings import Finding
 
 
@@ -19,7 +20,7 @@ class ExplanationState(Enum):
 
     @property
     def label(self) -> str:
-        return {"none": "", "explained": "已说明", "stale": "说明已过期"}[self.value]
+        return {"none": "", "explained": tr("已说明"), "stale": tr("说明已过期")}[self.value]
 
 
 def basis_of(finding: Finding) -> str:

@@ -22,6 +22,7 @@ from .document import DocumentError, undo_rows
 from .document.changelog import Entry
 from .document.store import now_iso
 from .document.undo_rows import DONE, UNDONE, Image, Recorder, RowChange, Step
+from .i18n import N_, tr
 from .jixiao.store import form_table
 from .money import format_amount, to_plain
 from .rules.findings import Finding
@@ -30,27 +31,34 @@ from .rules.instances import Cell
 if TYPE_CHECKING:
     from .session import Session
 
+# The name of a step by the first change-log row of its edit: stored as written (the source Chinese) and
+# shown through step_labels.shown()
 ACTION_LABELS = {
-    "set": "填写", "paste": "粘贴", "derive": "自动合计", "add_row": "增加科目行", "remove_row": "删除科目行",
-    "load": "导入", "add_form": "新建绩效表", "load_form": "导入绩效表", "remove_form": "删除绩效表",
-    "rename_form": "修改表名", "add_indicator": "增加指标", "remove_indicator": "删除指标", "move_indicator": "移动指标",
-    "narrative_import": "导入情况说明", "narrative_draft": "生成情况说明草稿", "narrative_edit": "修改情况说明",
-    "prior_set": "填写上年数", "prior_link": "复制上年数",
+    "set": N_("填写"), "paste": N_("粘贴"), "derive": N_("自动合计"), "add_row": N_("增加科目行"),
+    "remove_row": N_("删除科目行"), "load": N_("导入"), "add_form": N_("新建绩效表"), "load_form": N_("导入绩效表"),
+    "remove_form": N_("删除绩效表"), "rename_form": N_("修改表名"), "add_indicator": N_("增加指标"),
+    "remove_indicator": N_("删除指标"), "move_indicator": N_("移动指标"), "narrative_import": N_("导入情况说明"),
+    "narrative_draft": N_("生成情况说明草稿"), "narrative_edit": N_("修改情况说明"), "prior_set": N_("填写上年数"),
+    "prior_link": N_("复制上年数"),
 }
-KINDS = {"cell": "个数字", "float_row": "个科目行", "explanation": "条出错说明", "jx_form": "张绩效表",
-         "jx_field": "处绩效表栏目", "jx_indicator": "行绩效指标", "jx_indicator_cell": "处绩效指标",
-         "narrative_section": "节文字", "prior_figure": "项上年数"}
+EXPLANATION, FORM_CELLS, OTHER_EDIT = N_("出错说明"), N_("填写绩效表"), N_("修改")
+# How many rows of each kind a step changes, for its summary
+KINDS = {"cell": N_("{count} 个数字"), "float_row": N_("{count} 个科目行"), "explanation": N_("{count} 条出错说明"),
+         "jx_form": N_("{count} 张绩效表"), "jx_field": N_("{count} 处绩效表栏目"),
+         "jx_indicator": N_("{count} 行绩效指标"), "jx_indicator_cell": N_("{count} 处绩效指标"),
+         "narrative_section": N_("{count} 节文字"), "prior_figure": N_("{count} 项上年数")}
+OTHER_KIND = N_("{count} 处")
 MAX_DETAILS = 3
-_NOTHING = {True: "没有可撤销的操作。", False: "没有可重做的操作（只有撤销之后、还没有新的修改时才能重做）。"}
+_NOTHING = {True: N_("没有可撤销的操作。"), False: N_("没有可重做的操作（只有撤销之后、还没有新的修改时才能重做）。")}
 
 
 def label_for(action: str | None, tbl: str | None, rows: int) -> str:
     """The name of a step from the first change-log row of its edit (an 出错说明 writes none)."""
     if action is None:
-        return "出错说明"
+        return EXPLANATION
     if action == "set" and (tbl or "").startswith("jixiao:"):
-        return "填写绩效表"
-    return ACTION_LABELS.get(action, "修改")
+        return FORM_CELLS
+    return ACTION_LABELS.get(action, OTHER_EDIT)
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,7 @@ class StepInfo:
     id: int
     at: str
     who: str
-    label: str
+    label: str  # as stored (the source Chinese): step_labels.shown() gives it in the reader's language
     state: str  # "done": undo takes it back; "undone": redo applies it again
     summary: str  # e.g. "4 个数字，1 个科目行"
     details: tuple[str, ...]  # the first changes, as clerks name them: before → after of the edit
@@ -119,7 +127,7 @@ class History:
         counts: dict[str, int] = {}
         for c in changes:
             counts[c.table] = counts.get(c.table, 0) + 1
-        summary = "，".join(f"{n} {KINDS.get(t, '处')}" for t, n in counts.items())
+        summary = tr("，").join(tr(KINDS.get(t, OTHER_KIND), count=n) for t, n in counts.items())
         details = tuple(self._detail(c) for c in changes if c.table == "cell")[:MAX_DETAILS]
         return StepInfo(step.id, step.at, step.who, step.label, step.state, summary, details)
 
@@ -129,8 +137,9 @@ class History:
         place = s.engine.describer.cell((tbl, row, col), with_table=True) if s.tset.has_table(tbl) else "/".join(
             (tbl, row, col))
         old, new = (_num(i) for i in (change.before, change.after))
-        show = lambda v: "空" if v is None else format_amount(v, decimals=self._decimals(tbl, col))  # noqa: E731
-        return f"{place}：{show(old)} → {show(new)}"
+        empty = tr("空")
+        show = lambda v: empty if v is None else format_amount(v, decimals=self._decimals(tbl, col))  # noqa: E731
+        return tr("{place}：{before} → {after}", place=place, before=show(old), after=show(new))
 
     # -- undo and redo --------------------------------------------------------------------------
     def undo(self, *, who: str) -> Change:
@@ -147,17 +156,21 @@ class History:
         self._require_writable()
         steps = undo_rows.listing(self.session.doc, DONE if undo else UNDONE, count)
         if not steps:
-            raise EditError(_NOTHING[undo])
+            raise EditError(tr(_NOTHING[undo]))
         if len(steps) < count:
-            what = "撤销" if undo else "重做"
-            raise EditError(f"只有 {len(steps)} 步可以{what}，少于要求的 {count} 步，未做任何改动。")
+            if undo:
+                raise EditError(tr("只有 {steps} 步可以撤销，少于要求的 {count} 步，未做任何改动。",
+                                   steps=len(steps), count=count))
+            raise EditError(tr("只有 {steps} 步可以重做，少于要求的 {count} 步，未做任何改动。",
+                               steps=len(steps), count=count))
         for step in steps:
             self.session._require_figures(self._where(undo_rows.changes_of(self.session.doc, step))[0])
 
     def _require_writable(self) -> None:
         doc = self.session.doc
         if doc.readonly or self.recorder is None:
-            raise DocumentError("readonly", f"文件“{doc.path.name}”以只读方式打开（{doc.readonly_reason}），不能撤销或重做。")
+            raise DocumentError("readonly", tr("文件“{name}”以只读方式打开（{reason}），不能撤销或重做。",
+                                               name=doc.path.name, reason=doc.readonly_reason))
         self.session._require_figures()  # 审阅 mode
 
     def _move(self, *, undo: bool, who: str) -> Change:
@@ -167,7 +180,7 @@ class History:
         self._require_writable()
         step = undo_rows.top(doc, DONE if undo else UNDONE)
         if step is None:
-            raise EditError(_NOTHING[undo])
+            raise EditError(tr(_NOTHING[undo]))
         changes = undo_rows.changes_of(doc, step)
         tables, indicators = self._where(changes)
         s._require_figures(tables)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .i18n import tr
+
 SCALE = 100
 MAX_INTEGER_DIGITS = 15  # 百万亿: far above any unit's accounts, and exact in every Decimal context
 _FULLWIDTH = str.maketrans(
@@ -56,20 +58,20 @@ def parse_amount(text: str | None, decimals: int = 2) -> int | None:
     if _GROUPED.match(s):
         s = s.replace(",", "")
     elif "," in s:
-        raise AmountError(f"“{text}”的千分位逗号位置不对，请输入如 1,234.56 的金额")
+        raise AmountError(tr("“{text}”的千分位逗号位置不对，请输入如 1,234.56 的金额", text=text))
     if not _PLAIN.match(s):
-        raise AmountError(f"“{text}”不是数字，请输入金额（如 1,234.56），或留空")
+        raise AmountError(tr("“{text}”不是数字，请输入金额（如 1,234.56），或留空", text=text))
     whole, _, fraction = s.partition(".")
     if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS:
-        raise AmountError(f"“{str(text)[:30]}”数值过大（超过 {MAX_INTEGER_DIGITS} 位整数），请检查是否多输了数字")
+        raise AmountError(tr("“{text}”数值过大（超过 {digits} 位整数），请检查是否多输了数字", text=str(text)[:30], digits=MAX_INTEGER_DIGITS))
     if len(fraction) > decimals:
         if decimals == 0:
-            raise AmountError(f"“{text}”应为整数")
-        raise AmountError(f"“{text}”的小数超过 {decimals} 位，金额最多保留到分（两位小数）")
+            raise AmountError(tr("“{text}”应为整数", text=text))
+        raise AmountError(tr("“{text}”的小数超过 {decimals} 位，金额最多保留到分（两位小数）", text=text, decimals=decimals))
     try:
         value = Decimal(s)
     except InvalidOperation as exc:  # pragma: no cover - the regexes above admit only valid decimals
-        raise AmountError(f"“{text}”不是数字") from exc
+        raise AmountError(tr("“{text}”不是数字", text=text)) from exc
     hundredths = int((value * SCALE).to_integral_value(rounding=ROUND_HALF_UP))
     return -hundredths if negative else hundredths
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .i18n import tr
 from .money import to_plain
 from .narrative.names import NARRATIVE_TABLE
 from .rules.findings import SEVERITY_LABELS, Finding
@@ -16,12 +17,12 @@ def finding_dict(session: Session, finding: Finding) -> dict[str, Any]:
     cells = []
     for tbl, row, col in finding.cells:
         if tbl == NARRATIVE_TABLE:  # a place in the prose: (narrative, section, the clause quoted)
-            cells.append({"table": tbl, "row": row, "col": col, "table_title": "情况说明", "table_label": "第三部分",
+            cells.append({"table": tbl, "row": row, "col": col, "table_title": tr("情况说明"), "table_label": tr("第三部分"),
                           "row_caption": row, "col_caption": col})
             continue
         if tbl.startswith("jixiao:"):
             title, row_caption, col_caption = session.forms.captions((tbl, row, col))
-            cells.append({"table": tbl, "row": row, "col": col, "table_title": title, "table_label": "绩效表",
+            cells.append({"table": tbl, "row": row, "col": col, "table_title": title, "table_label": tr("绩效表"),
                           "row_caption": row_caption, "col_caption": col_caption})
             continue
         cells.append({
@@ -32,9 +33,9 @@ def finding_dict(session: Session, finding: Finding) -> dict[str, Any]:
             "col_caption": describer.col_caption(tbl, row, col),
         })
     if finding.table == NARRATIVE_TABLE:
-        table_title, table_label = "情况说明", "第三部分"
+        table_title, table_label = tr("情况说明"), tr("第三部分")
     elif finding.table.startswith("jixiao:"):
-        table_title, table_label = session.forms.form(int(finding.table.split(":", 1)[1])).title, "绩效表"
+        table_title, table_label = session.forms.form(int(finding.table.split(":", 1)[1])).title, tr("绩效表")
     else:
         table = session.tset.table(finding.table)
         table_title, table_label = table.title, table.label
@@ -85,13 +86,13 @@ def check_text(session: Session) -> str:
     counts = summary(findings)
     meta = session.doc.meta
     head = (
-        f"{meta.get('unit_name', '')} {meta.get('year', '')} · {session.tset.name} · 金额单位：{session.doc.money_unit}\n"
-        f"审核结果：错误 {counts['error']} 条，提示 {counts['warning']} 条，尾数误差 {counts['rounding']} 条"
+        tr("{unit} {year} · {name} · 金额单位：{money_unit}\n"
+        "审核结果：错误 {error} 条，提示 {warning} 条，尾数误差 {rounding} 条", unit=meta.get('unit_name', ''), year=meta.get('year', ''), name=session.tset.name, money_unit=session.doc.money_unit, error=counts['error'], warning=counts['warning'], rounding=counts['rounding'])
     )
     lines = [head]
     for f in findings:
         lines.append(f"[{f.severity_label}] {f.message}")
     if not findings:
-        lines.append("全部勾稽关系均成立。")
+        lines.append(tr("全部勾稽关系均成立。"))
     return "\n".join(lines)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import step_labels
 from .change import Change, findings_diff
 from .codes import CodeLists, check_code_shape, default_code_lists
 from .definitions import ColumnDef, TemplateSet, get_set
@@ -21,6 +22,7 @@ from .document import Document, DocumentError
 from .document.store import REVIEW_MODE_MESSAGE
 from .explain import basis_of
 from .history import History
+from .i18n import N_, tr
 from .jixiao.store import has_forms
 from .money import AmountError, parse_amount
 from .review import ReviewBook
@@ -68,7 +70,7 @@ class Session:
         try:
             self.tset = tset or get_set(doc.set_id)
         except KeyError as exc:
-            raise DocumentError("unknown_set", f"文件使用的模板“{doc.set_id}”本软件没有，请升级软件。") from exc
+            raise DocumentError("unknown_set", tr("文件使用的模板“{set_id}”本软件没有，请升级软件。", set_id=doc.set_id)) from exc
         self.codes = codes or default_code_lists()
         self.rows = RowIndex(self.tset, doc.floating_rows())
         self.engine = Engine(self.tset, self.rows, _figures(doc), rounding=doc.money_unit == "万元", codes=self.codes)
@@ -214,7 +216,8 @@ class Session:
     # -- undo and redo (see :mod:`.history`) ----------------------------------------------------
     @contextmanager
     def step(self, label: str) -> Iterator[None]:
-        """Everything changed inside is one undo step called ``label`` (e.g. a block of form cells)."""
+        """Everything changed inside is one undo step called ``label`` (e.g. a block of form cells): a message id
+        marked with N_() (or :func:`.step_labels.stored`), stored as the source Chinese and shown translated."""
         with self.history.group(label):
             yield
 
@@ -231,15 +234,15 @@ class Session:
         """Describe a value cell; raises :class:`EditError` if the table has no such cell."""
         table_key, row_key, col_key = cell
         if not self.tset.has_table(table_key):
-            raise EditError(f"没有表 {table_key}")
+            raise EditError(tr("没有表 {table_key}", table_key=table_key))
         table = self.tset.table(table_key)
         row = self.rows.get(table_key, row_key)
         if row is None:
-            raise EditError(f"{table.title} 没有这一行（{row_key}）")
+            raise EditError(tr("{title} 没有这一行（{row_key}）", title=table.title, row_key=row_key))
         block = table.block(row.block)
         column = block.column(col_key) if block else None
         if column is None or not column.is_value:
-            raise EditError(f"{table.title} 的这一栏（{col_key}）不能填写数字")
+            raise EditError(tr("{title} 的这一栏（{col_key}）不能填写数字", title=table.title, col_key=col_key))
         fixed = self.tset.fixed_row(table_key, row_key)
         na = bool(fixed and col_key in fixed.na)
         return CellInfo(column, self.engine.is_derived(cell), na)
@@ -274,7 +277,7 @@ class Session:
         allow_derived: bool = False,
     ) -> Change:
         """Set values (None clears) in one committed transaction; derived totals follow when ``derive``."""
-        with self.step("粘贴" if action == "paste" else "填写"):
+        with self.step(N_("粘贴") if action == "paste" else N_("填写")):
             return self._set_values(changes, who, action, derive, allow_derived)
 
     def _set_values(self, changes: Mapping[Cell, int | None], who: str, action: str, derive: bool,
@@ -284,8 +287,8 @@ class Session:
         for cell in changes:
             info = self.cell_info(cell)
             if not allow_derived and not info.editable:
-                what = "合计（由公式自动计算）" if info.derived else "不适用（印“——”）的单元格"
-                raise EditError(f"{self.engine.describer.cell(cell, with_table=True)} 是{what}，不能直接填写")
+                what = tr("合计（由公式自动计算）") if info.derived else tr("不适用（印“——”）的单元格")
+                raise EditError(tr("{cell} 是{what}，不能直接填写", cell=self.engine.describer.cell(cell, with_table=True), what=what))
             decimals[cell] = info.column.decimals
         delta = self.engine.apply(changes, derive=derive)
         try:
@@ -305,16 +308,16 @@ class Session:
         table = self.tset.table(table_key)
         block = table.floating_block
         if block is None or block.floating is None:
-            raise EditError(f"{table.title} 没有可增加的科目行")
+            raise EditError(tr("{title} 没有可增加的科目行", title=table.title))
         fl = block.floating
         code = code.strip()
         problem = fl.key_problem(code) if fl.named or fl.pair_list else check_code_shape(code, fl.levels)
         if problem:
             raise EditError(problem)
         if self.rows.get(table_key, code):
-            raise EditError(f"{table.title} 已有科目 {code}")
+            raise EditError(tr("{title} 已有科目 {code}", title=table.title, code=code))
         if fl.named and not (name or "").strip():
-            raise EditError(f"{table.title} 的新行需要名称")
+            raise EditError(tr("{title} 的新行需要名称", title=table.title))
         year = self.tset.info.year
         new = []
         for c in [code, *fl.parents(code)]:
@@ -322,7 +325,7 @@ class Session:
                 known = self.codes.name(fl.code_list, fl.split_key(c)[0], year) if fl.code_list else None
                 label = name if (c == code and name) else (known or "")
                 new.append((table_key, c, label))
-        with self.step(f"增加科目行 {code}"):
+        with self.step(step_labels.stored(step_labels.ADD_ROW, code=code)):
             self._restructure(add=new, remove=[], who=who)
         return [c for _, c, _ in new]
 
@@ -330,17 +333,17 @@ class Session:
         """Add a named row (单位, or a 项目 under the 单位 ``parent``) at the end; returns its key."""
         block = self.tset.table(table_key).floating_block
         if block is None or block.floating is None or not block.floating.named:
-            raise EditError(f"{self.tset.table(table_key).title} 没有可按名称增加的行")
+            raise EditError(tr("{title} 没有可按名称增加的行", title=self.tset.table(table_key).title))
         levels = sorted(block.floating.levels)
         prefix = parent or ""
         if parent is not None and (self.rows.get(table_key, parent) is None or len(parent) not in levels[:-1]):
-            raise EditError(f"没有可在其下增加行的上级行 {parent}")
+            raise EditError(tr("没有可在其下增加行的上级行 {parent}", parent=parent))
         width = levels[levels.index(len(prefix)) + 1] - len(prefix) if prefix else levels[0]
         taken = {k[len(prefix):] for k in self.rows.floating_codes(table_key)
                  if k.startswith(prefix) and len(k) == len(prefix) + width}
         number = max((int(t) for t in taken), default=0) + 1
         if len(str(number)) > width:
-            raise EditError(f"{self.tset.table(table_key).title} 这一级最多 {10 ** width - 1} 行")
+            raise EditError(tr("{title} 这一级最多 {limit} 行", title=self.tset.table(table_key).title, limit=10 ** width - 1))
         key = prefix + str(number).zfill(width)
         self.add_row(table_key, key, name, who=who)
         return key
@@ -348,7 +351,7 @@ class Session:
     def remove_row(self, table_key: str, code: str, *, who: str) -> list[str]:
         """Remove a 科目 row, its sub-rows, and parents left without any row under them."""
         if code not in self.rows.floating_codes(table_key):
-            raise EditError(f"没有可删除的科目行 {code}")
+            raise EditError(tr("没有可删除的科目行 {code}", code=code))
         block = self.tset.table(table_key).floating_block
         parents = block.floating.parents(code) if block and block.floating else [code[:5], code[:3]]
         present = set(self.rows.floating_codes(table_key))
@@ -357,7 +360,7 @@ class Session:
             orphan = not any(c.startswith(parent) and c != parent for c in present - gone)
             if parent in present and parent not in gone and len(parent) < len(code) and orphan:
                 gone.add(parent)
-        with self.step(f"删除科目行 {code}"):
+        with self.step(step_labels.stored(step_labels.REMOVE_ROW, code=code)):
             self._restructure(add=[], remove=[(table_key, c) for c in sorted(gone)], who=who)
         return sorted(gone)
 
@@ -365,7 +368,7 @@ class Session:
                      who: str) -> None:
         """Put back removed 科目 rows with the exact values they had (undo of :meth:`remove_row`)."""
         present = set(self.rows.floating_codes(table_key))
-        with self.step("恢复科目行"):
+        with self.step(N_("恢复科目行")):
             self._restructure(add=[(table_key, c, n) for c, n in rows if c not in present], remove=[], who=who)
             if values:
                 self.set_values(values, who=who, action="undo", derive=False, allow_derived=True)
@@ -412,7 +415,7 @@ class Session:
     def explain(self, finding: Finding, text: str, *, who: str) -> None:
         """Store the 出错说明 of ``finding`` for its current figures (empty text removes it)."""
         self._require_figures({finding.table})  # the clerk's reason, not the reviewer's
-        with self.step("出错说明"):
+        with self.step(N_("出错说明")):
             self.doc.set_explanation(finding.key, text, who=who, basis=basis_of(finding))
         self._publish(Change(explanations={finding.key}))
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from ..core.crashlog import internal_error_message
 from ..core.document import Document, DocumentError
+from ..core.i18n import N_, tr
 from ..core.paths import resources_dir
 from ..core.session import Session
 from . import fit_screen, open_mode
@@ -22,7 +23,7 @@ from .style import application_font
 from .translation import install_chinese
 from .welcome import WelcomeWindow
 
-FILE_FILTER = "公开表文档 (*.gkb);;所有文件 (*)"
+FILE_FILTER = N_("公开表文档 (*.gkb);;所有文件 (*)")
 
 
 def app_icon() -> QIcon:
@@ -55,10 +56,10 @@ class Application:
         try:
             session = Session.open(Path(path), who=app_settings.user_name())
         except DocumentError as exc:
-            QMessageBox.critical(parent, APP_NAME, str(exc))
+            QMessageBox.critical(parent, tr(APP_NAME), str(exc))
             return None
         except Exception as exc:  # noqa: BLE001 - any file must give a dialog, never a crash or nothing
-            QMessageBox.critical(parent, APP_NAME, internal_error_message(exc))
+            QMessageBox.critical(parent, tr(APP_NAME), internal_error_message(exc))
             return None
         try:
             if not open_mode.choose(session, parent, mode):
@@ -67,7 +68,7 @@ class Application:
             window = MainWindow(session, self)
         except Exception as exc:  # noqa: BLE001 - a file the window cannot show: say so, release it
             session.close()
-            QMessageBox.critical(parent, APP_NAME, str(exc) if isinstance(exc, DocumentError)
+            QMessageBox.critical(parent, tr(APP_NAME), str(exc) if isinstance(exc, DocumentError)
                                  else internal_error_message(exc))
             return None
         # the document's rules, rows and findings live as long as the window: keep the garbage collector
@@ -83,7 +84,7 @@ class Application:
         return window
 
     def open_dialog(self, parent: QWidget | None = None) -> None:
-        path, _ = QFileDialog.getOpenFileName(parent, "打开文档", "", FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(parent, tr("打开文档"), "", tr(FILE_FILTER))
         if path:
             self.open_path(Path(path), parent)
 
@@ -106,7 +107,7 @@ class Application:
         try:
             Document.create(path, dialog.meta(), who=app_settings.user_name()).close()
         except DocumentError as exc:
-            QMessageBox.critical(parent, APP_NAME, str(exc))
+            QMessageBox.critical(parent, tr(APP_NAME), str(exc))
             return None
         return self.open_path(path, parent)
 
@@ -118,7 +119,7 @@ class Application:
 
 def make_qapplication() -> QApplication:
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
-    qapp.setApplicationName(APP_NAME)
+    qapp.setApplicationName(tr(APP_NAME))
     qapp.setOrganizationName(app_settings.ORGANISATION)
     qapp.setWindowIcon(app_icon())
     qapp.setFont(application_font())
@@ -137,7 +138,7 @@ def show_unexpected(kind: type[BaseException], exc: BaseException, tb: object) -
         sys.__excepthook__(kind, exc, tb)  # type: ignore[arg-type]
         return
     message = str(exc) if isinstance(exc, DocumentError) else internal_error_message(exc)
-    QMessageBox.critical(QApplication.activeWindow(), APP_NAME, message)
+    QMessageBox.critical(QApplication.activeWindow(), tr(APP_NAME), message)
 
 
 def run(files: list[str]) -> int:

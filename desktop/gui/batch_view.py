@@ -39,12 +39,13 @@ from ..core.crashlog import internal_error_message
 from ..core.huizong import HuizongError
 from ..core.huizong.batch import FileRow, run_batch
 from ..core.huizong.batch_report import COLUMNS, report_cells, summary_line, write_report
+from ..core.i18n import N_, tr
 from .dialogs import APP_NAME
 
 Index = QModelIndex | QPersistentModelIndex
 VERDICT_COLOURS = {"有错误": QColor("#fde2e1"), "有提示": QColor("#fff4ce"), "无法打开": QColor("#f3d6f5"),
                    "未审核": QColor("#eeeeee")}
-SHOWN = ("文件", "单位名称", "表套", "结论", "错误", "提示", "尾数误差", "审核状态", "封签", "说明")
+SHOWN = (N_("文件"), N_("单位名称"), N_("表套"), N_("结论"), N_("错误"), N_("提示"), N_("尾数误差"), N_("审核状态"), N_("封签"), N_("说明"))
 
 
 class BatchModel(QAbstractTableModel):
@@ -62,7 +63,7 @@ class BatchModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return SHOWN[section]
+            return tr(SHOWN[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -119,7 +120,7 @@ class BatchView(QWidget):
 
     def __init__(self, folder: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.setWindowTitle(f"批量审核 — {APP_NAME}")
+        self.setWindowTitle(tr("批量审核 — {app}", app=tr(APP_NAME)))
         self.model = BatchModel(self)
         self.worker: BatchWorker | None = None
         self.folder: Path | None = None
@@ -133,15 +134,15 @@ class BatchView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._show_details)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
-        self.details.setPlaceholderText("选中一个文件，这里显示它的审核结果。")
+        self.details.setPlaceholderText(tr("选中一个文件，这里显示它的审核结果。"))
         self.progress = QProgressBar()
-        self.status = QLabel("请选择存放单位文件（.gkb）的文件夹。")
-        self.choose = QPushButton("选择文件夹…")
+        self.status = QLabel(tr("请选择存放单位文件（.gkb）的文件夹。"))
+        self.choose = QPushButton(tr("选择文件夹…"))
         self.choose.clicked.connect(self.choose_folder)
-        self.cancel = QPushButton("停止")
+        self.cancel = QPushButton(tr("停止"))
         self.cancel.setEnabled(False)
         self.cancel.clicked.connect(self.stop)
-        self.export = QPushButton("导出报告…")
+        self.export = QPushButton(tr("导出报告…"))
         self.export.setEnabled(False)
         self.export.clicked.connect(self.export_report)
         buttons = QHBoxLayout()
@@ -161,7 +162,7 @@ class BatchView(QWidget):
             self.start(folder)
 
     def choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "选择存放单位文件的文件夹")
+        chosen = QFileDialog.getExistingDirectory(self, tr("选择存放单位文件的文件夹"))
         if chosen:
             self.start(Path(chosen))
 
@@ -173,7 +174,7 @@ class BatchView(QWidget):
         self.model.reset([])
         self.details.clear()
         self.progress.setRange(0, 0)
-        self.status.setText(f"正在审核 {folder} …（文件只读打开，不会被修改）")
+        self.status.setText(tr("正在审核 {folder} …（文件只读打开，不会被修改）", folder=folder))
         self.choose.setEnabled(False)
         self.export.setEnabled(False)
         self.cancel.setEnabled(True)
@@ -186,7 +187,7 @@ class BatchView(QWidget):
     def stop(self) -> None:
         if self.worker is not None:
             self.worker.stop()
-            self.status.setText("正在停止（当前文件审核完后停止）…")
+            self.status.setText(tr("正在停止（当前文件审核完后停止）…"))
 
     def _checked(self, done: int, total: int, row: FileRow) -> None:
         self.progress.setRange(0, total)
@@ -206,7 +207,7 @@ class BatchView(QWidget):
     def _failed(self, message: str) -> None:
         self.status.setText(message)
         self._idle()
-        QMessageBox.warning(self, APP_NAME, message)
+        QMessageBox.warning(self, tr(APP_NAME), message)
 
     def _idle(self) -> None:
         self.choose.setEnabled(True)
@@ -217,21 +218,22 @@ class BatchView(QWidget):
         if not current.isValid() or current.row() >= len(self.model.rows):
             return
         row = self.model.rows[current.row()]
-        lines = [f"{row.name}（{row.unit_name or '未填单位名称'}）：{row.verdict}"]
+        lines = [tr("{name}（{unit}）：{verdict}", name=row.name, unit=row.unit_name or tr("未填单位名称"),
+                    verdict=row.verdict)]
         if row.reason:
             lines.append(row.reason)
         if row.status == "ok":
-            lines.append(f"错误 {row.errors} 条，提示 {row.warnings} 条，尾数误差 {row.rounding} 条；{row.review}；{row.seal}")
+            lines.append(tr("错误 {errors} 条，提示 {warnings} 条，尾数误差 {rounding} 条；{review}；{seal}", errors=row.errors, warnings=row.warnings, rounding=row.rounding, review=row.review, seal=row.seal))
         lines += row.details
         if row.more_details:
-            lines.append(f"……另有 {row.more_details} 条（含尾数误差），请打开该文件查看全部。")
+            lines.append(tr("……另有 {more_details} 条（含尾数误差），请打开该文件查看全部。", more_details=row.more_details))
         self.details.setPlainText("\n".join(lines))
 
     def export_report(self) -> None:
         if not self.model.rows or self.folder is None:
             return
-        default = str(self.folder.parent / f"{self.folder.name}-批量审核.xlsx")
-        chosen, _ = QFileDialog.getSaveFileName(self, "导出报告", default, "Excel 工作簿 (*.xlsx);;网页 (*.html)")
+        default = str(self.folder.parent / tr("{name}-批量审核.xlsx", name=self.folder.name))
+        chosen, _ = QFileDialog.getSaveFileName(self, tr("导出报告"), default, tr("Excel 工作簿 (*.xlsx);;网页 (*.html)"))
         if not chosen:
             return
         target = Path(chosen)
@@ -240,9 +242,9 @@ class BatchView(QWidget):
         try:
             write_report(self.model.rows, target, str(self.folder))
         except HuizongError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
+            QMessageBox.warning(self, tr(APP_NAME), str(exc))
             return
-        self.status.setText(f"报告已写入 {target}")
+        self.status.setText(tr("报告已写入 {target}", target=target))
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         if self.worker is not None and self.worker.isRunning():

@@ -9,25 +9,26 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 
+from ..core.i18n import N_, tr
 from . import settings as app_settings
 
 
 def install(window) -> None:  # noqa: ANN001 - MainWindow
     """Add the actions to the window's 编辑 and 文件 menus."""
     edit = window.menuBar().actions()[1].menu()
-    window.act_fill_down = edit.addAction("向下填充", QKeySequence("Ctrl+D"), lambda: fill_down(window))
-    window.act_goto = edit.addAction("定位…", QKeySequence("Ctrl+G"), lambda: go_to(window))
-    window.act_autofit = edit.addAction("自动调整列宽", lambda: autofit(window))
+    window.act_fill_down = edit.addAction(tr("向下填充"), QKeySequence("Ctrl+D"), lambda: fill_down(window))
+    window.act_goto = edit.addAction(tr("定位…"), QKeySequence("Ctrl+G"), lambda: go_to(window))
+    window.act_autofit = edit.addAction(tr("自动调整列宽"), lambda: autofit(window))
     for act in (window.act_fill_down, window.act_goto):
         act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     window.act_fill_down.setEnabled(not window.controller.readonly)
     file_menu = window.menuBar().actions()[0].menu()
     close = file_menu.actions()[-1]
-    window.recent_menu = QMenu("最近文件", window)
+    window.recent_menu = QMenu(tr("最近文件"), window)
     window.recent_menu.aboutToShow.connect(lambda: _fill_recent(window))
     file_menu.insertMenu(close, window.recent_menu)
     file_menu.insertSeparator(close)
-    window.act_quit = file_menu.addAction("退出", QKeySequence("Ctrl+Q"), QApplication.closeAllWindows)
+    window.act_quit = file_menu.addAction(tr("退出"), QKeySequence("Ctrl+Q"), QApplication.closeAllWindows)
 
 
 def _fill_recent(window) -> None:  # noqa: ANN001
@@ -37,7 +38,7 @@ def _fill_recent(window) -> None:  # noqa: ANN001
     for n, name in enumerate(files[:9], 1):
         menu.addAction(f"&{n} {Path(name).name}　{Path(name).parent}", lambda p=name: _open(window, p))
     if not files:
-        menu.addAction("（没有最近打开的文件）").setEnabled(False)
+        menu.addAction(tr("（没有最近打开的文件）")).setEnabled(False)
 
 
 def _open(window, path: str) -> None:  # noqa: ANN001
@@ -48,10 +49,10 @@ def _open(window, path: str) -> None:  # noqa: ANN001
 def grid_menu(window, grid, pos: QPoint) -> QMenu:  # noqa: ANN001 - MainWindow, GridView
     """The right-click menu of a grid: the 编辑 actions a clerk reaches for, acting on that grid."""
     menu = QMenu(grid)
-    menu.addAction("复制", QKeySequence.StandardKey.Copy, grid.copy_selection)
-    menu.addAction("粘贴", QKeySequence.StandardKey.Paste,
+    menu.addAction(tr("复制"), QKeySequence.StandardKey.Copy, grid.copy_selection)
+    menu.addAction(tr("粘贴"), QKeySequence.StandardKey.Paste,
                    lambda: grid.paste(QApplication.clipboard().text())).setEnabled(not window.controller.readonly)
-    menu.addAction("清除内容", QKeySequence.StandardKey.Delete,
+    menu.addAction(tr("清除内容"), QKeySequence.StandardKey.Delete,
                    grid.clear_selection_values).setEnabled(not window.controller.readonly)
     menu.addAction(window.act_fill_down)
     menu.addSeparator()
@@ -63,7 +64,7 @@ def grid_menu(window, grid, pos: QPoint) -> QMenu:  # noqa: ANN001 - MainWindow,
     if comment is not None:
         menu.addAction(comment)
     menu.addAction(window.act_goto)
-    menu.addAction("自动调整列宽", lambda: autofit(window, grid))
+    menu.addAction(tr("自动调整列宽"), lambda: autofit(window, grid))
     return menu
 
 
@@ -93,15 +94,15 @@ def fill_down(window) -> bool:  # noqa: ANN001
             if grid.can_fill(index):
                 edits.append((index, text))
     if not edits:
-        window.statusBar().showMessage("选中的单元格都不能填写（合计或项目名称），没有填充。", 8000)
+        window.statusBar().showMessage(tr("选中的单元格都不能填写（合计或项目名称），没有填充。"), 8000)
         return False
-    return grid.apply_edits(edits, "向下填充")
+    return grid.apply_edits(edits, N_("向下填充"))
 
 
 def go_to(window, text: str | None = None) -> bool:  # noqa: ANN001
     """Ctrl+G: a table (公开03 / 表3), or a row of the current table by 行次, 科目编码 or part of its name."""
     if text is None:
-        text, ok = QInputDialog.getText(window, "定位", "表号（如 公开03、表5），或本表的行次、科目编码、项目名称：")
+        text, ok = QInputDialog.getText(window, tr("定位"), tr("表号（如 公开03、表5），或本表的行次、科目编码、项目名称："))
         if not ok:
             return False
     wanted = text.strip()
@@ -124,7 +125,7 @@ def go_to(window, text: str | None = None) -> bool:  # noqa: ANN001
             view.body.select_cells([view.body.first_input_in_row(r)])
             view.body.setFocus()
             return True
-    window.statusBar().showMessage(f"本表没有“{wanted}”：请输入行次、科目编码或项目名称。", 8000)
+    window.statusBar().showMessage(tr("本表没有“{wanted}”：请输入行次、科目编码或项目名称。", wanted=wanted), 8000)
     return False
 
 

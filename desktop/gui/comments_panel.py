@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import N_, tr
 from ..core.review import Thread
 from .controller import DocumentController
 
 MARK_OPEN = QColor("#b34700")
-KIND_LABELS = {"cell": "单元格", "row": "行", "table": "表", "finding": "审核结果"}
+KIND_LABELS = {"cell": N_("单元格"), "row": N_("行"), "table": N_("表"), "finding": N_("审核结果")}
 
 
 def short_time(at: str) -> str:
@@ -42,18 +43,18 @@ class CommentsPanel(QWidget):
         self.controller = controller
         self.shown: list[Thread] = []  # the threads listed, in tree order
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["位置", "批注"])
+        self.tree.setHeaderLabels([tr("位置"), tr("批注")])
         self.tree.setRootIsDecorated(False)
         self.tree.setColumnWidth(0, 190)
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
-        self.show_resolved = QCheckBox("显示已解决")
+        self.show_resolved = QCheckBox(tr("显示已解决"))
         self.show_resolved.setChecked(True)
         self.summary = QLabel()
-        self.add_button = QPushButton("新批注…")
-        self.reply_button = QPushButton("回复…")
-        self.resolve_button = QPushButton("解决")
-        self.add_button.setToolTip("对选中的单元格（或当前表）写批注；审阅模式下也可以")
+        self.add_button = QPushButton(tr("新批注…"))
+        self.reply_button = QPushButton(tr("回复…"))
+        self.resolve_button = QPushButton(tr("解决"))
+        self.add_button.setToolTip(tr("对选中的单元格（或当前表）写批注；审阅模式下也可以"))
         buttons = QHBoxLayout()
         for b in (self.add_button, self.reply_button, self.resolve_button):
             buttons.addWidget(b)
@@ -89,7 +90,7 @@ class CommentsPanel(QWidget):
             first = thread.first
             where = self.review.place(first.tbl, first.row, first.col, short=True)
             state = "✔ " if thread.resolved else "● "
-            replies = f"（{len(thread.replies)} 条回复）" if thread.replies else ""
+            replies = tr("（{replies_count} 条回复）", replies_count=len(thread.replies)) if thread.replies else ""
             item = QTreeWidgetItem([f"{state}{where}{replies}", f"{first.author}：{first.text}"])
             for col in (0, 1):
                 item.setToolTip(col, self.review.place(first.tbl, first.row, first.col))
@@ -101,7 +102,7 @@ class CommentsPanel(QWidget):
             if current is not None and thread.id == current.id:
                 self.tree.setCurrentItem(item)
         still_open = sum(1 for t in threads if not t.resolved)
-        self.summary.setText(f"批注 {len(threads)} 条，未解决 {still_open} 条" if threads else "还没有批注")
+        self.summary.setText(tr("批注 {threads_count} 条，未解决 {still_open} 条", threads_count=len(threads), still_open=still_open) if threads else tr("还没有批注"))
         self._update_buttons()
 
     def current_thread(self) -> Thread | None:
@@ -119,25 +120,26 @@ class CommentsPanel(QWidget):
 
     def _update_buttons(self, *_: object) -> None:
         thread = self.current_thread()
-        self.detail.setHtml(self.thread_html(thread) if thread else "<p style='color:#777'>选中一条批注，查看全部回复。</p>")
+        self.detail.setHtml(self.thread_html(thread) if thread else tr("<p style='color:#777'>选中一条批注，查看全部回复。</p>"))
         self.reply_button.setEnabled(thread is not None)
         self.resolve_button.setEnabled(thread is not None)
-        self.resolve_button.setText("重新打开" if thread is not None and thread.resolved else "解决")
+        self.resolve_button.setText(tr("重新打开") if thread is not None and thread.resolved else tr("解决"))
 
     def thread_html(self, thread: Thread) -> str:
         """The whole conversation of a thread: where, every comment with author and time, resolved by whom."""
         first = thread.first
-        parts = [f"<p><b>{escape(self.review.place(first.tbl, first.row, first.col))}</b>"
-                 f"<br/><span style='color:#777'>{KIND_LABELS[first.kind]}批注</span></p>"]
+        parts = [tr("<p><b>{place}</b>"
+                 "<br/><span style='color:#777'>{kind}批注</span></p>", place=escape(self.review.place(first.tbl, first.row, first.col)), kind=tr(KIND_LABELS[first.kind]))]
         if first.finding:
             found = next((f for f in self.controller.findings if f.key == first.finding), None)
-            parts.append(f"<p style='color:#8a5a00'>{escape(found.message) if found else '（这条审核结果现已消除）'}</p>")
+            note = escape(found.message) if found else tr("（这条审核结果现已消除）")
+            parts.append(f"<p style='color:#8a5a00'>{note}</p>")
         for c in thread.comments:
             text = escape(c.text).replace("\n", "<br/>")
             parts.append(f"<p><b>{escape(c.author)}</b> <span style='color:#777'>{short_time(c.at)}</span><br/>{text}</p>")
         if thread.resolved:
-            parts.append(f"<p style='color:#2e7d32'>✔ {escape(first.resolved_by or '')} "
-                         f"{short_time(first.resolved_at or '')} 标为已解决</p>")
+            parts.append(tr("<p style='color:#2e7d32'>✔ {who} "
+                         "{when} 标为已解决</p>", who=escape(first.resolved_by or ''), when=short_time(first.resolved_at or '')))
         return "".join(parts)
 
     # -- actions (each one committed write, with who) -------------------------------------------
@@ -177,7 +179,7 @@ class CommentsPanel(QWidget):
         thread = self.current_thread()
         if thread is None:
             return
-        text, ok = QInputDialog.getMultiLineText(self, "回复批注", f"{thread.first.author}：{thread.first.text}\n\n回复：")
+        text, ok = QInputDialog.getMultiLineText(self, tr("回复批注"), tr("{author}：{text}\n\n回复：", author=thread.first.author, text=thread.first.text))
         if ok and text.strip():
             self.reply(thread, text)
 

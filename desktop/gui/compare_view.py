@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
 
 from ..core.diff import Comparison, DiffError, compare_documents
 from ..core.document import Document, DocumentError
+from ..core.i18n import N_, tr
 from ..core.money import format_amount
 from ..core.session import Session
 
-COLUMNS = ("表", "行", "栏", "另一文件", "本文件", "差额")
+COLUMNS = (N_("表"), N_("行"), N_("栏"), N_("另一文件"), N_("本文件"), N_("差额"))
 
 
 class CompareDialog(QDialog):
@@ -33,7 +34,7 @@ class CompareDialog(QDialog):
 
     def __init__(self, session: Session, other: str | Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"比较：{Path(other).name} → {session.doc.path.name}")
+        self.setWindowTitle(tr("比较：{other} → {this}", other=Path(other).name, this=session.doc.path.name))
         self.comparison: Comparison | None = None
         self.error = ""
         try:
@@ -44,7 +45,7 @@ class CompareDialog(QDialog):
         self.summary = QLabel(self.error or (self.comparison.summary() if self.comparison else ""))
         self.summary.setWordWrap(True)
         self.list = QTableWidget(0, len(COLUMNS))
-        self.list.setHorizontalHeaderLabels(COLUMNS)
+        self.list.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.verticalHeader().hide()
@@ -64,9 +65,9 @@ class CompareDialog(QDialog):
                 return "" if v is None else format_amount(v, decimals=d)
             out.append((c.table, c.row, c.column, show(c.old), show(c.new), format_amount(c.difference, decimals=c.decimals)))
         for r in self.comparison.rows:
-            out.append((r.table, f"{r.code} {r.name}".strip(), "增加科目行" if r.added else "删除科目行", "", "", ""))
+            out.append((r.table, f"{r.code} {r.name}".strip(), tr("增加科目行") if r.added else tr("删除科目行"), "", "", ""))
         for label, old, new in self.comparison.meta:
-            out.append(("封面", label, "", old, new, ""))
+            out.append((tr("封面"), label, "", old, new, ""))
         return out
 
     def fill(self) -> None:
@@ -84,7 +85,7 @@ class CompareDialog(QDialog):
         """What the other file has in each differing cell, for tinting the tables."""
         if self.comparison is None:
             return {}
-        return {c.cell: ("空" if c.old is None else format_amount(c.old, decimals=c.decimals))
+        return {c.cell: (tr("空") if c.old is None else format_amount(c.old, decimals=c.decimals))
                 for c in self.comparison.cells}
 
     def _activated(self, item: QTableWidgetItem) -> None:
@@ -94,8 +95,8 @@ class CompareDialog(QDialog):
 
 
 def choose_and_compare(parent: QWidget, session: Session) -> CompareDialog | None:
-    path, _ = QFileDialog.getOpenFileName(parent, "选择要比较的文件（如同事上次发来的版本）",
-                                          str(session.doc.path.parent), "公开表文档 (*.gkb)")
+    path, _ = QFileDialog.getOpenFileName(parent, tr("选择要比较的文件（如同事上次发来的版本）"),
+                                          str(session.doc.path.parent), tr("公开表文档 (*.gkb)"))
     if not path:
         return None
     return CompareDialog(session, path, parent)

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from ..core.change import Change
 from ..core.document import DocumentError
 from ..core.explain import ExplanationState, explanation_state
+from ..core.i18n import tr
 from ..core.jixiao.errors import FormEditError
 from ..core.narrative.names import NARRATIVE_TABLE
 from ..core.rules.findings import Finding
@@ -96,13 +97,13 @@ class DocumentController(QObject):
     def caption(self, key: str) -> str:
         """What the table list and the findings panel call a table ("公开01表") or a form (its title)."""
         if key == NARRATIVE_TABLE:
-            return "情况说明"
+            return tr("情况说明")
         fid = form_id_of(key)
         if fid is not None:
             try:
                 return self.session.forms.form(fid).title
             except ValueError:
-                return "绩效表"
+                return tr("绩效表")
         table = self.tset.table(key)
         return table.label or table.title
 
@@ -202,7 +203,7 @@ class DocumentController(QObject):
                     del self.by_cell[cell]
 
     # -- edits ----------------------------------------------------------------------------------
-    def set_texts(self, texts: Mapping[Cell, str], label: str = "填写") -> bool:
+    def set_texts(self, texts: Mapping[Cell, str], label: str | None = None) -> bool:
         """Parse and apply typed or pasted text as one undo step; False (and a message) if refused."""
         if not texts:
             return True
@@ -221,8 +222,8 @@ class DocumentController(QObject):
         """What the clerk typed and the file did not take, cell by cell, to copy down before retrying."""
         lines = [f"{self.session.review.place(*cell)}：“{text}”" for cell, text in list(texts.items())[:limit]]
         if len(texts) > limit:
-            lines.append(f"…另有 {len(texts) - limit} 个单元格")
-        return "以下输入没有保存，表中仍显示文件里的数字。请记下后检查文件（是否被移动、替换，或磁盘已满），再重新输入：\n" + \
+            lines.append(tr("…另有 {value} 个单元格", value=len(texts) - limit))
+        return tr("以下输入没有保存，表中仍显示文件里的数字。请记下后检查文件（是否被移动、替换，或磁盘已满），再重新输入：\n") + \
             "\n".join(lines)
 
     def add_row(self, table: str, code: str, name: str | None = None) -> bool:

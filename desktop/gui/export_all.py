@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ..core.formats.errors import ExportError
 from ..core.formats.forms_xlsx_export import book_forms
 from ..core.formats.xlsx_export import ExportCancelled, build_workbook, write_atomically
+from ..core.i18n import tr
 from ..core.session import Session
 from .comments_panel import short_time
 from .dialogs import APP_NAME, _ok_cancel
@@ -52,7 +53,8 @@ class ExportJob:
 
 def default_path(session: Session) -> Path:
     meta = session.doc.meta
-    return session.doc.path.with_name(f"{meta.get('unit_name', '公开表')}-{meta.get('year', '')}-公开表.xlsx")
+    unit = meta.get("unit_name", tr("公开表"))
+    return session.doc.path.with_name(tr("{unit}-{year}-公开表.xlsx", unit=unit, year=meta.get("year", "")))
 
 
 def review_rows(session: Session, findings: list) -> list[tuple[str, ...]]:  # noqa: ANN001 - Finding
@@ -69,7 +71,8 @@ def review_rows(session: Session, findings: list) -> list[tuple[str, ...]]:  # n
             where = session.review.place(key, thread.first.row, thread.first.col, short=True) \
                 if thread.first.row else ""
             said = "；".join(f"{c.author}：{c.text}" for c in thread.comments)
-            notes.append(f"{where + ' ' if where else ''}{said}{'（已解决）' if thread.resolved else ''}")
+            resolved = tr("（已解决）") if thread.resolved else ""
+            notes.append(f"{where + ' ' if where else ''}{said}{resolved}")
         explained = [f"{f.message} —— {explanations[f.key].get('text', '')}" for f in findings
                      if f.table == key and f.key in explanations]
         rows.append((session.review.table_name(key), record.state.label, record.who, short_time(record.at),
@@ -83,7 +86,7 @@ def prepare(session: Session, choice: ExportChoice, findings: list) -> ExportJob
     forms = book_forms(session.forms) if choice.forms and session.has_forms() else []
     table_keys = None if choice.tables else []
     if not choice.tables and not forms and not choice.review:
-        raise ExportError("没有可导出的内容：请至少选择公开表，或文档中要有绩效表。")
+        raise ExportError(tr("没有可导出的内容：请至少选择公开表，或文档中要有绩效表。"))
     review = review_rows(session, findings) if choice.review else None
     sheets = (len(session.tset.tables) if choice.tables else 0) + len(forms)
     return ExportJob((session.tset, doc.meta, doc.values(), doc.floating_rows(), table_keys),
@@ -94,8 +97,8 @@ def run_with_progress(parent: QWidget | None, label: str, total: int,
                       work: Callable[[Callable[[], bool]], Any]) -> Any:
     """Run ``work(step)`` on a worker thread with a progress dialog; ``step()`` counts one unit and returns
     False once 取消 was pressed. Returns the result, or raises what ``work`` raised."""
-    progress = QProgressDialog(label, "取消", 0, max(total, 1), parent)
-    progress.setWindowTitle(APP_NAME)
+    progress = QProgressDialog(label, tr("取消"), 0, max(total, 1), parent)
+    progress.setWindowTitle(tr(APP_NAME))
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
     progress.setValue(0)
@@ -141,8 +144,8 @@ def run_on_gui_with_progress(parent: QWidget | None, label: str, total: int,
                              work: Callable[[Callable[[], bool]], Any]) -> Any:
     """Run ``work(step)`` here (painting must stay on the GUI thread) with a progress dialog; ``step()``
     advances it, keeps the window responsive and returns False once 取消 was pressed."""
-    progress = QProgressDialog(label, "取消", 0, max(total, 1), parent)
-    progress.setWindowTitle(APP_NAME)
+    progress = QProgressDialog(label, tr("取消"), 0, max(total, 1), parent)
+    progress.setWindowTitle(tr(APP_NAME))
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
     done = [0]
@@ -165,19 +168,19 @@ class ExportDialog(QDialog):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("导出 Excel")
-        self.tables = QCheckBox(f"公开表（{len(session.tset.tables)} 张，按公开格式）")
+        self.setWindowTitle(tr("导出 Excel"))
+        self.tables = QCheckBox(tr("公开表（{tables_count} 张，按公开格式）", tables_count=len(session.tset.tables)))
         self.tables.setChecked(True)
         forms = len(session.forms.forms()) if session.has_forms() else 0
-        self.forms = QCheckBox(f"绩效表（{forms} 张，按印制格式）")
+        self.forms = QCheckBox(tr("绩效表（{forms} 张，按印制格式）", forms=forms))
         self.forms.setChecked(forms > 0)
         self.forms.setEnabled(forms > 0)
-        self.review = QCheckBox("审核情况（各表状态、审核人、退回原因、批注、出错说明）")
+        self.review = QCheckBox(tr("审核情况（各表状态、审核人、退回原因、批注、出错说明）"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("导出到一个 Excel 工作簿，每张表一个工作表："))
+        layout.addWidget(QLabel(tr("导出到一个 Excel 工作簿，每张表一个工作表：")))
         for box in (self.tables, self.forms, self.review):
             layout.addWidget(box)
-        layout.addWidget(_ok_cancel(self, "导出…", self.accept))
+        layout.addWidget(_ok_cancel(self, tr("导出…"), self.accept))
 
     def choice(self) -> ExportChoice:
         return ExportChoice(self.tables.isChecked(), self.forms.isChecked(), self.review.isChecked())
@@ -192,23 +195,23 @@ def export_all(window, target: Path | None = None, choice: ExportChoice | None =
             return None
         choice = dialog.choice()
     if target is None:
-        chosen, _ = QFileDialog.getSaveFileName(window, "导出 Excel", str(default_path(session)),
-                                                "Excel 工作簿 (*.xlsx)")
+        chosen, _ = QFileDialog.getSaveFileName(window, tr("导出 Excel"), str(default_path(session)),
+                                                tr("Excel 工作簿 (*.xlsx)"))
         if not chosen:
             return None
         target = Path(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx")
     try:
         job = prepare(session, choice, list(window.controller.findings))
-        data = run_with_progress(window, "正在导出 Excel…", job.sheets,
+        data = run_with_progress(window, tr("正在导出 Excel…"), job.sheets,
                                  lambda step: build_workbook(*job.args, **job.kwargs, step=step))
         write_atomically(data, target)
     except ExportCancelled as exc:
         window.statusBar().showMessage(str(exc), 8000)
         return None
     except (ExportError, OSError, ValueError) as exc:
-        QMessageBox.warning(window, APP_NAME, f"导出失败，原有文件未改动：{exc}")
+        QMessageBox.warning(window, tr(APP_NAME), tr("导出失败，原有文件未改动：{exc}", exc=exc))
         return None
     QApplication.processEvents()
-    window.statusBar().showMessage(f"已导出到 {target}", 10000)
-    QMessageBox.information(window, APP_NAME, f"已导出 {job.sheets} 张表到\n{target}")
+    window.statusBar().showMessage(tr("已导出到 {target}", target=target), 10000)
+    QMessageBox.information(window, tr(APP_NAME), tr("已导出 {sheets} 张表到\n{target}", sheets=job.sheets, target=target))
     return target

@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.explain import ExplanationState
+from ..core.i18n import N_, tr
 from ..core.rules.findings import SEVERITY_LABELS, Finding
 from . import style
 from .controller import DocumentController
 from .qt_values import chosen, index_value
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("类型", "表", "说明", "出错说明")
+COLUMNS = (N_("类型"), N_("表"), N_("说明"), N_("出错说明"))
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -109,7 +110,7 @@ class FindingsModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return tr(COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -121,7 +122,7 @@ class FindingsModel(QAbstractTableModel):
             return finding
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return SEVERITY_LABELS[finding.severity]
+                return tr(SEVERITY_LABELS[finding.severity])
             if col == 1:
                 return self.controller.caption(finding.table)
             if col == 2:
@@ -131,7 +132,7 @@ class FindingsModel(QAbstractTableModel):
             return style.SEVERITY_TEXT[finding.severity]
         if role == Qt.ItemDataRole.ToolTipRole and col in (2, 3):
             exp = self.controller.explanations.get(finding.key)
-            return finding.message + (f"\n出错说明（{exp['author']} {exp['at']}）：{exp['text']}" if exp else "")
+            return finding.message + (tr("\n出错说明（{author} {at}）：{text}", author=exp['author'], at=exp['at'], text=exp['text']) if exp else "")
         return None
 
     def _explanation_text(self, finding: Finding) -> str:
@@ -187,18 +188,18 @@ class FindingsPanel(QWidget):
         self.proxy.setSourceModel(self.model)
 
         self.severity_box = QComboBox()
-        self.severity_box.addItem("全部类型")  # no data: see chosen()
+        self.severity_box.addItem(tr("全部类型"))  # no data: see chosen()
         for key, label in SEVERITY_LABELS.items():
-            self.severity_box.addItem(label, key)
+            self.severity_box.addItem(tr(label), key)
         self.table_box = QComboBox()
-        self.table_box.addItem("全部表")
+        self.table_box.addItem(tr("全部表"))
         for table in controller.tset.tables:
             self.table_box.addItem(f"{table.label} {table.title}".strip(), table.key)
         for key in controller.form_keys():
-            self.table_box.addItem(f"绩效表 {controller.caption(key)}", key)
+            self.table_box.addItem(tr("绩效表 {caption}", caption=controller.caption(key)), key)
         self.summary = QLabel()
-        self.explain_button = QPushButton("填写出错说明…")
-        self.explain_button.setToolTip("为选中的提示写明原因；说明保存在文件中，数字变动后标为过期")
+        self.explain_button = QPushButton(tr("填写出错说明…"))
+        self.explain_button.setToolTip(tr("为选中的提示写明原因；说明保存在文件中，数字变动后标为过期"))
         self.explain_button.setEnabled(False)
 
         self.view = FindingsTable()
@@ -212,8 +213,8 @@ class FindingsPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # ResizeToContents would
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)  # measure every row per edit
         metrics = self.view.fontMetrics()
-        header.resizeSection(0, metrics.horizontalAdvance("尾数误差") + 20)
-        header.resizeSection(1, metrics.horizontalAdvance("预算公开表10") + 20)
+        header.resizeSection(0, metrics.horizontalAdvance(tr("尾数误差")) + 20)
+        header.resizeSection(1, metrics.horizontalAdvance(tr("预算公开表10")) + 20)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, 180)
@@ -251,8 +252,8 @@ class FindingsPanel(QWidget):
         text = "　".join(f"{label} {counts[key]}" for key, label in SEVERITY_LABELS.items())
         shown = self.proxy.rowCount()
         if shown != len(self.controller.findings):
-            text += f"（当前显示 {shown} 条）"
-        text = text if self.controller.findings else "审核通过：没有发现问题"
+            text += tr("（当前显示 {shown} 条）", shown=shown)
+        text = text if self.controller.findings else tr("审核通过：没有发现问题")
         if self.summary.text() != text:
             self.summary.setText(text)
         self._current_changed(self.view.currentIndex())

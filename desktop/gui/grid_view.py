@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import N_, tr
 from .clipboard import format_block, parse_block
 from .frozen_columns import FrozenColumns
 from .qt_values import index_value
@@ -74,7 +75,7 @@ class GridView(QTableView):
         # a thin strip above the body: drag a divider to change a column's width, double-click to fit it
         strip = self.horizontalHeader()
         strip.setFixedHeight(6)
-        strip.setToolTip("拖动分隔线调整列宽，双击自动调整")
+        strip.setToolTip(tr("拖动分隔线调整列宽，双击自动调整"))
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.refused: tuple[QPersistentModelIndex, str] | None = None
         self.frozen: FrozenColumns | None = None  # the 项目/编码 columns kept in sight (set by the form view)
@@ -103,7 +104,7 @@ class GridView(QTableView):
         tip = index_value(index, Qt.ItemDataRole.ToolTipRole)
         if tip and "不能" in str(tip):
             return str(tip).splitlines()[-1]
-        return "此单元格不能填写（项目名称、合计或自动计算的数）。"
+        return tr("此单元格不能填写（项目名称、合计或自动计算的数）。")
 
     def next_input(self, index: QModelIndex, rows: int, cols: int) -> QModelIndex:
         """The next cell a clerk can fill from ``index`` going down (rows ±1) or along the row (cols ±1,
@@ -219,7 +220,7 @@ class GridView(QTableView):
         if isinstance(editor, QLineEdit):
             editor.setText(text)
             editor.selectAll()
-        self.tell("输入未被接受，原样留在单元格中：请改正后回车，或按 Esc 放弃。")
+        self.tell(tr("输入未被接受，原样留在单元格中：请改正后回车，或按 Esc 放弃。"))
 
     def move_cursor(self, rows: int, cols: int) -> None:
         """Enter / Shift+Enter: down / up to the next cell a clerk can fill."""
@@ -299,13 +300,13 @@ class GridView(QTableView):
                     texts[cell.cell] = text_in
                 elif text_in.strip() and text_in.strip() != model.edit_text(cell).strip():
                     skipped += 1
-        ok = model.controller.set_texts(texts, "粘贴") if texts else False
+        ok = model.controller.set_texts(texts, N_("粘贴")) if texts else False
         if ok:
-            note = f"已粘贴 {len(texts)} 个单元格"
+            note = tr("已粘贴 {texts_count} 个单元格", texts_count=len(texts))
             if skipped:
-                note += f"；{skipped} 个落在项目名称、合计或不适用单元格上，未采用（合计由公式计算）"
+                note += tr("；{skipped} 个落在项目名称、合计或不适用单元格上，未采用（合计由公式计算）", skipped=skipped)
             if outside:
-                note += f"；{outside} 个超出表格范围，未粘贴"
+                note += tr("；{outside} 个超出表格范围，未粘贴", outside=outside)
             self.pasteDone.emit(note)
         return ok
 
@@ -322,4 +323,4 @@ class GridView(QTableView):
             cell = model.body_cell(index)
             if model.is_editable(cell) and cell.cell is not None and model.controller.value(cell.cell) is not None:
                 cells[cell.cell] = ""
-        return model.controller.set_texts(cells, "清除") if cells else False
+        return model.controller.set_texts(cells, N_("清除")) if cells else False

@@ -28,6 +28,7 @@ from ..core.crashlog import internal_error_message
 from ..core.document import DocumentError
 from ..core.huizong import HuizongError
 from ..core.huizong.provenance import read_provenance
+from ..core.i18n import tr
 from .dialogs import APP_NAME
 
 
@@ -57,7 +58,7 @@ def _run(parent: QWidget, title: str, work: Callable[[Callable[[int, int, str], 
          finished: Callable[[Any], None]) -> _Job:
     """Run ``work`` in the background with a progress dialog; ``finished`` gets its result."""
     dialog = QProgressDialog(title, "", 0, 0, parent)
-    dialog.setWindowTitle(APP_NAME)
+    dialog.setWindowTitle(tr(APP_NAME))
     dialog.setCancelButton(None)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(0)
@@ -70,7 +71,7 @@ def _run(parent: QWidget, title: str, work: Callable[[Callable[[int, int, str], 
 
     def failed(message: str) -> None:
         dialog.close()
-        QMessageBox.warning(parent, APP_NAME, message)
+        QMessageBox.warning(parent, tr(APP_NAME), message)
 
     def done(result: Any) -> None:
         dialog.close()
@@ -88,7 +89,7 @@ def _run(parent: QWidget, title: str, work: Callable[[Callable[[int, int, str], 
 def show_text(parent: QWidget, title: str, text: str) -> QDialog:
     """A read-only text window (what moved, a trace), copyable."""
     dialog = QDialog(parent)
-    dialog.setWindowTitle(f"{title} — {APP_NAME}")
+    dialog.setWindowTitle(f"{title} — {tr(APP_NAME)}")
     view = QPlainTextEdit(text)
     view.setReadOnly(True)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -103,15 +104,15 @@ def show_text(parent: QWidget, title: str, text: str) -> QDialog:
 
 def consolidate(window: QWidget) -> None:
     """Ask for the unit files, the 汇总 file and the 部门名称; build it and offer to open it."""
-    units, _ = QFileDialog.getOpenFileNames(window, "选择要汇总的单位文件", "", "公开表文档 (*.gkb)")
+    units, _ = QFileDialog.getOpenFileNames(window, tr("选择要汇总的单位文件"), "", tr("公开表文档 (*.gkb)"))
     if not units:
         return
-    default = str(Path(units[0]).parent / "部门汇总.gkb")
-    out, _ = QFileDialog.getSaveFileName(window, "汇总文件保存为", default, "公开表文档 (*.gkb)")
+    default = str(Path(units[0]).parent / tr("部门汇总.gkb"))
+    out, _ = QFileDialog.getSaveFileName(window, tr("汇总文件保存为"), default, tr("公开表文档 (*.gkb)"))
     if not out:
         return
     out_path = Path(out if out.lower().endswith(".gkb") else out + ".gkb")
-    name, ok = QInputDialog.getText(window, APP_NAME, "部门名称（汇总文件的单位名称）：", text=out_path.stem)
+    name, ok = QInputDialog.getText(window, tr(APP_NAME), tr("部门名称（汇总文件的单位名称）："), text=out_path.stem)
     if not ok:
         return
     from ..core.huizong.build import build_huizong
@@ -122,17 +123,17 @@ def consolidate(window: QWidget) -> None:
                              progress=progress)
 
     def finished(result: Any) -> None:
-        lines = [f"已生成汇总文件 {result.path}（{result.provenance.name}，{len(result.provenance.units)} 个单位）。"]
-        lines += [f"说明：{n}" for n in result.notes]
+        lines = [tr("已生成汇总文件 {path}（{name}，{units_count} 个单位）。", path=result.path, name=result.provenance.name, units_count=len(result.provenance.units))]
+        lines += [tr("说明：{n}", n=n) for n in result.notes]
         if result.moves is not None:
             lines += result.moves.lines()
-        show_text(window, "汇总完成", "\n".join(lines))
+        show_text(window, tr("汇总完成"), "\n".join(lines))
         hooks = getattr(window, "hooks", None)
         opener = getattr(hooks, "open_path", None)
-        if opener is not None and QMessageBox.question(window, APP_NAME, "打开汇总文件？") == QMessageBox.StandardButton.Yes:
+        if opener is not None and QMessageBox.question(window, tr(APP_NAME), tr("打开汇总文件？")) == QMessageBox.StandardButton.Yes:
             opener(result.path, window)
 
-    _run(window, "正在汇总单位文件…", work, finished)
+    _run(window, tr("正在汇总单位文件…"), work, finished)
 
 
 def trace(window: QWidget) -> None:
@@ -144,15 +145,15 @@ def trace(window: QWidget) -> None:
     try:
         is_huizong = read_provenance(controller.session.doc.meta) is not None
     except HuizongError as exc:
-        QMessageBox.warning(window, APP_NAME, str(exc))
+        QMessageBox.warning(window, tr(APP_NAME), str(exc))
         return
     if not is_huizong:
-        QMessageBox.information(window, APP_NAME, "当前文档不是汇总文件。请先用“汇总单位文件…”生成汇总文件，再追溯。")
+        QMessageBox.information(window, tr(APP_NAME), tr("当前文档不是汇总文件。请先用“汇总单位文件…”生成汇总文件，再追溯。"))
         return
     from ..core.huizong.trace import trace_huizong
 
-    _run(window, "正在追溯到单位文件…", lambda progress: trace_huizong(path, progress),
-         lambda report: show_text(window, "追溯到单位文件", report.text()))
+    _run(window, tr("正在追溯到单位文件…"), lambda progress: trace_huizong(path, progress),
+         lambda report: show_text(window, tr("追溯到单位文件"), report.text()))
 
 
 def batch(window: QWidget) -> QWidget:
@@ -167,11 +168,11 @@ def batch(window: QWidget) -> QWidget:
 def install(window: QWidget) -> QMenu:
     """Add the 汇总 menu to ``window``'s menu bar (before 帮助)."""
     bar = window.menuBar()  # type: ignore[attr-defined]
-    menu = QMenu("汇总(&U)", bar)
-    menu.addAction("汇总单位文件…", lambda: consolidate(window))
-    menu.addAction("追溯到单位文件", lambda: trace(window))
+    menu = QMenu(tr("汇总(&U)"), bar)
+    menu.addAction(tr("汇总单位文件…"), lambda: consolidate(window))
+    menu.addAction(tr("追溯到单位文件"), lambda: trace(window))
     menu.addSeparator()
-    menu.addAction("批量审核文件夹…", lambda: batch(window))
+    menu.addAction(tr("批量审核文件夹…"), lambda: batch(window))
     actions = bar.actions()
     bar.insertMenu(actions[-1], menu) if actions else bar.addMenu(menu)
     return menu

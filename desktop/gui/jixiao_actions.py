@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ..core.i18n import tr
 from ..core.jixiao.errors import FormEditError
 from .controller import DocumentController, form_key
 from .dialogs import APP_NAME
@@ -43,7 +44,7 @@ def remove_form(window: QWidget, view: QWidget | None = None) -> bool:
         return False
     book = controller.session.forms
     title = book.form(view.form_id).title
-    if QMessageBox.question(window, APP_NAME, f"删除绩效表《{title}》及其全部指标？") \
+    if QMessageBox.question(window, tr(APP_NAME), tr("删除绩效表《{title}》及其全部指标？", title=title)) \
             != QMessageBox.StandardButton.Yes:
         return False
     try:

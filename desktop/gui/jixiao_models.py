@@ -14,6 +14,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from ..core import step_labels
+from ..core.i18n import tr
 from ..core.jixiao.book import FormBook
 from ..core.jixiao.definition import FormDef
 from ..core.jixiao.derive import Derived
@@ -84,7 +86,7 @@ class FormModelBase(QAbstractTableModel):
 
     @staticmethod
     def finding_lines(found: list[Finding]) -> list[str]:
-        return [f"【{SEVERITY_LABELS[f.severity]}】{f.message}" for f in found]
+        return [f"【{tr(SEVERITY_LABELS[f.severity])}】{f.message}" for f in found]
 
     # -- refresh --------------------------------------------------------------------------------
     def alive(self) -> bool:
@@ -185,7 +187,7 @@ class FundingModel(FormModelBase):
             return figure(computed, col.role)
         if computed is None or same_at_printed_precision(printed, computed):
             return text
-        return f"{text}（算得 {figure(computed, col.role)}）"
+        return tr("{text}（算得 {figure}）", text=text, figure=figure(computed, col.role))
 
     def index_of(self, row_key: str, col_key: str) -> QModelIndex:
         r = next((n for n, row in enumerate(self.rows) if row.key == row_key), None)
@@ -212,8 +214,8 @@ class FundingModel(FormModelBase):
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = self.finding_lines(found)
             if self.is_derived(row, col):
-                lines.append("由公式自动计算（执行率 = 全年执行数 ÷ 全年预算数；执行率得分 = 分值 × 执行率，"
-                             "不超过分值；结余 = 预算 − 执行），不能直接填写；可清空印出的数")
+                lines.append(tr("由公式自动计算（执行率 = 全年执行数 ÷ 全年预算数；执行率得分 = 分值 × 执行率，"
+                             "不超过分值；结余 = 预算 − 执行），不能直接填写；可清空印出的数"))
             return "\n".join(lines) or None
         if role == Qt.ItemDataRole.FontRole and row.total:
             return self._bold
@@ -236,4 +238,5 @@ class FundingModel(FormModelBase):
         old = self.form.text(key)
         if text.strip() == old:
             return True
-        return self.set_field(key, text, old, f"填写 {row.label}·{col.caption}")
+        return self.set_field(key, text, old, step_labels.stored(step_labels.FILL_ROW_ITEM, label=row.label,
+                                                                  caption=col.caption))

@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from ..core import step_labels
+from ..core.i18n import N_, tr
 from . import style
 from .controller import DocumentController
 from .jixiao_models import CENTER, LEFT, FormModelBase, Index, figure
@@ -28,7 +30,7 @@ class TreeRow:
 class IndicatorModel(FormModelBase):
     """一级 | 二级 | the definition's 三级 columns (with the suggested score beside 得分) and the 总分 row."""
 
-    TREE_COLUMNS = ("一级指标", "二级指标")
+    TREE_COLUMNS = (N_("一级指标"), N_("二级指标"))
 
     def __init__(self, controller: DocumentController, form_id: int, parent: Any = None) -> None:
         super().__init__(controller, form_id, parent)
@@ -111,10 +113,10 @@ class IndicatorModel(FormModelBase):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         if section < len(self.TREE_COLUMNS):
-            return self.TREE_COLUMNS[section]
+            return tr(self.TREE_COLUMNS[section])
         key = self.column_key(section)
         if key == REFERENCE:
-            return "建议得分\n（按完成值）"
+            return tr("建议得分\n（按完成值）")
         col = self.fdef.column(key or "")
         return "\n".join(col.header) if col else None
 
@@ -133,7 +135,7 @@ class IndicatorModel(FormModelBase):
         ind = self.form.indicator(row.ind_id) if row.kind == "indicator" else None
         found = self.findings_at(f"indicator:{row.ind_id}", key) if ind else []
         if role == Qt.ItemDataRole.DisplayRole and row.kind == "empty" and c == len(self.TREE_COLUMNS):
-            return "（输入即增加一行）" if self.editable else ""
+            return tr("（输入即增加一行）") if self.editable else ""
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return ind.text(key) if ind else ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -143,7 +145,7 @@ class IndicatorModel(FormModelBase):
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = self.finding_lines(found)
             if row.kind == "empty" and self.editable:
-                lines.append("此二级指标下还没有三级指标：在这一行输入即增加一行")
+                lines.append(tr("此二级指标下还没有三级指标：在这一行输入即增加一行"))
             return "\n".join(lines) or None
         if role == Qt.ItemDataRole.ForegroundRole and row.kind == "empty":
             return style.SEVERITY_TEXT["rounding"]
@@ -155,7 +157,7 @@ class IndicatorModel(FormModelBase):
             if c == 0:
                 node = fdef.level1(row.level1)
                 weight = self.derived.level1_weights.get(row.level1)
-                return f"{node.label if node else row.level1}" + (f"\n（{weight:f}分）" if weight else "")
+                return f"{node.label if node else row.level1}" + (tr("\n（{weight:f}分）", weight=weight) if weight else "")
             return fdef.level2_label(row.level2)
         found = self.findings_at("level1", row.level1) if c == 0 else []
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -183,9 +185,9 @@ class IndicatorModel(FormModelBase):
             return CENTER
         if role == Qt.ItemDataRole.ToolTipRole and help_ is not None:
             if help_.suggested is not None:
-                return "定量指标：按指标值和实际完成值建议的得分（达到指标值得满分，否则按完成比例）"
+                return tr("定量指标：按指标值和实际完成值建议的得分（达到指标值得满分，否则按完成比例）")
             if help_.band is not None:
-                return (f"定性指标“{help_.band.text}”：得分应在分值的 {help_.band.low:f}%–{help_.band.high:f}% 之间")
+                return (tr("定性指标“{text}”：得分应在分值的 {low:f}%–{high:f}% 之间", text=help_.band.text, low=help_.band.low, high=help_.band.high))
         return None
 
     def _total_data(self, c: int, role: int) -> Any:
@@ -198,15 +200,17 @@ class IndicatorModel(FormModelBase):
             return form.text("grade") if where == "grade" else None
         if role == Qt.ItemDataRole.DisplayRole:
             if c == 0:
-                label = self.fdef.file.total.label if self.fdef.file.total else "总分"
-                return f"{label}（{'含' if self.fdef.scoring.total_includes_funding else '不含'}执行率得分）"
+                label = self.fdef.file.total.label if self.fdef.file.total else tr("总分")
+                if self.fdef.scoring.total_includes_funding:
+                    return tr("{label}（含执行率得分）", label=label)
+                return tr("{label}（不含执行率得分）", label=label)
             if where == "grade":
-                return f"等级：{d.grade or '—'}" + (f"\n印为 {form.text('grade')}" if form.text("grade") else "")
+                return tr("等级：{value}", value=d.grade or '—') + (tr("\n印为 {text}", text=form.text('grade')) if form.text("grade") else "")
             if where in ("weight", "score"):
                 computed = d.total_weight if where == "weight" else d.total_score
                 printed = form.number(f"total.{where}")
                 text = figure(computed)
-                return text if printed is None or printed == computed else f"{text}\n印{figure(printed)}"
+                return text if printed is None or printed == computed else tr("{text}\n印{figure}", text=text, figure=figure(printed))
             return ""
         if role == Qt.ItemDataRole.FontRole:
             return self._bold
@@ -217,9 +221,9 @@ class IndicatorModel(FormModelBase):
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = self.finding_lines(found)
             if where:
-                lines.append("总分 = 各项得分之和；等级：优 ≥ 90，良 ≥ 80，中 ≥ 60，其余为差（自动计算）")
+                lines.append(tr("总分 = 各项得分之和；等级：优 ≥ 90，良 ≥ 80，中 ≥ 60，其余为差（自动计算）"))
             if where == "grade" and self.editable:
-                lines.append("在此填写表上印的自评等级，与总分对应的等级不符时报错误")
+                lines.append(tr("在此填写表上印的自评等级，与总分对应的等级不符时报错误"))
             return "\n".join(lines) or None
         return None
 
@@ -242,7 +246,7 @@ class IndicatorModel(FormModelBase):
             return not text.strip() or self.add_indicator(row.level2, None, {key: text})
         if row.kind == "total":
             old = self.form.text("grade")
-            return text.strip() == old or self.set_field("grade", text, old, "填写自评等级")
+            return text.strip() == old or self.set_field("grade", text, old, N_("填写自评等级"))
         ind = self.form.indicator(row.ind_id)
         old = ind.text(key) if ind else ""
         if text.strip() == old:
@@ -250,7 +254,7 @@ class IndicatorModel(FormModelBase):
         col = self.fdef.column(key)
         book, ids, who = self.book, self.ids, self.controller
         return self.controller.form_edit(
-            f"填写 {col.caption if col else key}",
+            step_labels.stored(step_labels.FILL_ITEM, value=col.caption if col else key),
             lambda: book.set_indicator(self.form_id, ids.get(row.ind_id), key, text, who=who.who),
             lambda: book.set_indicator(self.form_id, ids.get(row.ind_id), key, old, who=who.who), self.form_id)
 
@@ -273,7 +277,8 @@ class IndicatorModel(FormModelBase):
             box["id"] = new
 
         return self.controller.form_edit(
-            f"增加指标（{self.fdef.level2_label(level2)}）", redo,
+            step_labels.stored(step_labels.ADD_INDICATOR_UNDER, level2_label=self.fdef.level2_label(level2)),
+            redo,
             lambda: book.remove_indicator(self.form_id, box["id"], who=who.who), self.form_id) and bool(box)
 
     def last_added(self) -> int | None:
@@ -294,8 +299,8 @@ class IndicatorModel(FormModelBase):
 
         name = ind.text(self._role_key("name"))
         return self.controller.form_edit(
-            f"删除指标 {name}", lambda: book.remove_indicator(self.form_id, ids.get(ind_id), who=who.who), undo,
-            self.form_id)
+            step_labels.stored(step_labels.REMOVE_INDICATOR_NAMED, name=name),
+            lambda: book.remove_indicator(self.form_id, ids.get(ind_id), who=who.who), undo, self.form_id)
 
     def move_indicator(self, ind_id: int, step: int) -> bool:
         """Move a 三级 row up (-1) or down (+1) among the rows of its 二级."""
@@ -308,7 +313,7 @@ class IndicatorModel(FormModelBase):
             return False
         book, who, ids = self.book, self.controller, self.ids
         return self.controller.form_edit(
-            "上移指标" if step < 0 else "下移指标",
+            N_("上移指标") if step < 0 else N_("下移指标"),
             lambda: book.move_indicator(self.form_id, ids.get(ind_id), here + step, who=who.who),
             lambda: book.move_indicator(self.form_id, ids.get(ind_id), here, who=who.who), self.form_id)
 

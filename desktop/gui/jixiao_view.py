@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import step_labels
+from ..core.i18n import N_, tr
 from ..core.jixiao.errors import FormEditError
 from ..core.jixiao.scoring import grade_of
 from ..core.jixiao.values import FormValueError, parse_number
@@ -118,18 +120,18 @@ class JixiaoFormView(QWidget):
         return grid
 
     def _toolbar(self, readonly: bool) -> QToolBar:
-        bar = QToolBar("绩效表")
-        self.act_add = bar.addAction("增加指标", self.add_indicator)
-        self.act_remove = bar.addAction("删除指标", self.remove_indicator)
-        self.act_up = bar.addAction("上移", lambda: self.move_indicator(-1))
-        self.act_down = bar.addAction("下移", lambda: self.move_indicator(1))
+        bar = QToolBar(tr("绩效表"))
+        self.act_add = bar.addAction(tr("增加指标"), self.add_indicator)
+        self.act_remove = bar.addAction(tr("删除指标"), self.remove_indicator)
+        self.act_up = bar.addAction(tr("上移"), lambda: self.move_indicator(-1))
+        self.act_down = bar.addAction(tr("下移"), lambda: self.move_indicator(1))
         bar.addSeparator()
-        self.act_new_form = bar.addAction("新建绩效表…", lambda: new_form(self.window()))
-        self.act_remove_form = bar.addAction("删除绩效表", lambda: remove_form(self.window(), self))
+        self.act_new_form = bar.addAction(tr("新建绩效表…"), lambda: new_form(self.window()))
+        self.act_remove_form = bar.addAction(tr("删除绩效表"), lambda: remove_form(self.window(), self))
         # 增加/删除指标 take the window's Ctrl+Shift+= / Ctrl+Shift+- (its 增加科目行 action acts on the form shown):
         # a second action on the same keys would make both ambiguous, so neither would work
-        self.act_add.setToolTip("在当前二级指标下增加一行三级指标（Ctrl+Shift+=）")
-        self.act_remove.setToolTip("删除当前三级指标（Ctrl+Shift+-）")
+        self.act_add.setToolTip(tr("在当前二级指标下增加一行三级指标（Ctrl+Shift+=）"))
+        self.act_remove.setToolTip(tr("删除当前三级指标（Ctrl+Shift+-）"))
         keys = {self.act_up: "Alt+Up", self.act_down: "Alt+Down"}
         for act, key in keys.items():
             act.setShortcut(QKeySequence(key))
@@ -156,7 +158,7 @@ class JixiaoFormView(QWidget):
             lay.addStretch(1)
             return box
         if section == "indicators":
-            box = QGroupBox("绩效指标")
+            box = QGroupBox(tr("绩效指标"))
             lay = QHBoxLayout(box)
             lay.addWidget(self.indicators)
             lay.addStretch(1)
@@ -220,7 +222,7 @@ class JixiaoFormView(QWidget):
         except FormEditError:
             return  # the form was removed
         self.title.show_text(form.title)
-        self.shape_line.setText(f"表样 {self.fdef.file.shape}：{self.fdef.name}")
+        self.shape_line.setText(tr("表样 {shape}：{name}", shape=self.fdef.file.shape, name=self.fdef.name))
         for key, widget in self.fields.items():
             if not widget.hasFocus():
                 widget.show_text(form.text(key))
@@ -261,13 +263,13 @@ class JixiaoFormView(QWidget):
             d.grade = grade_of(d.total_score, self.fdef.scoring.grades)
         errors = sum(f.severity == "error" for f in found)
         warnings = sum(f.severity == "warning" for f in found)
-        counts = f"错误 {errors} · 提示 {warnings}" if found else "没有发现问题"
+        counts = tr("错误 {errors} · 提示 {warnings}", errors=errors, warnings=warnings) if found else tr("没有发现问题")
         if self.fdef.scoring.scored:
-            total = f"总分 {d.total_score:f} / {d.total_weight:f}　　等级：{d.grade or '—'}"
-            total += "　（输入中，回车确认）" if pending is not None else ""
+            total = tr("总分 {total_score:f} / {total_weight:f}　　等级：{value}", total_score=d.total_score, total_weight=d.total_weight, value=d.grade or '—')
+            total += tr("　（输入中，回车确认）") if pending is not None else ""
             self.summary.setText(f"{total}　　　{counts}")
         else:
-            self.summary.setText(f"本表不评分　　　{counts}")
+            self.summary.setText(tr("本表不评分　　　{counts}", counts=counts))
         self.summary.setStyleSheet("padding:4px 10px; border-top:1px solid #ccc; font-weight:bold;"
                                    + ("color:#b3261e;" if errors else ""))
 
@@ -290,7 +292,7 @@ class JixiaoFormView(QWidget):
     # -- edits ----------------------------------------------------------------------------------
     def set_field(self, key: str, text: str) -> bool:
         old = self.controller.session.forms.form(self.form_id).text(key)
-        ok = self.funding_model.set_field(key, text, old, f"填写 {key}")
+        ok = self.funding_model.set_field(key, text, old, step_labels.stored(step_labels.FILL_ITEM, value=key))
         if not ok:
             self._load()  # refused: show the stored text again
         return ok
@@ -305,7 +307,7 @@ class JixiaoFormView(QWidget):
                 c.formsListChanged.emit()
             return apply
 
-        ok = c.form_edit("修改表名", to(title), to(old), self.form_id)
+        ok = c.form_edit(N_("修改表名"), to(title), to(old), self.form_id)
         if not ok:
             self._load()
         return ok

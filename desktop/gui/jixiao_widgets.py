@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import N_, tr
 from ..core.jixiao.definition import FormDef
 from .clipboard import format_block, parse_block
 from .grid_view import CellDelegate, GridView
@@ -117,15 +118,15 @@ class FormGrid(GridView):
                 index = model.index(top + dr, left + dc)
                 if index.isValid() and index.flags() & Qt.ItemFlag.ItemIsEditable:
                     edits.append((index, value))
-        ok = bool(edits) and self._apply(edits, "粘贴")
+        ok = bool(edits) and self._apply(edits, N_("粘贴"))
         if ok:
-            self.pasteDone.emit(f"已粘贴 {len(edits)} 个单元格")
+            self.pasteDone.emit(tr("已粘贴 {edits_count} 个单元格", edits_count=len(edits)))
         return ok
 
     def clear_selection_values(self) -> bool:
         edits = [(i, "") for i in self._selected()
                  if i.flags() & Qt.ItemFlag.ItemIsEditable and str(index_value(i, Qt.ItemDataRole.EditRole) or "")]
-        return bool(edits) and self._apply(edits, "清除")
+        return bool(edits) and self._apply(edits, N_("清除"))
 
     def fit_height(self) -> None:
         """Show every row: the page scrolls, not the table."""
@@ -199,20 +200,20 @@ class NewFormDialog(QDialog):
 
     def __init__(self, definitions: dict[str, FormDef], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("新建绩效表")
+        self.setWindowTitle(tr("新建绩效表"))
         self.defs = definitions
         self.shape = QComboBox()
         for key, fdef in sorted(definitions.items(), key=lambda kv: (kv[1].file.shape, kv[0])):
             self.shape.addItem(f"{fdef.file.shape}　{fdef.name}", key)
         self.title = QLineEdit()
-        self.title.setPlaceholderText("如：城乡居民医疗救助资金绩效自评表")
+        self.title.setPlaceholderText(tr("如：城乡居民医疗救助资金绩效自评表"))
         self.shape.currentIndexChanged.connect(self._suggest)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QFormLayout(self)
-        layout.addRow("表样：", self.shape)
-        layout.addRow("表名：", self.title)
+        layout.addRow(tr("表样："), self.shape)
+        layout.addRow(tr("表名："), self.title)
         layout.addRow(buttons)
         self.resize(520, 0)
         self._suggest()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import tr
 from ..core.money import format_amount
 from ..core.narrative.names import NARRATIVE_TABLE
 from ..core.rules.findings import Finding
@@ -66,7 +67,8 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet("background:#fff4ce; color:#5c4400; padding:6px; border-bottom:1px solid #e0c97a;")
         self.banner.setVisible(self.controller.readonly)
         if self.controller.readonly:
-            self.banner.setText(f"只读：{session.doc.readonly_reason or '文件以只读方式打开'}。可以查看和审核，不能修改数字。")
+            self.banner.setText(tr("只读：{reason}。可以查看和审核，不能修改数字。",
+                                    reason=session.doc.readonly_reason or tr("文件以只读方式打开")))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -76,13 +78,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.tables = TablesPanel(self.controller)
-        dock = QDockWidget("表", self)
+        dock = QDockWidget(tr("表"), self)
         dock.setObjectName("tablesDock")
         dock.setWidget(self.tables)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.findings = FindingsPanel(self.controller)
-        self.findings_dock = QDockWidget("审核结果", self)
+        self.findings_dock = QDockWidget(tr("审核结果"), self)
         self.findings_dock.setObjectName("findingsDock")
         self.findings_dock.setWidget(self.findings)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings_dock)
@@ -123,57 +125,57 @@ class MainWindow(QMainWindow):
     # -- actions --------------------------------------------------------------------------------
     def _build_actions(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("文件(&F)")
-        self.act_new = file_menu.addAction("新建…", QKeySequence.StandardKey.New, self._new)
-        self.act_open = file_menu.addAction("打开…", QKeySequence.StandardKey.Open, self._open)
+        file_menu = bar.addMenu(tr("文件(&F)"))
+        self.act_new = file_menu.addAction(tr("新建…"), QKeySequence.StandardKey.New, self._new)
+        self.act_open = file_menu.addAction(tr("打开…"), QKeySequence.StandardKey.Open, self._open)
         file_menu.addSeparator()
-        self.act_save_as = file_menu.addAction("另存为…", QKeySequence.StandardKey.SaveAs, self._save_as)
+        self.act_save_as = file_menu.addAction(tr("另存为…"), QKeySequence.StandardKey.SaveAs, self._save_as)
         file_menu.addSeparator()
-        self.act_export = file_menu.addAction("导出 Excel…", QKeySequence("Ctrl+E"), lambda: self.export_excel())
-        self.act_import = file_menu.addAction("导入 Excel…", QKeySequence("Ctrl+I"), lambda: self.import_excel())
-        self.act_print_all = file_menu.addAction("打印全部（公开表＋绩效表）…", QKeySequence("Ctrl+Shift+P"),
+        self.act_export = file_menu.addAction(tr("导出 Excel…"), QKeySequence("Ctrl+E"), lambda: self.export_excel())
+        self.act_import = file_menu.addAction(tr("导入 Excel…"), QKeySequence("Ctrl+I"), lambda: self.import_excel())
+        self.act_print_all = file_menu.addAction(tr("打印全部（公开表＋绩效表）…"), QKeySequence("Ctrl+Shift+P"),
                                                  lambda: self.print_all())
         file_menu.addSeparator()
-        self.act_user = file_menu.addAction("我的姓名…", self._ask_user)
+        self.act_user = file_menu.addAction(tr("我的姓名…"), self._ask_user)
         file_menu.addSeparator()
-        file_menu.addAction("关闭", QKeySequence.StandardKey.Close, self.close)
+        file_menu.addAction(tr("关闭"), QKeySequence.StandardKey.Close, self.close)
 
-        edit = bar.addMenu("编辑(&E)")
-        self.act_undo = self.controller.undo_stack.createUndoAction(self, "撤销")
+        edit = bar.addMenu(tr("编辑(&E)"))
+        self.act_undo = self.controller.undo_stack.createUndoAction(self)
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.act_redo = self.controller.undo_stack.createRedoAction(self, "重做")
+        self.act_redo = self.controller.undo_stack.createRedoAction(self)
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
         edit.addAction(self.act_undo)
         edit.addAction(self.act_redo)
         edit.addSeparator()
-        edit.addAction("复制", QKeySequence.StandardKey.Copy, lambda: self.current_grid() and self.current_grid().copy_selection())
-        edit.addAction("粘贴", QKeySequence.StandardKey.Paste, self._paste)
-        edit.addAction("清除内容", QKeySequence.StandardKey.Delete,
+        edit.addAction(tr("复制"), QKeySequence.StandardKey.Copy, lambda: self.current_grid() and self.current_grid().copy_selection())
+        edit.addAction(tr("粘贴"), QKeySequence.StandardKey.Paste, self._paste)
+        edit.addAction(tr("清除内容"), QKeySequence.StandardKey.Delete,
                        lambda: self.current_grid() and self.current_grid().clear_selection_values())
         edit.addSeparator()
-        self.act_find = edit.addAction("查找…", QKeySequence.StandardKey.Find, self._focus_find)
+        self.act_find = edit.addAction(tr("查找…"), QKeySequence.StandardKey.Find, self._focus_find)
         edit.addSeparator()
-        self.act_add_row = edit.addAction("增加科目行…", QKeySequence("Ctrl+Shift+="), self.add_row)
-        self.act_remove_row = edit.addAction("删除科目行", QKeySequence("Ctrl+Shift+-"), self.remove_row)
+        self.act_add_row = edit.addAction(tr("增加科目行…"), QKeySequence("Ctrl+Shift+="), self.add_row)
+        self.act_remove_row = edit.addAction(tr("删除科目行"), QKeySequence("Ctrl+Shift+-"), self.remove_row)
         edit.addSeparator()
-        self.act_new_form = edit.addAction("新建绩效表…", lambda: _jixiao().new_form(self))
-        self.act_remove_form = edit.addAction("删除绩效表", lambda: _jixiao().remove_form(self))
+        self.act_new_form = edit.addAction(tr("新建绩效表…"), lambda: _jixiao().new_form(self))
+        self.act_remove_form = edit.addAction(tr("删除绩效表"), lambda: _jixiao().remove_form(self))
         for act in edit.actions():
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
-        view = bar.addMenu("视图(&V)")
+        view = bar.addMenu(tr("视图(&V)"))
         # Ctrl+= / Ctrl+- (not the platform's Ctrl++, which is the same keys as 增加科目行's Ctrl+Shift+=)
-        view.addAction("放大", QKeySequence("Ctrl+="), lambda: self.zoom_by(1))
-        view.addAction("缩小", QKeySequence("Ctrl+-"), lambda: self.zoom_by(-1))
-        view.addAction("实际大小", QKeySequence("Ctrl+0"), lambda: self.zoom_by(-self.zoom))
+        view.addAction(tr("放大"), QKeySequence("Ctrl+="), lambda: self.zoom_by(1))
+        view.addAction(tr("缩小"), QKeySequence("Ctrl+-"), lambda: self.zoom_by(-1))
+        view.addAction(tr("实际大小"), QKeySequence("Ctrl+0"), lambda: self.zoom_by(-self.zoom))
         view.addSeparator()
         view.addAction(self.findings_dock.toggleViewAction())
 
-        help_menu = bar.addMenu("帮助(&H)")
-        help_menu.addAction("用户手册", QKeySequence("F1"), self._open_guide)
-        help_menu.addAction("关于", lambda: show_about(self))
+        help_menu = bar.addMenu(tr("帮助(&H)"))
+        help_menu.addAction(tr("用户手册"), QKeySequence("F1"), self._open_guide)
+        help_menu.addAction(tr("关于"), lambda: show_about(self))
 
-        tools = QToolBar("工具栏")
+        tools = QToolBar(tr("工具栏"))
         tools.setObjectName("mainToolbar")
         tools.setMovable(False)
         tools.addAction(self.act_undo)
@@ -183,7 +185,7 @@ class MainWindow(QMainWindow):
         tools.addAction(self.act_remove_row)
         tools.addSeparator()
         self.find_box = QLineEdit()
-        self.find_box.setPlaceholderText("查找项目、编码或金额（Ctrl+F，回车找下一个）")
+        self.find_box.setPlaceholderText(tr("查找项目、编码或金额（Ctrl+F，回车找下一个）"))
         self.find_box.setClearButtonEnabled(True)
         self.find_box.setMaximumWidth(320)
         self.find_box.returnPressed.connect(self.find_next)
@@ -234,8 +236,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(view)
         self.tables.select_table(key)
         # one action, one key (Ctrl+Shift+= / Ctrl+Shift+-) for 科目行 in a table and 指标 in a form
-        self.act_add_row.setText("增加指标")
-        self.act_remove_row.setText("删除指标")
+        self.act_add_row.setText(tr("增加指标"))
+        self.act_remove_row.setText(tr("删除指标"))
         self.act_add_row.setEnabled(not self.controller.readonly)
         self.act_remove_row.setEnabled(not self.controller.readonly)
         return view
@@ -250,8 +252,8 @@ class MainWindow(QMainWindow):
         self.tables.select_table(key)
         table = self.session.tset.table(key)
         has_floating = table.floating_block is not None and not self.controller.readonly
-        self.act_add_row.setText("增加科目行…")
-        self.act_remove_row.setText("删除科目行")
+        self.act_add_row.setText(tr("增加科目行…"))
+        self.act_remove_row.setText(tr("删除科目行"))
         self.act_add_row.setEnabled(has_floating)
         self.act_remove_row.setEnabled(has_floating)
         self._selection_changed()
@@ -336,9 +338,9 @@ class MainWindow(QMainWindow):
         cell = view.model.body_cell(view.body.currentIndex()) if view.body.currentIndex().isValid() else None
         code = cell.row_key if cell else None
         if not code or code not in self.session.rows.floating_codes(view.table.key):
-            self.show_error("请先选中要删除的科目行（合计行不能删除）。")
+            self.show_error(tr("请先选中要删除的科目行（合计行不能删除）。"))
             return
-        if QMessageBox.question(self, APP_NAME, f"删除科目 {code} 及其下级科目行？（可以撤销）") == QMessageBox.StandardButton.Yes:
+        if QMessageBox.question(self, tr(APP_NAME), tr("删除科目 {code} 及其下级科目行？（可以撤销）", code=code)) == QMessageBox.StandardButton.Yes:
             self.controller.remove_row(view.table.key, code)
 
     # -- find -----------------------------------------------------------------------------------
@@ -363,7 +365,7 @@ class MainWindow(QMainWindow):
                     if needle in view.model.display_text(view.grid.at(r, c)).replace(",", ""):
                         matches.append((n, r, c))
         if not matches:
-            self.statusBar().showMessage(f"没有找到“{needle}”", 5000)
+            self.statusBar().showMessage(tr("没有找到“{needle}”", needle=needle), 5000)
             return False
         n, r, c = next((m for m in matches if m > here), matches[0])
         view = self.show_table(keys[n])
@@ -392,7 +394,7 @@ class MainWindow(QMainWindow):
         if len(values) > 1:
             total = sum(values)
             average = (total * 2 + len(values)) // (2 * len(values))  # rounded half up, in hundredths
-            self.selection_label.setText(f"求和：{format_amount(total)}　计数：{len(values)}　平均值：{format_amount(average)}")
+            self.selection_label.setText(tr("求和：{total}　计数：{count}　平均值：{average}", total=format_amount(total), count=len(values), average=format_amount(average)))
         else:
             self.selection_label.setText("")
 
@@ -405,20 +407,20 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(resources_dir() / "docs" / "用户手册.md")))
 
     def _update_user(self) -> None:
-        self.user_label.setText(f"填报人：{self.controller.who}")
+        self.user_label.setText(tr("填报人：{who}", who=self.controller.who))
 
     def _update_title(self) -> None:
         meta = self.session.doc.meta
-        mode = "（审阅）" if self.session.review_mode else "（只读）" if self.controller.readonly else ""
+        mode = tr("（审阅）") if self.session.review_mode else tr("（只读）") if self.controller.readonly else ""
         self.setWindowTitle(f"{self.session.doc.path.name} — {meta.get('unit_name', '')} {meta.get('year', '')}"
-                            f"{mode} — {APP_NAME}")
+                            f"{mode} — {tr(APP_NAME)}")
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
-        QMessageBox.warning(self, APP_NAME, message)
+        QMessageBox.warning(self, tr(APP_NAME), message)
 
     def _ask_user(self) -> None:
-        name, ok = QInputDialog.getText(self, "我的姓名", "姓名（记录在每次修改和说明中）：", text=self.controller.who)
+        name, ok = QInputDialog.getText(self, tr("我的姓名"), tr("姓名（记录在每次修改和说明中）："), text=self.controller.who)
         if ok and name.strip():
             app_settings.set_user_name(name)
             self.controller.who = name.strip()
@@ -447,7 +449,7 @@ class MainWindow(QMainWindow):
         keys = all_keys(self.session)
         if path is None:
             return ask_and_print(self, self.session, keys)
-        run_on_gui_with_progress(self, "正在生成 PDF…", len(keys), lambda step: write_pdf(self.session, keys, path, step))
+        run_on_gui_with_progress(self, tr("正在生成 PDF…"), len(keys), lambda step: write_pdf(self.session, keys, path, step))
         return path
 
     def import_excel(self, source: Path | None = None, target: Path | None = None) -> Path | None:
@@ -459,15 +461,15 @@ class MainWindow(QMainWindow):
         return created
 
     def _save_as(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "另存为", str(self.session.doc.path), "公开表文档 (*.gkb)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("另存为"), str(self.session.doc.path), tr("公开表文档 (*.gkb)"))
         if not path:
             return
         try:
             self.session.doc.save_as(Path(path))
         except Exception as exc:  # noqa: BLE001 - any failure is reported, the original stays open
-            self.show_error(f"另存为失败：{exc}")
+            self.show_error(tr("另存为失败：{exc}", exc=exc))
             return
-        self.statusBar().showMessage(f"已另存为 {path}（当前窗口仍编辑原文件）", 8000)
+        self.statusBar().showMessage(tr("已另存为 {path}（当前窗口仍编辑原文件）", path=path), 8000)
 
     # -- layout ---------------------------------------------------------------------------------
     def _restore_layout(self) -> None:

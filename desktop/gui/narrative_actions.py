@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QTreeWidgetItem
 
 from ..core.document import DocumentError
 from ..core.formats.errors import ExportError
+from ..core.i18n import tr
 from ..core.narrative.names import NARRATIVE_TABLE, has_narrative_data
 from ..core.narrative.store import NarrativeStoreError
 from ..core.narrative.text import NarrativeTextError
@@ -31,19 +32,19 @@ class NarrativeUI:
         self.window = window
         self.view: NarrativeView | None = None
         tables = window.tables
-        self.item = QTreeWidgetItem(["第三部分 情况说明", ""])
-        self.item.setToolTip(0, "情况说明：文字中的数字与表格核对，按表格生成草稿")
+        self.item = QTreeWidgetItem([tr("第三部分 情况说明"), ""])
+        self.item.setToolTip(0, tr("情况说明：文字中的数字与表格核对，按表格生成草稿"))
         tables.addTopLevelItem(self.item)
         tables.items[NARRATIVE_TABLE] = self.item
         tables.update_counts()
-        menu = window.menuBar().addMenu("情况说明(&N)")
-        self.act_show = menu.addAction("打开情况说明", self.show)
+        menu = window.menuBar().addMenu(tr("情况说明(&N)"))
+        self.act_show = menu.addAction(tr("打开情况说明"), self.show)
         menu.addSeparator()
-        self.act_import = menu.addAction("从公开文本导入（.txt/.docx）…", self.import_text)
-        self.act_draft = menu.addAction("按表格生成全部草稿…", self.draft)
-        self.act_prior = menu.addAction("上年数…", self.prior)
+        self.act_import = menu.addAction(tr("从公开文本导入（.txt/.docx）…"), self.import_text)
+        self.act_draft = menu.addAction(tr("按表格生成全部草稿…"), self.draft)
+        self.act_prior = menu.addAction(tr("上年数…"), self.prior)
         menu.addSeparator()
-        self.act_export = menu.addAction("导出公开文本（.docx）…", self.export)
+        self.act_export = menu.addAction(tr("导出公开文本（.docx）…"), self.export)
         readonly = window.controller.readonly
         for act in (self.act_import, self.act_draft, self.act_prior):
             act.setEnabled(not readonly)
@@ -67,7 +68,7 @@ class NarrativeUI:
 
     def import_text(self, path: Path | None = None) -> bool:
         if path is None or not isinstance(path, Path):
-            name, _ = QFileDialog.getOpenFileName(self.window, "选择公开文本", "", "公开文本 (*.docx *.txt)")
+            name, _ = QFileDialog.getOpenFileName(self.window, tr("选择公开文本"), "", tr("公开文本 (*.docx *.txt)"))
             if not name:
                 return False
             path = Path(name)
@@ -76,21 +77,21 @@ class NarrativeUI:
         try:
             text = read_user_text(path)
             if self.window.session.narrative.sections() and QMessageBox.question(
-                    self.window, "导入情况说明", "文件中已有情况说明，导入将替换现有文字（修改记录中保留原文）。继续吗？"
+                    self.window, tr("导入情况说明"), tr("文件中已有情况说明，导入将替换现有文字（修改记录中保留原文）。继续吗？")
             ) != QMessageBox.StandardButton.Yes:
                 return False
             result = self.window.session.narrative.import_text(text, who=self.window.controller.who)
         except REFUSED as exc:
             self.window.show_error(str(exc))
             return False
-        self.window.statusBar().showMessage(f"已导入情况说明 {result.sections} 节", 8000)
+        self.window.statusBar().showMessage(tr("已导入情况说明 {sections} 节", sections=result.sections), 8000)
         self._done()
         return True
 
     def draft(self) -> None:
         book = self.window.session.narrative
         if book.sections() and QMessageBox.question(
-                self.window, "生成草稿", "将用按表格生成的草稿替换全部情况说明（修改记录中保留原文）。继续吗？"
+                self.window, tr("生成草稿"), tr("将用按表格生成的草稿替换全部情况说明（修改记录中保留原文）。继续吗？")
         ) != QMessageBox.StandardButton.Yes:
             return
         try:
@@ -108,7 +109,7 @@ class NarrativeUI:
 
     def export(self, target: Path | None = None) -> Path | None:
         if target is None or not isinstance(target, Path):
-            name, _ = QFileDialog.getSaveFileName(self.window, "导出公开文本", "", "Word 文档 (*.docx)")
+            name, _ = QFileDialog.getSaveFileName(self.window, tr("导出公开文本"), "", tr("Word 文档 (*.docx)"))
             if not name:
                 return None
             target = Path(name)
@@ -124,7 +125,7 @@ class NarrativeUI:
             return None
         finally:
             self.window.unsetCursor()
-        self.window.statusBar().showMessage(f"已导出公开文本 {target}", 8000)
+        self.window.statusBar().showMessage(tr("已导出公开文本 {target}", target=target), 8000)
         return target
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.document import DocumentError
+from ..core.i18n import N_, tr
 from ..core.money import format_amount
 from ..core.narrative.prior import PriorError, link_prior, set_typed, spec_of
 from ..core.narrative.store import read_prior
@@ -44,19 +45,19 @@ class DiffDialog(QDialog):
 
     def __init__(self, heading: str, old: str, new: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"重新生成本节：{heading}")
+        self.setWindowTitle(tr("重新生成本节：{heading}", heading=heading))
         self.resize(900, 600)
         layout = QVBoxLayout(self)
         same = old == new
-        layout.addWidget(QLabel("草稿与现有文字相同，无需替换。" if same else
-                                "红色删除线是将被去掉的现有文字，绿色是按表格数字生成的新文字。替换后仍可继续修改。"))
+        layout.addWidget(QLabel(tr("草稿与现有文字相同，无需替换。") if same else
+                                tr("红色删除线是将被去掉的现有文字，绿色是按表格数字生成的新文字。替换后仍可继续修改。")))
         self.view = QTextBrowser()
         self.view.setHtml(diff_html(old, new))
         layout.addWidget(self.view, 1)
         buttons = QDialogButtonBox()
-        self.replace = buttons.addButton("用草稿替换本节", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.replace = buttons.addButton(tr("用草稿替换本节"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.replace.setEnabled(not same)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -68,9 +69,9 @@ class PriorDialog(QDialog):
     def __init__(self, session: Session, who: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session, self.who = session, who
-        self.setWindowTitle("上年数")
+        self.setWindowTitle(tr("上年数"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"金额单位：{session.doc.money_unit}。可手工填写，或从上年同一单位的文件复制。"))
+        layout.addWidget(QLabel(tr("金额单位：{money_unit}。可手工填写，或从上年同一单位的文件复制。", money_unit=session.doc.money_unit)))
         form = QFormLayout()
         self.edits: dict[str, QLineEdit] = {}
         self.sources: dict[str, QLabel] = {}
@@ -82,10 +83,10 @@ class PriorDialog(QDialog):
             box = QVBoxLayout()
             box.addWidget(edit)
             box.addWidget(source)
-            form.addRow(f"上年{item.label}", box)
+            form.addRow(tr("上年{label}", label=item.label), box)
             self.edits[item.key], self.sources[item.key] = edit, source
         layout.addLayout(form)
-        link = QPushButton("从上年文件复制…")
+        link = QPushButton(tr("从上年文件复制…"))
         link.clicked.connect(self.link)
         layout.addWidget(link)
         self.message = QLabel()
@@ -102,12 +103,12 @@ class PriorDialog(QDialog):
         for key, edit in self.edits.items():
             value = stored.get(key)
             edit.setText(format_amount(value.value) if value else "")
-            self.sources[key].setText(value.source if value else "（未填）")
+            self.sources[key].setText(value.source if value else tr("（未填）"))
 
     def save(self) -> None:
         stored = read_prior(self.session.doc)
         try:
-            with self.session.step("填写上年数"):  # the items saved together are one undo step
+            with self.session.step(N_("填写上年数")):  # the items saved together are one undo step
                 for key, edit in self.edits.items():
                     old = stored.get(key)
                     if edit.text().strip() != (format_amount(old.value) if old else ""):
@@ -119,7 +120,7 @@ class PriorDialog(QDialog):
 
     def link(self, path: Path | None = None) -> None:
         if path is None or not isinstance(path, Path):
-            name, _ = QFileDialog.getOpenFileName(self, "选择上年文件", "", "公开表文件 (*.gkb)")
+            name, _ = QFileDialog.getOpenFileName(self, tr("选择上年文件"), "", tr("公开表文件 (*.gkb)"))
             if not name:
                 return
             path = Path(name)
@@ -128,6 +129,6 @@ class PriorDialog(QDialog):
         except (PriorError, DocumentError) as exc:
             self.message.setText(str(exc))
             return
-        missing = f"；上年文件中没有：{'、'.join(result.missing)}" if result.missing else ""
-        self.message.setText(f"已复制 {len(result.copied)} 项{missing}")
+        missing = tr("；上年文件中没有：{missing}", missing='、'.join(result.missing)) if result.missing else ""
+        self.message.setText(tr("已复制 {copied_count} 项{missing}", copied_count=len(result.copied), missing=missing))
         self.refresh()

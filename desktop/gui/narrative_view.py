@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.document import DocumentError
+from ..core.i18n import N_, tr
 from ..core.narrative.locate import locate, locate_within
 from ..core.narrative.names import NARRATIVE_TABLE
 from ..core.narrative.store import PARTS, NarrativeStoreError, StoredSection
@@ -35,7 +36,7 @@ from .controller import DocumentController
 SAVE_DELAY_MS = 700
 TINT = {"error": QColor("#fbe0dc"), "warning": QColor("#fdf0cc"), "rounding": QColor("#e6f0fa")}  # the clause
 STRONG = {"error": QColor("#ef9a90"), "warning": QColor("#f5cf6b"), "rounding": QColor("#a9c8ea")}  # the figure
-MARK = {"error": "错误", "warning": "提示", "rounding": "尾数误差"}
+MARK = {"error": N_("错误"), "warning": N_("提示"), "rounding": N_("尾数误差")}
 
 
 class NarrativeView(QWidget):
@@ -69,8 +70,8 @@ class NarrativeView(QWidget):
         self.found.setWordWrap(True)
         self.found.itemActivated.connect(self._finding_clicked)
         self.found.itemClicked.connect(self._finding_clicked)
-        self.regen = QPushButton("重新生成本节…")
-        self.regen.setToolTip("按表格数字重新生成这一节；先显示与现有文字的差异，确认后才替换")
+        self.regen = QPushButton(tr("重新生成本节…"))
+        self.regen.setToolTip(tr("按表格数字重新生成这一节；先显示与现有文字的差异，确认后才替换"))
         self.regen.clicked.connect(self.regenerate)
         self.status = QLabel()
 
@@ -110,7 +111,7 @@ class NarrativeView(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for s in self.sections:
-            self.list.addItem(QListWidgetItem(s.heading or "（无标题）"))
+            self.list.addItem(QListWidgetItem(s.heading or tr("（无标题）")))
         self.list.blockSignals(False)
         self.regen.setEnabled(self.part == "shuoming" and not self.controller.readonly)
         self.editor.setReadOnly(self.controller.readonly)
@@ -118,7 +119,7 @@ class NarrativeView(QWidget):
             self.current = None
             self._set_text("")
             self.heading.setText("")
-            self.status.setText("这一部分还没有文字：可从公开文本导入，或按表格生成草稿（gongkai narrative draft）。")
+            self.status.setText(tr("这一部分还没有文字：可从公开文本导入，或按表格生成草稿（gongkai narrative draft）。"))
             return
         row = next((n for n, s in enumerate(self.sections) if s.id == select), 0)
         self.list.setCurrentRow(row)
@@ -172,7 +173,7 @@ class NarrativeView(QWidget):
         self.current = StoredSection(self.current.id, self.current.part, self.current.position, self.current.heading,
                                      text)
         self.sections[index] = self.current
-        self.status.setText("已保存")  # the session told the window which findings moved
+        self.status.setText(tr("已保存"))  # the session told the window which findings moved
 
     # -- findings -------------------------------------------------------------------------------
     def _mine(self) -> list[Finding]:
@@ -198,13 +199,13 @@ class NarrativeView(QWidget):
         self.editor.setExtraSelections(clauses + figures)
         self.found.clear()
         for f in mine:
-            item = QListWidgetItem(f"[{MARK.get(f.severity, f.severity)}] {f.message.split('：', 1)[-1]}")
+            item = QListWidgetItem(f"[{tr(MARK.get(f.severity, f.severity))}] {f.message.split('：', 1)[-1]}")
             item.setForeground(QColor("#b3261e") if f.severity == "error" else QColor("#6d5200"))
             item.setData(Qt.ItemDataRole.UserRole, f.key)
             self.found.addItem(item)
         if self.current is not None and self.part == "shuoming":
-            self.status.setText(f"本节：错误 {sum(f.severity == 'error' for f in mine)} 条，"
-                                f"尾数误差 {sum(f.severity == 'rounding' for f in mine)} 条")
+            self.status.setText(tr("本节：错误 {value} 条，"
+                                "尾数误差 {value2} 条", value=sum(f.severity == 'error' for f in mine), value2=sum(f.severity == 'rounding' for f in mine)))
         self._count_sections()
 
     def _selection(self, span: tuple[int, int], color: QColor, tip: str) -> QTextEdit.ExtraSelection:
@@ -227,7 +228,7 @@ class NarrativeView(QWidget):
             errors = sum(f.severity == "error" for f in self.book.findings_of(s, narrative))
             item = self.list.item(n)
             if item is not None:
-                item.setText(f"{s.heading or '（无标题）'}" + (f"  ·错误 {errors}" if errors else ""))
+                item.setText((s.heading or tr("（无标题）")) + (tr("  ·错误 {errors}", errors=errors) if errors else ""))
                 item.setForeground(QColor("#b3261e") if errors else QColor("#202020"))
 
     def _finding_clicked(self, item: QListWidgetItem) -> None:
@@ -259,7 +260,7 @@ class NarrativeView(QWidget):
         self.save()
         draft = self.book.draft_for(self.current.heading)
         if draft is None:
-            QMessageBox.information(self, "重新生成本节", "本模板没有这一节的标准草稿，文字未改动。")
+            QMessageBox.information(self, tr("重新生成本节"), tr("本模板没有这一节的标准草稿，文字未改动。"))
             return
         from .narrative_dialogs import DiffDialog
 

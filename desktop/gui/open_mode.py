@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ..core.i18n import tr
 from .dialogs import APP_NAME
 
 REVIEW, EDIT = "review", "edit"
@@ -14,13 +15,13 @@ DEMO_AUTHOR = "示例"  # build_demo's default author: the built-in example is n
 def ask_open_mode(parent: QWidget | None, file_name: str, editors: list[str]) -> str | None:
     """审阅 / 编辑 / 取消 for a file last filled in by someone else; returns REVIEW, EDIT or None."""
     box = QMessageBox(parent)
-    box.setWindowTitle(APP_NAME)
+    box.setWindowTitle(tr(APP_NAME))
     box.setIcon(QMessageBox.Icon.Question)
-    box.setText(f"“{file_name}”由 {'、'.join(editors[:3])} 填报。")
-    box.setInformativeText("审阅：数字只读，可以写批注、审核通过或退回。\n编辑：可以修改数字（每次修改都记录修改人）。")
-    review = box.addButton("审阅", QMessageBox.ButtonRole.AcceptRole)
-    edit = box.addButton("编辑", QMessageBox.ButtonRole.ActionRole)
-    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setText(tr("“{file_name}”由 {editors} 填报。", file_name=file_name, editors='、'.join(editors[:3])))
+    box.setInformativeText(tr("审阅：数字只读，可以写批注、审核通过或退回。\n编辑：可以修改数字（每次修改都记录修改人）。"))
+    review = box.addButton(tr("审阅"), QMessageBox.ButtonRole.AcceptRole)
+    edit = box.addButton(tr("编辑"), QMessageBox.ButtonRole.ActionRole)
+    box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(review)
     box.exec()
     clicked = box.clickedButton()
@@ -29,7 +30,7 @@ def ask_open_mode(parent: QWidget | None, file_name: str, editors: list[str]) ->
 
 def ask_readonly(parent: QWidget | None, reason: str) -> bool:
     """Someone else is editing: open read-only? (Nothing they type can be lost either way.)"""
-    answer = QMessageBox.question(parent, APP_NAME, f"{reason}。\n\n以只读方式打开查看吗？",
+    answer = QMessageBox.question(parent, tr(APP_NAME), tr("{reason}。\n\n以只读方式打开查看吗？", reason=reason),
                                   QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel)
     return answer == QMessageBox.StandardButton.Open
 

@@ -19,6 +19,7 @@ from ..core.document.store import now_iso
 from ..core.formats.forms_xlsx_export import form_layout
 from ..core.formats.sheet_layout import header_field_text
 from ..core.grid import TableGrid
+from ..core.i18n import tr
 from ..core.money import format_amount
 from ..core.review import TableState
 from ..core.session import Session
@@ -36,20 +37,20 @@ def footer_text(session: Session, key: str) -> str:
     """审核状态, 审核人 and time, whether the seal holds, and who filled the table in."""
     review = session.review
     record = review.state(key)
-    parts = [f"审核状态：{record.state.label}"]
+    parts = [tr("审核状态：{label}", label=record.state.label)]
     if record.state is TableState.APPROVED:
         seal = review.seal_check(key)
-        parts.append(f"审核人：{record.who}　审核时间：{short_time(record.at)}")
-        parts.append("封签完好" if seal and seal.intact else "封签已破（审核后数字有变动）")
+        parts.append(tr("审核人：{who}　审核时间：{short_time}", who=record.who, short_time=short_time(record.at)))
+        parts.append(tr("封签完好") if seal and seal.intact else tr("封签已破（审核后数字有变动）"))
     elif record.state is TableState.RETURNED:
-        parts.append(f"退回人：{record.who}　原因：{record.reason}")
+        parts.append(tr("退回人：{who}　原因：{reason}", who=record.who, reason=record.reason))
     elif record.state is TableState.SUBMITTED:
-        parts.append(f"提交人：{record.who}　{short_time(record.at)}")
+        parts.append(tr("提交人：{who}　{short_time}", who=record.who, short_time=short_time(record.at)))
     editors = [e["who"] for e in session.doc.change_log()
                if e["tbl"] == key and e["who"] and not (e["action"] or "").startswith("review.")]
     filler = editors[0] if editors else session.doc.meta.get("created_by", "")
     if filler:
-        parts.append(f"填报人：{filler}")
+        parts.append(tr("填报人：{filler}", filler=filler))
     return "　　".join(parts)
 
 
@@ -196,9 +197,9 @@ def paint_table(painter: QPainter, session: Session, key: str, device: QPagedPai
                     note_y += row_h
             bottom = rect.bottom() - footer_h
             painter.drawText(QRectF(rect.left(), bottom + 0.3 * row_h, rect.width(), row_h), ALIGN_LEFT, footer)
-            parts = f"（第 {part} 部分，共 {len(chunks)} 部分）" if len(chunks) > 1 else ""
+            parts = tr("（第 {part} 部分，共 {chunks_count} 部分）", part=part, chunks_count=len(chunks)) if len(chunks) > 1 else ""
             painter.drawText(QRectF(rect.left(), bottom + row_h, rect.width(), row_h), ALIGN_RIGHT,
-                             f"{table.label}{parts}　第 {page} 页 共 {pages} 页　打印于 {short_time(now_iso())}")
+                             tr("{label}{parts}　第 {page} 页 共 {pages} 页　打印于 {short_time}", label=table.label, parts=parts, page=page, pages=pages, short_time=short_time(now_iso())))
     return pages
 
 
@@ -228,7 +229,7 @@ def paint_form(painter: QPainter, session: Session, form_id: int, device: QPaged
         bottom = rect.bottom() - footer_h
         painter.drawText(QRectF(rect.left(), bottom + 0.3 * footer_h / 2, rect.width(), footer_h / 2), ALIGN_LEFT, footer)
         painter.drawText(QRectF(rect.left(), bottom + footer_h / 2, rect.width(), footer_h / 2), ALIGN_RIGHT,
-                         f"第 {n + 1} 页 共 {pages} 页　打印于 {short_time(now_iso())}")
+                         tr("第 {value} 页 共 {pages} 页　打印于 {short_time}", value=n + 1, pages=pages, short_time=short_time(now_iso())))
     return pages
 
 
@@ -277,7 +278,7 @@ def write_pdf(session: Session, key: str | list[str], path: str, step: Callable[
     writer = QPdfWriter(path)
     writer.setResolution(150)
     writer.setTitle(_title(session, keys))
-    writer.setCreator("公开表工作台")
+    writer.setCreator(tr("公开表工作台"))
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
                                      QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
     return render_items(session, keys, writer, step)
@@ -294,11 +295,11 @@ def ask_and_print(parent: QWidget, session: Session, key: str | list[str]) -> st
     printer.setPageOrientation(QPageLayout.Orientation.Landscape)
     printer.setDocName(_title(session, keys))
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("打印 / 导出 PDF")
+    dialog.setWindowTitle(tr("打印 / 导出 PDF"))
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return None
     if len(keys) > 1:
-        run_on_gui_with_progress(parent, "正在打印…", len(keys), lambda step: render_items(session, keys, printer, step))
+        run_on_gui_with_progress(parent, tr("正在打印…"), len(keys), lambda step: render_items(session, keys, printer, step))
     else:
         render_items(session, keys, printer)
     return printer.outputFileName() or printer.printerName()

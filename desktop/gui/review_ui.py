@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPointF, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPolygonF
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QStyleOptionViewItem, QWidget
 
+from ..core.i18n import tr
 from ..core.review import ReviewError, TableState, Thread
 from ..core.review.comments import Comment
 from ..core.review.signing import Verification
@@ -71,16 +72,16 @@ class ReviewUi(QObject):
         self.bar.setVisible(False)
         window.centralWidget().layout().insertWidget(1, self.bar)
         if self.session.review_mode and not self.session.doc.readonly:
-            window.banner.setText(f"审阅模式：数字只读，可以写批注、审核通过或退回（提交审核由填报人在编辑模式下进行）。审阅人：{self.controller.who}")
+            window.banner.setText(tr("审阅模式：数字只读，可以写批注、审核通过或退回（提交审核由填报人在编辑模式下进行）。审阅人：{who}", who=self.controller.who))
             window.banner.setStyleSheet("background:#e8f0fe; color:#1a3d7c; padding:6px; border-bottom:1px solid #b0c8f0;")
             window.banner.setVisible(True)
-            window.user_label.setText(f"审阅人：{self.controller.who}")
+            window.user_label.setText(tr("审阅人：{who}", who=self.controller.who))
         elif self.session.doc.other_editor is not None:
-            window.banner.setText(f"只读：{self.session.doc.readonly_reason}。此时只能查看，不能修改数字，也不能写批注；"
-                                  "对方关闭文件后重新打开即可。")
+            window.banner.setText(tr("只读：{readonly_reason}。此时只能查看，不能修改数字，也不能写批注；"
+                                  "对方关闭文件后重新打开即可。", readonly_reason=self.session.doc.readonly_reason))
 
         self.panel = CommentsPanel(self.controller)
-        self.dock = QDockWidget("批注", window)
+        self.dock = QDockWidget(tr("批注"), window)
         self.dock.setObjectName("commentsDock")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
@@ -115,24 +116,24 @@ class ReviewUi(QObject):
     # -- menu -----------------------------------------------------------------------------------
     def _build_menu(self) -> None:
         w = self.window
-        menu = w.menuBar().insertMenu(w.menuBar().actions()[-1], _menu(w, "审阅(&R)")).menu()
-        self.act_comment = menu.addAction("新批注…", QKeySequence("Ctrl+Alt+M"), self.add_comment_here)
+        menu = w.menuBar().insertMenu(w.menuBar().actions()[-1], _menu(w, tr("审阅(&R)"))).menu()
+        self.act_comment = menu.addAction(tr("新批注…"), QKeySequence("Ctrl+Alt+M"), self.add_comment_here)
         toggle = self.dock.toggleViewAction()
-        toggle.setText("批注面板")
+        toggle.setText(tr("批注面板"))
         menu.addAction(toggle)
-        self.act_comment_finding = menu.addAction("对选中的审核结果写批注…", self.add_comment_on_finding)
+        self.act_comment_finding = menu.addAction(tr("对选中的审核结果写批注…"), self.add_comment_on_finding)
         menu.addSeparator()
-        self.act_submit = menu.addAction("提交审核", lambda: self.change_state("submit"))
-        self.act_withdraw = menu.addAction("撤回提交", lambda: self.change_state("withdraw"))
-        self.act_approve = menu.addAction("审核通过（签章）…", lambda: self.change_state("approve"))
-        self.act_return = menu.addAction("退回…", lambda: self.change_state("return"))
-        self.act_verify = menu.addAction("核验审核签章…", self.show_verification)
+        self.act_submit = menu.addAction(tr("提交审核"), lambda: self.change_state("submit"))
+        self.act_withdraw = menu.addAction(tr("撤回提交"), lambda: self.change_state("withdraw"))
+        self.act_approve = menu.addAction(tr("审核通过（签章）…"), lambda: self.change_state("approve"))
+        self.act_return = menu.addAction(tr("退回…"), lambda: self.change_state("return"))
+        self.act_verify = menu.addAction(tr("核验审核签章…"), self.show_verification)
         self.act_submit.setEnabled(not self.session.review_mode)  # submitting is the clerk's
         self.act_withdraw.setEnabled(not self.session.review_mode)
         menu.addSeparator()
-        self.act_log = menu.addAction("修改记录…", self.show_change_log)
-        self.act_compare = menu.addAction("与另一文件比较…", self.show_compare)
-        self.act_print = menu.addAction("打印 / 导出 PDF…", QKeySequence.StandardKey.Print, self.print_table)
+        self.act_log = menu.addAction(tr("修改记录…"), self.show_change_log)
+        self.act_compare = menu.addAction(tr("与另一文件比较…"), self.show_compare)
+        self.act_print = menu.addAction(tr("打印 / 导出 PDF…"), QKeySequence.StandardKey.Print, self.print_table)
         menu.addSeparator()
         menu.addAction(self.dock.toggleViewAction())
         for act in menu.actions():
@@ -173,9 +174,9 @@ class ReviewUi(QObject):
 
     def _state_label(self, tbl: str, record) -> str:  # noqa: ANN001 - StateRecord
         if record.state is TableState.APPROVED and not self.review.seal_intact(tbl):
-            return "封签已破"
+            return tr("封签已破")
         if record.state is TableState.APPROVED and not self.trusted(tbl):
-            return "签章不可信"
+            return tr("签章不可信")
         return record.state.label
 
     def _set_labels(self, labels: dict[str, str]) -> None:
@@ -213,33 +214,33 @@ class ReviewUi(QObject):
             check = self.review.seal_check(key)
             if check is not None and not check.intact:
                 typed, totals = self.review.split_changes(check)
-                lines = [f"封签已破：本表由 {check.seal.signer} 于 {short_time(check.seal.at)} 审核通过后，"
-                         f"有 {len(typed)} 处修改（合计随之变动 {len(totals)} 处），需重新审核："]
+                lines = [tr("封签已破：本表由 {signer} 于 {short_time} 审核通过后，"
+                         "有 {typed_count} 处修改（合计随之变动 {totals_count} 处），需重新审核：", signer=check.seal.signer, short_time=short_time(check.seal.at), typed_count=len(typed), totals_count=len(totals))]
                 lines += [f"  • {self.review.change_text(c, with_table=False)}" for c in typed[:MAX_BANNER_LINES]]
                 if len(typed) > MAX_BANNER_LINES:
-                    lines.append(f"  … 另有 {len(typed) - MAX_BANNER_LINES} 处，见 审阅 → 修改记录")
+                    lines.append(tr("  … 另有 {value} 处，见 审阅 → 修改记录", value=len(typed) - MAX_BANNER_LINES))
                 verdict = self.verification.tables.get(key) if self.verification else None
                 if verdict is not None and verdict.problems:
-                    lines.append("核验：" + "；".join(verdict.problems[:MAX_BANNER_LINES]) + "（详见 审阅 → 核验审核签章）")
+                    lines.append(tr("核验：") + "；".join(verdict.problems[:MAX_BANNER_LINES]) + tr("（详见 审阅 → 核验审核签章）"))
                 return "\n".join(lines), "broken"
             verdict = self.verification.tables.get(key) if self.verification else None
             if verdict is not None and not verdict.trusted:
-                lines = [f"签章不可信：本表标为 {record.who} {when} 审核通过，但核验发现问题，审核结果不能作为依据："]
+                lines = [tr("签章不可信：本表标为 {who} {when} 审核通过，但核验发现问题，审核结果不能作为依据：", who=record.who, when=when)]
                 lines += [f"  • {p}" for p in verdict.problems[:MAX_BANNER_LINES]]
                 return "\n".join(lines), "broken"
-            sign = f"，签章有效（密钥指纹 {verdict.fingerprint}）" if verdict is not None else ""
-            notes = "".join(f"\n注意：{n}" for n in verdict.notices) if verdict is not None else ""
-            return f"已审核：{record.who} {when} 审核通过，封签完好（数字与审核时一致）{sign}。{notes}", "ok"
+            sign = tr("，签章有效（密钥指纹 {fingerprint}）", fingerprint=verdict.fingerprint) if verdict is not None else ""
+            notes = "".join(tr("\n注意：{n}", n=n) for n in verdict.notices) if verdict is not None else ""
+            return tr("已审核：{who} {when} 审核通过，封签完好（数字与审核时一致）{sign}。{notes}", who=record.who, when=when, sign=sign, notes=notes), "ok"
         if record.state is TableState.RETURNED:
-            text = f"退回：{record.who} {when} 退回，原因：{record.reason}"
+            text = tr("退回：{who} {when} 退回，原因：{reason}", who=record.who, when=when, reason=record.reason)
             others = [(t, r) for t, r in self.review.states().items()
                       if r.state is TableState.RETURNED and t != key]
             if others:
-                text += "\n另有被退回的表：" + "；".join(f"{self.review.table_name(t)}（{r.reason}）"
+                text += tr("\n另有被退回的表：") + "；".join(f"{self.review.table_name(t)}（{r.reason}）"
                                                    for t, r in others[:MAX_BANNER_LINES])
             return text, "returned"
         if record.state is TableState.SUBMITTED:
-            return f"待审核：{record.who} {when} 提交审核。", "info"
+            return tr("待审核：{who} {when} 提交审核。", who=record.who, when=when), "info"
         return "", ""
 
     # -- comments -------------------------------------------------------------------------------
@@ -261,7 +262,7 @@ class ReviewUi(QObject):
         if target is None:
             return
         where = self.review.place(*target)
-        text, ok = QInputDialog.getMultiLineText(self.window, "新批注", f"{where}\n\n批注：")
+        text, ok = QInputDialog.getMultiLineText(self.window, tr("新批注"), tr("{where}\n\n批注：", where=where))
         if ok and text.strip():
             self.dock.show()
             self.panel.add_comment(target[0], text, row=target[1], col=target[2])
@@ -270,10 +271,10 @@ class ReviewUi(QObject):
         """A 批注 on the finding selected in the 审核结果 panel (kept by its key)."""
         finding = self.window.findings.current_finding()
         if finding is None:
-            self.controller.errorOccurred.emit("请先在审核结果中选中一条。")
+            self.controller.errorOccurred.emit(tr("请先在审核结果中选中一条。"))
             return False
         if text is None:
-            text, ok = QInputDialog.getMultiLineText(self.window, "对审核结果写批注", f"{finding.message}\n\n批注：")
+            text, ok = QInputDialog.getMultiLineText(self.window, tr("对审核结果写批注"), tr("{message}\n\n批注：", message=finding.message))
             if not ok or not text.strip():
                 return False
         return self.panel.add_comment(finding.table, text, finding=finding.key)
@@ -303,7 +304,7 @@ class ReviewUi(QObject):
         if key is None:
             return False
         if action == "return" and reason is None:
-            text, ok = QInputDialog.getMultiLineText(self.window, "退回", f"{self.review.table_name(key)}\n\n退回原因：")
+            text, ok = QInputDialog.getMultiLineText(self.window, tr("退回"), tr("{table_name}\n\n退回原因：", table_name=self.review.table_name(key)))
             if not ok:
                 return False
             reason = text
@@ -385,7 +386,7 @@ class ReviewUi(QObject):
 
         key = self.current_key()  # a table or a 绩效 form (print_view prints both)
         if key is None:
-            self.controller.errorOccurred.emit("请先打开要打印的公开表。")
+            self.controller.errorOccurred.emit(tr("请先打开要打印的公开表。"))
             return None
         if path is not None:
             write_pdf(self.session, key, path)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from ..core.grid import BodyCell, TableGrid
+from ..core.i18n import N_, tr
 from ..core.money import format_amount, to_plain
 from ..core.rules.findings import SEVERITY_LABELS, SEVERITY_ORDER
 from ..core.rules.instances import Cell
@@ -130,7 +131,7 @@ class TableModel(QAbstractTableModel):
         text = "" if value is None else str(value)
         if text.strip() == (self.edit_text(cell) or ""):
             return True  # unchanged: no write, no undo step
-        return self.controller.set_texts({cell.cell: text}, "填写")
+        return self.controller.set_texts({cell.cell: text}, N_("填写"))
 
     # -- helpers --------------------------------------------------------------------------------
     def decimals(self, cell: Cell) -> int:
@@ -163,16 +164,16 @@ class TableModel(QAbstractTableModel):
         """Why typing on this cell changes nothing (shown in the status bar)."""
         cell = self.body_cell(index)
         if self.controller.readonly:
-            return "文件以只读方式打开，不能修改数字。"
+            return tr("文件以只读方式打开，不能修改数字。")
         if self.is_derived(cell):
-            return "这是合计（由公式自动计算），不能直接填写：请修改它下面的明细数。"
+            return tr("这是合计（由公式自动计算），不能直接填写：请修改它下面的明细数。")
         if cell.kind == "na":
-            return "此单元格不适用（表中印作 ——），不能填写。"
+            return tr("此单元格不适用（表中印作 ——），不能填写。")
         if cell.kind in ("label", "heading", "name", "subheader"):
-            return "项目名称不能在这里修改；要增加科目行请用 编辑 → 增加科目行。"
+            return tr("项目名称不能在这里修改；要增加科目行请用 编辑 → 增加科目行。")
         if cell.kind in ("rowno", "code", "code_part"):
-            return "行次和科目编码不能在这里修改。"
-        return "此单元格不能填写。"
+            return tr("行次和科目编码不能在这里修改。")
+        return tr("此单元格不能填写。")
 
     def _derived_rows(self) -> set[str]:
         """Rows whose every figure is a derived total: printed bold, as the official tables do."""
@@ -213,13 +214,13 @@ class TableModel(QAbstractTableModel):
         return None
 
     def _tooltip(self, cell: BodyCell) -> str | None:
-        lines = [f"【{SEVERITY_LABELS[f.severity]}】{f.message}" for f in self.findings_at(cell)]
+        lines = [f"【{tr(SEVERITY_LABELS[f.severity])}】{f.message}" for f in self.findings_at(cell)]
         if cell.cell is not None and cell.cell in self.controller.compare_marks:
-            lines.insert(0, f"对比文件中为：{self.controller.compare_marks[cell.cell]}")
+            lines.insert(0, tr("对比文件中为：{compare_marks}", compare_marks=self.controller.compare_marks[cell.cell]))
         if self.is_derived(cell):
-            lines.append("由公式自动计算，不能直接填写")
+            lines.append(tr("由公式自动计算，不能直接填写"))
         elif cell.kind == "na":
-            lines.append("不适用")
+            lines.append(tr("不适用"))
         return "\n".join(lines) or None
 
     def index_of(self, cell: Cell) -> QModelIndex:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
+from ..core.i18n import tr
 from . import style
 from .controller import FORM_PREFIX, DocumentController
 
@@ -16,14 +17,14 @@ class TablesPanel(QTreeWidget):
         super().__init__(parent)
         self.controller = controller
         self.setColumnCount(2)
-        self.setHeaderLabels(["表", "审核"])
+        self.setHeaderLabels([tr("表"), tr("审核")])
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.header().setStretchLastSection(False)
         self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
         tset = controller.tset
-        group = QTreeWidgetItem([f"{tset.info.kind}公开表（{tset.info.year}）"])
+        group = QTreeWidgetItem([tr("{kind}公开表（{year}）", kind=tset.info.kind, year=tset.info.year)])
         group.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.addTopLevelItem(group)
         self.items: dict[str, QTreeWidgetItem] = {}
@@ -33,7 +34,7 @@ class TablesPanel(QTreeWidget):
             group.addChild(item)
             self.items[table.key] = item
         group.setExpanded(True)
-        self.forms_group = QTreeWidgetItem(["绩效表"])
+        self.forms_group = QTreeWidgetItem([tr("绩效表")])
         self.forms_group.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.addTopLevelItem(self.forms_group)
         self.rebuild_forms()
@@ -53,7 +54,7 @@ class TablesPanel(QTreeWidget):
             item.setToolTip(0, self.controller.caption(key))
             self.forms_group.addChild(item)
             self.items[key] = item
-        self.forms_group.setText(0, f"绩效表（{self.forms_group.childCount()}）")
+        self.forms_group.setText(0, tr("绩效表（{childCount}）", childCount=self.forms_group.childCount()))
         self.forms_group.setHidden(self.forms_group.childCount() == 0)
         self.forms_group.setExpanded(True)
         if current in self.items:
@@ -79,9 +80,9 @@ class TablesPanel(QTreeWidget):
         counts = self.controller.counts.get(key, {})
         parts = []
         if counts.get("error"):
-            parts.append(f"错误 {counts['error']}")
+            parts.append(tr("错误 {error}", error=counts['error']))
         if counts.get("warning"):
-            parts.append(f"提示 {counts['warning']}")
+            parts.append(tr("提示 {warning}", warning=counts['warning']))
         text, state = "  ".join(parts) or "✓", self.controller.state_labels.get(key)
         return f"{text}  {state}" if state else text
 

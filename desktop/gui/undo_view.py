@@ -3,7 +3,8 @@
 The history lives in the file, so the window, ``gongkai undo`` and the next session share one history.
 :class:`UndoView` offers what the window used of a ``QUndoStack`` (undo, redo, count, index and the two
 actions, whose text says what they will do: "撤销 粘贴") and asks the controller to undo or redo; it
-re-reads the history (one query) after every change that moved it.
+re-reads the history (one query) after every change that moved it. A step's label is stored in the source
+Chinese and shown in the reader's language (:func:`desktop.core.step_labels.shown`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
+
+from ..core import step_labels
+from ..core.i18n import tr
 
 if TYPE_CHECKING:
     from .controller import DocumentController
@@ -49,10 +53,11 @@ class UndoView(QObject):
         return self._state[1] > 0 and not self._controller.readonly
 
     def undoText(self) -> str:  # noqa: N802
-        return self._state[2] or ""
+        """The label of the step undo would take back, in the reader's language ("" when none)."""
+        return step_labels.shown(self._state[2])
 
     def redoText(self) -> str:  # noqa: N802
-        return self._state[3] or ""
+        return step_labels.shown(self._state[3])
 
     def undo(self) -> None:
         self._controller.undo()
@@ -60,18 +65,22 @@ class UndoView(QObject):
     def redo(self) -> None:
         self._controller.redo()
 
-    def createUndoAction(self, parent: QObject, prefix: str = "撤销") -> QAction:  # noqa: N802
-        return self._action(parent, prefix, self.canUndo, self.undoText, self.undo)
+    def createUndoAction(self, parent: QObject) -> QAction:  # noqa: N802
+        """撤销, or 撤销 <the step> when there is one."""
+        return self._action(parent, lambda step: tr("撤销 {step}", step=step) if step else tr("撤销"),
+                            self.canUndo, self.undoText, self.undo)
 
-    def createRedoAction(self, parent: QObject, prefix: str = "重做") -> QAction:  # noqa: N802
-        return self._action(parent, prefix, self.canRedo, self.redoText, self.redo)
+    def createRedoAction(self, parent: QObject) -> QAction:  # noqa: N802
+        """重做, or 重做 <the step> when there is one."""
+        return self._action(parent, lambda step: tr("重做 {step}", step=step) if step else tr("重做"),
+                            self.canRedo, self.redoText, self.redo)
 
-    def _action(self, parent: QObject, prefix: str, can, text, run) -> QAction:  # noqa: ANN001
-        action = QAction(prefix, parent)
+    def _action(self, parent: QObject, title, can, text, run) -> QAction:  # noqa: ANN001
+        action = QAction(title(""), parent)
 
         def update() -> None:
             action.setEnabled(can())
-            action.setText(f"{prefix} {text()}" if text() else prefix)
+            action.setText(title(text()))
 
         self.changed.connect(update)
         action.triggered.connect(lambda _checked=False: run())

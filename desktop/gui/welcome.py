@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import tr
 from . import settings as app_settings
 from .dialogs import APP_NAME
 
@@ -24,13 +25,13 @@ class WelcomeWindow(QWidget):
         super().__init__()
         self.hooks = hooks
         self.files: list[str] = []
-        self.setWindowTitle(APP_NAME)
+        self.setWindowTitle(tr(APP_NAME))
         self.setObjectName("welcomeWindow")
-        title = QLabel(f"<h2>{APP_NAME}</h2><p>部门决算/预算公开表的离线填报、审核与导出</p>")
-        self.new_button = QPushButton("新建…")
-        self.open_button = QPushButton("打开…")
-        self.demo_button = QPushButton("打开示例")
-        self.import_button = QPushButton("导入 Excel…")
+        title = QLabel(tr("<h2>{app}</h2><p>部门决算/预算公开表的离线填报、审核与导出</p>", app=tr(APP_NAME)))
+        self.new_button = QPushButton(tr("新建…"))
+        self.open_button = QPushButton(tr("打开…"))
+        self.demo_button = QPushButton(tr("打开示例"))
+        self.import_button = QPushButton(tr("导入 Excel…"))
         self.recent = QListWidget()
         self.recent.setObjectName("recentFiles")
         buttons = QVBoxLayout()
@@ -39,7 +40,7 @@ class WelcomeWindow(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         right = QVBoxLayout()
-        right.addWidget(QLabel("最近文件（双击打开）"))
+        right.addWidget(QLabel(tr("最近文件（双击打开）")))
         right.addWidget(self.recent, 1)
         body = QHBoxLayout()
         body.addLayout(buttons)
@@ -60,14 +61,14 @@ class WelcomeWindow(QWidget):
         files = app_settings.recent_files()
         self.files = files  # row i of the list is files[i]; kept in Python, not in item.data() (qt_values)
         if not files:
-            hint = QListWidgetItem("还没有打开过文件：可以新建一个文档，或先打开示例看看。")
+            hint = QListWidgetItem(tr("还没有打开过文件：可以新建一个文档，或先打开示例看看。"))
             hint.setFlags(Qt.ItemFlag.NoItemFlags)
             self.recent.addItem(hint)
         for path in files:
             item = QListWidgetItem(f"{Path(path).name}\n{Path(path).parent}")
             if not Path(path).exists():
                 item.setForeground(Qt.GlobalColor.gray)
-                item.setToolTip("文件已不存在")
+                item.setToolTip(tr("文件已不存在"))
             self.recent.addItem(item)
 
     def _activated(self, item: QListWidgetItem) -> None:

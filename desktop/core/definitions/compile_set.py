@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ..i18n import tr
 from .compose import Composer
 from .errors import DefinitionError
 from .models import TableDef
@@ -40,9 +41,9 @@ def _check(model: type[M], data: Any, where_prefix: str = "") -> M:
         if len(loc) >= 2 and isinstance(loc[0], int) and isinstance(src, list):
             rule = src[loc[0]]
             if isinstance(rule, dict) and rule.get("id"):
-                where += f"（规则 {rule['id']}）"
+                where += tr("（规则 {id}）", id=rule["id"])
         code = ERROR_CODES.get(first["type"], "GK110")
-        problem = "未知的键，请检查拼写" if code == "GK101" else "缺少必填项" if code == "GK111" else first["msg"]
+        problem = tr("未知的键，请检查拼写") if code == "GK101" else tr("缺少必填项") if code == "GK111" else first["msg"]
         raise DefinitionError(file or "", where, problem, code=code, line=line) from exc
 
 
@@ -69,13 +70,13 @@ def compile_set(folder: Path, root: Path | None = None) -> TemplateSet:
     if info.id != folder.name:  # a received file names its set by id, looked up among the folder names
         file, line = locate(raw.info, ["id"])
         raise DefinitionError(file or str(folder / "set.yaml"), "id",
-                              f"模板编号 {info.id} 与所在文件夹名 {folder.name} 不一致：两者须相同",
+                              tr("模板编号 {id} 与所在文件夹名 {name} 不一致：两者须相同", id=info.id, name=folder.name),
                               code="GK118", line=line)
     tables: list[TableDef] = []
     for data, (file, line) in zip(raw.tables, raw.origins, strict=True):
         table = to_plain(_check(TableSchema, data))
         if any(t.key == table.key for t in tables):
-            raise DefinitionError(file, "tables", f"表键 {table.key} 重复：一个模板中每张表的 key 须不同",
+            raise DefinitionError(file, "tables", tr("表键 {key} 重复：一个模板中每张表的 key 须不同", key=table.key),
                                   code="GK103", line=line)
         tables.append(table)
     rules = to_plain(_check(RuleFile, {"rules": raw.rules}, "rules").rules) if raw.rules else []
@@ -83,7 +84,7 @@ def compile_set(folder: Path, root: Path | None = None) -> TemplateSet:
     for rule, data in zip(rules, raw.rules, strict=True):
         if rule.id in seen:
             file, line = locate(data, ["id"])
-            raise DefinitionError(file, "rules", f"规则编号 {rule.id} 重复", code="GK112", line=line)
+            raise DefinitionError(file, "rules", tr("规则编号 {id} 重复", id=rule.id), code="GK112", line=line)
         seen.add(rule.id)
     tset = TemplateSet(info=info, tables=tuple(tables), rules=tuple(rules), folder=folder)
     from ..rules.validate import validate_rules  # late import: rules depend on definitions

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..i18n import tr
 from .errors import DefinitionError
 from .patch import apply_list_entry, check_entry, fail, new_items, set_fields
 from .table_patch import patch_table
@@ -56,16 +57,16 @@ class Composer:
         """``relative`` (from the file at ``base``) as a path that must stay under the root."""
         file, line = owner.where(key)
         if not isinstance(relative, str) or not relative:
-            raise DefinitionError(file, key, "应写一个相对路径，如 ../_shared/x.yaml", code="GK110", line=line)
+            raise DefinitionError(file, key, tr("应写一个相对路径，如 ../_shared/x.yaml"), code="GK110", line=line)
         path = Path(os.path.normpath(base.parent / relative))
         if self.root not in path.parents:
-            raise DefinitionError(file, key, f"引用的文件 {relative} 不在模板文件夹之下，请放进 {self.root}",
+            raise DefinitionError(file, key, tr("引用的文件 {relative} 不在模板文件夹之下，请放进 {root}", relative=relative, root=self.root),
                                   code="GK113", line=line)
         return path
 
     def _cycle(self, chain: list[Path], path: Path, file: str, line: int) -> DefinitionError:
         names = " → ".join(self.name(p) for p in [*chain[chain.index(path):], path])
-        return DefinitionError(file, "extends", f"extends 循环引用：{names}；请去掉其中一处 extends", code="GK104",
+        return DefinitionError(file, "extends", tr("extends 循环引用：{names}；请去掉其中一处 extends", names=names), code="GK104",
                                line=line)
 
     # -- tables ---------------------------------------------------------------------------------
@@ -74,14 +75,14 @@ class Composer:
         chain = [*(chain or []), path]
         data = self.read(path)
         if not isinstance(data, YDict):
-            raise DefinitionError(str(path), "", "表文件应是一个映射（key、title、blocks …）", code="GK110", line=1)
+            raise DefinitionError(str(path), "", tr("表文件应是一个映射（key、title、blocks …）"), code="GK110", line=1)
         if "extends" not in data:
             if "patch" in data:
-                raise fail(data, "GK114", "patch 只能与 extends 一起使用（写明要修改哪个表文件）", "patch")
+                raise fail(data, "GK114", tr("patch 只能与 extends 一起使用（写明要修改哪个表文件）"), "patch")
             return data
         for key in data:
             if key not in ("extends", "patch"):
-                raise fail(data, "GK101", f"extends 的表文件只能写 extends 与 patch，不能写 {key}；请改用 patch 的 set",
+                raise fail(data, "GK101", tr("extends 的表文件只能写 extends 与 patch，不能写 {key}；请改用 patch 的 set", key=key),
                            key)
         base = self.resolve(path, data["extends"], data, "extends")
         if base in chain:
@@ -98,12 +99,12 @@ class Composer:
         path = chain[-1]
         data = self.read(path)
         if not isinstance(data, YDict):
-            raise DefinitionError(str(path), "", "set.yaml 应是一个映射（id、name、tables …）", code="GK110", line=1)
+            raise DefinitionError(str(path), "", tr("set.yaml 应是一个映射（id、name、tables …）"), code="GK110", line=1)
         allowed = DERIVED_SET_KEYS if "extends" in data else BASE_SET_KEYS
         for key in data:
             if key not in allowed:
-                hint = "；继承的模板用 patch 改表" if key == "tables" else ""
-                raise fail(data, "GK101", f"set.yaml 中未知的键 {key}{hint}（可用：{'、'.join(sorted(allowed))}）", key)
+                hint = tr("；继承的模板用 patch 改表") if key == "tables" else ""
+                raise fail(data, "GK101", tr("set.yaml 中未知的键 {key}{hint}（可用：{allowed}）", key=key, hint=hint, allowed='、'.join(sorted(allowed))), key)
         raw = self._derived(data, path, chain) if "extends" in data else self._base(data, path)
         for i, rel in enumerate(data.get("rule_files") or []):
             rules_path = self.resolve(path, rel, located_list_owner(data, "rule_files", i), "rule_files")
@@ -116,7 +117,7 @@ class Composer:
         raw = RawSet(info)
         refs = data.get("tables")
         if not isinstance(refs, YList) or not refs:
-            raise fail(data, "GK111" if refs is None else "GK110", "set.yaml 应列出至少一张表（tables）",
+            raise fail(data, "GK111" if refs is None else "GK110", tr("set.yaml 应列出至少一张表（tables）"),
                        "tables" if refs is not None else None)
         for i, ref in enumerate(refs):
             self._add_table(raw, len(raw.tables), ref, refs, i, path)
@@ -125,10 +126,10 @@ class Composer:
     def _add_table(self, raw: RawSet, pos: int, ref: Any, parent: YList, index: int, path: Path) -> None:
         file, line = parent.where(index)
         if not isinstance(ref, YDict) or "file" not in ref:
-            raise DefinitionError(file, "tables", "表应写成 {file: 路径}（可加 label、title）", code="GK110", line=line)
+            raise DefinitionError(file, "tables", tr("表应写成 {file: 路径}（可加 label、title）"), code="GK110", line=line)
         for key in ref:
             if key not in ("file", "label", "title"):
-                raise fail(ref, "GK101", f"表引用中未知的键 {key}（可用：file、label、title）", key)
+                raise fail(ref, "GK101", tr("表引用中未知的键 {key}（可用：file、label、title）", key=key), key)
         table = self.table(self.resolve(path, ref["file"], ref, "file"))
         for key in ("label", "title"):
             if ref.get(key) is not None:
@@ -140,23 +141,23 @@ class Composer:
         base_id = data["extends"]
         file, line = data.where("extends")
         if not isinstance(base_id, str) or not base_id:
-            raise DefinitionError(file, "extends", "extends 应写被继承模板的文件夹名，如 shanxi_2022_juesuan",
+            raise DefinitionError(file, "extends", tr("extends 应写被继承模板的文件夹名，如 shanxi_2022_juesuan"),
                                   code="GK110", line=line)
         base_path = Path(os.path.normpath(self.root / base_id / "set.yaml"))
         if self.root not in base_path.parents or not base_path.is_file():
-            raise DefinitionError(file, "extends", f"没有名为 {base_id} 的模板（{self.name(base_path)} 不存在）",
+            raise DefinitionError(file, "extends", tr("没有名为 {base_id} 的模板（{name} 不存在）", base_id=base_id, name=self.name(base_path)),
                                   code="GK102", line=line)
         if base_path in chain:
             raise self._cycle(chain, base_path, file, line)
         if "id" not in data:
-            raise fail(data, "GK111", "继承的模板也要写自己的 id")
+            raise fail(data, "GK111", tr("继承的模板也要写自己的 id"))
         raw = self.set(base_path.parent, chain)
         for key in INFO_FIELDS:
             if key in data:
                 raw.info.put(key, data[key], *data.where(key))
         entries = data.get("patch") or YList()
         if not isinstance(entries, YList):
-            raise fail(data, "GK114", "patch 应是补丁的列表（每条以 - 开头）", "patch")
+            raise fail(data, "GK114", tr("patch 应是补丁的列表（每条以 - 开头）"), "patch")
         for i, entry in enumerate(entries):
             target = check_entry(entry, entries, i, SET_TARGETS)
             if target == "rule":
@@ -172,12 +173,12 @@ class Composer:
     def _patch_set_table(self, raw: RawSet, entry: YDict, path: Path, key: str) -> None:
         keys = [str(t.get("key")) for t in raw.tables]
         if key not in keys:
-            raise fail(entry, "GK108", f"补丁指向的表 {key} 不存在（有：{'、'.join(keys)}）", "table")
+            raise fail(entry, "GK108", tr("补丁指向的表 {key} 不存在（有：{keys}）", key=key, keys='、'.join(keys)), "table")
         at = keys.index(key)
         if "use" in entry:
             table = self.table(self.resolve(path, entry["use"], entry, "use"))
             if str(table.get("key")) != key:
-                raise fail(entry, "GK115", f"use 的表键是 {table.get('key')}，不是 {key}；换成另一张表请用 replace", "use")
+                raise fail(entry, "GK115", tr("use 的表键是 {used}，不是 {key}；换成另一张表请用 replace", used=table.get('key'), key=key), "use")
             raw.tables[at] = table
         if "patch" in entry:
             patch_table(raw.tables[at], entry["patch"], *entry.where("patch"))
@@ -195,7 +196,7 @@ class Composer:
                 table, origin = raw.tables.pop(at), raw.origins.pop(at)
                 dest = [str(t.get("key")) for t in raw.tables]
                 if str(entry[action]) not in dest:
-                    raise fail(entry, "GK108", f"{action} 指向的表 {entry[action]} 不存在", action)
+                    raise fail(entry, "GK108", tr("{action} 指向的表 {entry} 不存在", action=action, entry=entry[action]), action)
                 to = dest.index(str(entry[action])) + (action == "move_after")
                 raw.tables.insert(to, table)
                 raw.origins.insert(to, origin)
@@ -212,7 +213,7 @@ class Composer:
             self._add_table(raw, pos + i, ref, refs, i, path)
             new_key = str(raw.tables[pos + i].get("key"))
             if new_key in taken:
-                raise fail(entry, "GK116", f"要插入的表 {new_key} 已存在；改它请用 patch，换掉它请用 replace", action)
+                raise fail(entry, "GK116", tr("要插入的表 {new_key} 已存在；改它请用 patch，换掉它请用 replace", new_key=new_key), action)
             taken.add(new_key)
 
     def _rules(self, path: Path) -> YList:
@@ -220,13 +221,13 @@ class Composer:
         if data is None:
             return YList()
         if not isinstance(data, YDict):
-            raise DefinitionError(str(path), "", "规则文件应是一个映射（rules: [...]）", code="GK110", line=1)
+            raise DefinitionError(str(path), "", tr("规则文件应是一个映射（rules: [...]）"), code="GK110", line=1)
         for key in data:
             if key != "rules":
-                raise fail(data, "GK101", f"规则文件中未知的键 {key}（只能写 rules）", key)
+                raise fail(data, "GK101", tr("规则文件中未知的键 {key}（只能写 rules）", key=key), key)
         rules = data.get("rules") or YList()
         if not isinstance(rules, YList):
-            raise fail(data, "GK110", "rules 应是规则的列表", "rules")
+            raise fail(data, "GK110", tr("rules 应是规则的列表"), "rules")
         return rules
 
 

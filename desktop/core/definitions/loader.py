@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from ..i18n import tr
 from ..paths import templates_dir
 from . import cache as set_cache
 from .template_set import TemplateSet
@@ -66,7 +67,7 @@ def get_set(set_id: str) -> TemplateSet:
     """The shipped set with this id. The id (which may come from a received file) is only ever compared with
     the names of the shipped set folders and the ids inside them, never joined into a path."""
     if not isinstance(set_id, str):
-        raise KeyError(f"模板编号无效：{set_id!r}")
+        raise KeyError(tr("模板编号无效：{set_id!r}", set_id=set_id))
     folders = {folder.name: folder for folder in set_folders()}
     folder = folders.get(set_id)  # a folder usually carries its set's id: only that one is read
     if folder is not None:
@@ -76,5 +77,5 @@ def get_set(set_id: str) -> TemplateSet:
     sets = all_sets()
     if set_id not in sets:
         known = "、".join(sorted(sets))
-        raise KeyError(f"没有名为 {set_id} 的模板（可用：{known}）")
+        raise KeyError(tr("没有名为 {set_id} 的模板（可用：{known}）", set_id=set_id, known=known))
     return sets[set_id]

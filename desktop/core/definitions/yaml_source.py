@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..i18n import tr
 from .errors import DefinitionError
 
 
@@ -130,16 +131,16 @@ def read_yaml(path: Path) -> Any:
             finally:
                 loader.dispose()
     except FileNotFoundError as exc:
-        raise DefinitionError(str(path), "", "文件不存在，请检查文件名与路径", code="GK102") from exc
+        raise DefinitionError(str(path), "", tr("文件不存在，请检查文件名与路径"), code="GK102") from exc
     except IsADirectoryError as exc:
-        raise DefinitionError(str(path), "", "这是一个文件夹，不是 YAML 文件", code="GK102") from exc
+        raise DefinitionError(str(path), "", tr("这是一个文件夹，不是 YAML 文件"), code="GK102") from exc
     except UnicodeDecodeError as exc:
-        raise DefinitionError(str(path), "", "文件不是 UTF-8 编码，请另存为 UTF-8", code="GK100") from exc
+        raise DefinitionError(str(path), "", tr("文件不是 UTF-8 编码，请另存为 UTF-8"), code="GK100") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        where = f"第 {mark.column + 1} 列" if mark else ""
-        problem = f"YAML 格式错误：{getattr(exc, 'problem', None) or exc}，请检查缩进、冒号与引号"
+        where = tr("第 {column} 列", column=mark.column + 1) if mark else ""
+        problem = tr("YAML 格式错误：{problem}，请检查缩进、冒号与引号", problem=getattr(exc, 'problem', None) or exc)
         raise DefinitionError(str(path), where, problem, code="GK100", line=line) from exc
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from ..definitions import TemplateSet, get_set
 from ..document import Document, DocumentError
+from ..i18n import tr
 from ..jixiao.store import has_forms
 from ..money import AmountError, parse_amount, to_plain
 from ..review.dumpio import dump_review, load_review, parse_review
@@ -94,51 +95,51 @@ def dump_document(doc: Document) -> dict[str, Any]:
 
 def _problem_list(problems: list[str]) -> str:
     shown = "\n".join(f"  - {p}" for p in problems[:20])
-    more = f"\n  … 另有 {len(problems) - 20} 处" if len(problems) > 20 else ""
+    more = tr("\n  … 另有 {count} 处", count=len(problems) - 20) if len(problems) > 20 else ""
     return shown + more
 
 
 def parse_dump(data: Any) -> tuple[TemplateSet, dict[str, str], dict[str, list[tuple[str, str]]], dict]:
     """Validate a dump; returns (set, meta, floating rows, {cell: hundredths}). Raises :class:`DumpError`."""
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
-        raise DumpError("这不是公开表工作台的 JSON 导出文件（缺少 \"format\": \"gongkai-dump\"）。")
+        raise DumpError(tr("这不是公开表工作台的 JSON 导出文件（缺少 \"format\": \"gongkai-dump\"）。"))
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise DumpError(f"JSON 导出文件的 format_version 应为整数（如 1），实际是 {str(version)[:20]!r}，未创建文档。请重新导出。")
+        raise DumpError(tr("JSON 导出文件的 format_version 应为整数（如 1），实际是 {version!r}，未创建文档。请重新导出。", version=str(version)[:20]))
     if version > FORMAT_VERSION:
-        raise DumpError(f"JSON 导出文件的格式版本 {version} 比本软件支持的 {FORMAT_VERSION} 新，请升级软件。")
+        raise DumpError(tr("JSON 导出文件的格式版本 {version} 比本软件支持的 {supported} 新，请升级软件。", version=version, supported=FORMAT_VERSION))
     try:
         tset = get_set(str(data.get("set")))
     except KeyError as exc:
         raise DumpError(str(exc.args[0])) from exc
     meta_in = data.get("meta") or {}
     if not isinstance(meta_in, Mapping):
-        raise DumpError("JSON 导出文件的 meta 应为对象（{…}），未创建文档。请重新导出。")
+        raise DumpError(tr("JSON 导出文件的 meta 应为对象（{…}），未创建文档。请重新导出。"))
     wrong = [str(k) for k, v in meta_in.items() if not isinstance(v, str | int) or isinstance(v, bool)]
     if wrong:
-        raise DumpError(f"meta 中 {'、'.join(wrong[:5])} 的值应为文字（如 \"unit_name\": \"某单位\"），未创建文档。")
+        raise DumpError(tr("meta 中 {wrong} 的值应为文字（如 \"unit_name\": \"某单位\"），未创建文档。", wrong='、'.join(wrong[:5])))
     meta = {str(k): str(v) for k, v in meta_in.items()}
     tables = data.get("tables") or {}
     if not isinstance(tables, Mapping):
-        raise DumpError("JSON 导出文件的 tables 应为对象（{…}），未创建文档。请重新导出。")
+        raise DumpError(tr("JSON 导出文件的 tables 应为对象（{…}），未创建文档。请重新导出。"))
     problems: list[str] = []
     floating: dict[str, list[tuple[str, str]]] = {}
     for key, entry in tables.items():
         if not tset.has_table(key):
-            problems.append(f"模板中没有表 {key}")
+            problems.append(tr("模板中没有表 {key}", key=key))
             continue
         if not isinstance(entry, Mapping):
-            problems.append(f"表 {key} 的内容应为对象")
+            problems.append(tr("表 {key} 的内容应为对象", key=key))
             continue
         if not isinstance(entry.get("floating_rows") or [], list):
-            problems.append(f"表 {key} 的 floating_rows 应为列表")
+            problems.append(tr("表 {key} 的 floating_rows 应为列表", key=key))
             continue
         if not isinstance(entry.get("values") or {}, Mapping):
-            problems.append(f"表 {key} 的 values 应为对象")
+            problems.append(tr("表 {key} 的 values 应为对象", key=key))
             continue
         for item in entry.get("floating_rows") or []:
             if not (isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(x, str) for x in item)):
-                problems.append(f"表 {key} 的浮动行应写成 [编码, 名称]：{item!r}")
+                problems.append(tr("表 {key} 的浮动行应写成 [编码, 名称]：{item!r}", key=key, item=item))
                 continue
             floating.setdefault(key, []).append((item[0], item[1]))
     rows = RowIndex(tset, floating)
@@ -150,32 +151,32 @@ def parse_dump(data: Any) -> tuple[TemplateSet, dict[str, str], dict[str, list[t
         for row_key, cells in (entry.get("values") or {}).items():
             info = rows.get(key, row_key)
             if info is None:
-                problems.append(f"{table.title}：没有行 {row_key}")
+                problems.append(tr("{title}：没有行 {row_key}", title=table.title, row_key=row_key))
                 continue
             block = table.block(info.block)
             if not isinstance(cells, Mapping):
-                problems.append(f"{table.title} 行 {row_key}：内容应为对象")
+                problems.append(tr("{title} 行 {row_key}：内容应为对象", title=table.title, row_key=row_key))
                 continue
             for col_key, text in cells.items():
                 col = block.column(col_key) if block else None
                 if col is None or not col.is_value:
-                    problems.append(f"{table.title} 行 {row_key}：没有数值栏 {col_key}")
+                    problems.append(tr("{title} 行 {row_key}：没有数值栏 {col_key}", title=table.title, row_key=row_key, col_key=col_key))
                     continue
                 if text is not None and not isinstance(text, str):
-                    problems.append(f"{table.title} 行 {row_key} 栏 {col_key}：金额应写成字符串，如 \"1234.56\"")
+                    problems.append(tr("{title} 行 {row_key} 栏 {col_key}：金额应写成字符串，如 \"1234.56\"", title=table.title, row_key=row_key, col_key=col_key))
                     continue
                 try:
                     value = parse_amount(text, col.decimals)
                 except AmountError as exc:
-                    problems.append(f"{table.title} 行 {row_key} 栏 {col_key}：{exc}")
+                    problems.append(tr("{title} 行 {row_key} 栏 {col_key}：{exc}", title=table.title, row_key=row_key, col_key=col_key, exc=exc))
                     continue
                 if value is not None:
                     values[(key, row_key, col_key)] = value
     explanations = data.get("explanations") or {}
     if not isinstance(explanations, Mapping) or not all(isinstance(e, Mapping) for e in explanations.values()):
-        problems.append("explanations 应为对象，每条出错说明也应为对象（含 text、author、at、basis）")
+        problems.append(tr("explanations 应为对象，每条出错说明也应为对象（含 text、author、at、basis）"))
     if problems:
-        raise DumpError("JSON 导出文件有以下问题，未创建文档（请改正后重新载入）：\n" + _problem_list(problems))
+        raise DumpError(tr("JSON 导出文件有以下问题，未创建文档（请改正后重新载入）：\n") + _problem_list(problems))
     return tset, meta, floating, values
 
 
@@ -187,7 +188,7 @@ def _parse_forms(data: Any):  # noqa: ANN202 - jixiao.seeds.FormConversion, or N
     problems: list[str] = []
     forms = parse_forms(data.get("forms"), problems)
     if problems:
-        raise DumpError("JSON 导出文件的绩效表有以下问题，未创建文档：\n" + _problem_list(problems))
+        raise DumpError(tr("JSON 导出文件的绩效表有以下问题，未创建文档：\n") + _problem_list(problems))
     return forms
 
 
@@ -210,7 +211,7 @@ def load_dump(data: Any, target: Path, *, who: str = "", extra_forms: Any = None
     meta.setdefault("money_unit", tset.info.money_unit)
     target = Path(target)
     if target.exists() or target.is_symlink():
-        raise DocumentError("exists", f"文件“{target}”已存在，未覆盖。请换一个文件名。")
+        raise DocumentError("exists", tr("文件“{target}”已存在，未覆盖。请换一个文件名。", target=target))
     folder = target.parent if str(target.parent) else Path(".")
     building = folder / f".gongkai-load-{secrets.token_hex(6)}{target.suffix or '.gkb'}"
     doc = Document.create(building, meta, who=who)
@@ -234,9 +235,9 @@ def load_dump(data: Any, target: Path, *, who: str = "", extra_forms: Any = None
         if isinstance(exc, DocumentError | DumpError) or not isinstance(exc, Exception):
             raise
         if isinstance(exc, OSError):
-            raise DocumentError("write_failed", f"无法写入“{target}”（{exc.strerror or exc}），未创建文档。") from exc
-        raise DumpError(f"JSON 导出文件的内容无法写入文档（{type(exc).__name__}：{str(exc)[:120]}），"
-                        "未创建文档。请确认文件来源，或重新导出。") from exc
+            raise DocumentError("write_failed", tr("无法写入“{target}”（{reason}），未创建文档。", target=target, reason=exc.strerror or exc)) from exc
+        raise DumpError(tr("JSON 导出文件的内容无法写入文档（{name}：{exc}），"
+                        "未创建文档。请确认文件来源，或重新导出。", name=type(exc).__name__, exc=str(exc)[:120])) from exc
     return Document.open(target, who=who)
 
 
@@ -247,7 +248,7 @@ def _explanations(items: Any) -> dict[str, tuple[str, str | None, str, str | Non
         fields = {f: exp.get(f) for f in ("text", "author", "basis", "at")}
         wrong = [f for f, v in fields.items() if v is not None and not isinstance(v, str | int)]
         if wrong:
-            raise DumpError(f"出错说明“{str(key)[:40]}”的 {'、'.join(wrong)} 应为文字，未创建文档。")
+            raise DumpError(tr("出错说明“{key}”的 {wrong} 应为文字，未创建文档。", key=str(key)[:40], wrong='、'.join(wrong)))
         out[str(key)] = (str(fields["text"] or ""), None if fields["author"] is None else str(fields["author"]),
                          str(fields["basis"] or ""), str(fields["at"]) if fields["at"] else None)
     return out
@@ -258,10 +259,10 @@ def _publish(building: Path, target: Path) -> None:
     try:
         os.link(building, target)  # fails if target exists
     except FileExistsError as exc:
-        raise DocumentError("exists", f"文件“{target}”已存在，未覆盖。请换一个文件名。") from exc
+        raise DocumentError("exists", tr("文件“{target}”已存在，未覆盖。请换一个文件名。", target=target)) from exc
     except OSError:  # a file system without hard links
         if target.exists():
-            raise DocumentError("exists", f"文件“{target}”已存在，未覆盖。请换一个文件名。") from None
+            raise DocumentError("exists", tr("文件“{target}”已存在，未覆盖。请换一个文件名。", target=target)) from None
         os.replace(building, target)
         return
     building.unlink()

@@ -16,6 +16,7 @@ from decimal import Context, Decimal, DecimalException, Inexact, InvalidOperatio
 
 from openpyxl.utils.cell import column_index_from_string
 
+from ..i18n import tr
 from .workbook_reader import Cell, Sheet
 
 _EXACT = Context(prec=60, Emax=99, Emin=-99, traps=[InvalidOperation, Overflow, Inexact, Rounded])
@@ -44,7 +45,7 @@ class FormulaNote:
     used: bool  # a value was read for the cell (cached, or computed here)
 
     def __str__(self) -> str:
-        return f"工作表“{self.sheet}”单元格 {self.address}（{self.formula[:80]}）：{self.message}"
+        return tr("工作表“{sheet}”单元格 {address}（{formula}）：{message}", sheet=self.sheet, address=self.address, formula=self.formula[:80], message=self.message)
 
 
 def _address(r: int, c: int) -> str:
@@ -186,21 +187,21 @@ def _judge(sheet: Sheet, at: tuple[int, int], cell: Cell, computed: Decimal | No
     """The message for one formula cell (and fill in a computed value); None when all is well."""
     if not cell.cached:
         if computed is None:
-            return ("公式未能核对/无缓存值：文件没有保存这个公式的计算结果，本软件只核对简单的求和与加减，"
-                    "此格未读入。请在 Excel/WPS 中打开并保存一次（保存计算结果）后重新导入，或把它改为数值。", False)
+            return (tr("公式未能核对/无缓存值：文件没有保存这个公式的计算结果，本软件只核对简单的求和与加减，"
+                    "此格未读入。请在 Excel/WPS 中打开并保存一次（保存计算结果）后重新导入，或把它改为数值。"), False)
         sheet.cells[at] = Cell(_plain(computed), True, cell.formula, cell.indent, cell.number_format, False)
-        return (f"文件没有保存计算结果，已按公式算出 {_plain(computed)} 并读入，请核对。", True)
+        return (tr("文件没有保存计算结果，已按公式算出 {plain} 并读入，请核对。", plain=_plain(computed)), True)
     if computed is None:
-        shown = f"按缓存值“{cell.text[:40]}”读入" if cell.text else "未读入"
-        return (f"公式未能核对（本软件只核对简单的求和与加减），{shown}，请核对。", bool(cell.text))
+        shown = tr("按缓存值“{text}”读入", text=cell.text[:40]) if cell.text else tr("未读入")
+        return (tr("公式未能核对（本软件只核对简单的求和与加减），{shown}，请核对。", shown=shown), bool(cell.text))
     try:
         cached = Decimal(cell.text) if cell.number else None
     except InvalidOperation:
         cached = None
     if cached is None or not cached.is_finite():
-        return (f"公式算出 {_plain(computed)}，但文件中保存的结果是“{cell.text[:40]}”，两者不一致；按保存的结果读入，"
-                "请核对（文件可能在计算后被改动过）。", True)
+        return (tr("公式算出 {plain}，但文件中保存的结果是“{text}”，两者不一致；按保存的结果读入，"
+                "请核对（文件可能在计算后被改动过）。", plain=_plain(computed), text=cell.text[:40]), True)
     if not _same(cached, computed):
-        return (f"公式算出 {_plain(computed)}，但文件中保存的结果是 {cell.text}，两者不一致；按保存的结果读入，"
-                "请核对（文件可能在计算后被改动过，请在 Excel/WPS 中重新计算并保存）。", True)
+        return (tr("公式算出 {plain}，但文件中保存的结果是 {text}，两者不一致；按保存的结果读入，"
+                "请核对（文件可能在计算后被改动过，请在 Excel/WPS 中重新计算并保存）。", plain=_plain(computed), text=cell.text), True)
     return None

@@ -16,6 +16,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from ..i18n import tr
 from .dump import DumpError
 from .safe_file import UnsafeFileError, read_regular_file
 
@@ -31,21 +32,21 @@ class _Refused(Exception):
 
 def _int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise _Refused(f"有一个 {len(text)} 位的整数（{text[:12]}…），超出任何金额或编号的范围")
+        raise _Refused(tr("有一个 {text_count} 位的整数（{text}…），超出任何金额或编号的范围", text_count=len(text), text=text[:12]))
     return int(text)
 
 
 def _float(text: str) -> float:
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refused(f"有一个 {len(text)} 个字符的数字（{text[:12]}…），过长")
+        raise _Refused(tr("有一个 {text_count} 个字符的数字（{text}…），过长", text_count=len(text), text=text[:12]))
     value = float(text)
     if not math.isfinite(value):
-        raise _Refused(f"数字 {text[:20]} 超出范围（溢出为无穷大）")
+        raise _Refused(tr("数字 {text} 超出范围（溢出为无穷大）", text=text[:20]))
     return value
 
 
 def _constant(name: str) -> Any:
-    raise _Refused(f"含有 {name}（不是有效的 JSON 数字）")
+    raise _Refused(tr("含有 {name}（不是有效的 JSON 数字）", name=name))
 
 
 def _depth_ok(data: Any) -> bool:
@@ -63,24 +64,24 @@ def _depth_ok(data: Any) -> bool:
 def parse_json_text(data: bytes, name: str) -> Any:
     """Parse JSON bytes under the rules above; raises :class:`DumpError`."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        raise DumpError(f"“{name}”是 UTF-16/UTF-32 编码的文本，不是 UTF-8。请用记事本或 WPS 以“UTF-8”编码另存后再载入。")
+        raise DumpError(tr("“{name}”是 UTF-16/UTF-32 编码的文本，不是 UTF-8。请用记事本或 WPS 以“UTF-8”编码另存后再载入。", name=name))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DumpError(f"“{name}”不是 UTF-8 编码的 JSON 文本文件。请用记事本或 WPS 以“UTF-8”编码另存后再载入。") from exc
+        raise DumpError(tr("“{name}”不是 UTF-8 编码的 JSON 文本文件。请用记事本或 WPS 以“UTF-8”编码另存后再载入。", name=name)) from exc
     try:
         value = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except _Refused as exc:
-        raise DumpError(f"“{name}”{exc}，不是本软件或公开数据的 JSON，未载入。请确认文件来源，或重新导出。") from exc
+        raise DumpError(tr("“{name}”{exc}，不是本软件或公开数据的 JSON，未载入。请确认文件来源，或重新导出。", name=name, exc=exc)) from exc
     except RecursionError as exc:
-        raise DumpError(f"“{name}”嵌套层数过深（超过 {MAX_DEPTH} 层），不是本软件或公开数据的 JSON，未载入。") from exc
+        raise DumpError(tr("“{name}”嵌套层数过深（超过 {depth} 层），不是本软件或公开数据的 JSON，未载入。", name=name, depth=MAX_DEPTH)) from exc
     except json.JSONDecodeError as exc:
-        raise DumpError(f"“{name}”不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}），"
-                        "可能不完整或被改动过。请重新导出或向发送者重新索取。") from exc
+        raise DumpError(tr("“{name}”不是有效的 JSON（第 {lineno} 行第 {colno} 列：{msg}），"
+                        "可能不完整或被改动过。请重新导出或向发送者重新索取。", name=name, lineno=exc.lineno, colno=exc.colno, msg=exc.msg)) from exc
     except ValueError as exc:  # e.g. a number Python will not convert
-        raise DumpError(f"“{name}”含有无法读取的数值（{str(exc)[:80]}），未载入。") from exc
+        raise DumpError(tr("“{name}”含有无法读取的数值（{exc}），未载入。", name=name, exc=str(exc)[:80])) from exc
     if not _depth_ok(value):
-        raise DumpError(f"“{name}”嵌套层数过深（超过 {MAX_DEPTH} 层），不是本软件或公开数据的 JSON，未载入。")
+        raise DumpError(tr("“{name}”嵌套层数过深（超过 {depth} 层），不是本软件或公开数据的 JSON，未载入。", name=name, depth=MAX_DEPTH))
     return value
 
 

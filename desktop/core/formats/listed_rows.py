@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from ..codes import CodeLists, default_code_lists, normalise_name
 from ..definitions import BlockDef, ColumnDef, TableDef, TemplateSet
+from ..i18n import tr
 from ..money import AmountError, parse_amount
 
 
@@ -113,7 +114,7 @@ class ListedRows:
 
     def place(self, row: Mapping[str, Any]) -> None:
         values = row.get("values") or {}
-        name = _printed(row, self.name_col, "label", "name", "科目名称")
+        name = _printed(row, self.name_col, "label", "name", tr("科目名称"))
         key = self._named_key(row, name) if self.fl.named else self._paired_key(row, name)
         if key is None:
             return
@@ -123,7 +124,7 @@ class ListedRows:
 
     def _lose(self, row: Mapping[str, Any], name: str, reason: str) -> None:
         for col, raw in (row.get("values") or {}).items():
-            self.conv._lost(self.table, name or "（无名称行）", col, raw, reason)
+            self.conv._lost(self.table, name or tr("（无名称行）"), col, raw, reason)
 
     # -- named rows -----------------------------------------------------------------------------
     def _named_key(self, row: Mapping[str, Any], name: str) -> str | None:
@@ -139,17 +140,17 @@ class ListedRows:
         elif len(self.levels) == 1:
             depth = 0
         else:
-            self._lose(row, name, "无法判断这一行是哪一级（" + "、".join(names) + "）")
+            self._lose(row, name, tr("无法判断这一行是哪一级（{levels}）", levels="、".join(names)))
             return None
         if depth > len(self.path):
-            self._lose(row, name, f"这一{names[depth]}行前面没有上一级的行")
+            self._lose(row, name, tr("这一{names}行前面没有上一级的行", names=names[depth]))
             return None
         prefix = self.path[depth - 1] if depth else ""
         width = self.levels[depth] - len(prefix)
         taken = [k for k in self.rows if k.startswith(prefix) and len(k) == len(prefix) + width]
         number = len(taken) + 1
         if len(str(number)) > width:
-            self._lose(row, name, f"这一级超过 {10 ** width - 1} 行")
+            self._lose(row, name, tr("这一级超过 {limit} 行", limit=10 ** width - 1))
             return None
         key = prefix + str(number).zfill(width)
         self.path = [*self.path[:depth], key]
@@ -162,7 +163,7 @@ class ListedRows:
             found = [e for e in found if e.code.startswith(under)] or found
         if len(found) == 1:
             return found[0].code, ""
-        return None, "代码表中没有这个名称" if not found else "名称对应多个编码"
+        return None, tr("代码表中没有这个名称") if not found else tr("名称对应多个编码")
 
     def _paired_key(self, row: Mapping[str, Any], name: str) -> str | None:
         if normalise_name(name) == normalise_name(self.fl.total_label):
@@ -173,21 +174,21 @@ class ListedRows:
         if not name2:
             code, problem = self._code(self.fl.code_list, name, {top})
             if code is None:
-                self._lose(row, name, f"部门经济科目“{name}”：{problem}")
+                self._lose(row, name, tr("部门经济科目“{name}”：{problem}", name=name, problem=problem))
                 return None
             self.path = [code]
             return code
         group = self.path[0] if self.path else ""
         code, problem = self._code(self.fl.code_list, name, rest, group)
         if code is None:
-            self._lose(row, f"{name}／{name2}", f"部门经济科目“{name}”：{problem}")
+            self._lose(row, f"{name}／{name2}", tr("部门经济科目“{name}”：{problem}", name=name, problem=problem))
             return None
         code2, problem = self._code(self.fl.pair_list, name2, {len(code)})
         if code2 is None:
-            self._lose(row, f"{name}／{name2}", f"政府经济科目“{name2}”：{problem}")
+            self._lose(row, f"{name}／{name2}", tr("政府经济科目“{name2}”：{problem}", name2=name2, problem=problem))
             return None
         key = f"{code}_{code2}"
         if key in self.rows:
-            self._lose(row, f"{name}／{name2}", "同一对科目重复出现")
+            self._lose(row, f"{name}／{name2}", tr("同一对科目重复出现"))
             return None
         return key

@@ -12,12 +12,14 @@ import os
 import stat
 from pathlib import Path
 
+from ..i18n import N_, tr
+
 _KIND = (
-    (stat.S_ISDIR, "是一个文件夹"),
-    (stat.S_ISFIFO, "是一个管道（FIFO）"),
-    (stat.S_ISCHR, "是一个设备"),
-    (stat.S_ISBLK, "是一个设备"),
-    (stat.S_ISSOCK, "是一个套接字"),
+    (stat.S_ISDIR, N_("是一个文件夹")),
+    (stat.S_ISFIFO, N_("是一个管道（FIFO）")),
+    (stat.S_ISCHR, N_("是一个设备")),
+    (stat.S_ISBLK, N_("是一个设备")),
+    (stat.S_ISSOCK, N_("是一个套接字")),
 )
 
 
@@ -26,8 +28,8 @@ class UnsafeFileError(ValueError):
 
 
 def _not_regular(path: Path, mode: int, what: str) -> UnsafeFileError:
-    kind = next((text for test, text in _KIND if test(mode)), "不是普通文件")
-    return UnsafeFileError(f"“{path}”{kind}，不是普通文件，未读取。请选择要读入的{what}文件本身。")
+    kind = next((tr(text) for test, text in _KIND if test(mode)), tr("不是普通文件"))
+    return UnsafeFileError(tr("“{path}”{kind}，不是普通文件，未读取。请选择要读入的{what}文件本身。", path=path, kind=kind, what=what))
 
 
 def read_regular_file(path: Path, max_bytes: int, what: str) -> bytes:
@@ -39,15 +41,15 @@ def read_regular_file(path: Path, max_bytes: int, what: str) -> bytes:
     try:
         mode = os.stat(path).st_mode  # follows a symlink: a link to /dev/zero is a device
     except FileNotFoundError as exc:
-        raise UnsafeFileError(f"找不到文件：{path}") from exc
+        raise UnsafeFileError(tr("找不到文件：{path}", path=path)) from exc
     except OSError as exc:
-        raise UnsafeFileError(f"无法读取“{path.name}”（{exc.strerror or exc}）。请确认文件存在且有读取权限。") from exc
+        raise UnsafeFileError(tr("无法读取“{name}”（{value}）。请确认文件存在且有读取权限。", name=path.name, value=exc.strerror or exc)) from exc
     if not stat.S_ISREG(mode):
         raise _not_regular(path, mode, what)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise UnsafeFileError(f"无法读取“{path.name}”（{exc.strerror or exc}）。请确认文件存在且有读取权限。") from exc
+        raise UnsafeFileError(tr("无法读取“{name}”（{value}）。请确认文件存在且有读取权限。", name=path.name, value=exc.strerror or exc)) from exc
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):  # swapped for something else after the first look
@@ -65,11 +67,11 @@ def read_regular_file(path: Path, max_bytes: int, what: str) -> bytes:
             raise UnsafeFileError(_too_big(path, total, max_bytes, what))
         return b"".join(chunks)
     except OSError as exc:
-        raise UnsafeFileError(f"无法读取“{path.name}”（{exc.strerror or exc}）。") from exc
+        raise UnsafeFileError(tr("无法读取“{name}”（{value}）。", name=path.name, value=exc.strerror or exc)) from exc
     finally:
         os.close(fd)
 
 
 def _too_big(path: Path, size: int, max_bytes: int, what: str) -> str:
-    return (f"文件“{path.name}”有 {size:,} 字节，超过 {what} 文件的上限 {max_bytes:,} 字节，已拒绝。"
-            "请确认选对了文件。")
+    return (tr("文件“{name}”有 {size:,} 字节，超过 {what} 文件的上限 {max_bytes:,} 字节，已拒绝。"
+            "请确认选对了文件。", name=path.name, size=size, what=what, max_bytes=max_bytes))

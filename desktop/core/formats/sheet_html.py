@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from ..i18n import tr
 from .errors import WorkbookError
 from .workbook_reader import Cell, Limits, Sheet
 
@@ -66,15 +67,15 @@ class _Page(HTMLParser):
     # caps
     def _room(self, r: int, c: int) -> None:
         if r >= self.limits.max_rows:
-            raise WorkbookError(f"网页表格超过 {self.limits.max_rows:,} 行，超出公开表的合理范围，已拒绝。")
+            raise WorkbookError(tr("网页表格超过 {max_rows:,} 行，超出公开表的合理范围，已拒绝。", max_rows=self.limits.max_rows))
         if c >= MAX_COLUMNS:
-            raise WorkbookError(f"网页表格超过 {MAX_COLUMNS:,} 列，超出公开表的合理范围，已拒绝。")
+            raise WorkbookError(tr("网页表格超过 {limit:,} 列，超出公开表的合理范围，已拒绝。", limit=MAX_COLUMNS))
 
     def _put(self, r: int, c: int, cell: Cell) -> None:
         self._room(r, c)
         self.budget -= 1
         if self.budget < 0:
-            raise WorkbookError(f"网页的非空单元格超过 {self.limits.max_cells:,} 个，超出公开表的合理范围，已拒绝。")
+            raise WorkbookError(tr("网页的非空单元格超过 {max_cells:,} 个，超出公开表的合理范围，已拒绝。", max_cells=self.limits.max_cells))
         self.sheet.cells[(r, c)] = cell
 
     # text outside tables
@@ -159,7 +160,7 @@ class _Page(HTMLParser):
         except ValueError:
             return 1
         if value > MAX_SPAN:
-            raise WorkbookError(f"网页表格的单元格跨 {value:,} 行/列（{name}），超出公开表的合理范围，已拒绝。")
+            raise WorkbookError(tr("网页表格的单元格跨 {span:,} 行/列（{where}），超出公开表的合理范围，已拒绝。", span=value, where=name))
         return max(value, 1)
 
     def _end_cell(self) -> None:
@@ -182,7 +183,7 @@ class _Page(HTMLParser):
         if rows > 1:  # cells of the rows below that this one covers (this row's are skipped by advancing)
             self.covered += (rows - 1) * cols
             if self.covered > self.limits.max_cells:
-                raise WorkbookError("网页表格合并的单元格范围过大，超出公开表的合理范围，已拒绝。")
+                raise WorkbookError(tr("网页表格合并的单元格范围过大，超出公开表的合理范围，已拒绝。"))
             self.taken.update((rr, cc) for rr in range(r + 1, r + rows) for cc in range(c, c + cols))
         if rows > 1 or cols > 1:
             self.sheet.merges.append((r, c, r + rows - 1, c + cols - 1))
@@ -196,16 +197,16 @@ class _Page(HTMLParser):
                 text, number = raw, True
         if hidden:
             if text:
-                self.sheet.skipped.append(f"工作表“{self.sheet.name}”第 {r + 1} 行第 {c + 1} 列的单元格被隐藏"
-                                          f"（display:none），“{text[:40]}”未读入")
+                self.sheet.skipped.append(tr("工作表“{name}”第 {row} 行第 {column} 列的单元格被隐藏"
+                                          "（display:none），“{text}”未读入", name=self.sheet.name, row=r + 1, column=c + 1, text=text[:40]))
             return
         if text or formula:
             self._put(r, c, Cell(text, number, "=" + formula.lstrip("=") if formula else None, cached=bool(text)))
 
 
-def html_sheets(data: bytes, limits: Limits, name: str = "网页") -> list[Sheet]:
+def html_sheets(data: bytes, limits: Limits, name: str = "") -> list[Sheet]:
     """The page as one sheet named after the file (as Excel names it); raises :class:`WorkbookError`."""
-    sheet = Sheet(name[:31] or "网页")
+    sheet = Sheet(name[:31] or tr("网页"))
     page = _Page(sheet, limits)
     try:
         page.feed(decode(data))
@@ -215,7 +216,7 @@ def html_sheets(data: bytes, limits: Limits, name: str = "网页") -> list[Sheet
     except WorkbookError:
         raise
     except (ValueError, IndexError, AssertionError, RecursionError) as exc:
-        raise WorkbookError(f"网页格式的工作簿无法读取（{type(exc).__name__}），请在 Excel/WPS 中打开后另存为 .xlsx 再导入。") from exc
+        raise WorkbookError(tr("网页格式的工作簿无法读取（{name}），请在 Excel/WPS 中打开后另存为 .xlsx 再导入。", name=type(exc).__name__)) from exc
     if not sheet.cells:
-        raise WorkbookError("这个网页格式的文件中没有任何表格内容，未创建文档。请确认选对了文件。")
+        raise WorkbookError(tr("这个网页格式的文件中没有任何表格内容，未创建文档。请确认选对了文件。"))
     return [sheet]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..definitions import TemplateSet
+from ..i18n import tr
 from ..money import MAX_INTEGER_DIGITS, SCALE, AmountError, parse_amount
 from .published import Unplaced
 from .sheet_header import Anchor
@@ -51,18 +52,18 @@ def cell_hundredths(cell: Cell, decimals: int) -> int | None:
     try:
         value = Decimal(cell.text)
     except InvalidOperation as exc:
-        raise AmountError(f"“{cell.text}”不是数字") from exc
+        raise AmountError(tr("“{text}”不是数字", text=cell.text)) from exc
     if not value.is_finite():
-        raise AmountError(f"“{cell.text}”不是数字")
+        raise AmountError(tr("“{text}”不是数字", text=cell.text))
     if abs(value) >= Decimal(10) ** MAX_INTEGER_DIGITS:
-        raise AmountError(f"“{cell.text}”数值过大（超过 {MAX_INTEGER_DIGITS} 位整数）")
+        raise AmountError(tr("“{text}”数值过大（超过 {digits} 位整数）", text=cell.text, digits=MAX_INTEGER_DIGITS))
     step = Decimal(1).scaleb(-decimals)
     rounded = value.quantize(step, rounding=ROUND_HALF_UP)
     if abs(value - rounded) > max(abs(value) * Decimal("1e-13"), Decimal("1e-9")):  # beyond float noise
-        what = "应为整数" if decimals == 0 else f"的小数超过 {decimals} 位，金额最多保留到分（两位小数）"
+        what = tr("应为整数") if decimals == 0 else tr("的小数超过 {decimals} 位，金额最多保留到分（两位小数）", decimals=decimals)
         raise AmountError(f"“{cell.text}”{what}")
     if abs(rounded) >= Decimal(10) ** MAX_INTEGER_DIGITS:
-        raise AmountError(f"“{cell.text}”数值过大（超过 {MAX_INTEGER_DIGITS} 位整数）")
+        raise AmountError(tr("“{text}”数值过大（超过 {digits} 位整数）", text=cell.text, digits=MAX_INTEGER_DIGITS))
     return int(rounded * SCALE)
 
 

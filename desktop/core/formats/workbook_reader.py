@@ -20,6 +20,7 @@ from typing import Any
 
 from openpyxl.utils.cell import range_boundaries
 
+from ..i18n import tr
 from .errors import WorkbookError
 from .safe_file import UnsafeFileError, read_regular_file
 
@@ -102,25 +103,25 @@ def check_zip(data: bytes, limits: Limits) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-        raise WorkbookError(f"文件已损坏，无法作为 Excel 工作簿打开（{exc}）。") from exc
+        raise WorkbookError(tr("文件已损坏，无法作为 Excel 工作簿打开（{exc}）。", exc=exc)) from exc
     if len(infos) > limits.max_members:
-        raise WorkbookError(f"工作簿包含 {len(infos)} 个部件，超过上限 {limits.max_members}，疑似恶意文件，已拒绝。")
+        raise WorkbookError(tr("工作簿包含 {infos_count} 个部件，超过上限 {max_members}，疑似恶意文件，已拒绝。", infos_count=len(infos), max_members=limits.max_members))
     total = 0
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
             raise WorkbookError(
-                f"工作簿部件“{info.filename}”解压后 {info.file_size:,} 字节（压缩比 {ratio:.0f}:1），"
-                "超过安全上限，疑似“压缩炸弹”，已拒绝。"
+                tr("工作簿部件“{filename}”解压后 {file_size:,} 字节（压缩比 {ratio:.0f}:1），"
+                "超过安全上限，疑似“压缩炸弹”，已拒绝。", filename=info.filename, file_size=info.file_size, ratio=ratio)
             )
         if info.file_size > limits.max_member_bytes:
             raise WorkbookError(
-                f"工作簿部件“{info.filename}”解压后 {info.file_size:,} 字节，超过单个部件的上限 "
-                f"{limits.max_member_bytes:,} 字节（公开表远小于此），已拒绝。"
+                tr("工作簿部件“{filename}”解压后 {file_size:,} 字节，超过单个部件的上限 "
+                "{max_member_bytes:,} 字节（公开表远小于此），已拒绝。", filename=info.filename, file_size=info.file_size, max_member_bytes=limits.max_member_bytes)
             )
     if total > limits.max_total_bytes:
-        raise WorkbookError(f"工作簿解压后共 {total:,} 字节，超过安全上限，已拒绝。")
+        raise WorkbookError(tr("工作簿解压后共 {total:,} 字节，超过安全上限，已拒绝。", total=total))
     _refuse_doctypes(data, infos)
 
 
@@ -134,12 +135,12 @@ def _refuse_doctypes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
                     body = archive.read(info)
                     if b"<!DOCTYPE" in body or b"<!ENTITY" in body or "<!DOCTYPE".encode("utf-16-le") in body:
                         raise WorkbookError(
-                            f"工作簿部件“{info.filename}”中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”"
-                            "或读取本机文件的外部实体），已拒绝。")
+                            tr("工作簿部件“{filename}”中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”"
+                            "或读取本机文件的外部实体），已拒绝。", filename=info.filename))
     except WorkbookError:
         raise
     except Exception as exc:  # zlib.error, BadZipFile, CRC errors, unsupported compression …
-        raise WorkbookError(f"文件已损坏，无法作为 Excel 工作簿打开（{type(exc).__name__}）。") from exc
+        raise WorkbookError(tr("文件已损坏，无法作为 Excel 工作簿打开（{name}）。", name=type(exc).__name__)) from exc
 
 
 def _xlsx_sheets(data: bytes, limits: Limits) -> list[Sheet]:
@@ -150,12 +151,12 @@ def _xlsx_sheets(data: bytes, limits: Limits) -> list[Sheet]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False, keep_vba=False)
     except (KeyError, zipfile.BadZipFile) as exc:
-        raise WorkbookError("这不是 Excel 工作簿（.xlsx）：缺少工作簿的必要部件。") from exc
+        raise WorkbookError(tr("这不是 Excel 工作簿（.xlsx）：缺少工作簿的必要部件。")) from exc
     except Exception as exc:  # openpyxl raises many types on malformed parts, wrapping defusedxml's refusal
         raise _unreadable(exc, DefusedXmlException) from exc
     try:
         if len(wb.worksheets) > limits.max_sheets:
-            raise WorkbookError(f"工作簿有 {len(wb.worksheets)} 个工作表，超过上限 {limits.max_sheets}。")
+            raise WorkbookError(tr("工作簿有 {worksheets_count} 个工作表，超过上限 {max_sheets}。", worksheets_count=len(wb.worksheets), max_sheets=limits.max_sheets))
         budget = [limits.max_cells]
         sheets = []
         for ws in wb.worksheets:
@@ -176,10 +177,10 @@ def _unreadable(exc: BaseException, defused: type) -> WorkbookError:
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, defused):
-            return WorkbookError("工作簿中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”），已拒绝。")
+            return WorkbookError(tr("工作簿中含有不安全的 XML（实体或文档类型定义，可能是“XML 炸弹”），已拒绝。"))
         seen = seen.__cause__ or seen.__context__
-    return WorkbookError(f"工作簿无法读取（{type(exc).__name__}：{str(exc).splitlines()[0][:200] if str(exc) else ''}），"
-                         "文件可能已损坏。请在 Excel/WPS 中打开并另存为 .xlsx 后重新导入，或向发送者重新索取。")
+    return WorkbookError(tr("工作簿无法读取（{kind}：{detail}），"
+                         "文件可能已损坏。请在 Excel/WPS 中打开并另存为 .xlsx 后重新导入，或向发送者重新索取。", kind=type(exc).__name__, detail=str(exc).splitlines()[0][:200] if str(exc) else ''))
 
 
 def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> Sheet:
@@ -219,7 +220,7 @@ def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> She
                          date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)  # noqa: SLF001
         for idx, row in parser.parse():
             if idx > limits.max_rows:
-                raise WorkbookError(f"工作表“{ws.title}”超过 {limits.max_rows:,} 行，超出公开表的合理范围，已拒绝。")
+                raise WorkbookError(tr("工作表“{title}”超过 {max_rows:,} 行，超出公开表的合理范围，已拒绝。", title=ws.title, max_rows=limits.max_rows))
             for item in row:
                 if item["raw"] is not None and item["value"] is not None and not isinstance(item["value"], datetime):
                     text: tuple[str, bool] | None = (item["raw"].strip(), True)
@@ -228,11 +229,11 @@ def _read_xlsx_sheet(wb: Any, ws: Any, limits: Limits, budget: list[int]) -> She
                 if text is None and item["formula"] is None:
                     continue
                 if item["row"] > limits.max_rows:  # a cell's own address can lie beyond its row's
-                    raise WorkbookError(f"工作表“{ws.title}”有单元格位于第 {item['row']:,} 行，超过 {limits.max_rows:,} 行，"
-                                        "超出公开表的合理范围，已拒绝。")
+                    raise WorkbookError(tr("工作表“{title}”有单元格位于第 {row:,} 行，超过 {max_rows:,} 行，"
+                                        "超出公开表的合理范围，已拒绝。", title=ws.title, row=item['row'], max_rows=limits.max_rows))
                 budget[0] -= 1
                 if budget[0] < 0:
-                    raise WorkbookError(f"工作簿的非空单元格超过 {limits.max_cells:,} 个，超出公开表的合理范围，已拒绝。")
+                    raise WorkbookError(tr("工作簿的非空单元格超过 {max_cells:,} 个，超出公开表的合理范围，已拒绝。", max_cells=limits.max_cells))
                 shown, number = text or ("", False)
                 style = item["style_id"] or 0
                 sheet.cells[(item["row"] - 1, item["column"] - 1)] = Cell(
@@ -260,16 +261,16 @@ def _xls_sheets(data: bytes, limits: Limits) -> list[Sheet]:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors …
-        raise WorkbookError(f"无法读取 .xls 工作簿（可能已加密或损坏：{str(exc)[:200]}）。"
-                            "请在 Excel/WPS 中打开（如有密码先取消），另存为 .xlsx 后重新导入。") from exc
+        raise WorkbookError(tr("无法读取 .xls 工作簿（可能已加密或损坏：{exc}）。"
+                            "请在 Excel/WPS 中打开（如有密码先取消），另存为 .xlsx 后重新导入。", exc=str(exc)[:200])) from exc
     sheets, budget = [], limits.max_cells
     try:
         if book.nsheets > limits.max_sheets:
-            raise WorkbookError(f"工作簿有 {book.nsheets} 个工作表，超过上限 {limits.max_sheets}。")
+            raise WorkbookError(tr("工作簿有 {nsheets} 个工作表，超过上限 {max_sheets}。", nsheets=book.nsheets, max_sheets=limits.max_sheets))
         for index in range(book.nsheets):
             xs = book.sheet_by_index(index)
             if xs.nrows > limits.max_rows:
-                raise WorkbookError(f"工作表“{xs.name}”超过 {limits.max_rows:,} 行，超出公开表的合理范围，已拒绝。")
+                raise WorkbookError(tr("工作表“{name}”超过 {max_rows:,} 行，超出公开表的合理范围，已拒绝。", name=xs.name, max_rows=limits.max_rows))
             sheet = Sheet(xs.name, hidden=bool(getattr(xs, "visibility", 0)))
             sheet.hidden_rows = {r for r, info in xs.rowinfo_map.items() if getattr(info, "hidden", 0)}
             sheet.hidden_cols = {c for c, info in xs.colinfo_map.items() if getattr(info, "hidden", 0)}
@@ -287,7 +288,7 @@ def _xls_sheets(data: bytes, limits: Limits) -> list[Sheet]:
                         continue
                     budget -= 1
                     if budget < 0:
-                        raise WorkbookError(f"工作簿的非空单元格超过 {limits.max_cells:,} 个，已拒绝。")
+                        raise WorkbookError(tr("工作簿的非空单元格超过 {max_cells:,} 个，已拒绝。", max_cells=limits.max_cells))
                     xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
                     fmt = book.format_map.get(xf.format_key) if xf else None
                     sheet.cells[(r, c)] = Cell(value[0], value[1], None, xf.alignment.indent_level if xf else 0,
@@ -298,7 +299,7 @@ def _xls_sheets(data: bytes, limits: Limits) -> list[Sheet]:
     except WorkbookError:
         raise
     except Exception as exc:  # a sheet is parsed only now (on_demand): a damaged one fails here
-        raise WorkbookError(f"无法读取 .xls 工作簿（文件已损坏：{type(exc).__name__}），请在 Excel/WPS 中打开后另存为 .xlsx 再导入。") from exc
+        raise WorkbookError(tr("无法读取 .xls 工作簿（文件已损坏：{name}），请在 Excel/WPS 中打开后另存为 .xlsx 再导入。", name=type(exc).__name__)) from exc
     finally:
         book.release_resources()
     return sheets
@@ -330,9 +331,9 @@ def drop_hidden(sheet: Sheet) -> None:
             continue
         del sheet.cells[(r, c)]
     for r, n in sorted(rows.items()):
-        sheet.skipped.append(f"工作表“{sheet.name}”第 {r + 1} 行是隐藏行，其中 {n} 个非空单元格未读入")
+        sheet.skipped.append(tr("工作表“{name}”第 {row} 行是隐藏行，其中 {n} 个非空单元格未读入", name=sheet.name, row=r + 1, n=n))
     for c, n in sorted(cols.items()):
-        sheet.skipped.append(f"工作表“{sheet.name}”{get_column_letter(c + 1)} 列是隐藏列，其中 {n} 个非空单元格未读入")
+        sheet.skipped.append(tr("工作表“{name}”{column} 列是隐藏列，其中 {n} 个非空单元格未读入", name=sheet.name, column=get_column_letter(c + 1), n=n))
 
 
 def sniff_markup(data: bytes) -> str | None:
@@ -361,7 +362,7 @@ def read_workbook(path: Path, limits: Limits | None = None) -> list[Sheet]:
     limits = limits or Limits()
     path = Path(path)
     try:
-        data = read_regular_file(path, limits.max_file_bytes, "Excel 工作簿")
+        data = read_regular_file(path, limits.max_file_bytes, tr("Excel 工作簿"))
     except UnsafeFileError as exc:
         raise WorkbookError(str(exc)) from exc
     if data.startswith(b"PK\x03\x04"):
@@ -385,4 +386,4 @@ def read_workbook(path: Path, limits: Limits | None = None) -> list[Sheet]:
         for sheet in sheets:
             drop_hidden(sheet)
         return sheets
-    raise WorkbookError(f"“{path.name}”不是 Excel 工作簿（.xlsx 或 .xls），请确认文件类型（改扩展名不能改变文件内容）。")
+    raise WorkbookError(tr("“{name}”不是 Excel 工作簿（.xlsx 或 .xls），请确认文件类型（改扩展名不能改变文件内容）。", name=path.name))

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..definitions import TemplateSet, all_sets
 from ..document import Document
+from ..i18n import tr
 from .dump import FORMAT, FORMAT_VERSION, load_dump
 from .published import Conversion, Unplaced, title_score
 from .sheet_header import Anchor, SheetView, find_tables
@@ -55,8 +56,8 @@ def _convert(views: Sequence[SheetView], tset: TemplateSet, form_rows: dict[str,
         if not mine and not forms and not joined:
             listed = sum(1 for cell in view.sheet.cells.values() if not cell.number and "表" in cell.text
                          and len(cell.text) <= 80 and any(title_score(cell.text, t) >= 0.8 for t in tset.tables))
-            why = f"是目录：列出 {listed} 个表名，没有表格内容" if listed >= 2 else f"未找到 {tset.name} 中的任何表"
-            out.unmatched.append(f"工作表“{view.sheet.name}”（{why}）")
+            why = tr("是目录：列出 {listed} 个表名，没有表格内容", listed=listed) if listed >= 2 else tr("未找到 {name} 中的任何表", name=tset.name)
+            out.unmatched.append(tr("工作表“{name}”（{why}）", name=view.sheet.name, why=why))
     for reader in readers:
         reader.finish()
     return out
@@ -73,7 +74,7 @@ def convert_workbook(path: Path, set_id: str | None = None, limits: Limits | Non
     sets = all_sets()
     if set_id is not None:
         if set_id not in sets:
-            raise WorkbookError(f"没有名为 {set_id} 的模板（可用：{'、'.join(sorted(sets))}）")
+            raise WorkbookError(tr("没有名为 {set_id} 的模板（可用：{sets}）", set_id=set_id, sets='、'.join(sorted(sets))))
         candidates = [sets[set_id]]
     else:
         candidates = list(sets.values())
@@ -91,22 +92,22 @@ def convert_workbook(path: Path, set_id: str | None = None, limits: Limits | Non
     best, tset, res = results[0]
     notes = [n for s in sheets for n in s.formula_notes]
     told = " ".join(u.reason for u in res.unplaced)  # a formula caption is reported by its table already
-    res.unplaced += [Unplaced(f"工作表“{n.sheet}”", f"单元格 {n.address}", "公式", n.formula, n.message)
+    res.unplaced += [Unplaced(tr("工作表“{sheet}”", sheet=n.sheet), tr("单元格 {address}", address=n.address), tr("公式"), n.formula, n.message)
                      for n in notes if not n.used and f"{n.sheet}!{n.address}）" not in told]
     if not res.tables_found:
-        also = (f"（找到 {len(forms.forms)} 张绩效表：请先用 gongkai new 新建文档，再用 gongkai forms 文档 --import "
-                "工作簿 读入）") if forms.forms else ""
-        raise WorkbookError(f"在“{Path(path).name}”中没有找到任何公开表（按表名或表号查找），未创建文档{also}。")
+        also = (tr("（找到 {forms_count} 张绩效表：请先用 gongkai new 新建文档，再用 gongkai forms 文档 --import "
+                "工作簿 读入）", forms_count=len(forms.forms))) if forms.forms else ""
+        raise WorkbookError(tr("在“{name}”中没有找到任何公开表（按表名或表号查找），未创建文档{also}。", name=Path(path).name, also=also))
     unit = most_common(res.money_units) or tset.info.money_unit
     if set_id is not None:
-        reason = f"按指定使用模板 {tset.id}"
+        reason = tr("按指定使用模板 {id}", id=tset.id)
     else:
         second = results[1] if len(results) > 1 and results[1][0] > float("-inf") else None
-        runner = f"；次优 {second[1].id}（{second[0]:.1f} 分）" if second else ""
-        reason = (f"自动选择模板 {tset.id}（{tset.name}）：找到 {len(res.tables_found)} 张表，"
-                  f"{len(res.unplaced)} 个数值未能放入，得分 {best:.1f}{runner}")
+        runner = tr("；次优 {id}（{second:.1f} 分）", id=second[1].id, second=second[0]) if second else ""
+        reason = (tr("自动选择模板 {id}（{name}）：找到 {tables} 张表，"
+                  "{unplaced} 个数值未能放入，得分 {score:.1f}{runner}", id=tset.id, name=tset.name, tables=len(res.tables_found), unplaced=len(res.unplaced), score=best, runner=runner))
     if len(set(res.money_units)) > 1:
-        reason += f"；注意：各表的金额单位不一致（{'、'.join(sorted(set(res.money_units)))}），按 {unit} 读取，未换算"
+        reason += tr("；注意：各表的金额单位不一致（{set}），按 {unit} 读取，未换算", set='、'.join(sorted(set(res.money_units))), unit=unit)
     meta = {"unit_name": most_common(res.unit_names), "year": most_common(res.years) or str(tset.info.year),
             "money_unit": unit, "source": Path(path).name}
     tables: dict[str, Any] = {}
@@ -119,7 +120,7 @@ def convert_workbook(path: Path, set_id: str | None = None, limits: Limits | Non
     dump = {"format": FORMAT, "format_version": FORMAT_VERSION, "set": tset.id,
             "meta": {k: v for k, v in meta.items() if v}, "tables": tables, "explanations": {}}
     matched = {a.table.title: a.table.key for a in res.tables_found.values()}
-    skipped = [f"工作表“{s.name}”是隐藏的工作表，未读入" for s in sheets if s.hidden and s.name != META_SHEET
+    skipped = [tr("工作表“{name}”是隐藏的工作表，未读入", name=s.name) for s in sheets if s.hidden and s.name != META_SHEET
                and s.cells] + [item for s in sheets if not s.hidden for item in s.skipped]
     return Conversion(dump, tset.id, reason, matched, res.unmatched, res.unplaced, [n for n in notes if n.used],
                       skipped, res.continued, forms)

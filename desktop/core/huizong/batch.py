@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..document import DocumentError
+from ..i18n import tr
 from ..rules.findings import SEVERITY_LABELS
 from .errors import HuizongError
 
@@ -75,7 +76,7 @@ def _review_summary(session: Any) -> tuple[str, str]:
 
     states = session.review.states()
     if not states:
-        return "未开始审核", "无封签"
+        return tr("未开始审核"), tr("无封签")
     counts: dict[str, int] = {}
     broken, intact = [], 0
     for tbl, record in states.items():
@@ -87,11 +88,12 @@ def _review_summary(session: Any) -> tuple[str, str]:
             elif check is not None:
                 intact += 1
     total = len(session.tset.tables)
-    review = "，".join(f"{label} {n}" for label, n in sorted(counts.items())) + f"（共 {total} 张表）"
+    review = "，".join(f"{label} {n}" for label, n in sorted(counts.items())) + tr("（共 {total} 张表）", total=total)
     if broken:
-        seal = f"封签已破 {len(broken)} 张：{'、'.join(broken[:3])}{'等' if len(broken) > 3 else ''}"
+        seal = tr("封签已破 {count} 张：{tables}{more}", count=len(broken), tables="、".join(broken[:3]),
+                  more=tr("等") if len(broken) > 3 else "")
     else:
-        seal = f"封签完好 {intact} 张" if intact else "无封签"
+        seal = tr("封签完好 {intact} 张", intact=intact) if intact else tr("无封签")
     return review, seal
 
 
@@ -149,11 +151,11 @@ def check_file(path: str) -> FileRow:
     except DocumentError as exc:
         row.status, row.reason = "bad", str(exc)
     except TimeoutError:
-        row.status, row.reason = "bad", f"审核超过 {FILE_TIMEOUT_S} 秒仍未完成，已跳过。文件可能过大或被其他程序锁住，请单独打开检查。"
+        row.status, row.reason = "bad", tr("审核超过 {seconds} 秒仍未完成，已跳过。文件可能过大或被其他程序锁住，请单独打开检查。", seconds=FILE_TIMEOUT_S)
     except Exception as exc:  # noqa: BLE001 - one file never stops the batch; the reason is kept
         row.status = "bad"
-        row.reason = (f"文件“{p.name}”无法审核（{type(exc).__name__}：{str(exc)[:120]}）。"
-                      "文件可能已损坏或被其他工具改动过，请向报送单位重新索取。")
+        row.reason = (tr("文件“{name}”无法审核（{kind}：{exc}）。"
+                      "文件可能已损坏或被其他工具改动过，请向报送单位重新索取。", name=p.name, kind=type(exc).__name__, exc=str(exc)[:120]))
     return row
 
 
@@ -165,25 +167,25 @@ def _skip_reason(entry: os.DirEntry[str]) -> str | None:
     try:
         mode = entry.stat(follow_symlinks=False).st_mode
     except OSError:
-        return "无法读取该文件的信息，未审核。"
+        return tr("无法读取该文件的信息，未审核。")
     if stat.S_ISDIR(mode):
         return ""
     if name.lower().endswith(SUFFIX):
         return None
     if not stat.S_ISREG(mode) and not stat.S_ISLNK(mode):
-        return "不是普通文件（可能是管道或设备），不是 .gkb 文档，未审核。"
-    return "不是 .gkb 文档，未审核。如是 Excel 报表，请先用“导入 Excel”转成文档。"
+        return tr("不是普通文件（可能是管道或设备），不是 .gkb 文档，未审核。")
+    return tr("不是 .gkb 文档，未审核。如是 Excel 报表，请先用“导入 Excel”转成文档。")
 
 
 def list_folder(folder: Path) -> tuple[list[str], list[FileRow]]:
     """(.gkb paths to check, rows of entries not checked) in name order."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise HuizongError(f"找不到文件夹“{folder}”，或它不是文件夹。请给出存放单位文件的文件夹。")
+        raise HuizongError(tr("找不到文件夹“{folder}”，或它不是文件夹。请给出存放单位文件的文件夹。", folder=folder))
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
-        raise HuizongError(f"无法读取文件夹“{folder}”（{exc.strerror or exc}）。请检查权限。") from exc
+        raise HuizongError(tr("无法读取文件夹“{folder}”（{reason}）。请检查权限。", folder=folder, reason=exc.strerror or exc)) from exc
     todo, skipped = [], []
     for entry in entries:
         reason = _skip_reason(entry)

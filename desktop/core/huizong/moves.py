@@ -15,6 +15,7 @@ from typing import Any
 
 from ..diff import CellChange, Comparison
 from ..document import DocumentError
+from ..i18n import tr
 from .provenance import Provenance
 from .sources import Version, changes_since
 
@@ -28,7 +29,7 @@ class UnitChange:
     detail: str = ""
 
     def text(self) -> str:
-        what = {"added": "新加入", "removed": "已移出", "edited": "已修改", "replaced": "文件已被替换或被其他工具改动"}[self.kind]
+        what = {"added": tr("新加入"), "removed": tr("已移出"), "edited": tr("已修改"), "replaced": tr("文件已被替换或被其他工具改动")}[self.kind]
         return f"{self.label}：{what}{('，' + self.detail) if self.detail else ''}"
 
 
@@ -38,7 +39,7 @@ class CellMove:
     sources: tuple[str, ...]
 
     def text(self) -> str:
-        origin = "；".join(self.sources) if self.sources else "未能对应到单位文件"
+        origin = "；".join(self.sources) if self.sources else tr("未能对应到单位文件")
         return f"{self.change.text()} ← {origin}"
 
 
@@ -54,9 +55,9 @@ class Moves:
 
     def lines(self) -> list[str]:
         if self.same:
-            return ["与上次汇总相比：单位文件和汇总数字都没有变动。"]
-        out = [f"与上次汇总相比：单位文件变动 {len(self.units)} 个，汇总数字变动 {len(self.cells)} 处，"
-               f"科目行变动 {len(self.rows)} 处。"]
+            return [tr("与上次汇总相比：单位文件和汇总数字都没有变动。")]
+        out = [tr("与上次汇总相比：单位文件变动 {units_count} 个，汇总数字变动 {cells_count} 处，"
+               "科目行变动 {rows_count} 处。", units_count=len(self.units), cells_count=len(self.cells), rows_count=len(self.rows))]
         out += [f"  {u.text()}" for u in self.units]
         out += [f"  {r}" for r in self.rows]
         out += [f"  {c.text()}" for c in self.cells]
@@ -108,22 +109,23 @@ def compare_runs(before: Provenance, after: Provenance, comparison: Comparison) 
         old = old_by_file.get(new.file)
         if old is None:
             moves.units.append(UnitChange(new.label, "added"))
-            vague.append(f"{new.label}（新加入）")
+            vague.append(tr("{label}（新加入）", label=new.label))
             continue
         if old.sha256 == new.sha256:
             continue
         cells, ok = _touched(new.file, old, new, index, after)
         if not ok:
-            moves.units.append(UnitChange(new.label, "replaced", "无法逐格对应"))
-            vague.append(f"{new.label}（文件已被替换）")
+            moves.units.append(UnitChange(new.label, "replaced", tr("无法逐格对应")))
+            vague.append(tr("{label}（文件已被替换）", label=new.label))
             continue
-        moves.units.append(UnitChange(new.label, "edited", f"修改记录增加 {new.log_count - old.log_count} 条"))
+        moves.units.append(UnitChange(new.label, "edited", tr("修改记录增加 {count} 条", count=new.log_count - old.log_count)))
+        empty = tr("空")
         for cell, (first, last) in cells.items():
-            touched.setdefault(cell, []).append(f"{new.label}：{first or '空'} → {last or '空'}")
+            touched.setdefault(cell, []).append(f"{new.label}：{first or empty} → {last or empty}")
     for old in before.units:
         if old.file not in new_files:
             moves.units.append(UnitChange(old.label, "removed"))
-            vague.append(f"{old.label}（已移出）")
+            vague.append(tr("{label}（已移出）", label=old.label))
     moves.rows = [r.text() for r in comparison.rows]
     for change in comparison.cells:
         sources = touched.get(change.cell) or vague

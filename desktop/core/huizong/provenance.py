@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import tr
 from .errors import HuizongError
 from .sources import Version
 
@@ -53,8 +54,8 @@ class Provenance:
 
 
 def _bad(what: str) -> HuizongError:
-    return HuizongError(f"汇总文件中记录的汇总来源信息不完整或被改动过（{what}），无法追溯到单位文件。"
-                        "请用原始单位文件重新汇总。")
+    return HuizongError(tr("汇总文件中记录的汇总来源信息不完整或被改动过（{what}），无法追溯到单位文件。"
+                        "请用原始单位文件重新汇总。", what=what))
 
 
 def _text(d: dict[str, Any], key: str, what: str) -> str:
@@ -73,15 +74,15 @@ def _int(d: dict[str, Any], key: str, what: str) -> int:
 
 def _version(item: Any, n: int) -> Version:
     if not isinstance(item, dict):
-        raise _bad(f"第 {n} 个单位")
-    where = f"第 {n} 个单位"
+        raise _bad(tr("第 {n} 个单位", n=n))
+    where = tr("第 {n} 个单位", n=n)
     head = item.get("log_head", {})
     if not isinstance(head, dict) or not all(isinstance(v, str | int) and not isinstance(v, bool)
                                              for v in head.values()):
-        raise _bad(f"{where}的修改记录")
+        raise _bad(tr("{where}的修改记录", where=where))
     sha = _text(item, "sha256", where)
     if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-        raise _bad(f"{where}的摘要")
+        raise _bad(tr("{where}的摘要", where=where))
     return Version(_text(item, "file", where), _text(item, "name", where), _text(item, "unit_name", where), sha,
                    _int(item, "size", where), _int(item, "log_count", where), dict(head),
                    bool(item.get("recovered", False)))
@@ -95,28 +96,28 @@ def read_provenance(meta: dict[str, str]) -> Provenance | None:
     try:
         data = json.loads(raw)
     except ValueError as exc:
-        raise _bad("不是有效的 JSON") from exc
+        raise _bad(tr("不是有效的 JSON")) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise _bad("格式标记不对")
+        raise _bad(tr("格式标记不对"))
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version > VERSION:
-        raise HuizongError("这个汇总文件由较新版本的公开表工作台生成，请升级软件后再追溯。")
+        raise HuizongError(tr("这个汇总文件由较新版本的公开表工作台生成，请升级软件后再追溯。"))
     units = data.get("units")
     if not isinstance(units, list):
-        raise _bad("单位列表")
+        raise _bad(tr("单位列表"))
     origin_in = data.get("origin", {})
     if not isinstance(origin_in, dict):
-        raise _bad("行的来源")
+        raise _bad(tr("行的来源"))
     origin: dict[str, dict[str, list[tuple[int, str]]]] = {}
     for table, rows in origin_in.items():
         if not isinstance(rows, dict):
-            raise _bad("行的来源")
+            raise _bad(tr("行的来源"))
         for key, parts in rows.items():
             ok = isinstance(parts, list) and all(
                 isinstance(p, list) and len(p) == 2 and isinstance(p[0], int) and not isinstance(p[0], bool)
                 and 0 <= p[0] < len(units) and isinstance(p[1], str) for p in parts)
             if not ok:
-                raise _bad("行的来源")
+                raise _bad(tr("行的来源"))
             origin.setdefault(str(table), {})[str(key)] = [(p[0], p[1]) for p in parts]
-    return Provenance(_text(data, "name", "部门名称"), _text(data, "built_at", "汇总时间"),
-                      _text(data, "built_by", "汇总人"), [_version(u, n) for n, u in enumerate(units, 1)], origin)
+    return Provenance(_text(data, "name", tr("部门名称")), _text(data, "built_at", tr("汇总时间")),
+                      _text(data, "built_by", tr("汇总人")), [_version(u, n) for n, u in enumerate(units, 1)], origin)

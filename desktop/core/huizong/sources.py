@@ -16,6 +16,7 @@ from typing import Any
 
 from ..document import Document, DocumentError, log_rows
 from ..document.special import require_document_file
+from ..i18n import tr
 from .errors import HuizongError
 
 Cell = tuple[str, str, str]
@@ -31,7 +32,7 @@ def file_sha256(path: Path) -> str:
             while block := fh.read(CHUNK):
                 digest.update(block)
     except OSError as exc:
-        raise DocumentError("unreadable", f"无法读取文件“{path.name}”（{exc.strerror or exc}）。") from exc
+        raise DocumentError("unreadable", tr("无法读取文件“{name}”（{reason}）。", name=path.name, reason=exc.strerror or exc)) from exc
     return digest.hexdigest()
 
 
@@ -58,7 +59,7 @@ class Version:
     @property
     def label(self) -> str:
         """How messages name the unit: 单位名称（文件名）."""
-        return f"{self.unit_name or '（未填单位名称）'}（{self.name}）"
+        return tr("{unit}（{file}）", unit=self.unit_name or tr("（未填单位名称）"), file=self.name)
 
 
 @dataclass
@@ -100,7 +101,7 @@ def read_unit(path: Path, *, with_forms: bool = True) -> UnitData:
                     count, head, recovered="中断" in (doc.readonly_reason or "")),
             doc.set_id, meta.get("year", ""), doc.money_unit, doc.values(), doc.floating_rows(), forms)
     if file_sha256(path) != before:
-        raise HuizongError(f"文件“{path.name}”在读取时被修改了（可能有人正在编辑），未汇总。请等对方保存完毕后重新汇总。")
+        raise HuizongError(tr("文件“{name}”在读取时被修改了（可能有人正在编辑），未汇总。请等对方保存完毕后重新汇总。", name=path.name))
     return data
 
 

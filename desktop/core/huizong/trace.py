@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..document import DocumentError
+from ..i18n import tr
 from ..money import format_amount
 from ..report import finding_dict
 from ..rules.findings import Finding
@@ -38,16 +39,17 @@ class TracedFinding:
         f = self.finding
         out = [f"[{f['severity_label']}] {f['message']}"]
         if f["table"].startswith("jixiao:"):
-            out.append("    绩效表按单位收集，表名中注明了来自哪个单位。")
+            out.append(tr("    绩效表按单位收集，表名中注明了来自哪个单位。"))
             return out
         if self.same_in:
-            out.append(f"    来自单位文件（该文件本身就有同样的问题）：{'、'.join(self.same_in)}")
+            out.append(tr("    来自单位文件（该文件本身就有同样的问题）：{same_in}", same_in='、'.join(self.same_in)))
         else:
-            out.append("    各单位文件都没有这个问题：是多个单位的数字合在一起才出现的，下列各单位的数字供核对。")
+            out.append(tr("    各单位文件都没有这个问题：是多个单位的数字合在一起才出现的，下列各单位的数字供核对。"))
         for part in self.parts:
             shown = "；".join(f"{p['unit']} {p['value']}" for p in part["units"])
-            more = f"；另有 {part['more']} 个单位" if part["more"] else ""
-            out.append(f"    {part['cell']}：{shown or '各单位均为空'}{more}")
+            more = tr("；另有 {more} 个单位", more=part['more']) if part["more"] else ""
+            shown = shown or tr("各单位均为空")
+            out.append(f"    {part['cell']}：{shown}{more}")
         return out
 
 
@@ -60,10 +62,10 @@ class TraceReport:
     findings: list[TracedFinding]
 
     def text(self) -> str:
-        head = [f"汇总文件“{Path(self.file).name}”（{self.name}，{self.units} 个单位）的审核结果追溯："]
-        head += [f"  注意：{p}" for p in self.unit_problems]
+        head = [tr("汇总文件“{file}”（{name}，{units} 个单位）的审核结果追溯：", file=Path(self.file).name, name=self.name, units=self.units)]
+        head += [tr("  注意：{p}", p=p) for p in self.unit_problems]
         if not self.findings:
-            head.append("汇总文件没有审核问题。")
+            head.append(tr("汇总文件没有审核问题。"))
         for tf in self.findings:
             head += tf.lines()
         return "\n".join(head)
@@ -82,10 +84,10 @@ def _unit_session(path: Path, expected: str, label: str, problems: list[str]) ->
         digest = file_sha256(path)
         session = Session.open(path, readonly=True)
     except DocumentError as exc:
-        problems.append(f"{label} 无法读取，未追溯（{exc}）")
+        problems.append(tr("{label} 无法读取，未追溯（{exc}）", label=label, exc=exc))
         return None
     if digest != expected:
-        problems.append(f"{label} 在汇总之后被修改过，下面按它现在的内容追溯；请重新汇总")
+        problems.append(tr("{label} 在汇总之后被修改过，下面按它现在的内容追溯；请重新汇总", label=label))
     return session
 
 
@@ -95,7 +97,7 @@ def trace_huizong(path: Path, progress: Callable[[int, int, str], None] | None =
     try:
         prov: Provenance | None = read_provenance(session.doc.meta)
         if prov is None:
-            raise HuizongError(f"“{Path(path).name}”不是汇总文件（没有汇总来源记录），无法追溯。请对汇总生成的文件使用 --trace。")
+            raise HuizongError(tr("“{name}”不是汇总文件（没有汇总来源记录），无法追溯。请对汇总生成的文件使用 --trace。", name=Path(path).name))
         findings = session.findings()
         set_id = session.tset.id
         traced = [TracedFinding(finding_dict(session, f)) for f in findings]

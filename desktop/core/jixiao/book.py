@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..document import Document
+from ..i18n import tr
 from ..rules.findings import Finding
 from . import store
 from .checks import check_form
@@ -65,11 +66,11 @@ def field_kind(fdef: FormDef, key: str) -> tuple[str, str] | None:
         if row and col:
             return (_NUMBER_KIND[col.role] if col.numeric else "text"), f"{row.label}·{col.caption}"
     if key in ("total.weight", "total.score") and fdef.scoring.scored:
-        return "score", f"总分·{'分值' if key.endswith('weight') else '得分'}"
+        return "score", tr("总分·分值") if key.endswith("weight") else tr("总分·得分")
     if key == "grade" and fdef.scoring.scored:
-        return "grade", "自评等级"
+        return "grade", tr("自评等级")
     if parts[0] == "w" and len(parts) == 2 and (node := fdef.level1(parts[1])):
-        return "weight", f"{node.label}权重"
+        return "weight", tr("{label}权重", label=node.label)
     return None
 
 
@@ -77,7 +78,7 @@ def parse_field(fdef: FormDef, key: str, text: str) -> Value | None:
     """Parse typed or transferred text for a field; raises :class:`FormEditError` with the reason."""
     found = field_kind(fdef, key)
     if found is None:
-        raise FormEditError(f"表样“{fdef.name}”没有这一栏（{key}）")
+        raise FormEditError(tr("表样“{name}”没有这一栏（{key}）", name=fdef.name, key=key))
     kind, caption = found
     if kind == "text":
         return text.strip() or None
@@ -85,7 +86,7 @@ def parse_field(fdef: FormDef, key: str, text: str) -> Value | None:
         grades = [g.grade for g in fdef.scoring.grades]
         value = text.strip()
         if value and value not in grades:
-            raise FormEditError(f"自评等级只能填 {'、'.join(grades)}，或留空")
+            raise FormEditError(tr("自评等级只能填 {grades}，或留空", grades='、'.join(grades)))
         return value or None
     try:
         return parse_number(text, kind)
@@ -97,7 +98,7 @@ def parse_indicator(fdef: FormDef, col_key: str, text: str) -> Value | None:
     """Parse text for one cell of a 三级 row."""
     col = fdef.column(col_key)
     if col is None:
-        raise FormEditError(f"表样“{fdef.name}”的指标表没有这一栏（{col_key}）")
+        raise FormEditError(tr("表样“{name}”的指标表没有这一栏（{col_key}）", name=fdef.name, col_key=col_key))
     if not col.numeric:
         return text.strip() or None
     try:
@@ -147,13 +148,13 @@ class FormBook:
 
     def form(self, form_id: int) -> Form:
         if form_id not in self._forms:
-            raise FormEditError(f"没有编号为 {form_id} 的绩效表")
+            raise FormEditError(tr("没有编号为 {form_id} 的绩效表", form_id=form_id))
         return self._forms[form_id]
 
     def definition(self, form_id: int) -> FormDef:
         shape = self.form(form_id).shape
         if shape not in self.defs:
-            raise FormEditError(f"绩效表使用的表样“{shape}”本软件没有，请升级软件。")
+            raise FormEditError(tr("绩效表使用的表样“{shape}”本软件没有，请升级软件。", shape=shape))
         return self.defs[shape]
 
     def derived(self, form_id: int) -> Derived:
@@ -190,7 +191,7 @@ class FormBook:
         """(kind, caption) of a field key; kind is ``text``, ``amount``, ``rate``, ``score``, ``weight`` or ``grade``."""
         found = field_kind(self.definition(form_id), key)
         if found is None:
-            raise FormEditError(f"《{self.form(form_id).title}》没有这一栏（{key}）")
+            raise FormEditError(tr("《{title}》没有这一栏（{key}）", title=self.form(form_id).title, key=key))
         return found
 
     def _is_derived(self, fdef: FormDef, key: str) -> bool:
@@ -228,7 +229,7 @@ class FormBook:
     def add_form(self, shape: str, title: str, *, who: str, fields: Mapping[str, Value] | None = None) -> int:
         """A new empty form of ``shape`` (a definition key) with its own title; returns its id."""
         if shape not in self.defs:
-            raise FormEditError(f"没有表样“{shape}”（可用：{'、'.join(sorted(self.defs))}）")
+            raise FormEditError(tr("没有表样“{shape}”（可用：{defs}）", shape=shape, defs='、'.join(sorted(self.defs))))
         title = title.strip() or self.defs[shape].file.title
         form_id = store.insert_form(self.doc, shape, title, dict(fields or {}), [], who=who)
         self.reload()
@@ -245,7 +246,7 @@ class FormBook:
     def rename_form(self, form_id: int, title: str, *, who: str) -> None:
         self._require_unlocked(form_id)
         if not title.strip():
-            raise FormEditError("表名不能为空")
+            raise FormEditError(tr("表名不能为空"))
         store.rename_form(self.doc, form_id, title.strip(), who=who)
         self.form(form_id).title = title.strip()
         self._changed(form_id)
@@ -257,7 +258,7 @@ class FormBook:
         before = self._keys()
         value = self.parse_field(form_id, key, text)
         if value is not None and self._is_derived(self.definition(form_id), key):
-            raise FormEditError(f"{self.field_kind(form_id, key)[1]} 由公式计算，不能直接填写（可清空印出的数）")
+            raise FormEditError(tr("{field_kind} 由公式计算，不能直接填写（可清空印出的数）", field_kind=self.field_kind(form_id, key)[1]))
         store.write_fields(self.doc, form_id, {key: value}, who=who)
         form = self.form(form_id)
         if value is None:
@@ -271,7 +272,7 @@ class FormBook:
     def _indicator(self, form_id: int, ind_id: int):  # noqa: ANN202 - Indicator
         ind = self.form(form_id).indicator(ind_id)
         if ind is None:
-            raise FormEditError(f"《{self.form(form_id).title}》没有这一行指标（{ind_id}）")
+            raise FormEditError(tr("《{title}》没有这一行指标（{ind_id}）", title=self.form(form_id).title, ind_id=ind_id))
         return ind
 
     def parse_indicator(self, form_id: int, col_key: str, text: str) -> Value | None:
@@ -298,7 +299,7 @@ class FormBook:
         self._require_unlocked(form_id)
         fdef = self.definition(form_id)
         if fdef.level2(level2) is None:
-            raise FormEditError(f"《{self.form(form_id).title}》没有二级指标“{level2}”")
+            raise FormEditError(tr("《{title}》没有二级指标“{level2}”", title=self.form(form_id).title, level2=level2))
         cells = {k: v for k, t in (texts or {}).items() if (v := self.parse_indicator(form_id, k, t)) is not None}
         count = len(self.form(form_id).under(level2))
         ind_id = store.add_indicator_row(self.doc, form_id, level2, count if index is None else index, cells, who=who)
@@ -321,7 +322,7 @@ class FormBook:
         ind = self._indicator(form_id, ind_id)
         ids = [i.id for i in self.form(form_id).under(ind.level2)]
         if not 0 <= index < len(ids):
-            raise FormEditError(f"只能在本二级指标的 {len(ids)} 行之间移动")
+            raise FormEditError(tr("只能在本二级指标的 {ids_count} 行之间移动", ids_count=len(ids)))
         ids.remove(ind_id)
         ids.insert(index, ind_id)
         store.reorder_indicators(self.doc, form_id, ind.level2, ids, who=who)
@@ -345,6 +346,6 @@ class FormBook:
             return form.title, r.label if r else row, c.caption if c else col
         if row == "level1":
             node = fdef.level1(col)
-            return form.title, node.label if node else col, "分值"
-        return form.title, fdef.file.total.label if fdef.file.total else "总分", {"weight": "分值", "score": "得分",
-                                                                                  "grade": "等级"}.get(col, col)
+            return form.title, node.label if node else col, tr("分值")
+        return form.title, fdef.file.total.label if fdef.file.total else tr("总分"), {"weight": tr("分值"), "score": tr("得分"),
+                                                                                  "grade": tr("等级")}.get(col, col)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import tr
 from ..rules.kinds import Rule
 from ..rules.kinds.sheet import Shape
 from .models import FieldDef, FormFile, IndicatorColumn, Level1Def, Level2Def, ScoringDef
@@ -49,11 +50,11 @@ class FormDef:
 
     def text_fields(self) -> list[tuple[str, FieldDef]]:
         """(group caption, field) for every text field, in printed order."""
-        out = [("表头", f) for f in self.file.header]
+        out = [(tr("表头"), f) for f in self.file.header]
         for group in (self.file.objectives, self.file.texts):
             if group:
                 out += [(group.caption, f) for f in group.fields]
-        out += [("表尾", f) for f in self.file.footer]
+        out += [(tr("表尾"), f) for f in self.file.footer]
         return out
 
     def field(self, key: str) -> FieldDef | None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..document import Document
+from ..i18n import tr
 from .book import FormEditError, parse_field, parse_indicator
 from .form import Value
 from .loader import all_forms
@@ -45,23 +46,23 @@ def parse_forms(items: Any, problems: list[str]) -> FormConversion:
     if items is None:
         return out
     if not isinstance(items, list):
-        problems.append("forms 应为数组")
+        problems.append(tr("forms 应为数组"))
         return out
     defs = all_forms()
     for n, item in enumerate(items, 1):
-        where = f"第 {n} 张绩效表"
+        where = tr("第 {n} 张绩效表", n=n)
         if (not isinstance(item, Mapping) or not isinstance(item.get("shape"), str) or item["shape"] not in defs
                 or not isinstance(item.get("title"), str) or not item["title"].strip()):
-            problems.append(f"{where}：须有已知的 shape（{'、'.join(sorted(defs))}）和 title")
+            problems.append(tr("{where}：须有已知的 shape（{defs}）和 title", where=where, defs='、'.join(sorted(defs))))
             continue
         fdef = defs[item["shape"]]
         fields: dict[str, Value] = {}
         if not isinstance(item.get("fields") or {}, Mapping) or not isinstance(item.get("indicators") or [], list):
-            problems.append(f"{where}：fields 应为对象，indicators 应为数组")
+            problems.append(tr("{where}：fields 应为对象，indicators 应为数组", where=where))
             continue
         for key, text in (item.get("fields") or {}).items():
             if not _scalar(text):
-                problems.append(f"{where}：栏“{str(key)[:40]}”的值应为文字或数字")
+                problems.append(tr("{where}：栏“{key}”的值应为文字或数字", where=where, key=str(key)[:40]))
                 continue
             try:
                 value = parse_field(fdef, str(key), str(text))
@@ -74,15 +75,15 @@ def parse_forms(items: Any, problems: list[str]) -> FormConversion:
         for row in item.get("indicators") or []:
             level2 = row.get("level2") if isinstance(row, Mapping) else None
             if fdef.level2(str(level2)) is None:
-                problems.append(f"{where}：没有二级指标“{level2}”")
+                problems.append(tr("{where}：没有二级指标“{level2}”", where=where, level2=level2))
                 continue
             cells: dict[str, Value] = {}
             if not isinstance(row.get("cells") or {}, Mapping):
-                problems.append(f"{where}：二级指标“{level2}”的 cells 应为对象")
+                problems.append(tr("{where}：二级指标“{level2}”的 cells 应为对象", where=where, level2=level2))
                 continue
             for col, text in (row.get("cells") or {}).items():
                 if not _scalar(text):
-                    problems.append(f"{where}：指标栏“{str(col)[:40]}”的值应为文字或数字")
+                    problems.append(tr("{where}：指标栏“{col}”的值应为文字或数字", where=where, col=str(col)[:40]))
                     continue
                 try:
                     value = parse_indicator(fdef, str(col), str(text))

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..definitions.compile_set import _read_yaml, _validate
 from ..definitions.errors import DefinitionError
+from ..i18n import tr
 from ..paths import resources_dir
 from .definition import FormDef
 from .models import FormFile, Level1Def, ScoringDef
@@ -34,7 +35,7 @@ def forms_dir() -> Path:
 def _inside(folder: Path, relative: str, file: Path) -> Path:
     path = Path(os.path.normpath(folder.absolute() / relative))
     if Path(os.path.normpath(folder.absolute())) not in path.parents:
-        raise DefinitionError(str(file), relative, "引用的文件不在 resources/forms/jixiao 之下", code="GK113")
+        raise DefinitionError(str(file), relative, tr("引用的文件不在 resources/forms/jixiao 之下"), code="GK113")
     return path
 
 
@@ -52,10 +53,10 @@ def _tree(form: FormFile, path: Path) -> tuple[Level1Def, ...]:
                                   code="GK101" if first["type"] == "extra_forbidden" else "GK110") from exc
     keys = [c.key for n in tree for c in n.children] + [n.key for n in tree]
     if len(keys) != len(set(keys)):
-        raise DefinitionError(str(where), "indicators.tree", "一级/二级指标键重复", code="GK103")
+        raise DefinitionError(str(where), "indicators.tree", tr("一级/二级指标键重复"), code="GK103")
     unknown = set(form.indicators.level2_labels) - {c.key for n in tree for c in n.children}
     if unknown:
-        raise DefinitionError(str(path), "indicators.level2_labels", f"没有这些二级指标：{'、'.join(sorted(unknown))}", code="GK120")
+        raise DefinitionError(str(path), "indicators.level2_labels", tr("没有这些二级指标：{unknown}", unknown='、'.join(sorted(unknown))), code="GK120")
     return tuple(tree)
 
 
@@ -81,7 +82,7 @@ def load_forms(folder: Path) -> dict[str, FormDef]:
             continue
         form = load_form(path, base, shared)
         if form.key in out:
-            raise DefinitionError(str(path), "key", f"表样键 {form.key} 与 {Path(out[form.key].path).name} 重复", code="GK103")
+            raise DefinitionError(str(path), "key", tr("表样键 {key} 与 {name} 重复", key=form.key, name=Path(out[form.key].path).name), code="GK103")
         out[form.key] = form
     return out
 
@@ -99,5 +100,5 @@ def all_forms() -> dict[str, FormDef]:
 def get_form(key: str) -> FormDef:
     forms = all_forms()
     if key not in forms:
-        raise KeyError(f"没有名为 {key} 的绩效表样（可用：{'、'.join(sorted(forms))}）")
+        raise KeyError(tr("没有名为 {key} 的绩效表样（可用：{forms}）", key=key, forms='、'.join(sorted(forms))))
     return forms[key]

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from ..definitions.compile_set import _read_yaml, _validate
 from ..definitions.errors import DefinitionError
+from ..i18n import tr
 from ..rules.kinds import Params, Rule, RuleSpec, kind, kinds, placeholders, problems
 from ..rules.kinds.registry import Frozen
 from ..rules.kinds.sheet import Shape
@@ -41,14 +42,14 @@ class SharedRules:
 
 
 def _where(i: int, spec: RuleSpec) -> str:
-    return f"rules.{i}（规则 {spec.id}）"
+    return tr("rules.{i}（规则 {id}）", i=i, id=spec.id)
 
 
 def _kind_of(spec: RuleSpec, path: str, where: str):  # noqa: ANN202 - Kind
     found = kind(spec.kind)
     if found is None or found.scope == "table":
         usable = "、".join(sorted(k for k, v in kinds().items() if v.scope != "table"))
-        raise DefinitionError(path, where, f"未知的规则种类 {spec.kind}（可用：{usable}）", code="GK110")
+        raise DefinitionError(path, where, tr("未知的规则种类 {kind}（可用：{usable}）", kind=spec.kind, usable=usable), code="GK110")
     return found
 
 
@@ -65,9 +66,9 @@ def _params(spec: RuleSpec, path: str, where: str) -> Params:
     for name, template in {"message": spec.message, **params.templates()}.items():  # type: ignore[attr-defined]
         unknown = placeholders(template) - found.placeholders
         if unknown:
-            raise DefinitionError(path, f"{where}.{name}", f"{spec.kind} 规则不能填写占位符 "
-                                  f"{'、'.join('{' + u + '}' for u in sorted(unknown))}"
-                                  f"（可用：{'、'.join('{' + p + '}' for p in sorted(found.placeholders))}）", code="GK110")
+            raise DefinitionError(path, f"{where}.{name}", tr("{kind} 规则不能填写占位符 "
+                                  "{unknown}"
+                                  "（可用：{available}）", kind=spec.kind, unknown='、'.join('{' + u + '}' for u in sorted(unknown)), available='、'.join('{' + p + '}' for p in sorted(found.placeholders))), code="GK110")
     return params  # type: ignore[return-value]
 
 
@@ -77,7 +78,7 @@ def load_shared(folder: Path) -> SharedRules:
     seen: dict[str, int] = {}
     for i, spec in enumerate(data.rules):
         if spec.id in seen:
-            raise DefinitionError(str(path), _where(i, spec), f"规则编号 {spec.id} 与第 {seen[spec.id] + 1} 条规则重复",
+            raise DefinitionError(str(path), _where(i, spec), tr("规则编号 {id} 与第 {first} 条规则重复", id=spec.id, first=seen[spec.id] + 1),
                                   code="GK112")
         seen[spec.id] = i
         _params(spec, str(path), _where(i, spec))
@@ -89,14 +90,14 @@ def resolve(shared: SharedRules, form: FormFile, path: Path, shape: Shape) -> tu
     ids = {s.id for s in shared.specs}
     for rule_id in form.overrides:
         if rule_id not in ids:
-            raise DefinitionError(str(path), f"overrides.{rule_id}", f"没有编号为 {rule_id} 的共用规则"
-                                  f"（{Path(shared.path).name} 中有：{'、'.join(sorted(ids))}）", code="GK109")
+            raise DefinitionError(str(path), f"overrides.{rule_id}", tr("没有编号为 {rule_id} 的共用规则"
+                                  "（{name} 中有：{ids}）", rule_id=rule_id, name=Path(shared.path).name, ids='、'.join(sorted(ids))), code="GK109")
     # (spec, file, place, strict): a rule the form file wrote or re-parametrised must fit this shape
     todo: list[tuple[RuleSpec, str, str, bool]] = []
     for i, spec in enumerate(shared.specs):
         change = form.overrides.get(spec.id)
         if change is None:
-            todo.append((spec, shared.path, f"{_where(i, spec)}，表样 {shape.key}", False))
+            todo.append((spec, shared.path, tr("{where}，表样 {key}", where=_where(i, spec), key=shape.key), False))
             continue
         spec = spec.model_copy(update={
             "severity": change.severity or spec.severity, "message": change.message or spec.message,
@@ -104,7 +105,7 @@ def resolve(shared: SharedRules, form: FormFile, path: Path, shape: Shape) -> tu
         todo.append((spec, str(path), f"overrides.{spec.id}", bool(change.params)))
     for i, spec in enumerate(form.rules):
         if spec.id in ids:
-            raise DefinitionError(str(path), _where(i, spec), f"规则编号 {spec.id} 与共用规则重复，改用 overrides 修改它",
+            raise DefinitionError(str(path), _where(i, spec), tr("规则编号 {id} 与共用规则重复，改用 overrides 修改它", id=spec.id),
                                   code="GK112")
         ids.add(spec.id)
         todo.append((spec, str(path), _where(i, spec), True))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import get_args
 
+from ..i18n import tr
 from ..rules.kinds.sheet import Column, Grade, Item, Node, Row, Shape
 from .derive import Derived, derive
 from .form import Form
@@ -27,7 +28,7 @@ def shape_of(file: FormFile, tree: Sequence[Level1Def], scoring: ScoringDef) -> 
         funding_rows=tuple(Row(r.key, r.label, r.total, r.scored) for r in fund.rows),
         indicator_columns=tuple(Column(c.key, c.role, c.caption) for c in file.indicators.columns),
         nodes=tuple(Node(n.key, n.label) for n in tree),
-        total_label=file.total.label if file.total else "总分",
+        total_label=file.total.label if file.total else tr("总分"),
         params={"full_score": scoring.full_score, "funding_weight": scoring.funding_weight,
                 "total_includes_funding": scoring.total_includes_funding,
                 "grades": tuple(Grade(g.grade, g.min) for g in scoring.grades)},
@@ -65,7 +66,7 @@ class FormSheet:
 
     def path(self, item: Item) -> str:
         found = self.fdef.level2(item.group)
-        name = self.item_text(item, self._name).strip().rstrip(":：") or "（未命名）"
+        name = self.item_text(item, self._name).strip().rstrip(":：") or tr("（未命名）")
         return f"{found[0].label if found else '?'}·{self.fdef.level2_label(item.group)}·{name}"
 
     @cached_property

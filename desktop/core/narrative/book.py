@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..i18n import N_
 from ..rules.findings import Finding
 from .names import NARRATIVE_TABLE
 from .prior import opening_findings, spec_of
@@ -122,7 +123,7 @@ class NarrativeBook:
         if not any(h for h, _ in sections):
             raise NarrativeTextError("文中没有找到“一、”“二、”这样的情况说明标题。请确认选择的是公开文本。")
         self._require_figures()
-        with self.session.step("导入情况说明"):  # the parts are one undo step
+        with self.session.step(N_("导入情况说明")):  # the parts are one undo step
             parts = {"shuoming": len(replace_part(self.session.doc, "shuoming", sections, who=who))}
             for part in ("gaikuang", "mingci"):
                 body = other_part(text, part)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from ..i18n import tr
 from ..money import format_amount
 from ..rules.findings import Finding
 from .figures import Figure, find_figures, normalise_label, sentence_bounds, snippet
@@ -85,7 +86,7 @@ class _Checker:
         text = normalise_label(text)
         if self.unit_name:
             text = text.replace(self.unit_name, "")
-        return re.sub(r"^(?:本部门|本单位)", "", text) or "总数"
+        return re.sub(r"^(?:本部门|本单位)", "", text) or tr("总数")
 
     def add(self, kind: str, part: Part, fig: Figure | None, severity: str, message: str,
             table: TableValue | None = None, left: int | None = None, right: int | None = None) -> None:
@@ -97,7 +98,7 @@ class _Checker:
         key = f"narrative.{kind}[{part.name}|{said}#{nth}|{tied}]"
         cells = ((TABLE, part.name, where), *(table.cells if table else ()))
         if severity == "rounding":
-            message += "差额在万元尾数误差范围内（尾数误差），核实后可不修改。"
+            message += tr("差额在万元尾数误差范围内（尾数误差），核实后可不修改。")
         self.findings[key] = Finding(key, f"narrative.{kind}", severity, message, TABLE, cells, left, right)
         if fig is not None:
             self.spots[key] = (part.text, fig.start, fig.end)
@@ -113,9 +114,9 @@ class _Checker:
             from .prior_check import check_prior_changes
 
             for fig, severity, message, table, left, right in check_prior_changes(self, part):
-                self.add("prior", part, fig, severity, f"情况说明 {part.name}：{message}", table, left, right)
+                self.add("prior", part, fig, severity, tr("情况说明 {name}：{message}", name=part.name, message=message), table, left, right)
         for fig, message in check_grades(part.text, self.spec.grades):
-            self.add("grade", part, fig, "error", f"情况说明 {part.name}：{message}")
+            self.add("grade", part, fig, "error", tr("情况说明 {name}：{message}", name=part.name, message=message))
 
     # -- amounts vs tables ----------------------------------------------------------------------
     def tables_for(self, part: Part, subject: str, *, budget: bool, full: str = "") -> list[TableValue]:
@@ -161,14 +162,14 @@ class _Checker:
                 verdict = self.tables.compare(fig, table)
                 if verdict is None:
                     continue
-                right = "空" if table.filled == 0 else format_amount(table.value)
+                right = tr("空") if table.filled == 0 else format_amount(table.value)
                 left = self.tables.to_doc(fig)
                 unit = self.session.doc.money_unit
                 self.add(
                     "tie", part, fig, verdict,
-                    f"情况说明 {part.name}：“{snippet(part.text, fig)}”中{self.name(fig)}为 "
-                    f"{fig.text(part.text)}，{self.tables.describe(table)} 为 {right}（{unit}），相差 "
-                    f"{format_amount(left - table.value)}。请按表中数字改正说明，或先核对表格。",
+                    tr("情况说明 {part}：“{snippet}”中{figure}为 "
+                    "{text}，{describe} 为 {right}（{unit}），相差 "
+                    "{gap}。请按表中数字改正说明，或先核对表格。", part=part.name, snippet=snippet(part.text, fig), figure=self.name(fig), text=fig.text(part.text), describe=self.tables.describe(table), right=right, unit=unit, gap=format_amount(left - table.value)),
                     table, left, table.value,
                 )
 
@@ -183,14 +184,14 @@ class _Checker:
             tolerance = head.half_step_yuan() + sum((f.half_step_yuan() for f in listing.items), Decimal(0))
             severity = "rounding" if abs(gap) <= tolerance else "error"
             names = "、".join(normalise_label(f.subject) or f.text(part.text) for f in listing.items[:6])
-            more = f"等 {len(listing.items)} 项" if len(listing.items) > 6 else ""
-            how = "之和" if listing.exhaustive else "之和大于总数"
+            more = tr("等 {items_count} 项", items_count=len(listing.items)) if len(listing.items) > 6 else ""
+            how = tr("之和") if listing.exhaustive else tr("之和大于总数")
             parts_text = self._money_text(parts_sum, head)
             self.add(
                 "list", part, head, severity,
-                f"情况说明 {part.name}：“{snippet(part.text, head)}”中{self.name(head)}为 "
-                f"{head.text(part.text)}，其下所列 {names}{more}{how}为 {parts_text}，相差 "
-                f"{self._money_text(gap, head)}。请核对所列各项与总数。",
+                tr("情况说明 {part}：“{snippet}”中{figure}为 "
+                "{text}，其下所列 {names}{more}{how}为 {parts_text}，相差 "
+                "{gap}。请核对所列各项与总数。", part=part.name, snippet=snippet(part.text, head), figure=self.name(head), text=head.text(part.text), names=names, more=more, how=how, parts_text=parts_text, gap=self._money_text(gap, head)),
                 None, self._doc(head.yuan()), self._doc(parts_sum),
             )
 
@@ -201,15 +202,15 @@ class _Checker:
     @staticmethod
     def _money_text(yuan: Decimal, like: Figure) -> str:
         if like.unit == "万元":
-            return f"{(yuan / 10000).quantize(Decimal(1).scaleb(-max(like.decimals, 2)))}万元"
-        return f"{yuan.quantize(Decimal('0.01'))}元"
+            return tr("{quantize}万元", quantize=(yuan / 10000).quantize(Decimal(1).scaleb(-max(like.decimals, 2))))
+        return tr("{quantize}元", quantize=yuan.quantize(Decimal('0.01')))
 
     # -- percentages ----------------------------------------------------------------------------
     def percentages(self, part: Part) -> None:
         from .ratios import check_percentages
 
         for kind, fig, severity, message, table in check_percentages(self, part):
-            self.add(kind, part, fig, severity, f"情况说明 {part.name}：{message}", table)
+            self.add(kind, part, fig, severity, tr("情况说明 {name}：{message}", name=part.name, message=message), table)
 
     # -- "无…" while the table has figures ------------------------------------------------------
     def absences(self, part: Part) -> None:
@@ -226,8 +227,8 @@ class _Checker:
                     fake = Figure(at, at + len(phrase), Decimal(0), "", 0, "")
                     self.add(
                         "absent", part, fake, "error",
-                        f"情况说明 {part.name}：说明写“{phrase}”，但 {self.tables.describe(table)} 为 "
-                        f"{format_amount(table.value)}（{self.session.doc.money_unit}）。请按表格改写这一段。",
+                        tr("情况说明 {name}：说明写“{phrase}”，但 {describe} 为 "
+                        "{format_amount}（{money_unit}）。请按表格改写这一段。", name=part.name, phrase=phrase, describe=self.tables.describe(table), format_amount=format_amount(table.value), money_unit=self.session.doc.money_unit),
                         table, 0, table.value,
                     )
                     break
@@ -244,4 +245,4 @@ def listing_of(part: Part, fig: Figure) -> Listing | None:
 
 def same_subject(a: str, b: str) -> bool:
     a, b = normalise_label(a), normalise_label(b)
-    return bool(a) and (a == b or re.sub("支出$", "", a) == re.sub("支出$", "", b))
+    return bool(a) and (a == b or re.sub(tr("支出$"), "", a) == re.sub(tr("支出$"), "", b))

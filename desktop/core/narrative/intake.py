@@ -15,6 +15,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+from ..i18n import tr
 from .text import NarrativeTextError
 
 MAX_TXT_BYTES = 5 * 1024 * 1024
@@ -27,19 +28,19 @@ MAX_CHARS = 2_000_000
 
 def _why(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
-        return "文件不存在"
+        return tr("文件不存在")
     if isinstance(exc, PermissionError):
-        return "没有读取权限"
-    return f"系统错误：{exc.strerror or exc}"
+        return tr("没有读取权限")
+    return tr("系统错误：{reason}", reason=exc.strerror or exc)
 
 
 def _regular_size(path: Path) -> int:
     try:
         info = os.stat(path)
     except OSError as exc:
-        raise NarrativeTextError(f"无法读取“{path.name}”（{_why(exc)}），未做任何改动。请确认文件位置。") from exc
+        raise NarrativeTextError(tr("无法读取“{name}”（{why}），未做任何改动。请确认文件位置。", name=path.name, why=_why(exc))) from exc
     if not stat.S_ISREG(info.st_mode):
-        raise NarrativeTextError(f"“{path.name}”不是普通文件（可能是文件夹或设备），未读取。请选择 .txt 或 .docx 文件。")
+        raise NarrativeTextError(tr("“{name}”不是普通文件（可能是文件夹或设备），未读取。请选择 .txt 或 .docx 文件。", name=path.name))
     return info.st_size
 
 
@@ -48,27 +49,27 @@ def _read_capped(path: Path, limit: int) -> bytes:
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
-        raise NarrativeTextError(f"无法读取“{path.name}”（{_why(exc)}），未做任何改动。") from exc
+        raise NarrativeTextError(tr("无法读取“{name}”（{why}），未做任何改动。", name=path.name, why=_why(exc))) from exc
     if len(data) > limit:
-        raise NarrativeTextError(f"“{path.name}”超过 {limit // 1024 // 1024} MB，不像是公开文本，未读取。")
+        raise NarrativeTextError(tr("“{name}”超过 {limit} MB，不像是公开文本，未读取。", name=path.name, limit=limit // 1024 // 1024))
     return data
 
 
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM) or GB18030 text; binary data is refused."""
     if b"\x00" in data:
-        raise NarrativeTextError(f"“{name}”不是文本文件。请选择 .txt 或 .docx 格式的公开文本。")
+        raise NarrativeTextError(tr("“{name}”不是文本文件。请选择 .txt 或 .docx 格式的公开文本。", name=name))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise NarrativeTextError(f"“{name}”不是 UTF-8 或 GBK 编码的文本文件。请另存为 UTF-8 文本后再试。")
+    raise NarrativeTextError(tr("“{name}”不是 UTF-8 或 GBK 编码的文本文件。请另存为 UTF-8 文本后再试。", name=name))
 
 
 def _safe_docx(data: bytes, name: str) -> bytes:
     """The archive rebuilt from members read under caps (the parser never sees the original bytes)."""
-    bad = f"“{name}”不是有效的 Word 文档（.docx），未读取。请用 Word 或 WPS 另存为 .docx 后再试。"
+    bad = tr("“{name}”不是有效的 Word 文档（.docx），未读取。请用 Word 或 WPS 另存为 .docx 后再试。", name=name)
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise NarrativeTextError(bad)
     try:
@@ -79,7 +80,7 @@ def _safe_docx(data: bytes, name: str) -> bytes:
     if len(members) > MAX_ENTRIES or "word/document.xml" not in {m.filename for m in members}:
         raise NarrativeTextError(bad)
     declared = sum(m.file_size for m in members)
-    bomb = f"“{name}”解压后过大（压缩包炸弹？），未读取。请确认文件来源，或另存为 .txt 后再试。"
+    bomb = tr("“{name}”解压后过大（压缩包炸弹？），未读取。请确认文件来源，或另存为 .txt 后再试。", name=name)
     if declared > MAX_UNPACKED_BYTES or any(
             m.file_size > MAX_RATIO * max(m.compress_size, 1) and m.file_size > 1024 * 1024 for m in members):
         raise NarrativeTextError(bomb)
@@ -109,12 +110,12 @@ def read_docx(data: bytes, name: str) -> str:
     try:
         import docx
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise NarrativeTextError("读取 .docx 需要 python-docx，请另存为 .txt 后再试。") from exc
+        raise NarrativeTextError(tr("读取 .docx 需要 python-docx，请另存为 .txt 后再试。")) from exc
     try:
         document = docx.Document(io.BytesIO(safe))
         lines = [p.text for p in document.paragraphs]
     except Exception as exc:  # noqa: BLE001 - XML or package errors of a foreign file alike
-        raise NarrativeTextError(f"“{name}”不是有效的 Word 文档（.docx），未读取。请用 Word 或 WPS 另存后再试。") from exc
+        raise NarrativeTextError(tr("“{name}”不是有效的 Word 文档（.docx），未读取。请用 Word 或 WPS 另存后再试。", name=name)) from exc
     return "\n".join(lines)
 
 
@@ -125,14 +126,14 @@ def read_user_text(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         if size > MAX_DOCX_BYTES:
-            raise NarrativeTextError(f"“{path.name}”超过 {MAX_DOCX_BYTES // 1024 // 1024} MB，不像是公开文本，未读取。")
+            raise NarrativeTextError(tr("“{name}”超过 {limit} MB，不像是公开文本，未读取。", name=path.name, limit=MAX_DOCX_BYTES // 1024 // 1024))
         text = read_docx(_read_capped(path, MAX_DOCX_BYTES), path.name)
     elif suffix in (".txt", ".text", ""):
         if size > MAX_TXT_BYTES:
-            raise NarrativeTextError(f"“{path.name}”超过 {MAX_TXT_BYTES // 1024 // 1024} MB，不像是公开文本，未读取。")
+            raise NarrativeTextError(tr("“{name}”超过 {limit} MB，不像是公开文本，未读取。", name=path.name, limit=MAX_TXT_BYTES // 1024 // 1024))
         text = decode_text(_read_capped(path, MAX_TXT_BYTES), path.name)
     else:
-        raise NarrativeTextError(f"“{path.name}”不是 .txt 或 .docx 文件，未读取。.doc、.pdf 请先另存为 .docx 或 .txt。")
+        raise NarrativeTextError(tr("“{name}”不是 .txt 或 .docx 文件，未读取。.doc、.pdf 请先另存为 .docx 或 .txt。", name=path.name))
     if len(text) > MAX_CHARS:
-        raise NarrativeTextError(f"“{path.name}”的文字超过 {MAX_CHARS} 个字，不像是公开文本，未读取。")
+        raise NarrativeTextError(tr("“{name}”的文字超过 {limit} 个字，不像是公开文本，未读取。", name=path.name, limit=MAX_CHARS))
     return text

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..document import DocumentError
+from ..i18n import tr
 from ..money import AmountError, format_amount, parse_amount
 from ..rules.findings import Finding
 from .spec import NarrativeSpec, NarrativeSpecError, load_spec
@@ -57,12 +58,12 @@ def set_typed(session: Session, key: str, text: str, *, who: str) -> int | None:
     spec = spec_of(session)
     item = spec.prior_item(key) if spec else None
     if item is None:
-        raise PriorError(f"本模板没有名为“{key}”的上年数项目。")
+        raise PriorError(tr("本模板没有名为“{key}”的上年数项目。", key=key))
     try:
         value = parse_amount(text, 2)
     except AmountError as exc:
-        raise PriorError(f"上年{item.label}：{exc}") from exc
-    source = f"手工录入（{who or '未署名'}，{date.today().isoformat()}）"
+        raise PriorError(tr("上年{label}：{exc}", label=item.label, exc=exc)) from exc
+    source = tr("手工录入（{who}，{date}）", who=who or tr("未署名"), date=date.today().isoformat())
     write_prior(session.doc, {key: value}, {key: source}, who=who)
     session.narrative_edited()
     return value
@@ -74,25 +75,27 @@ def link_prior(session: Session, path: Path, *, who: str) -> LinkResult:
 
     spec = spec_of(session)
     if spec is None or not spec.prior:
-        raise PriorError(f"模板“{session.tset.name}”没有上年数项目。")
+        raise PriorError(tr("模板“{name}”没有上年数项目。", name=session.tset.name))
     path = Path(path)
     if path.resolve() == session.doc.path.resolve():
-        raise PriorError("不能把本文件自己作为上年文件。请选择上一年度的 .gkb 文件。")
+        raise PriorError(tr("不能把本文件自己作为上年文件。请选择上一年度的 .gkb 文件。"))
     try:
         other = _Session.open(path, readonly=True)
     except DocumentError as exc:
-        raise PriorError(f"上年文件无法打开：{exc}") from exc
+        raise PriorError(tr("上年文件无法打开：{exc}", exc=exc)) from exc
     try:
         meta, mine = other.doc.meta, session.doc.meta
         year = int(mine.get("year", session.tset.info.year))
         if meta.get("year", "") != str(year - 1):
-            raise PriorError(f"“{path.name}”是 {meta.get('year', '未知')} 年度的文件，本文件是 {year} 年度，"
-                             f"上年数应取自 {year - 1} 年度的文件。未复制。")
+            unknown = tr("未知")
+            raise PriorError(tr("“{name}”是 {their_year} 年度的文件，本文件是 {year} 年度，"
+                                "上年数应取自 {prior_year} 年度的文件。未复制。", name=path.name,
+                                their_year=meta.get("year", unknown), year=year, prior_year=year - 1))
         if meta.get("unit_name", "").strip() != mine.get("unit_name", "").strip():
-            raise PriorError(f"“{path.name}”的单位是“{meta.get('unit_name', '')}”，与本文件“{mine.get('unit_name', '')}”"
-                             "不同。上年数应取自同一单位的上年文件，未复制。")
+            raise PriorError(tr("“{name}”的单位是“{theirs}”，与本文件“{mine}”"
+                             "不同。上年数应取自同一单位的上年文件，未复制。", name=path.name, theirs=meta.get('unit_name', ''), mine=mine.get('unit_name', '')))
         tables = Tables(other)
-        source = f"上年文件：{meta.get('unit_name', '')} {meta.get('year', '')}年（{path.name}），{date.today().isoformat()} 复制"
+        source = tr("上年文件：{unit} {year}年（{name}），{date} 复制", unit=meta.get('unit_name', ''), year=meta.get('year', ''), name=path.name, date=date.today().isoformat())
         values: dict[str, int | None] = {}
         copied, missing = [], []
         for item in spec.prior:
@@ -105,7 +108,7 @@ def link_prior(session: Session, path: Path, *, who: str) -> LinkResult:
     finally:
         other.close()
     if not values:
-        raise PriorError(f"“{path.name}”中没有找到任何上年数（{'、'.join(missing)}），未复制。")
+        raise PriorError(tr("“{name}”中没有找到任何上年数（{missing}），未复制。", name=path.name, missing='、'.join(missing)))
     write_prior(session.doc, values, {k: source for k in values}, who=who, action="prior_link")
     session.narrative_edited()
     return LinkResult(copied, missing, source)
@@ -129,11 +132,11 @@ def opening_findings(session: Session, spec: NarrativeSpec, prior: dict[str, int
             continue
         severity = "rounding" if tables.wan and abs(gap) <= 1 else "error"
         unit = session.doc.money_unit
-        message = (f"{tables.describe(found)} 为 {format_amount(found.value)}，上年数中{item.label}为 "
-                   f"{format_amount(prior[item.key])}（{unit}，{sources.get(item.key, '')}），年初数应等于上年年末数，"
-                   f"相差 {format_amount(gap)}。请核对本年年初数或上年数。")
+        message = (tr("{where} 为 {amount}，上年数中{label}为 "
+                   "{prior}（{unit}，{source}），年初数应等于上年年末数，"
+                   "相差 {gap}。请核对本年年初数或上年数。", where=tables.describe(found), amount=format_amount(found.value), label=item.label, prior=format_amount(prior[item.key]), unit=unit, source=sources.get(item.key, ''), gap=format_amount(gap)))
         if severity == "rounding":
-            message += "差额在万元尾数误差范围内（尾数误差），核实后可不修改。"
+            message += tr("差额在万元尾数误差范围内（尾数误差），核实后可不修改。")
         table = found.cells[0][0]
         out.append(Finding(f"narrative.opening[{item.key}]", "narrative.opening", severity, message, table,
                            found.cells, found.value, prior[item.key]))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from ..i18n import tr
 from ..money import format_amount
 from .figures import Figure, normalise_label, sentence_bounds, snippet
 from .spec import PriorItem
@@ -84,12 +85,12 @@ def check_prior_changes(checker: _Checker, part: Part) -> Iterator[Result]:
         same_way = (stated > 0) == (exact > 0) or exact == 0
         severity = "rounding" if tables.wan and same_way and abs(stated - exact) <= tolerance else "error"
         unit = checker.session.doc.money_unit
-        word = "增加" if fig.change > 0 else "减少"
-        should = "增加" if expected > 0 else ("减少" if expected < 0 else "持平")
+        word = tr("增加") if fig.change > 0 else tr("减少")
+        should = tr("增加") if expected > 0 else (tr("减少") if expected < 0 else tr("持平"))
         amount = "" if expected == 0 else f" {format_amount(abs(expected))}"
         left = tables.to_doc(fig) * fig.change
         yield (fig, severity,
-               f"“{snippet(part.text, fig)}”中{item.label}比上年{word} {fig.text(part.text)}，按本年 "
-               f"{format_amount(current.value)} 与上年数 {format_amount(prior)}（{unit}）计算应为{should}{amount}，"
-               f"相差 {format_amount(left - expected)}。请改正说明，或核对上年数。",
+               tr("“{snippet}”中{label}比上年{word} {text}，按本年 "
+               "{format_amount} 与上年数 {format_amount2}（{unit}）计算应为{should}{amount}，"
+               "相差 {format_amount3}。请改正说明，或核对上年数。", snippet=snippet(part.text, fig), label=item.label, word=word, text=fig.text(part.text), format_amount=format_amount(current.value), format_amount2=format_amount(prior), unit=unit, should=should, amount=amount, format_amount3=format_amount(left - expected)),
                current, left, expected)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from ..i18n import tr
 from .figures import Figure, normalise_label, sentence_bounds, snippet
 from .ties import TableValue
 
@@ -84,7 +85,7 @@ def check_percentages(checker: _Checker, part: Part) -> Iterator[Result]:
                 table = found[0]
                 den, hd = checker.tables.yuan(table.value), checker.tables.half_step(table.filled)
             yield from _ratio("rate", part, pct, actual, actual.yuan(), actual.half_step_yuan(), den, hd, table,
-                              "完成预算的比例")
+                              tr("完成预算的比例"))
         elif pct.share_base is not None and money:
             num = money[-1]
             if pct.share_base:
@@ -97,7 +98,7 @@ def check_percentages(checker: _Checker, part: Part) -> Iterator[Result]:
                 if listing is None:
                     continue
                 den, hd, table = listing.head.yuan(), listing.head.half_step_yuan(), None
-            yield from _ratio("share", part, pct, num, num.yuan(), num.half_step_yuan(), den, hd, table, "占比")
+            yield from _ratio("share", part, pct, num, num.yuan(), num.half_step_yuan(), den, hd, table, tr("占比"))
 
 
 def _ratio(kind: str, part: Part, pct: Figure, num_fig: Figure, num: Decimal, hn: Decimal, den: Decimal,
@@ -110,9 +111,9 @@ def _ratio(kind: str, part: Part, pct: Figure, num_fig: Figure, num: Decimal, hn
     exact = num / den * 100
     should = _rounded(exact, pct.decimals)
     yield (kind, pct, "error",
-           f"“{snippet(part.text, pct)}”中{what}为 {pct.value}%，按 {num.normalize():f} ÷ {den.normalize():f}"
-           f" 计算应为 {should}%，相差 {_rounded(pct.value - exact, max(pct.decimals, 2))} 个百分点。"
-           f"请改正百分比或核对所依据的数字。", table)
+           tr("“{snippet}”中{what}为 {pct}%，按 {numerator:f} ÷ {denominator:f}"
+           " 计算应为 {should}%，相差 {rounded} 个百分点。"
+           "请改正百分比或核对所依据的数字。", snippet=snippet(part.text, pct), what=what, pct=pct.value, numerator=num.normalize(), denominator=den.normalize(), should=should, rounded=_rounded(pct.value - exact, max(pct.decimals, 2))), table)
 
 
 def _change(checker: _Checker, part: Part, pct: Figure) -> Iterator[Result]:
@@ -127,11 +128,11 @@ def _change(checker: _Checker, part: Part, pct: Figure) -> Iterator[Result]:
     if not amount.is_money or not amount.change or "。" in between or "；" in between:
         return
     if amount.change != pct.change:
-        word_amount = "增加" if amount.change > 0 else "减少"
-        word_pct = "增长" if pct.change > 0 else "下降"
+        word_amount = tr("增加") if amount.change > 0 else tr("减少")
+        word_pct = tr("增长") if pct.change > 0 else tr("下降")
         yield ("direction", pct, "error",
-               f"“{snippet(part.text, pct)}”中金额是{word_amount}（{amount.text(part.text)}），百分比却写作"
-               f"{word_pct} {pct.value}%，增减方向自相矛盾。请改正其中一处。", None)
+               tr("“{snippet}”中金额是{word_amount}（{text}），百分比却写作"
+               "{word_pct} {value}%，增减方向自相矛盾。请改正其中一处。", snippet=snippet(part.text, pct), word_amount=word_amount, text=amount.text(part.text), word_pct=word_pct, value=pct.value), None)
         return
     earlier = [f for f in part.figures[:index - 1]]
     subject = None
@@ -153,6 +154,6 @@ def _change(checker: _Checker, part: Part, pct: Figure) -> Iterator[Result]:
     half = subject.half_step_yuan() + amount.half_step_yuan()
     if prior <= 0:
         return
-    name = normalise_label(subject.subject) or "本年数"
+    name = normalise_label(subject.subject) or tr("本年数")
     yield from _ratio("change_rate", part, pct, amount, amount.yuan(), amount.half_step_yuan(), prior, half, None,
-                      f"增减幅度（以{name} {subject.text(part.text)} 推算上年数）")
+                      tr("增减幅度（以{name} {text} 推算上年数）", name=name, text=subject.text(part.text)))

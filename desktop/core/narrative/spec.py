@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..i18n import tr
 from ..paths import resources_dir
 from ..rules.expr import ExprError, parse
 
@@ -106,8 +107,8 @@ def _exprs(value: Any, where: str) -> tuple[str, ...]:
 def _section(raw: dict[str, Any], where: str) -> SectionSpec:
     sid = str(raw.get("id", ""))
     if not sid or "match" not in raw:
-        raise NarrativeSpecError(f"{where}：每一节须有 id 和 match")
-    at = f"{where} 节 {sid}"
+        raise NarrativeSpecError(tr("{where}：每一节须有 id 和 match", where=where))
+    at = tr("{where} 节 {sid}", where=where, sid=sid)
     ties = tuple(
         Tie(tuple(t["labels"]), _exprs(t.get("value"), at), _exprs(t.get("budget"), at)) for t in raw.get("ties", [])
     )
@@ -123,7 +124,7 @@ def _section(raw: dict[str, Any], where: str) -> SectionSpec:
 def _raw(set_id: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
     path = narrative_dir() / f"{set_id}.yaml"
     if not path.exists() or set_id in seen:
-        raise NarrativeSpecError(f"模板“{set_id}”没有情况说明的核对数据")
+        raise NarrativeSpecError(tr("模板“{set_id}”没有情况说明的核对数据", set_id=set_id))
     import yaml  # only when the spec is compiled: a start served from the cache reads no YAML
 
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -150,7 +151,7 @@ def load_spec(set_id: str) -> NarrativeSpec:
     Compiled once and kept in the per-user compiled cache (keyed by the narrative and scoring files and
     this module's source), like the template sets."""
     if not isinstance(set_id, str) or not (narrative_dir() / f"{set_id}.yaml").is_file():
-        raise NarrativeSpecError(f"模板“{set_id}”没有情况说明的核对数据")
+        raise NarrativeSpecError(tr("模板“{set_id}”没有情况说明的核对数据", set_id=set_id))
     from .. import compiled_cache as cache
 
     fingerprint = cache.files_fingerprint(
@@ -170,7 +171,7 @@ def _compile(set_id: str) -> NarrativeSpec:
     grades = _grade_bands()
     prior = tuple(_prior(p, where) for p in data.get("prior", []))
     if len({p.key for p in prior}) != len(prior):
-        raise NarrativeSpecError(f"{where}：prior 中有重复的 key")
+        raise NarrativeSpecError(tr("{where}：prior 中有重复的 key", where=where))
     return NarrativeSpec(set_id, str(data.get("kind", "决算")), sections, bool(data.get("budget_is_value")), grades,
                          prior)
 
@@ -178,8 +179,8 @@ def _compile(set_id: str) -> NarrativeSpec:
 def _prior(raw: dict[str, Any], where: str) -> PriorItem:
     key, label = str(raw.get("key", "")), str(raw.get("label", ""))
     if not key or not label or "value" not in raw:
-        raise NarrativeSpecError(f"{where}：prior 的每一项须有 key、label 和 value")
-    at = f"{where} 上年数 {key}"
+        raise NarrativeSpecError(tr("{where}：prior 的每一项须有 key、label 和 value", where=where))
+    at = tr("{where} 上年数 {key}", where=where, key=key)
     opening = _exprs(raw["opening"], at)[0] if raw.get("opening") else ""
     return PriorItem(key, label, _exprs(raw["value"], at)[0], tuple(raw.get("labels", [label])), opening)
 

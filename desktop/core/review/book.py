@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..document import log_rows, seal_rows
 from ..document.store import now_iso
+from ..i18n import tr
 from ..money import format_amount
 from . import comments as cm
 from . import duties, keys, signing
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from ..session import Session
 
 MAX_LISTED = 8
-WITHDRAWN = "提交人撤回提交"
+WITHDRAWN = "提交人撤回提交"  # stored in the document as the reason of the state change
 
 
 class ReviewBook:
@@ -43,9 +44,9 @@ class ReviewBook:
     def table_name(self, tbl: str) -> str:
         if tbl.startswith(sl.FORM_PREFIX):
             try:
-                return f"绩效表《{self.session.forms.form(int(tbl[len(sl.FORM_PREFIX):])).title}》"
+                return tr("绩效表《{title}》", title=self.session.forms.form(int(tbl[len(sl.FORM_PREFIX):])).title)
             except ValueError:
-                return "绩效表"
+                return tr("绩效表")
         return self.session.engine.describer.table_name(tbl)
 
     def place(self, tbl: str, row: str | None, col: str | None, *, short: bool = False) -> str:
@@ -105,18 +106,18 @@ class ReviewBook:
         now = self.state(tbl)
         broken = now.state is TableState.APPROVED and not self.seal_intact(tbl)
         if now.state not in (TableState.DRAFT, TableState.RETURNED) and not broken:
-            raise ReviewError(f"{self.table_name(tbl)} 当前为“{now.state.label}”，不能再提交审核。")
-        self._gate(tbl, "提交审核")
+            raise ReviewError(tr("{table_name} 当前为“{label}”，不能再提交审核。", table_name=self.table_name(tbl), label=now.state.label))
+        self._gate(tbl, tr("提交审核"))
         return self._set(tbl, TableState.SUBMITTED, who, "")
 
     def withdraw(self, tbl: str, *, who: str) -> StateRecord:
         """撤回提交: the submitter takes a 待审核 table back (→ 填报中) to change its figures."""
         now = self.state(tbl)
         if now.state is not TableState.SUBMITTED:
-            raise ReviewError(f"{self.table_name(tbl)} 当前为“{now.state.label}”，只有待审核的表可以撤回提交。")
+            raise ReviewError(tr("{table_name} 当前为“{label}”，只有待审核的表可以撤回提交。", table_name=self.table_name(tbl), label=now.state.label))
         if who != now.who:
-            raise ReviewError(f"{self.table_name(tbl)} 由 {now.who} 提交，只有提交人本人可以撤回提交；"
-                              "审核人如认为需要修改，请用“退回”并写明原因。")
+            raise ReviewError(tr("{table_name} 由 {who} 提交，只有提交人本人可以撤回提交；"
+                              "审核人如认为需要修改，请用“退回”并写明原因。", table_name=self.table_name(tbl), who=now.who))
         return self._set(tbl, TableState.DRAFT, who, WITHDRAWN)
 
     def approve(self, tbl: str, *, who: str) -> StateRecord:
@@ -132,18 +133,18 @@ class ReviewBook:
         now = self.state(tbl)
         broken = now.state is TableState.APPROVED and not self.seal_intact(tbl)
         if now.state is not TableState.SUBMITTED and not broken:
-            raise ReviewError(f"{self.table_name(tbl)} 当前为“{now.state.label}”，只有待审核的表才能审核通过。")
+            raise ReviewError(tr("{table_name} 当前为“{label}”，只有待审核的表才能审核通过。", table_name=self.table_name(tbl), label=now.state.label))
         duties.require_approver(self, tbl, who)
-        self._gate(tbl, "审核通过")
+        self._gate(tbl, tr("审核通过"))
 
     def send_back(self, tbl: str, reason: str, *, who: str) -> StateRecord:
         """退回 with the reason: from 待审核 or 已审核 (the seal is removed); not by the submitter."""
         reason = (reason or "").strip()
         if not reason:
-            raise ReviewError("退回时请写明原因。")
+            raise ReviewError(tr("退回时请写明原因。"))
         now = self.state(tbl)
         if now.state not in (TableState.SUBMITTED, TableState.APPROVED):
-            raise ReviewError(f"{self.table_name(tbl)} 当前为“{now.state.label}”，只有待审核或已审核的表可以退回。")
+            raise ReviewError(tr("{table_name} 当前为“{label}”，只有待审核或已审核的表可以退回。", table_name=self.table_name(tbl), label=now.state.label))
         duties.require_returner(self, tbl, who)
         return self._set(tbl, TableState.RETURNED, who, reason)
 
@@ -160,20 +161,20 @@ class ReviewBook:
             if record is None:
                 continue
             if record.state is TableState.SUBMITTED:
-                return (f"{self.table_name(tbl)} 已由 {record.who} 提交审核（待审核），数字已锁定，不能修改。"
-                        f"如需修改，请提交人 {record.who} 先“撤回提交”，或请审核人“退回”。")
+                return (tr("{table_name} 已由 {who} 提交审核（待审核），数字已锁定，不能修改。"
+                        "如需修改，请提交人 {who} 先“撤回提交”，或请审核人“退回”。", table_name=self.table_name(tbl), who=record.who))
             if record.state is TableState.APPROVED:
-                return (f"{self.table_name(tbl)} 已由 {record.who} 审核通过（已审核），数字已锁定，不能修改。"
-                        "如需修改，请审核人先“退回”并写明原因。")
+                return (tr("{table_name} 已由 {who} 审核通过（已审核），数字已锁定，不能修改。"
+                        "如需修改，请审核人先“退回”并写明原因。", table_name=self.table_name(tbl), who=record.who))
         return None
 
     def _gate(self, tbl: str, what: str) -> None:
         problems = self.blockers(tbl)
         if problems:
             listed = "\n".join(f"  - {p}" for p in problems[:MAX_LISTED])
-            more = f"\n  … 另有 {len(problems) - MAX_LISTED} 条" if len(problems) > MAX_LISTED else ""
-            raise ReviewError(f"{self.table_name(tbl)} 不能{what}：错误须改正，提示须写出错说明"
-                              f"（共 {len(problems)} 条）：\n{listed}{more}")
+            more = tr("\n  … 另有 {count} 条", count=len(problems) - MAX_LISTED) if len(problems) > MAX_LISTED else ""
+            raise ReviewError(tr("{table_name} 不能{what}：错误须改正，提示须写出错说明"
+                              "（共 {problems_count} 条）：\n{listed}{more}", table_name=self.table_name(tbl), what=what, problems_count=len(problems), listed=listed, more=more))
 
     def _set(self, tbl: str, state: TableState, who: str, reason: str,
              sign_with: keys.SigningKey | None = None) -> StateRecord:
@@ -193,9 +194,9 @@ class ReviewBook:
         if tbl.startswith(sl.FORM_PREFIX):
             ids = {f.id for f in self.session.forms.forms()}
             if int(tbl[len(sl.FORM_PREFIX):]) not in ids:
-                raise ReviewError(f"文档中没有这张绩效表（{tbl}）。")
+                raise ReviewError(tr("文档中没有这张绩效表（{tbl}）。", tbl=tbl))
         elif not self.session.tset.has_table(tbl):
-            raise ReviewError(f"没有表 {tbl}")
+            raise ReviewError(tr("没有表 {tbl}", tbl=tbl))
 
     # -- seals ----------------------------------------------------------------------------------
     def seal(self, tbl: str) -> sl.Seal | None:
@@ -233,7 +234,7 @@ class ReviewBook:
         """One changed figure in words: place, sealed → now, and who changed it when."""
         def show(v: str | None) -> str:
             if v is None:
-                return "空"
+                return tr("空")
             if v.startswith("'"):
                 return v[1:]
             if change.col is None or change.tbl.startswith(sl.FORM_PREFIX):
@@ -244,7 +245,9 @@ class ReviewBook:
                 decimals = 2
             return format_amount(int(v), decimals=decimals)
         if change.col is None and not change.tbl.startswith(sl.FORM_PREFIX):
-            what = f"{'增加' if change.sealed is None else '删除'}科目行 {change.row} {change.now or change.sealed or ''}"
+            name = change.now or change.sealed or ""
+            what = (tr("增加科目行 {row} {name}", row=change.row, name=name) if change.sealed is None
+                    else tr("删除科目行 {row} {name}", row=change.row, name=name))
             text = f"{self.table_name(change.tbl)} {what.strip()}" if with_table else what.strip()
         else:
             where = self.place(change.tbl, change.row, change.col)
@@ -252,7 +255,8 @@ class ReviewBook:
                 where = where[len(self.table_name(change.tbl)):].strip()
             text = f"{where}：{show(change.sealed)} → {show(change.now)}"
         if change.entries:
-            by = dict.fromkeys(f"{who or '（未署名）'} {at.replace('T', ' ').rstrip('Z')[:16]}"
+            unsigned = tr("（未署名）")
+            by = dict.fromkeys(f"{who or unsigned} {at.replace('T', ' ').rstrip('Z')[:16]}"
                                for at, who, *_ in change.entries)
-            text += f"（{'、'.join(by)} 修改）"
+            text += tr("（{by} 修改）", by='、'.join(by))
         return text

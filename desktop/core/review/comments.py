@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..document import Document, review_rows
 from ..document.store import now_iso
 from ..document.tx import Tx
+from ..i18n import tr
 from .errors import ReviewError
 
 
@@ -81,7 +82,7 @@ def threads(source: Document | Tx, tbl: str | None = None) -> list[Thread]:
 def _clean(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ReviewError("批注内容不能为空。")
+        raise ReviewError(tr("批注内容不能为空。"))
     return text
 
 
@@ -103,7 +104,7 @@ def add_comment(doc: Document, tbl: str, text: str, *, who: str, row: str | None
 def get(doc: Document, comment_id: int) -> Comment:
     rec = review_rows.comment(doc, comment_id)
     if rec is None:
-        raise ReviewError(f"没有编号为 {comment_id} 的批注。")
+        raise ReviewError(tr("没有编号为 {comment_id} 的批注。", comment_id=comment_id))
     return Comment(*rec)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..document import Document, forms_rows, review_rows, seal_rows
+from ..i18n import tr
 from .states import TableState
 
 STATE_LABELS = {s.value: s.label for s in TableState}
@@ -21,15 +22,16 @@ class ReviewChange:
     new: str
 
     def text(self) -> str:
-        what = {"state": "审核状态", "approval": "审核签章", "comment": "批注"}[self.kind]
-        return f"{self.table} {what}：{self.old or '无'} → {self.new or '无'}"
+        what = {"state": tr("审核状态"), "approval": tr("审核签章"), "comment": tr("批注")}[self.kind]
+        none = tr("无")
+        return f"{self.table} {what}：{self.old or none} → {self.new or none}"
 
 
 def _states(doc: Document) -> dict[str, str]:
     out = {}
     for tbl, state, who, at, reason in review_rows.states(doc):
         text = f"{STATE_LABELS.get(state, state)}（{who} {at.replace('T', ' ').rstrip('Z')[:16]}）"
-        out[tbl] = text + (f" 原因：{reason}" if reason else "")
+        out[tbl] = text + (tr(" 原因：{reason}", reason=reason) if reason else "")
     return out
 
 
@@ -37,8 +39,9 @@ def _approvals(doc: Document) -> dict[str, str]:
     signed = seal_rows.signed_tables(doc)
     out = {}
     for seal in seal_rows.seal_rows(doc):
-        how = "已签章" if seal.tbl in signed else "未签章"
-        out[seal.tbl] = f"{seal.signer} {seal.at.replace('T', ' ').rstrip('Z')[:16]} 封签（数字摘要 {seal.digest[:8]}…，{how}）"
+        how = tr("已签章") if seal.tbl in signed else tr("未签章")
+        out[seal.tbl] = tr("{signer} {at} 封签（数字摘要 {digest}…，{how}）", signer=seal.signer,
+                           at=seal.at.replace('T', ' ').rstrip('Z')[:16], digest=seal.digest[:8], how=how)
     return out
 
 
@@ -55,7 +58,7 @@ def compare_review(old: Document, new: Document, table_name: Callable[[str], str
             if form_id.isdigit():
                 title = forms_rows.form_title(new, int(form_id))
                 title = forms_rows.form_title(old, int(form_id)) if title is None else title
-            return f"绩效表《{title}》" if title is not None else f"绩效表（{tbl}）"
+            return tr("绩效表《{title}》", title=title) if title is not None else tr("绩效表（{tbl}）", tbl=tbl)
         try:
             return table_name(tbl)
         except (KeyError, ValueError):
@@ -74,10 +77,10 @@ def compare_review(old: Document, new: Document, table_name: Callable[[str], str
         def show(c: tuple[str, str, str, str | None] | None) -> str:
             if c is None:
                 return ""
-            mark = f"，已由 {c[3]} 解决" if c[3] else ""
+            mark = tr("，已由 {c} 解决", c=c[3]) if c[3] else ""
             return f"{c[1]}：{c[2]}{mark}"
         if before is not None and after is not None and before[2] != after[2]:
-            out.append(ReviewChange(tbl, name(tbl), "comment", show(before), show(after) + "（批注原文被改动）"))
+            out.append(ReviewChange(tbl, name(tbl), "comment", show(before), show(after) + tr("（批注原文被改动）")))
         else:
             out.append(ReviewChange(tbl, name(tbl), "comment", show(before), show(after)))
     return out

@@ -15,6 +15,7 @@ from ..document import Document, log_rows, review_rows, seal_rows
 from ..document.review_rows import COMMENT_FIELDS as _COMMENT
 from ..document.review_rows import STATE_FIELDS as _STATE
 from ..document.seal_rows import SealRow
+from ..i18n import tr
 from .errors import ReviewError
 from .states import TableState
 
@@ -48,15 +49,15 @@ def _records(data: Mapping, key: str, fields: tuple[str, ...], problems: list[st
     out = []
     items = data.get(key) or []
     if not isinstance(items, list):
-        problems.append(f"review.{key} 应为数组")
+        problems.append(tr("review.{key} 应为数组", key=key))
         return out
     for n, item in enumerate(items, 1):
         if not isinstance(item, Mapping) or not {f for f in fields if f not in ("parent_id",)} <= set(item):
-            problems.append(f"review.{key} 的第 {n} 项缺少字段：{item!r}"[:200])
+            problems.append(tr("review.{key} 的第 {n} 项缺少字段：{item!r}", key=key, n=n, item=item)[:200])
             continue
         wrong = [f for f in fields if not _field_ok(f, item.get(f))]
         if wrong:
-            problems.append(f"review.{key} 的第 {n} 项：{'、'.join(wrong)} 的类型不对（编号应为整数，其余应为文字，除可选项外不能为空）")
+            problems.append(tr("review.{key} 的第 {n} 项：{wrong} 的类型不对（编号应为整数，其余应为文字，除可选项外不能为空）", key=key, n=n, wrong='、'.join(wrong)))
             continue
         out.append(tuple(item.get(f) for f in fields))
     return out
@@ -67,7 +68,7 @@ def parse_review(data: Any) -> dict[str, list[tuple]]:
     if not data:
         return {}
     if not isinstance(data, Mapping):
-        raise ReviewError("review 应为对象")
+        raise ReviewError(tr("review 应为对象"))
     problems: list[str] = []
     parsed = {"comments": _records(data, "comments", _COMMENT, problems),
               "states": _records(data, "states", _STATE, problems),
@@ -75,14 +76,14 @@ def parse_review(data: Any) -> dict[str, list[tuple]]:
               "seals": _records(data, "seals", _SEAL, problems)}
     for key in ("states", "seals"):  # one state and one seal per table
         tables = [r[0] for r in parsed[key]]
-        problems += [f"review.{key} 中表“{t}”出现了不止一次" for t in sorted({t for t in tables if tables.count(t) > 1})]
+        problems += [tr("review.{key} 中表“{t}”出现了不止一次", key=key, t=t) for t in sorted({t for t in tables if tables.count(t) > 1})]
     ids = [r[0] for r in parsed["comments"] if r[0] is not None]
     if len(ids) != len(set(ids)):
-        problems.append("review.comments 中有重复的编号（id）")
+        problems.append(tr("review.comments 中有重复的编号（id）"))
     valid = {s.value for s in TableState}
-    problems += [f"未知的审核状态：{r[1]}" for r in parsed["states"] + parsed["history"] if r[1] not in valid]
+    problems += [tr("未知的审核状态：{r}", r=r[1]) for r in parsed["states"] + parsed["history"] if r[1] not in valid]
     if problems:
-        raise ReviewError("JSON 导出文件的审核记录有以下问题，未创建文档（请改正后重新载入）：\n"
+        raise ReviewError(tr("JSON 导出文件的审核记录有以下问题，未创建文档（请改正后重新载入）：\n")
                           + "\n".join(f"  - {p}" for p in problems[:20]))
     return parsed
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..document import Document, log_rows
 from ..document.tx import Tx
+from ..i18n import tr
 from . import keys
 from . import seal as sl
 from .errors import ReviewError
@@ -41,37 +42,37 @@ def reviewers_of(source: Document | Tx, tbl: str) -> set[str]:
 
 def _named(who: str, what: str) -> None:
     if not (who or "").strip():
-        raise ReviewError(f"没有填写姓名，不能{what}。请先在“设置”中填写姓名（命令行：设置环境变量 GONGKAI_USER）。")
+        raise ReviewError(tr("没有填写姓名，不能{what}。请先在“设置”中填写姓名（命令行：设置环境变量 GONGKAI_USER）。", what=what))
 
 
 def require_submitter(book: ReviewBook, tbl: str, who: str) -> None:
-    _named(who, "提交审核")
+    _named(who, tr("提交审核"))
     book._known_table(tbl)
     if book.session.review_mode:
-        raise ReviewError("审阅模式下不能提交审核：提交审核是填报人的事。审核人可以写批注、审核通过或退回。")
+        raise ReviewError(tr("审阅模式下不能提交审核：提交审核是填报人的事。审核人可以写批注、审核通过或退回。"))
     if who in reviewers_of(book.doc, tbl):
-        raise ReviewError(f"{who} 审核过{book.table_name(tbl)}，不能替填报人提交审核；请填报人本人提交。")
+        raise ReviewError(tr("{who} 审核过{table_name}，不能替填报人提交审核；请填报人本人提交。", who=who, table_name=book.table_name(tbl)))
 
 
 def require_approver(book: ReviewBook, tbl: str, who: str) -> None:
-    _named(who, "审核通过")
+    _named(who, tr("审核通过"))
     record = book.state(tbl)
     if record.state is TableState.SUBMITTED and record.who == who:
-        raise ReviewError(f"{book.table_name(tbl)} 是 {who} 本人提交的，不能自己审核通过；请另一位审核人审核。")
+        raise ReviewError(tr("{table_name} 是 {who} 本人提交的，不能自己审核通过；请另一位审核人审核。", table_name=book.table_name(tbl), who=who))
     editors = editors_since_approval(book.doc, tbl)
     if who in editors:
-        raise ReviewError(f"{who} 在上次审核后修改过{book.table_name(tbl)}的数字，不能审核通过自己改过的表；"
-                          "请另一位审核人审核。")
+        raise ReviewError(tr("{who} 在上次审核后修改过{table_name}的数字，不能审核通过自己改过的表；"
+                          "请另一位审核人审核。", who=who, table_name=book.table_name(tbl)))
 
 
 def require_returner(book: ReviewBook, tbl: str, who: str) -> None:
-    _named(who, "退回")
+    _named(who, tr("退回"))
     record = book.state(tbl)
     submitter = record.who if record.state is TableState.SUBMITTED else log_rows.last_actor(book.doc, tbl, "review.submitted")
     if submitter == who:
-        raise ReviewError(f"{book.table_name(tbl)} 是 {who} 本人提交的，不能自己退回；"
-                          + ("如需修改，请用“撤回提交”。" if record.state is TableState.SUBMITTED
-                             else "如需修改，请审核人退回。"))
+        raise ReviewError(tr("{table_name} 是 {who} 本人提交的，不能自己退回；", table_name=book.table_name(tbl), who=who)
+                          + (tr("如需修改，请用“撤回提交”。") if record.state is TableState.SUBMITTED
+                             else tr("如需修改，请审核人退回。")))
 
 
 def approval_summary(book: ReviewBook, tbl: str, who: str) -> list[str]:
@@ -82,11 +83,11 @@ def approval_summary(book: ReviewBook, tbl: str, who: str) -> list[str]:
     record = book.state(tbl)
     head = log_rows.head(book.doc)
     threads = book.open_threads(tbl)
-    lines = [f"表：{book.table_name(tbl)}",
-             f"数字：{amounts} 个单元格" + (f"、{rows} 个科目行" if rows else "") + "（签章后任何改动都会被发现）",
-             f"提交人：{record.who or '（无）'}；审核人（签章人）：{who}",
-             f"修改记录：到第 {head.last_id + 1} 条为止的全部 {head.count + 1} 条（含本次审核通过），签章后不能再改写",
-             f"签章密钥：{who} 在本机的密钥，指纹 {keys.fingerprint(keys.signing_key(who).public_hex)}"]
+    lines = [tr("表：{table_name}", table_name=book.table_name(tbl)),
+             tr("数字：{amounts} 个单元格", amounts=amounts) + (tr("、{rows} 个科目行", rows=rows) if rows else "") + tr("（签章后任何改动都会被发现）"),
+             tr("提交人：{submitter}；审核人（签章人）：{who}", submitter=record.who or tr("（无）"), who=who),
+             tr("修改记录：到第 {last} 条为止的全部 {count} 条（含本次审核通过），签章后不能再改写", last=head.last_id + 1, count=head.count + 1),
+             tr("签章密钥：{who} 在本机的密钥，指纹 {fingerprint}", who=who, fingerprint=keys.fingerprint(keys.signing_key(who).public_hex))]
     if threads:
-        lines.append(f"注意：本表还有 {len(threads)} 条未解决的批注")
+        lines.append(tr("注意：本表还有 {threads_count} 条未解决的批注", threads_count=len(threads)))
     return lines

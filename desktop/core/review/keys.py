@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..document.store import now_iso
+from ..i18n import tr
 from ..user import profile_dir
 from .errors import ReviewError
 
@@ -74,7 +75,7 @@ class SigningKey:
 def signing_key(name: str) -> SigningKey:
     """``name``'s key in this profile, made (and remembered as known) on first use."""
     if not name.strip():
-        raise ReviewError("没有审核人姓名，不能签章。请先在“设置”中填写姓名（命令行：设置环境变量 GONGKAI_USER）。")
+        raise ReviewError(tr("没有审核人姓名，不能签章。请先在“设置”中填写姓名（命令行：设置环境变量 GONGKAI_USER）。"))
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     path = _key_path(name)
@@ -89,8 +90,8 @@ def signing_key(name: str) -> SigningKey:
         _write_private(path, json.dumps({"name": name, "private_key": raw, "created_at": now_iso()},
                                         ensure_ascii=False))
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ReviewError(f"签章密钥（{path}）无法读取或保存（{exc}），未签章。请检查该文件夹的权限，"
-                          "或向技术支持求助。") from exc
+        raise ReviewError(tr("签章密钥（{path}）无法读取或保存（{exc}），未签章。请检查该文件夹的权限，"
+                          "或向技术支持求助。", path=path, exc=exc)) from exc
     remember(name, key.public_hex)
     return key
 
@@ -126,8 +127,8 @@ def known_signers() -> dict[str, list[dict[str, str]]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ReviewError(f"本机的签章人记录（{path}）无法读取（{exc}）。请把该文件改名保存后重试；"
-                          "改名后，本机将重新从第一次见到的密钥开始信任。") from exc
+        raise ReviewError(tr("本机的签章人记录（{path}）无法读取（{exc}）。请把该文件改名保存后重试；"
+                          "改名后，本机将重新从第一次见到的密钥开始信任。", path=path, exc=exc)) from exc
     if not isinstance(data, dict):
         return {}
     return {n: [k for k in v if isinstance(k, dict)] for n, v in data.items() if isinstance(v, list)}

@@ -20,6 +20,7 @@ from ..document import Document, changelog, log_rows, seal_rows
 from ..document.seal_rows import SignatureRow
 from ..document.store import now_iso
 from ..document.tx import Tx
+from ..i18n import tr
 from . import keys as ks
 from . import seal as sl
 
@@ -66,7 +67,7 @@ class Verification:
 
     @property
     def problems(self) -> list[str]:
-        out = [] if self.chain.ok else [f"修改记录链断裂：{self.chain.problem}"]
+        out = [] if self.chain.ok else [tr("修改记录链断裂：{problem}", problem=self.chain.problem)]
         return out + [p for v in self.tables.values() for p in v.problems]
 
 
@@ -77,10 +78,10 @@ def _duty_problems(source: Document | Tx, tbl: str, signer: str, log_id: int) ->
     submitter = log_rows.last_actor(source, tbl, "review.submitted", before_id=log_id)
     out = []
     if submitter is not None and submitter == signer:
-        out.append(f"审核人 {signer} 也是提交人：自己提交、自己审核通过")
+        out.append(tr("审核人 {signer} 也是提交人：自己提交、自己审核通过", signer=signer))
     edited = log_rows.edits_by(source, tbl, signer, before, log_id)
     if edited:
-        out.append(f"审核人 {signer} 在上次审核后亲自修改过本表 {edited} 处数字")
+        out.append(tr("审核人 {signer} 在上次审核后亲自修改过本表 {edited} 处数字", signer=signer, edited=edited))
     return out
 
 
@@ -90,46 +91,46 @@ def verify_table(doc: Document, tbl: str, chain: changelog.ChainCheck, state_who
     seal = sl.read(doc, tbl)
     verdict = Verdict(tbl)
     if seal is None:
-        verdict.problems.append("标为已审核，但没有封签（审核状态可能被改动过）")
+        verdict.problems.append(tr("标为已审核，但没有封签（审核状态可能被改动过）"))
         return verdict
     verdict.signer = seal.signer
     if state_who and state_who != seal.signer:
-        verdict.problems.append(f"审核状态记录的审核人（{state_who}）与封签的签章人（{seal.signer}）不是同一人")
+        verdict.problems.append(tr("审核状态记录的审核人（{state_who}）与封签的签章人（{signer}）不是同一人", state_who=state_who, signer=seal.signer))
     sig = seal_rows.read_signature(doc, tbl)
     if sig is None:
-        verdict.problems.append(f"未签章：封签没有 {seal.signer} 的数字签名（由旧版本写入、由 JSON 载入，或被人改动过），"
-                                "不能证明是审核人本人审核通过")
+        verdict.problems.append(tr("未签章：封签没有 {signer} 的数字签名（由旧版本写入、由 JSON 载入，或被人改动过），"
+                                "不能证明是审核人本人审核通过", signer=seal.signer))
         return verdict
     log_id, log_head, public_hex, signature = sig.log_id, sig.log_head, sig.public_key, sig.signature
     verdict.signed, verdict.fingerprint = True, ks.fingerprint(public_hex)
     if not seal_rows.has_signer_key(doc, seal.signer, public_hex):
-        verdict.problems.append(f"未知密钥：签章所用的密钥（指纹 {verdict.fingerprint}）不是文件中登记的 {seal.signer} 的公钥")
+        verdict.problems.append(tr("未知密钥：签章所用的密钥（指纹 {fingerprint}）不是文件中登记的 {signer} 的公钥", fingerprint=verdict.fingerprint, signer=seal.signer))
     if not ks.verify(public_hex, signature, payload(doc, seal, log_id, log_head)):
-        verdict.problems.append("签名无效：签章与封签内容（表、数字摘要、审核人、时间或修改记录）不符，封签被改动过")
+        verdict.problems.append(tr("签名无效：签章与封签内容（表、数字摘要、审核人、时间或修改记录）不符，封签被改动过"))
         return verdict
     if log_id != seal.log_id:
-        verdict.problems.append("封签记录的修改记录位置被改动过")
+        verdict.problems.append(tr("封签记录的修改记录位置被改动过"))
     status = ks.key_status(seal.signer, public_hex, record=record)
     if status is ks.KeyStatus.CHANGED:
         known = "、".join(k.get("fingerprint", "") for k in ks.known_signers().get(seal.signer, []))
-        verdict.problems.append(f"警告：{seal.signer} 的签章密钥（指纹 {verdict.fingerprint}）与本机记录的不同（{known}）。"
-                                f"可能有人冒用 {seal.signer} 的名义签章；请当面或电话向 {seal.signer} 核对指纹")
+        verdict.problems.append(tr("警告：{signer} 的签章密钥（指纹 {fingerprint}）与本机记录的不同（{known}）。"
+                                "可能有人冒用 {signer} 的名义签章；请当面或电话向 {signer} 核对指纹", signer=seal.signer, fingerprint=verdict.fingerprint, known=known))
     elif status is ks.KeyStatus.FIRST:
-        verdict.notices.append(f"本机第一次见到 {seal.signer} 的签章密钥，指纹 {verdict.fingerprint}，已记住；"
-                               "请向本人核对指纹")
+        verdict.notices.append(tr("本机第一次见到 {signer} 的签章密钥，指纹 {fingerprint}，已记住；"
+                               "请向本人核对指纹", signer=seal.signer, fingerprint=verdict.fingerprint))
     if log_rows.chain_value(doc, log_id) != log_head:
-        verdict.problems.append("审核通过时的修改记录被改动或删除过（与签章时记下的不符）")
+        verdict.problems.append(tr("审核通过时的修改记录被改动或删除过（与签章时记下的不符）"))
     elif not chain.ok and chain.broken_at is not None and chain.broken_at <= log_id:
-        verdict.problems.append(f"审核通过前的修改记录被改动过（{chain.problem}）")
+        verdict.problems.append(tr("审核通过前的修改记录被改动过（{problem}）", problem=chain.problem))
     verdict.problems += _duty_problems(doc, tbl, seal.signer, log_id)
     check = sl.check(doc, seal)
     if not check.intact:
         silent = [c for c in check.changes if not c.entries]
         logged = len(check.changes) - len(silent)
         if silent:
-            verdict.problems.append(f"审核后有 {len(silent)} 处数字被改动且没有修改记录（用其他工具直接改了文件）")
+            verdict.problems.append(tr("审核后有 {silent_count} 处数字被改动且没有修改记录（用其他工具直接改了文件）", silent_count=len(silent)))
         if logged:
-            verdict.problems.append(f"审核后有 {logged} 处数字被修改，封签已破，需重新审核")
+            verdict.problems.append(tr("审核后有 {logged} 处数字被修改，封签已破，需重新审核", logged=logged))
     return verdict
 
 

@@ -10,6 +10,7 @@ from ..document import Document, review_rows
 from ..document.review_rows import StateRow
 from ..document.tx import Tx
 from ..explain import ExplanationState, explanation_state
+from ..i18n import tr
 from ..rules.findings import Finding
 
 
@@ -21,7 +22,7 @@ class TableState(Enum):
 
     @property
     def label(self) -> str:
-        return {"draft": "填报中", "submitted": "待审核", "approved": "已审核", "returned": "退回"}[self.value]
+        return {"draft": tr("填报中"), "submitted": tr("待审核"), "approved": tr("已审核"), "returned": tr("退回")}[self.value]
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,11 @@ def blockers(findings: Iterable[Finding], explanations: Mapping[str, Mapping[str
     out = []
     for f in findings:
         if f.severity == "error":
-            out.append(f"错误：{f.message}")
+            out.append(tr("错误：{message}", message=f.message))
         elif f.severity == "warning":
             state = explanation_state(f, explanations)
             if state is ExplanationState.NONE:
-                out.append(f"提示未写出错说明：{f.message}")
+                out.append(tr("提示未写出错说明：{message}", message=f.message))
             elif state is ExplanationState.STALE:
-                out.append(f"出错说明已过期（数字变动后未重新说明）：{f.message}")
+                out.append(tr("出错说明已过期（数字变动后未重新说明）：{message}", message=f.message))
     return out

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..codes import CodeLists, normalise_name
 from ..definitions.models import BlockDef, CodeCheckRule, CompareRule, RollupRule, TableDef
 from ..definitions.template_set import LEVEL_NAMES, TemplateSet, code_level
+from ..i18n import tr
 from .expr import Term, parse
 from .instances import Cell, Instance, Side, StructuralFinding
 from .rowindex import RowIndex, RowInfo
@@ -169,12 +170,12 @@ def _rollup_detail(block: BlockDef | None, parent: RowInfo | None, child: RowInf
     fl = block.floating if block else None
     if fl is not None and fl.named and child is not None and child.code:
         depth = sorted(fl.levels).index(len(child.code)) if len(child.code) in fl.levels else -1
-        name = fl.level_names[depth] if depth >= 0 else "下级"
-        return f"各{name}之和" if parent and parent.is_total else f"其下各{name}之和"
+        name = fl.level_names[depth] if depth >= 0 else tr("下级")
+        return tr("各{name}之和", name=name) if parent and parent.is_total else tr("其下各{name}之和", name=name)
     if parent and parent.is_total:
-        return "各类之和"
+        return tr("各类之和")
     level = LEVEL_NAMES.get(code_level(parent.code), "") if parent and parent.code else ""
-    return {"类": "其下各款（项）之和", "款": "其下各项之和"}.get(level, "下级科目之和")
+    return {"类": tr("其下各款（项）之和"), "款": tr("其下各项之和")}.get(level, tr("下级科目之和"))
 
 
 def code_findings(rule: CodeCheckRule, tset: TemplateSet, codes: CodeLists, row: RowInfo) -> Iterator[
@@ -193,22 +194,22 @@ def code_findings(rule: CodeCheckRule, tset: TemplateSet, codes: CodeLists, row:
         allowed = "、".join(str(n) for n in levels)
         yield StructuralFinding(
             f"{rule.id}[{row.key}|shape]", rule.id, "error",
-            f"科目编码“{row.code}”格式不对：应为 {allowed} 位数字", table.key, (cell,),
+            tr("科目编码“{code}”格式不对：应为 {allowed} 位数字", code=row.code, allowed=allowed), table.key, (cell,),
         )
         return
     known = codes.name(rule.code_list, row.code, tset.info.year)
     if known is not None and row.label and not codes.same_name(known, row.label):
         yield StructuralFinding(
             f"{rule.id}[{row.key}|name]", rule.id, "warning",
-            f"科目 {row.code} 的名称“{row.label}”与代码表中的“{known}”不一致，请核实", table.key, (cell,),
+            tr("科目 {code} 的名称“{label}”与代码表中的“{known}”不一致，请核实", code=row.code, label=row.label, known=known), table.key, (cell,),
         )
     if rule.pair_list and row.code2 is not None:
         allowed_pairs = codes.allowed_pairs(rule.pair_list, row.label)
         if allowed_pairs is not None and normalise_name(row.label2) not in allowed_pairs:
             yield StructuralFinding(
                 f"{rule.id}[{row.key}|pair]", rule.id, "warning",
-                f"部门经济科目“{row.label}”列在政府经济科目“{row.label2 or row.code2}”下，"
-                f"与对应关系表不符，请核实", table.key, (cell,),
+                tr("部门经济科目“{label}”列在政府经济科目“{pair}”下，"
+                "与对应关系表不符，请核实", label=row.label, pair=row.label2 or row.code2), table.key, (cell,),
             )
 
 

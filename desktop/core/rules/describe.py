@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..definitions.template_set import TemplateSet
+from ..i18n import tr
 from ..money import format_amount
 from .instances import Cell, Instance, Side
 from .rowindex import RowIndex
@@ -26,17 +27,17 @@ class Describer:
     def row_caption(self, table_key: str, row_key: str) -> str:
         info = self.rows.get(table_key, row_key)
         if info is None:
-            return f"{row_key}（本表无此行）"
+            return tr("{row_key}（本表无此行）", row_key=row_key)
         if info.named:
             return info.label or row_key
         if info.code2 is not None:
-            return f"{info.code} {info.label}（政府经济科目：{info.label2 or info.code2}）"
+            return tr("{code} {label}（政府经济科目：{pair}）", code=info.code, label=info.label, pair=info.label2 or info.code2)
         if info.code and info.key == info.code:
             return f"{info.code} {info.label}".strip()
         label = self._under(table_key, row_key, info.label or row_key)
         if info.code and info.code not in label:
             label = f"{info.code} {label}"
-        return f"{label}（行次{info.hangci}）" if info.hangci else label
+        return tr("{label}（行次{hangci}）", label=label, hangci=info.hangci) if info.hangci else label
 
     def _under(self, table_key: str, row_key: str, label: str) -> str:
         """An indented row whose label is printed twice is named with the row it sits under
@@ -61,7 +62,7 @@ class Describer:
             return col_key
         parts = [p for p in col.header if p] if len(col.header) > 1 else [col.caption]
         text = "·".join(dict.fromkeys(parts))
-        return f"{text}（栏次{col.lanci}）" if col.lanci else text
+        return tr("{text}（栏次{lanci}）", text=text, lanci=col.lanci) if col.lanci else text
 
     def cell(self, cell: Cell, with_table: bool = False) -> str:
         table, row, col = cell
@@ -78,7 +79,7 @@ class Describer:
             text = self.cell(cell, with_table=cell[0] != home_table)
             parts.append(("－ " if sign < 0 else ("＋ " if parts else "")) + text)
         if len(side) > MAX_LISTED_TERMS:
-            parts.append(f"等 {len(side)} 项")
+            parts.append(tr("等 {side_count} 项", side_count=len(side)))
         return " ".join(parts)
 
     def message(self, inst: Instance, left: int, right: int, rounding: bool, empty: tuple[bool, bool] = (False, False)) -> str:
@@ -86,16 +87,16 @@ class Describer:
         home = inst.table
         lhs = self.side(inst.left, home)
         rhs = self.side(inst.right, home, inst.detail if len(inst.right) > 1 or not inst.right else None)
-        lv = "空" if empty[0] else format_amount(left)
-        rv = "空" if empty[1] else format_amount(right)
+        lv = tr("空") if empty[0] else format_amount(left)
+        rv = tr("空") if empty[1] else format_amount(right)
         gap = format_amount(abs(left - right))
         if inst.op == "=":
-            tail = f"{lhs} 为 {lv}，{rhs} 为 {rv}，相差 {format_amount(left - right)}。"
+            tail = tr("{lhs} 为 {lv}，{rhs} 为 {rv}，相差 {format_amount}。", lhs=lhs, lv=lv, rhs=rhs, rv=rv, format_amount=format_amount(left - right))
         elif inst.op == "<=":
-            tail = f"{lhs} 为 {lv}，大于 {rhs}（{rv}）{gap}。"
+            tail = tr("{lhs} 为 {lv}，大于 {rhs}（{rv}）{gap}。", lhs=lhs, lv=lv, rhs=rhs, rv=rv, gap=gap)
         else:
-            tail = f"{lhs} 为 {lv}，小于 {rhs}（{rv}）{gap}。"
+            tail = tr("{lhs} 为 {lv}，小于 {rhs}（{rv}）{gap}。", lhs=lhs, lv=lv, rhs=rhs, rv=rv, gap=gap)
         text = f"{self.table_name(home)}：{inst.name}。{tail}"
         if rounding:
-            text += "差额在万元尾数误差范围内（尾数误差），核实后可不修改。"
+            text += tr("差额在万元尾数误差范围内（尾数误差），核实后可不修改。")
         return text

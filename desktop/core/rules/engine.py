@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..codes import CodeLists, default_code_lists
 from ..definitions.errors import DefinitionError
 from ..definitions.template_set import TemplateSet
+from ..i18n import tr
 from .describe import Describer
 from .findings import Finding
 from .index import InstanceIndex
@@ -275,7 +276,7 @@ class Engine:
                     ready.append(user)
         if done < len(cone):
             stuck = next(t for t, n in waiting.items() if n > 0)
-            raise DefinitionError(self.tset.id, "rules", f"公式循环引用：{stuck}")
+            raise DefinitionError(self.tset.id, "rules", tr("公式循环引用：{stuck}", stuck=stuck))
 
     def _recheck(self, touched: Mapping[str, Instance], delta: Delta) -> None:
         findings = self._findings

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..i18n import tr
+
 _TOKEN = re.compile(
     r"\s*(?:(?P<sum>sum)\s*\(|(?P<ref>[A-Za-z0-9_]+(?:\[[^\]]+\]|\.[A-Za-z0-9_]+)\.[A-Za-z0-9_]+)"
     r"|(?P<op>[+\-])|(?P<close>\)))"
@@ -56,36 +58,36 @@ def parse(text: str) -> tuple[Term, ...]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise ExprError(f"无法解析表达式 “{text}” 第 {pos + 1} 个字符附近")
+            raise ExprError(tr("无法解析表达式 “{text}” 第 {position} 个字符附近", text=text, position=pos + 1))
         pos = m.end()
         if m.group("op"):
             if expect_term and not terms and m.group("op") == "-":
                 sign = -sign
                 continue
             if expect_term:
-                raise ExprError(f"表达式 “{text}” 中运算符连用")
+                raise ExprError(tr("表达式 “{text}” 中运算符连用", text=text))
             sign, expect_term = (1 if m.group("op") == "+" else -1), True
         elif m.group("sum"):
             if not expect_term:
-                raise ExprError(f"表达式 “{text}” 缺少运算符")
+                raise ExprError(tr("表达式 “{text}” 缺少运算符", text=text))
             inner = _TOKEN.match(text, pos)
             if not inner or not inner.group("ref"):
-                raise ExprError(f"表达式 “{text}” 中 sum( 后应为单元格引用")
+                raise ExprError(tr("表达式 “{text}” 中 sum( 后应为单元格引用", text=text))
             close = _TOKEN.match(text, inner.end())
             if not close or not close.group("close"):
-                raise ExprError(f"表达式 “{text}” 中 sum( 没有闭合")
+                raise ExprError(tr("表达式 “{text}” 中 sum( 没有闭合", text=text))
             terms.append(_parse_ref(inner.group("ref"), sign))
             pos, expect_term = close.end(), False
         elif m.group("ref"):
             if not expect_term:
-                raise ExprError(f"表达式 “{text}” 缺少运算符")
+                raise ExprError(tr("表达式 “{text}” 缺少运算符", text=text))
             term = _parse_ref(m.group("ref"), sign)
             if term.selector is not None:
-                raise ExprError(f"表达式 “{text}” 中多行引用须写在 sum(...) 里")
+                raise ExprError(tr("表达式 “{text}” 中多行引用须写在 sum(...) 里", text=text))
             terms.append(term)
             expect_term = False
         else:
-            raise ExprError(f"表达式 “{text}” 中括号不配对")
+            raise ExprError(tr("表达式 “{text}” 中括号不配对", text=text))
     if expect_term:
-        raise ExprError(f"表达式 “{text}” 不完整")
+        raise ExprError(tr("表达式 “{text}” 不完整", text=text))
     return tuple(terms)

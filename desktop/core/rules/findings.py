@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import N_
 from .instances import Cell
 
-SEVERITY_LABELS = {"error": "错误", "warning": "提示", "rounding": "尾数误差"}
+SEVERITY_LABELS = {"error": N_("错误"), "warning": N_("提示"), "rounding": N_("尾数误差")}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2}
 
 

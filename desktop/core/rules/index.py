@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from ..codes import CodeLists
 from ..definitions.errors import DefinitionError
 from ..definitions.template_set import TemplateSet
+from ..i18n import tr
 from .incremental import Recompiled, RuleBook
 from .instances import Cell, Instance, StructuralFinding
 from .rowindex import RowIndex
@@ -158,7 +159,7 @@ class InstanceIndex:
         if rank is not None:
             return rank
         if cell in visiting:
-            raise DefinitionError(self.tset.id, "rules", f"公式循环引用：{cell}")
+            raise DefinitionError(self.tset.id, "rules", tr("公式循环引用：{cell}", cell=cell))
         visiting.add(cell)
         inst = self.formula_of(cell)
         depth = 0

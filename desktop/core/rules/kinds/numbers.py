@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from ...i18n import tr
+
 
 def decimals_of(value: Decimal) -> int:
     """How many decimals a number was printed with (``Decimal('70.60')`` → 2, ``Decimal('93')`` → 0)."""
@@ -32,7 +34,7 @@ def plain(value: Decimal | None) -> str:
 
 def shown(value: Decimal | None) -> str:
     """A figure as printed in a message; ``空`` for an empty cell."""
-    return plain(value) if value is not None else "空"
+    return plain(value) if value is not None else tr("空")
 
 
 def hundredths(value: Decimal | None) -> int | None:
