@@ -18,14 +18,13 @@ from . import step_labels
 from .change import Change, findings_diff
 from .codes import CodeLists, check_code_shape, default_code_lists
 from .definitions import ColumnDef, TemplateSet, get_set
-from .document import Document, DocumentError
+from .document import Document, DocumentError, review_rows
 from .document.store import REVIEW_MODE_MESSAGE
 from .explain import basis_of
 from .history import History
 from .i18n import N_, tr
 from .jixiao.store import has_forms
 from .money import AmountError, parse_amount
-from .review import ReviewBook
 from .rules.engine import Engine
 from .rules.findings import Finding
 from .rules.instances import Cell
@@ -35,6 +34,7 @@ from .rules.rowindex import RowIndex
 if TYPE_CHECKING:
     from .jixiao.book import FormBook
     from .narrative.book import NarrativeBook
+    from .review import ReviewBook
 
 
 class EditError(ValueError):
@@ -76,7 +76,7 @@ class Session:
         self.engine = Engine(self.tset, self.rows, _figures(doc), rounding=doc.money_unit == "万元", codes=self.codes)
         self._forms: FormBook | None = None
         self._narrative: NarrativeBook | None = None
-        self.review = ReviewBook(self)
+        self._review: ReviewBook | None = None
         self.history = History(self)  # undo/redo, kept in the file
         self._listeners: list[Callable[[Change], None]] = []
         # the 绩效 findings as last told (None until someone asks for findings): per form, and across
@@ -202,10 +202,21 @@ class Session:
     def review_mode(self, on: bool) -> None:
         self.doc.review_mode = on
 
+    @property
+    def review(self) -> ReviewBook:
+        """批注, review states and seals of this document (the review modules load on first use)."""
+        if self._review is None:
+            from .review import ReviewBook
+
+            self._review = ReviewBook(self)
+        return self._review
+
     def _require_figures(self, tables: Iterable[str] = ()) -> None:
         """Refuse an edit in 审阅 mode, or one touching a table that is 待审核 or 已审核 (locked)."""
         if self.doc.review_mode:
             raise EditError(REVIEW_MODE_MESSAGE)
+        if self._review is None and not review_rows.states(self.doc):
+            return  # no table was ever submitted: nothing is locked (and the review modules need not load)
         locked = self.review.lock_message(tables)
         if locked:
             raise EditError(locked)

@@ -22,13 +22,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import secrets
-import tempfile
 from pathlib import Path
 
 from ..compiled_cache import cache_base, files_fingerprint
 
 HEADER_BYTES = 100  # SQLite's file header; bytes 24..28 are the file change counter
+
+
+def _random_below(limit: int) -> int:
+    """A number in [0, limit) from the system's random source (what ``secrets.randbelow`` does, without
+    importing it at start; the slight bias of a modulo over 64 bits does not matter here)."""
+    return int.from_bytes(os.urandom(8), "big") % limit
 
 
 def _record_path(path: Path) -> Path:
@@ -73,7 +77,7 @@ def remember_checked(path: Path) -> None:
     try:
         st = os.stat(path)
         second = st.st_mtime_ns - st.st_mtime_ns % 1_000_000_000
-        os.utime(path, ns=(st.st_atime_ns, second + secrets.randbelow(10_000_000) * 100))  # see the docstring
+        os.utime(path, ns=(st.st_atime_ns, second + _random_below(10_000_000) * 100))  # see the docstring
     except OSError:
         return  # a medium whose times cannot be set: always checked in full
     state = _state(path)
@@ -82,6 +86,8 @@ def remember_checked(path: Path) -> None:
     target = _record_path(path)
     with contextlib.suppress(OSError):
         target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when a record is written
+
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(state)
