@@ -21,10 +21,34 @@ RowLoader = Callable[[str, str], Mapping[str, int]]  # (table, row) → {column:
 AllLoader = Callable[[], Iterable[tuple[Cell, int]]]
 
 
-class LazyValues(dict):
-    """``Cell → int``, filled from the file per row on first touch, or all at once when needed whole."""
+class _Figures(dict):
+    """The common layout of :class:`LazyValues` and :class:`LoadedValues` (so one can become the other)."""
 
     __slots__ = ("_row_loader", "_all_loader", "_rows", "_whole")
+
+    def __reduce__(self):  # noqa: ANN204 - a pickled copy is a plain dict of every figure
+        return (dict, (dict(self.items()),))
+
+
+class LoadedValues(_Figures):
+    """What a :class:`LazyValues` becomes once it holds every figure: a dict with dict's own (C) methods, so
+    a full check reads figures at dict speed."""
+
+    __slots__ = ()
+    fully_loaded = True
+
+    def load_all(self) -> None:
+        """Nothing left to read."""
+
+    def load_rows(self, rows: Iterable[RowKey]) -> None:
+        """Nothing left to read."""
+
+
+class LazyValues(_Figures):
+    """``Cell → int``, filled from the file per row on first touch, or all at once when needed whole (it
+    then turns into a :class:`LoadedValues`, the same object)."""
+
+    __slots__ = ()
 
     def __init__(self, row_loader: RowLoader, all_loader: AllLoader) -> None:
         super().__init__()
@@ -62,6 +86,7 @@ class LazyValues(dict):
         dict.clear(self)
         dict.update(self, merged)
         self._rows.clear()
+        self.__class__ = LoadedValues  # from now on every read is a plain dict read
 
     @property
     def fully_loaded(self) -> bool:
@@ -167,9 +192,7 @@ class LazyValues(dict):
         self._whole = True  # nothing more to read: the file's figures are dropped too
         self._rows.clear()
         dict.clear(self)
+        self.__class__ = LoadedValues
 
     def __repr__(self) -> str:
         return f"LazyValues({len(self)} figures)"
-
-    def __reduce__(self):  # noqa: ANN204 - a pickled copy is a plain dict of every figure
-        return (dict, (self.copy(),))
