@@ -140,6 +140,12 @@ class RuleBook:
                     self._row_local.setdefault(table, []).append(prep.position)
         self._local = {p for ps in self._row_local.values() for p in ps}
         self._looked: dict[int, set[str]] = {}  # rows of a row-local rule compiled (or found unbound)
+        # roll-up groups (parent row) already expanded, per rule, before the rule is compiled whole: a cell
+        # is read by the group above its row and derived by its row's own group, nothing else of the rule
+        self._rollup_parents: dict[int, set[str]] = {}
+        self._rollups_of: dict[str, list[tuple[int, RollupRule]]] = {}
+        for position, rule in self.rollups:
+            self._rollups_of.setdefault(rule.table, []).append((position, rule))
 
     def _incremental(self, prep: PreparedCompare) -> bool:
         """Whether a rule's instances follow its foreach rows one by one (else it is compiled whole)."""
@@ -175,6 +181,31 @@ class RuleBook:
             if code is not None:
                 self._bound.setdefault(position, {})[key] = code
                 out.extend(prep.instances(rows, [(key, code)]))
+        for position, rule in self._rollups_of.get(table, ()):
+            if position not in self._compiled:
+                groups = self._table_groups(rows, table)
+                parents = [p for p in (key, groups.parent.get(key)) if p is not None and p != _TOP]
+                out.extend(self._rollup_groups(position, rule, rows, groups, parents))
+        return out
+
+    def _table_groups(self, rows: RowIndex, table: str) -> _Groups:
+        groups = self._groups.get(table)
+        if groups is None:
+            groups = self._groups[table] = _Groups(self.tset, table, rows)
+        return groups
+
+    def _rollup_groups(self, position: int, rule: RollupRule, rows: RowIndex, groups: _Groups,
+                       parents: Iterable[str]) -> list[Instance]:
+        """The instances of the groups of ``parents`` (each expanded once) of a roll-up rule."""
+        done = self._rollup_parents.setdefault(position, set())
+        emitted = groups.emitted()
+        cols = rollup_columns(rule, groups.table)
+        out: list[Instance] = []
+        for parent in parents:
+            if parent in done or parent not in emitted:
+                continue
+            done.add(parent)
+            out.extend(rollup_instances(rule, position, groups.table, rows, parent, emitted[parent], cols))
         return out
 
     def compile(self, rows: RowIndex, tables: set[str] | None = None) -> tuple[list[Instance], list[StructuralFinding]]:
@@ -186,7 +217,7 @@ class RuleBook:
             mentions = self._mentions[position]
             if position in self._compiled or (tables is not None and mentions is not None and not mentions & tables):
                 continue
-            if tables is not None and (position in self._local or isinstance(rule, CodeCheckRule)):
+            if tables is not None and (position in self._local or isinstance(rule, CodeCheckRule | RollupRule)):
                 continue  # row by row (compile_row) / only for a full check: they derive and read nothing
             self._compiled.add(position)
             if isinstance(rule, CompareRule):
@@ -201,11 +232,8 @@ class RuleBook:
                     self._keys[position] = [i.key for i in fresh]
                     instances.extend(fresh)
             elif isinstance(rule, RollupRule):
-                groups = self._groups.get(rule.table) or self._groups.setdefault(
-                    rule.table, _Groups(self.tset, rule.table, rows))
-                cols = rollup_columns(rule, groups.table)
-                for p, kids in groups.emitted().items():
-                    instances.extend(rollup_instances(rule, position, groups.table, rows, p, kids, cols))
+                groups = self._table_groups(rows, rule.table)
+                instances.extend(self._rollup_groups(position, rule, rows, groups, list(groups.emitted())))
             else:
                 for row in rows.rows(rule.table):
                     structural.extend(code_findings(rule, self.tset, self.codes, row))

@@ -46,6 +46,7 @@ class RowIndex:
         self._position: dict[str, dict[str, int]] = {}
         self._selected: dict[str, dict[str, list[str]]] = {}
         self._source = dict(floating or {})  # each table's rows are built on first use
+        self._lengths: dict[str, tuple[int, ...]] = {}  # code lengths of a table's levels, longest first (of the set)
 
     def _table(self, table: str) -> list[RowInfo]:
         rows = self._rows.get(table)
@@ -163,8 +164,11 @@ class RowIndex:
         """The nearest coded row above ``code`` (a 款 for a 项, else the 类), if the table has one."""
         self._table(table)
         by_code = self._by_code[table]
-        fl = self.tset.table(table).floating_block if self.tset.has_table(table) else None
-        lengths = sorted(fl.floating.levels, reverse=True) if fl and fl.floating else [5, 3]
+        lengths = self._lengths.get(table)
+        if lengths is None:
+            fl = self.tset.table(table).floating_block if self.tset.has_table(table) else None
+            lengths = self._lengths[table] = tuple(sorted(fl.floating.levels, reverse=True) if fl and fl.floating
+                                                   else (5, 3))
         for length in lengths:
             if len(code) > length and code[:length] in by_code:
                 return by_code[code[:length]]
