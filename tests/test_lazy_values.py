@@ -115,3 +115,29 @@ def test_a_read_only_session_reads_every_figure_at_once(tmp_path: Path) -> None:
         assert type(session.engine.values) is dict
     finally:
         session.close()
+
+
+def test_a_fresh_session_undoes_a_row_removal_as_the_session_that_made_it_would(tmp_path: Path) -> None:
+    """The 科目 rows and figures of a writable session are read table by table and row by row; an undo in a
+    new session (nothing of the table read yet) writes the file first and must still tell the whole change."""
+    path = build_demo(tmp_path / "demo.gkb", who="t")
+    session = Session.open(path, who="t")
+    table = "zhichu"
+    code = max(session.rows.floating_codes(table), key=len)
+    before_rows = session.doc.floating_rows()[table]
+    before_values = session.doc.values()
+    removed = session.remove_row(table, code, who="t")
+    session.close()
+
+    fresh = Session.open(path, who="t")
+    try:
+        assert not fresh.engine.values.fully_loaded
+        change = fresh.undo(who="t")
+        assert sorted(change.rows_added) == sorted((table, c) for c in removed)
+        assert {c for c in change.cells if c[1] in removed} == {c for c in before_values if c[0] == table and c[1] in removed}
+        assert fresh.doc.floating_rows()[table] == before_rows and fresh.doc.values() == before_values
+        eager = Engine(fresh.tset, fresh.rows, fresh.doc.values(), rounding=fresh.engine.rounding, codes=fresh.codes)
+        assert fresh.engine.check_all() == eager.check_all()
+        assert dict(fresh.engine.values) == eager.values
+    finally:
+        fresh.close()

@@ -185,7 +185,10 @@ class History:
         tables, indicators = self._where(changes)
         s._require_figures(tables)
         entries = self._entries(changes, undo, who, indicators)
-        s.engine.load_rows(_rows_of(changes))  # the engine's figures before the file moves under them
+        touched = _rows_of(changes)  # the engine's figures and the 科目 rows, before the file moves under them
+        for table in {t for t, _ in touched}:
+            s.rows.rows(table)
+        s.engine.load_rows(touched)
         undo_rows.revert(doc, self.recorder, step, changes, undo=undo, entries=entries)
         change = self._follow(changes, undo, {int(t[7:]) for t in tables if t.startswith("jixiao:")})
         change.history = True

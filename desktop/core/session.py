@@ -29,7 +29,7 @@ from .rules.engine import Engine
 from .rules.findings import Finding
 from .rules.instances import Cell
 from .rules.lazy_values import LazyValues
-from .rules.rowindex import RowIndex
+from .rules.rowindex import FloatingByTable, RowIndex
 
 if TYPE_CHECKING:
     from .jixiao.book import FormBook
@@ -56,7 +56,8 @@ class CellInfo:
 
 def _figures(doc: Document) -> Mapping[Cell, int]:
     """The figures for the engine: read row by row as needed when this program holds the edit lock (nobody
-    else writes the file meanwhile); read at once, as one consistent picture, when opened read-only."""
+    else writes the file meanwhile); read at once, as one consistent picture, when opened read-only. The
+    科目 rows follow the same rule, table by table."""
     if doc.readonly:
         return doc.values()
     return LazyValues(doc.row_values, doc.iter_values)
@@ -72,7 +73,7 @@ class Session:
         except KeyError as exc:
             raise DocumentError("unknown_set", tr("文件使用的模板“{set_id}”本软件没有，请升级软件。", set_id=doc.set_id)) from exc
         self.codes = codes or default_code_lists()
-        self.rows = RowIndex(self.tset, doc.floating_rows())
+        self.rows = RowIndex(self.tset, doc.floating_rows() if doc.readonly else FloatingByTable(doc.floating_rows_of))
         self.engine = Engine(self.tset, self.rows, _figures(doc), rounding=doc.money_unit == "万元", codes=self.codes)
         self._forms: FormBook | None = None
         self._narrative: NarrativeBook | None = None

@@ -269,6 +269,10 @@ class Document:
         return dict(self._conn.execute("SELECT col, num FROM cell WHERE tbl = ? AND row = ? AND num IS NOT NULL",
                                        (tbl, row)))
 
+    def floating_rows_of(self, tbl: str) -> list[tuple[str, str]]:
+        """The 科目 rows of one table, as ``(code, name)`` in code order."""
+        return self._conn.execute("SELECT code, name FROM float_row WHERE tbl = ? ORDER BY code", (tbl,)).fetchall()
+
     def floating_rows(self) -> dict[str, list[tuple[str, str]]]:
         out: dict[str, list[tuple[str, str]]] = {}
         for tbl, code, name in self._conn.execute("SELECT tbl, code, name FROM float_row ORDER BY tbl, code"):

@@ -53,7 +53,7 @@ class LazyValues(_Figures):
     def __init__(self, row_loader: RowLoader, all_loader: AllLoader) -> None:
         super().__init__()
         self._row_loader, self._all_loader = row_loader, all_loader
-        self._rows: dict[RowKey, tuple[str, ...]] = {}  # rows read from the file: the columns they had
+        self._rows: set[RowKey] = set()  # rows read from the file (from then on held here, not there)
         self._whole = False
 
     # -- filling --------------------------------------------------------------------------------
@@ -63,9 +63,8 @@ class LazyValues(_Figures):
         key = (cell[0], cell[1])
         if key in self._rows:
             return
-        row = self._row_loader(*key)
-        self._rows[key] = tuple(row)
-        for col, value in row.items():
+        self._rows.add(key)
+        for col, value in self._row_loader(*key).items():
             dict.__setitem__(self, (key[0], key[1], col), value)
 
     def load_rows(self, rows: Iterable[RowKey]) -> None:
@@ -79,9 +78,9 @@ class LazyValues(_Figures):
             return
         self._whole = True
         merged = dict(self._all_loader())
-        for (table, row), columns in self._rows.items():
-            for col in columns:
-                merged.pop((table, row, col), None)  # the file's copy of a row this mapping already holds
+        if self._rows:  # a row read before is held here as the engine left it: the file's copy does not count
+            held = self._rows
+            merged = {cell: value for cell, value in merged.items() if (cell[0], cell[1]) not in held}
         merged.update(dict.items(self))
         dict.clear(self)
         dict.update(self, merged)

@@ -33,10 +33,28 @@ class RowInfo:
 FloatingRows = Mapping[str, Iterable[tuple[str, str]]]
 
 
+class FloatingByTable:
+    """A document's floating rows, read table by table when a table is first laid out (``loader``: table →
+    its ``(key, name)`` rows). Read-only to the index, as a dict of the whole would be."""
+
+    __slots__ = ("_loader", "_read")
+
+    def __init__(self, loader: Callable[[str], list[tuple[str, str]]]) -> None:
+        self._loader = loader
+        self._read: dict[str, list[tuple[str, str]]] = {}
+
+    def get(self, table: str, default: Iterable[tuple[str, str]] = ()) -> Iterable[tuple[str, str]]:
+        rows = self._read.get(table)
+        if rows is None:
+            rows = self._read[table] = self._loader(table)
+        return rows or default
+
+
 class RowIndex:
     """Rows per table in printed order; floating rows are keyed by their code."""
 
-    def __init__(self, tset: TemplateSet, floating: FloatingRows | None = None, codes: CodeLists | None = None) -> None:
+    def __init__(self, tset: TemplateSet, floating: FloatingRows | FloatingByTable | None = None,
+                 codes: CodeLists | None = None) -> None:
         self.tset = tset
         self._codes = codes or default_code_lists()
         self._rows: dict[str, list[RowInfo]] = {}
@@ -45,7 +63,8 @@ class RowIndex:
         self._span: dict[str, tuple[int, int]] = {}  # where the floating rows sit in a table's list
         self._position: dict[str, dict[str, int]] = {}
         self._selected: dict[str, dict[str, list[str]]] = {}
-        self._source = dict(floating or {})  # each table's rows are built on first use
+        # each table's rows are built on first use (from the file, table by table, with a FloatingByTable)
+        self._source = floating if isinstance(floating, FloatingByTable) else dict(floating or {})
         self._lengths: dict[str, tuple[int, ...]] = {}  # code lengths of a table's levels, longest first (of the set)
 
     def _table(self, table: str) -> list[RowInfo]:
