@@ -28,7 +28,7 @@ CONVERTED = ("desktop/gui", "desktop/cli.py", "desktop/argparse_zh.py", "desktop
              "desktop/core/definitions/compose.py",
              "desktop/core/definitions/errors.py", "desktop/core/definitions/loader.py",
              "desktop/core/definitions/table_patch.py", "desktop/core/definitions/yaml_source.py",
-             "desktop/core/diff.py", "desktop/core/explain.py", "desktop/core/formats/dump.py",
+             "desktop/core/diff.py", "desktop/core/document", "desktop/core/explain.py", "desktop/core/formats/dump.py",
              "desktop/core/formats/formulas.py", "desktop/core/formats/json_input.py",
              "desktop/core/formats/listed_rows.py", "desktop/core/formats/safe_file.py",
              "desktop/core/formats/sheet_html.py", "desktop/core/formats/sheet_result.py",
@@ -84,6 +84,11 @@ ALLOWED = {
     ("desktop/core/rules/compile.py", "类"): "a level name as the definitions write it (a key)",
     ("desktop/core/rules/compile.py", "款"): "a level name as the definitions write it (a key)",
 }
+ALLOWED.update({
+    ("desktop/core/document/validate.py", "元"): "a money unit as stored in the document (the default of the meta)",
+    ("desktop/core/document/validate.py", "万元"): "a money unit as stored in the document",
+    ("desktop/core/document/store.py", "元"): "a money unit as stored in the document (the default of the meta)",
+})
 # The verdict of a file in a batch: a key the batch report, its JSON and the window colour by
 ALLOWED.update({("desktop/core/huizong/batch.py", text): "a batch verdict (data: compared and written to JSON)"
                 for text in ("未审核", "无法打开", "有错误", "有提示", "通过")})
