@@ -32,9 +32,10 @@ CONVERTED = ("desktop/gui", "desktop/cli.py", "desktop/argparse_zh.py", "desktop
              "desktop/core/formats/formulas.py", "desktop/core/formats/forms_reader.py",
              "desktop/core/formats/forms_xlsx.py", "desktop/core/formats/forms_xlsx_export.py",
              "desktop/core/formats/json_input.py",
-             "desktop/core/formats/listed_rows.py", "desktop/core/formats/safe_file.py",
-             "desktop/core/formats/sheet_html.py", "desktop/core/formats/sheet_result.py",
-             "desktop/core/formats/sheet_spreadsheetml.py", "desktop/core/formats/workbook_reader.py",
+             "desktop/core/formats/listed_rows.py", "desktop/core/formats/published.py",
+             "desktop/core/formats/safe_file.py", "desktop/core/formats/sheet_html.py",
+             "desktop/core/formats/sheet_result.py", "desktop/core/formats/sheet_spreadsheetml.py",
+             "desktop/core/formats/sheet_table.py", "desktop/core/formats/workbook_reader.py",
              "desktop/core/formats/xlsx_export.py", "desktop/core/formats/xlsx_import.py", "desktop/core/grid.py",
              "desktop/core/history.py",
              "desktop/core/huizong/batch.py",
@@ -128,6 +129,35 @@ ALLOWED.update({('desktop/core/formats/xlsx_export.py', text):
     '退回原因',
     '批注',
     '出错说明',
+)})
+ALLOWED.update({('desktop/core/formats/published.py', text):
+                'a key or word of the published-figures JSON or of the printed tables it transcribes' for text in (
+    '^[（(]?[一二三四五六七八九十百零〇]+[)）、.．]|^\\d+[.．、]|^[（(]\\d+[)）]',
+    '科目编码',
+    '科目代码',
+    '功能分类科目编码',
+    '收入科目编码',
+    '科目名称',
+    '元',
+    '万元',
+    '类',
+    '款',
+    '项',
+    '收入',
+    '支出',
+    '栏次',
+    '合计',
+    '行次',
+    '表',
+)})
+ALLOWED.update({('desktop/core/formats/sheet_table.py', text):
+                'a word of the printed tables the reader matches (a note, a 续 line, a code column)' for text in (
+    '注',
+    '说明',
+    '备注',
+    '科目编码',
+    '续',
+    '类',
 )})
 # The verdict of a file in a batch: a key the batch report, its JSON and the window colour by
 ALLOWED.update({("desktop/core/huizong/batch.py", text): "a batch verdict (data: compared and written to JSON)"
