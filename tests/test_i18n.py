@@ -228,3 +228,52 @@ def test_the_source_text_costs_no_gettext_or_logging_at_start_up():
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True,
                             timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+# -- the document file: the refusals a clerk sees for a broken or hostile .gkb -----------------------------
+
+EMPTY_FILE = "文件“{name}”是空的（0 字节），不是公开表工作台文档。可能复制或下载没有完成，请重新获取该文件。"
+
+
+def test_a_broken_document_is_refused_in_the_selected_language(tmp_path, language):
+    from desktop.core.document import Document
+    from desktop.core.document.errors import DocumentError
+
+    write_catalogue(tmp_path / "i18n", "zh_TW", {EMPTY_FILE: "檔案「{name}」是空的（0 位元組）。"})
+    language("zh_TW", folder=tmp_path / "i18n")
+    (tmp_path / "空.gkb").write_bytes(b"")
+    with pytest.raises(DocumentError) as refused:
+        Document.open(tmp_path / "空.gkb")
+    assert (refused.value.code, str(refused.value)) == ("empty", "檔案「空.gkb」是空的（0 位元組）。")
+
+
+def test_every_part_of_a_bad_content_refusal_goes_through_the_function(tmp_path, language):
+    """The refusal names what is wrong with a sentence of its own (validate.py): both are translated."""
+    import sqlite3
+
+    from desktop.core.document import Document
+    from desktop.core.document.errors import DocumentError
+
+    path = tmp_path / "美元.gkb"
+    meta = {"set_id": "shanxi_2022_juesuan", "unit_name": "测试单位", "year": "2022", "money_unit": "元"}
+    Document.create(path, meta, who="测试").close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE meta SET value = '美元' WHERE key = 'money_unit'")
+    conn.close()
+    language(i18n.PSEUDO)
+    with pytest.raises(DocumentError) as refused:
+        Document.open(path)
+    text = str(refused.value)
+    assert text.startswith("⟦文件“美元.gkb”的内容不合规：⟦金额单位“美元”无效（只能是“元”或“万元”）⟧。"), text
+
+
+def test_opening_a_document_in_the_source_text_costs_no_gettext(tmp_path):
+    """The document package speaks through tr(): reading a file's refusal in Chinese loads no catalogue."""
+    (tmp_path / "空.gkb").write_bytes(b"")
+    code = ("import sys; from pathlib import Path; from desktop.core.document import Document\n"
+            "try:\n    Document.open(Path(sys.argv[1]))\nexcept Exception as exc:\n    print(exc)\n"
+            "print(sorted(m for m in ('gettext', 'logging') if m in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if k != i18n.LANGUAGE_ENV}
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "空.gkb")], cwd=PROJECT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.splitlines() == [EMPTY_FILE.format(name="空.gkb"), "[]"], result.stderr

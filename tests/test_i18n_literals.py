@@ -28,12 +28,16 @@ CONVERTED = ("desktop/gui", "desktop/cli.py", "desktop/argparse_zh.py", "desktop
              "desktop/core/definitions/compose.py",
              "desktop/core/definitions/errors.py", "desktop/core/definitions/loader.py",
              "desktop/core/definitions/table_patch.py", "desktop/core/definitions/yaml_source.py",
-             "desktop/core/diff.py", "desktop/core/explain.py", "desktop/core/formats/dump.py",
-             "desktop/core/formats/formulas.py", "desktop/core/formats/json_input.py",
-             "desktop/core/formats/listed_rows.py", "desktop/core/formats/safe_file.py",
-             "desktop/core/formats/sheet_html.py", "desktop/core/formats/sheet_result.py",
-             "desktop/core/formats/sheet_spreadsheetml.py", "desktop/core/formats/workbook_reader.py",
-             "desktop/core/formats/xlsx_import.py", "desktop/core/grid.py", "desktop/core/history.py",
+             "desktop/core/diff.py", "desktop/core/document", "desktop/core/explain.py", "desktop/core/formats/dump.py",
+             "desktop/core/formats/formulas.py", "desktop/core/formats/forms_reader.py",
+             "desktop/core/formats/forms_xlsx.py", "desktop/core/formats/forms_xlsx_export.py",
+             "desktop/core/formats/json_input.py",
+             "desktop/core/formats/listed_rows.py", "desktop/core/formats/published.py",
+             "desktop/core/formats/safe_file.py", "desktop/core/formats/sheet_html.py",
+             "desktop/core/formats/sheet_result.py", "desktop/core/formats/sheet_spreadsheetml.py",
+             "desktop/core/formats/sheet_table.py", "desktop/core/formats/workbook_reader.py",
+             "desktop/core/formats/xlsx_export.py", "desktop/core/formats/xlsx_import.py", "desktop/core/grid.py",
+             "desktop/core/history.py",
              "desktop/core/huizong/batch.py",
              "desktop/core/huizong/build.py", "desktop/core/huizong/moves.py",
              "desktop/core/huizong/provenance.py", "desktop/core/huizong/sources.py",
@@ -84,6 +88,77 @@ ALLOWED = {
     ("desktop/core/rules/compile.py", "类"): "a level name as the definitions write it (a key)",
     ("desktop/core/rules/compile.py", "款"): "a level name as the definitions write it (a key)",
 }
+ALLOWED.update({
+    ("desktop/core/document/validate.py", "元"): "a money unit as stored in the document (the default of the meta)",
+    ("desktop/core/document/validate.py", "万元"): "a money unit as stored in the document",
+    ("desktop/core/document/store.py", "元"): "a money unit as stored in the document (the default of the meta)",
+})
+# Printed words of the workbooks (written and matched back) and the patterns that read them
+ALLOWED.update({('desktop/core/formats/forms_reader.py', text):
+                'a word or pattern of the printed 绩效 form the reader matches' for text in (
+    '^(?P<label>.*?)[(（](?P<w>\\d+(?:\\.\\d+)?)分?[)）]$',
+    '^[（(]\\s*\\d{4}\\s*[)）]?\\s*年度?\\s*[)）]?$|^\\d{4}\\s*年度$',
+    '^(附件|附表)\\s*[0-9０-９\\-－—.．]*\\s*[：:、]?\\s*',
+    '自评等级',
+    '总分',
+    '一级指标',
+    '二级指标',
+    '年度',
+)})
+ALLOWED.update({('desktop/core/formats/forms_xlsx_export.py', text):
+                'a word printed on the exported 绩效 form (the reader matches it back)' for text in (
+    '第 &P 页，共 &N 页',
+    '绩效表',
+    '项目',
+    '一级指标',
+    '二级指标',
+    '总分',
+    '自评等级',
+)})
+ALLOWED.update({('desktop/core/formats/xlsx_export.py', text):
+                'a word printed in the exported workbook (font, author, footer, the 审核情况 sheet) or a pattern of printed total rows' for text in (
+    '宋体',
+    '公开表工作台',
+    '审核情况',
+    '^(合计|总计)|(合计|总计)$',
+    '第 &P 页，共 &N 页',
+    '表',
+    '审核状态',
+    '审核人',
+    '时间',
+    '退回原因',
+    '批注',
+    '出错说明',
+)})
+ALLOWED.update({('desktop/core/formats/published.py', text):
+                'a key or word of the published-figures JSON or of the printed tables it transcribes' for text in (
+    '^[（(]?[一二三四五六七八九十百零〇]+[)）、.．]|^\\d+[.．、]|^[（(]\\d+[)）]',
+    '科目编码',
+    '科目代码',
+    '功能分类科目编码',
+    '收入科目编码',
+    '科目名称',
+    '元',
+    '万元',
+    '类',
+    '款',
+    '项',
+    '收入',
+    '支出',
+    '栏次',
+    '合计',
+    '行次',
+    '表',
+)})
+ALLOWED.update({('desktop/core/formats/sheet_table.py', text):
+                'a word of the printed tables the reader matches (a note, a 续 line, a code column)' for text in (
+    '注',
+    '说明',
+    '备注',
+    '科目编码',
+    '续',
+    '类',
+)})
 # The verdict of a file in a batch: a key the batch report, its JSON and the window colour by
 ALLOWED.update({("desktop/core/huizong/batch.py", text): "a batch verdict (data: compared and written to JSON)"
                 for text in ("未审核", "无法打开", "有错误", "有提示", "通过")})

@@ -215,7 +215,7 @@ class Session:
     def _require_figures(self, tables: Iterable[str] = ()) -> None:
         """Refuse an edit in 审阅 mode, or one touching a table that is 待审核 or 已审核 (locked)."""
         if self.doc.review_mode:
-            raise EditError(REVIEW_MODE_MESSAGE)
+            raise EditError(tr(REVIEW_MODE_MESSAGE))
         if self._review is None and not review_rows.states(self.doc):
             return  # no table was ever submitted: nothing is locked (and the review modules need not load)
         locked = self.review.lock_message(tables)

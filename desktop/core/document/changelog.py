@@ -18,6 +18,8 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..i18n import tr
+
 LOG_COLUMNS = ("at", "who", "action", "tbl", "row", "col", "old", "new")
 
 
@@ -101,7 +103,7 @@ def verify(conn: sqlite3.Connection) -> ChainCheck:
     head: tuple[int, str] | None = None
     orphan = conn.execute("SELECT MIN(id) FROM change_chain WHERE id NOT IN (SELECT id FROM change_log)").fetchone()[0]
     if orphan is not None:
-        return ChainCheck(False, 0, 0, None, int(orphan), f"第 {orphan} 条修改记录被删除了（它的链值还在）")
+        return ChainCheck(False, 0, 0, None, int(orphan), tr("第 {orphan} 条修改记录被删除了（它的链值还在）", orphan=orphan))
     cols = ", ".join(f"l.{c}" for c in LOG_COLUMNS)
     for rec in conn.execute(f"SELECT l.id, {cols}, c.hash FROM change_log l LEFT JOIN change_chain c ON c.id = l.id "
                             "ORDER BY l.id"):
@@ -110,13 +112,14 @@ def verify(conn: sqlite3.Connection) -> ChainCheck:
         running = link(running, rec_id, values)
         if stored is None:
             if seen_chained:
-                return ChainCheck(False, count, pre, head, rec_id, f"第 {rec_id} 条修改记录没有链值（在有链值的记录之后）")
+                return ChainCheck(False, count, pre, head, rec_id, tr("第 {rec_id} 条修改记录没有链值（在有链值的记录之后）",
+                                                                      rec_id=rec_id))
             pre += 1
             continue
         seen_chained = True
         if stored != running:
             return ChainCheck(False, count, pre, head, rec_id,
-                              f"第 {rec_id} 条修改记录（或它之前的记录）被改动、删除或插入过")
+                              tr("第 {rec_id} 条修改记录（或它之前的记录）被改动、删除或插入过", rec_id=rec_id))
         head = (rec_id, running)
     return ChainCheck(True, count, pre, head)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..i18n import tr
 from . import numbers
 from .changelog import Entry
 from .errors import DocumentError
@@ -62,7 +63,7 @@ def _encode(value: FormValue | None, where: str) -> Stored | None:
     try:
         num, places = numbers.encode(value)
     except numbers.NumberEncodingError as exc:
-        raise DocumentError("bad_value", f"{where}：{exc}。本次修改未保存。") from exc
+        raise DocumentError("bad_value", tr("{where}：{error}。本次修改未保存。", where=where, error=exc)) from exc
     return None, num, places
 
 
@@ -158,8 +159,8 @@ def insert_form(doc: Document, shape: str, title: str, fields: Mapping[str, Form
                 indicators: Iterable[tuple[str, Mapping[str, FormValue]]], *, who: str,
                 action: str = "add_form") -> int:
     """Add a whole form (fields and indicator rows) in one transaction; returns its id."""
-    stored_fields = _encode_all(fields, "栏目")
-    stored_rows = [(level2, _encode_all(cells, "指标栏")) for level2, cells in indicators]
+    stored_fields = _encode_all(fields, tr("栏目"))
+    stored_rows = [(level2, _encode_all(cells, tr("指标栏"))) for level2, cells in indicators]
     with doc.transaction() as tx:
         conn = _connection(tx)
         pos = conn.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM jx_form").fetchone()[0]
@@ -204,7 +205,7 @@ def write_fields(doc: Document, form_id: int, fields: Mapping[str, FormValue | N
                  action: str = "set") -> dict[str, FormValue | None]:
     """Set form fields (None clears) in one transaction; returns the old values."""
     olds: dict[str, FormValue | None] = {}
-    stored = _encode_all(fields, "栏目")
+    stored = _encode_all(fields, tr("栏目"))
     with doc.transaction() as tx:
         conn = _connection(tx)
         for key, value in fields.items():
@@ -218,7 +219,7 @@ def write_cells(doc: Document, form_id: int, ind_id: int, cells: Mapping[str, Fo
                 action: str = "set") -> dict[str, FormValue | None]:
     """Set cells of one indicator row in one transaction; returns the old values."""
     olds: dict[str, FormValue | None] = {}
-    stored = _encode_all(cells, "指标栏")
+    stored = _encode_all(cells, tr("指标栏"))
     with doc.transaction() as tx:
         conn = _connection(tx)
         for col, value in cells.items():
@@ -231,7 +232,7 @@ def write_cells(doc: Document, form_id: int, ind_id: int, cells: Mapping[str, Fo
 def add_indicator_row(doc: Document, form_id: int, level2: str, index: int, cells: Mapping[str, FormValue],
                       *, who: str) -> int:
     """Insert a 三级 row at ``index`` (0-based) among the rows of its 二级; returns the new row's id."""
-    stored = _encode_all(cells, "指标栏")
+    stored = _encode_all(cells, tr("指标栏"))
     with doc.transaction() as tx:
         conn = _connection(tx)
         ids = [r[0] for r in conn.execute(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..i18n import tr
 from .special import kind_of
 
 MAX_LOCK_BYTES = 4096
@@ -61,7 +62,8 @@ class LockInfo:
 
     def describe(self) -> str:
         when = self.at.replace("T", " ")[:16]
-        return f"{self.user or '另一位用户'}（电脑 {self.host}）自 {when} 起正在编辑此文件"
+        return tr("{user}（电脑 {host}）自 {when} 起正在编辑此文件", user=self.user or tr("另一位用户"), host=self.host,
+                  when=when)
 
 
 class LockedByOther(Exception):
@@ -78,8 +80,8 @@ class LockDamaged(Exception):
         self.lock_file, self.what = lock_file, what
 
     def reason(self) -> str:
-        return (f"同一文件夹中的编辑锁文件“{self.lock_file.name}”看起来已损坏（{self.what}），无法确认是否有人正在编辑此文件；"
-                f"如确认没有其他人打开此文件，可删除“{self.lock_file.name}”后重新打开")
+        return tr("同一文件夹中的编辑锁文件“{name}”看起来已损坏（{what}），无法确认是否有人正在编辑此文件；"
+                  "如确认没有其他人打开此文件，可删除“{name}”后重新打开", name=self.lock_file.name, what=self.what)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -109,26 +111,26 @@ def _raw(lock_file: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise LockDamaged(lock_file, f"无法检查：{exc.strerror}") from exc
+        raise LockDamaged(lock_file, tr("无法检查：{reason}", reason=exc.strerror)) from exc
     if stat.S_ISLNK(st.st_mode):
-        raise LockDamaged(lock_file, "它是快捷方式（符号链接）")
+        raise LockDamaged(lock_file, tr("它是快捷方式（符号链接）"))
     if not stat.S_ISREG(st.st_mode):
-        raise LockDamaged(lock_file, f"它是{kind_of(st.st_mode)}")
+        raise LockDamaged(lock_file, tr("它是{kind}", kind=kind_of(st.st_mode)))
     if st.st_size > MAX_LOCK_BYTES:
-        raise LockDamaged(lock_file, f"它有 {st.st_size} 字节，远大于正常的锁文件")
+        raise LockDamaged(lock_file, tr("它有 {size} 字节，远大于正常的锁文件", size=st.st_size))
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(lock_file, flags)
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise LockDamaged(lock_file, f"无法读取：{exc.strerror}") from exc
+        raise LockDamaged(lock_file, tr("无法读取：{reason}", reason=exc.strerror)) from exc
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise LockDamaged(lock_file, "它不是普通文件")
+            raise LockDamaged(lock_file, tr("它不是普通文件"))
         return os.read(fd, MAX_LOCK_BYTES + 1)
     except OSError as exc:
-        raise LockDamaged(lock_file, f"无法读取：{exc.strerror}") from exc
+        raise LockDamaged(lock_file, tr("无法读取：{reason}", reason=exc.strerror)) from exc
     finally:
         os.close(fd)
 
@@ -136,19 +138,19 @@ def _raw(lock_file: Path) -> bytes | None:
 def _parse(lock_file: Path, raw: bytes) -> LockInfo:
     """The holder named by a lock file's bytes; raises LockDamaged when they are not a lock of ours."""
     if len(raw) > MAX_LOCK_BYTES:
-        raise LockDamaged(lock_file, "内容过长")
+        raise LockDamaged(lock_file, tr("内容过长"))
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return _damaged(lock_file, "内容不是可识别的锁记录")
+        return _damaged(lock_file, tr("内容不是可识别的锁记录"))
     if not isinstance(data, dict):
-        return _damaged(lock_file, "内容不是可识别的锁记录")
+        return _damaged(lock_file, tr("内容不是可识别的锁记录"))
     user, host, pid, at = (data.get(k) for k in ("user", "host", "pid", "at"))
     texts_ok = all(isinstance(v, str) and len(v) <= 200 for v in (user, host, at))
     if not texts_ok or not host:
-        return _damaged(lock_file, "缺少或写错了用户、电脑或时间")
+        return _damaged(lock_file, tr("缺少或写错了用户、电脑或时间"))
     if type(pid) is not int or not 0 < pid <= MAX_PID:
-        return _damaged(lock_file, "进程号无效")
+        return _damaged(lock_file, tr("进程号无效"))
     return LockInfo(user, host, pid, at)
 
 
@@ -270,7 +272,7 @@ def acquire(path: Path, who: str) -> Path | None:
         if not _remove_stale(lock_file, raw):
             time.sleep(0.01)  # another process is taking it over; see who wins
     if info is None:
-        raise LockDamaged(lock_file, "它在不停地出现又消失")
+        raise LockDamaged(lock_file, tr("它在不停地出现又消失"))
     raise LockedByOther(info, lock_file)
 
 

@@ -7,6 +7,7 @@ import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
+from ..i18n import tr
 from ..paths import migrations_dir
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -22,7 +23,7 @@ def migrations() -> tuple[tuple[int, str], ...]:
             out.append((int(m.group(1)), path.read_text(encoding="utf-8")))
     versions = [v for v, _ in out]
     if versions != list(range(1, len(versions) + 1)):
-        raise RuntimeError(f"db/migrations 编号不连续：{versions}")
+        raise RuntimeError(tr("db/migrations 编号不连续：{versions}", versions=versions))
     return tuple(out)
 
 

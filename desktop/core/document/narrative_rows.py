@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..i18n import tr
 from ..money import to_plain
 from . import numbers
 from .changelog import Entry
@@ -82,7 +83,7 @@ def write_prior(doc: Document, values: Mapping[str, int | None], sources: Mappin
     A value that is not a whole number of hundredths within range is refused before anything is written."""
     for key, value in values.items():
         if value is not None and not numbers.is_hundredths(value):
-            raise DocumentError("bad_value", f"上年数“{key}”的金额 {value!r} 超出合理范围或不是整数，本次修改未保存。")
+            raise DocumentError("bad_value", tr("上年数“{key}”的金额 {value!r} 超出合理范围或不是整数，本次修改未保存。", key=key, value=value))
     before = read_prior(doc)
     with doc.transaction() as tx:
         conn = _connection(tx)

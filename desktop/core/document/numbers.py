@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..i18n import tr
+
 TABLE_PLACES = 2  # cell.num and prior_figure.num count hundredths
 MAX_PLACES = 6
 MAX_UNITS = 10**18  # 18 significant digits: far inside 2^63
@@ -34,16 +36,17 @@ class NumberEncodingError(ValueError):
 def encode(value: Decimal) -> tuple[int, int]:
     """``Decimal('70.60')`` → ``(7060, 2)``; ``Decimal('93')`` → ``(93, 0)``; exact, or refused."""
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise NumberEncodingError(f"“{str(value)[:30]}”不是有限的十进制数，无法保存")
+        raise NumberEncodingError(tr("“{number}”不是有限的十进制数，无法保存", number=str(value)[:30]))
     sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)  # finite
     places = max(0, -exponent)
     if places > MAX_PLACES:
-        raise NumberEncodingError(f"“{format(value, 'f')[:30]}”的小数位数过多（最多 {MAX_PLACES} 位），无法保存")
+        raise NumberEncodingError(tr("“{number}”的小数位数过多（最多 {places} 位），无法保存",
+                                     number=format(value, "f")[:30], places=MAX_PLACES))
     units = int("".join(map(str, digits)) or "0") * 10 ** max(0, exponent)
     if units >= MAX_UNITS:
-        raise NumberEncodingError(f"“{format(value, 'f')[:30]}”的位数过多（整数和小数合计最多 18 位），无法保存；"
-                                  "请检查是否多输了数字")
+        raise NumberEncodingError(tr("“{number}”的位数过多（整数和小数合计最多 18 位），无法保存；"
+                                     "请检查是否多输了数字", number=format(value, "f")[:30]))
     return (-units if sign else units), places
 
 

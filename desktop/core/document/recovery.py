@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..i18n import tr
 from .errors import DocumentError
 from .schema import distrust_schema
 
@@ -38,9 +39,9 @@ def interrupted_error(path: Path) -> DocumentError:
     journal = journal_path(path).name
     return DocumentError(
         "interrupted",
-        f"文件“{path.name}”上次保存时被中断（断电或程序被强行关闭），同一文件夹中的“{journal}”记录着恢复所需的内容，"
-        f"但这个位置不能写入，无法恢复。请把文件连同“{journal}”一起复制到可写的文件夹（如桌面）后再打开；"
-        f"不要删除“{journal}”，否则文件可能损坏。",
+        tr("文件“{name}”上次保存时被中断（断电或程序被强行关闭），同一文件夹中的“{journal}”记录着恢复所需的内容，"
+           "但这个位置不能写入，无法恢复。请把文件连同“{journal}”一起复制到可写的文件夹（如桌面）后再打开；"
+           "不要删除“{journal}”，否则文件可能损坏。", name=path.name, journal=journal),
     )
 
 
@@ -116,9 +117,9 @@ def foreign_journal_error(path: Path) -> DocumentError:
     journal = journal_path(path).name
     return DocumentError(
         "foreign_journal",
-        f"文件“{path.name}”旁有一个保存日志“{journal}”，但它不属于这个文件（可能是把别的或更新的文件复制到了旧日志旁边）。"
-        f"为免写坏文件，没有使用这个日志，也没有打开文件；两个文件都原样保留。请把“{journal}”移到别处后再打开，"
-        "或把两个文件一起发给技术支持。",
+        tr("文件“{name}”旁有一个保存日志“{journal}”，但它不属于这个文件（可能是把别的或更新的文件复制到了旧日志旁边）。"
+           "为免写坏文件，没有使用这个日志，也没有打开文件；两个文件都原样保留。请把“{journal}”移到别处后再打开，"
+           "或把两个文件一起发给技术支持。", name=path.name, journal=journal),
     )
 
 
@@ -135,8 +136,9 @@ def recovered_copy(path: Path, busy_timeout_ms: int) -> Iterator[Path]:
             shutil.copyfile(path, copy)
             shutil.copyfile(journal_path(path), journal_path(copy))
         except OSError as exc:
-            raise DocumentError("interrupted", f"文件“{path.name}”上次保存时被中断，无法在临时文件夹中恢复出可读的副本"
-                                f"（{exc.strerror}），文件未做任何改动。请以编辑方式打开它以完成恢复。") from exc
+            raise DocumentError("interrupted", tr("文件“{name}”上次保存时被中断，无法在临时文件夹中恢复出可读的副本"
+                                                  "（{reason}），文件未做任何改动。请以编辑方式打开它以完成恢复。",
+                                                  name=path.name, reason=exc.strerror)) from exc
         _roll_back(copy, path, busy_timeout_ms)
         yield copy
     finally:
@@ -158,7 +160,8 @@ def _roll_back(path: Path, shown: Path, busy_timeout_ms: int) -> None:
         conn.execute("PRAGMA schema_version").fetchone()  # the first read rolls the hot journal back
     except sqlite3.Error as exc:
         raise DocumentError(
-            "corrupt", f"文件“{shown.name}”上次保存时被中断，自动恢复失败（{exc}）。文件未被进一步改动，请使用备份或把文件发给技术支持。"
+            "corrupt", tr("文件“{name}”上次保存时被中断，自动恢复失败（{error}）。文件未被进一步改动，请使用备份或把文件发给技术支持。",
+                          name=shown.name, error=exc)
         ) from exc
     finally:
         conn.close()

@@ -14,12 +14,13 @@ import re
 import sqlite3
 from functools import cache
 
+from ..i18n import N_, tr
 from .migrations import migrations
 
 Entry = tuple[str, str, str, str | None]  # (type, name, tbl_name, normalised sql)
 _SPACE = re.compile(r"\s+")
 _LISTING = "SELECT type, name, tbl_name, sql FROM sqlite_master"
-_KINDS = {"table": "表", "index": "索引", "view": "视图", "trigger": "触发器"}
+_KINDS = {"table": N_("表"), "index": N_("索引"), "view": N_("视图"), "trigger": N_("触发器")}  # shown through tr()
 
 
 def distrust_schema(conn: sqlite3.Connection) -> None:
@@ -64,26 +65,28 @@ def reference(version: int) -> frozenset[Entry]:
 
 def _describe(entry: Entry) -> str:
     kind, name, tbl, _ = entry
-    what = _KINDS.get(kind, kind)
-    return f"{what}“{name}”" if kind == "table" or name == tbl else f"{what}“{name}”（属于表“{tbl}”）"
+    what = tr(_KINDS[kind]) if kind in _KINDS else kind
+    if kind == "table" or name == tbl:
+        return tr("{what}“{name}”", what=what, name=name)
+    return tr("{what}“{name}”（属于表“{tbl}”）", what=what, name=name, tbl=tbl)
 
 
 def schema_problem(conn: sqlite3.Connection, version: int) -> str | None:
     """What differs from the expected schema at ``version`` (in Chinese), or None when it is exactly ours."""
     found = _entries(conn.execute(_LISTING).fetchall())
     if found is None:
-        return "数据库结构记录的类型不对"
+        return tr("数据库结构记录的类型不对")
     expected = reference(version)
     extra, missing = found - expected, expected - found
     altered = {e[1] for e in extra} & {e[1] for e in missing}
     parts = []
     for entry in sorted(extra):
         if entry[1] in altered:
-            parts.append(f"{_describe(entry)}的定义被改动过")
+            parts.append(tr("{describe}的定义被改动过", describe=_describe(entry)))
         else:
-            parts.append(f"多出了{_describe(entry)}")
-    parts.extend(f"缺少{_describe(e)}" for e in sorted(missing) if e[1] not in altered)
+            parts.append(tr("多出了{describe}", describe=_describe(entry)))
+    parts.extend(tr("缺少{describe}", describe=_describe(e)) for e in sorted(missing) if e[1] not in altered)
     if not parts:
         return None
-    shown = "；".join(parts[:3]) + (f"等 {len(parts)} 处" if len(parts) > 3 else "")
+    shown = "；".join(parts[:3]) + (tr("等 {count} 处", count=len(parts)) if len(parts) > 3 else "")
     return shown

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..i18n import N_, tr
 from ..money import to_plain
 from . import changelog, numbers
 from .changelog import Entry
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 Cell = tuple[str, str, str]
 FILE_SUFFIX = ".gkb"
 BUSY_TIMEOUT_MS = 3000
-REVIEW_MODE_MESSAGE = "审阅模式下数字不能修改，只能写批注和审核；如需修改，请以“编辑”方式打开文件。"
+REVIEW_MODE_MESSAGE = N_("审阅模式下数字不能修改，只能写批注和审核；如需修改，请以“编辑”方式打开文件。")  # shown through tr()
 
 
 def now_iso() -> str:
@@ -61,7 +62,7 @@ def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
         conn.close()
-        raise DocumentError("locked", f"文件“{path.name}”正被其他程序使用，暂时无法升级格式（{exc}）。") from exc
+        raise DocumentError("locked", tr("文件“{name}”正被其他程序使用，暂时无法升级格式（{error}）。", name=path.name, error=exc)) from exc
     try:
         migrate(conn, version)
         conn.execute("COMMIT")
@@ -70,7 +71,7 @@ def _upgrade(conn: sqlite3.Connection, path: Path, version: int) -> None:
             conn.execute("ROLLBACK")
         conn.close()
         raise DocumentError(
-            "migration_failed", f"文件“{path.name}”的格式无法升级（{exc}），文件未做任何改动。请把文件发给技术支持。"
+            "migration_failed", tr("文件“{name}”的格式无法升级（{error}），文件未做任何改动。请把文件发给技术支持。", name=path.name, error=exc)
         ) from exc
 
 
@@ -93,7 +94,8 @@ def _memory_copy(source_path: Path, version: int, path: Path) -> sqlite3.Connect
     except sqlite3.Error as exc:
         copy.close()
         raise DocumentError(
-            "migration_failed", f"文件“{path.name}”来自旧版本，但无法按新格式读取（{exc}），文件未做任何改动。请把文件发给技术支持。"
+            "migration_failed", tr("文件“{name}”来自旧版本，但无法按新格式读取（{error}），文件未做任何改动。请把文件发给技术支持。",
+                                   name=path.name, error=exc)
         ) from exc
     finally:
         source.close()
@@ -138,13 +140,14 @@ class Document:
         """Create a new document at ``path`` (which must not exist), atomically."""
         path = Path(path)
         if path.exists():
-            raise DocumentError("exists", f"文件“{path}”已存在，未覆盖。请换一个文件名。")
+            raise DocumentError("exists", tr("文件“{path}”已存在，未覆盖。请换一个文件名。", path=path))
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
-            raise DocumentError("missing", f"文件夹“{folder}”不存在。")
+            raise DocumentError("missing", tr("文件夹“{folder}”不存在。", folder=folder))
         problem = meta_problem(meta)  # what opening would refuse is never written
         if problem:
-            raise DocumentError("bad_content", f"无法创建文件“{path.name}”：{problem}。请改正后再试。")
+            raise DocumentError("bad_content", tr("无法创建文件“{name}”：{problem}。请改正后再试。",
+                                                  name=path.name, problem=problem))
         tmp_path = _temp_beside(path, ".gongkai-new-")
         conn = None
         try:
@@ -163,7 +166,7 @@ class Document:
                 os.fsync(fh.fileno())
             _make_shareable(tmp_path)
             if path.exists():
-                raise DocumentError("exists", f"文件“{path}”已存在，未覆盖。")
+                raise DocumentError("exists", tr("文件“{path}”已存在，未覆盖。", path=path))
             os.replace(tmp_path, path)
         except (OSError, sqlite3.Error) as exc:
             if conn is not None:
@@ -204,7 +207,8 @@ class Document:
                 lock_file = acquire(path, who)
             except LockedByOther as exc:
                 other = exc.info
-                ro, reason = True, f"{exc.info.describe()}；如确认对方已关闭软件或电脑，可删除同一文件夹中的“{exc.lock_file.name}”后重新打开"
+                ro, reason = True, tr("{holder}；如确认对方已关闭软件或电脑，可删除同一文件夹中的“{lock_file}”后重新打开",
+                                      holder=exc.info.describe(), lock_file=exc.lock_file.name)
             except LockDamaged as exc:
                 ro, reason = True, exc.reason()
         try:
@@ -220,9 +224,9 @@ class Document:
         except BaseException as exc:
             release(lock_file)
             if isinstance(exc, sqlite3.OperationalError):
-                raise DocumentError("locked", f"文件“{path.name}”正被其他程序使用，暂时无法打开（{exc}）。") from exc
+                raise DocumentError("locked", tr("文件“{name}”正被其他程序使用，暂时无法打开（{error}）。", name=path.name, error=exc)) from exc
             raise
-        return cls(path, conn, ro, reason if ro and not readonly else ("以只读方式打开" if readonly else None),
+        return cls(path, conn, ro, reason if ro and not readonly else (tr("以只读方式打开") if readonly else None),
                    lock_file, other)
 
     @classmethod
@@ -231,7 +235,7 @@ class Document:
         with recovered_copy(path, BUSY_TIMEOUT_MS) as copy:
             result = probe(copy, schema_version())
             conn = _memory_copy(copy, result.user_version, path)
-        reason = "以只读方式打开（文件上次保存时被中断，显示的是恢复后的内容；以编辑方式打开时会正式恢复）"
+        reason = tr("以只读方式打开（文件上次保存时被中断，显示的是恢复后的内容；以编辑方式打开时会正式恢复）")
         return cls(path, conn, True, reason)
 
     def close(self) -> None:
@@ -293,7 +297,8 @@ class Document:
     # -- writing --------------------------------------------------------------------------------
     def _require_writable(self) -> None:
         if self.readonly:
-            raise DocumentError("readonly", f"文件“{self.path.name}”以只读方式打开（{self.readonly_reason}），不能修改。")
+            raise DocumentError("readonly", tr("文件“{name}”以只读方式打开（{reason}），不能修改。",
+                                               name=self.path.name, reason=self.readonly_reason))
 
     @contextmanager
     def transaction(self, *, review: bool = False) -> Iterator[Tx]:
@@ -306,7 +311,7 @@ class Document:
     def _transaction(self, *, review: bool = False) -> Iterator[sqlite3.Connection]:
         self._require_writable()
         if self.review_mode and not review:
-            raise DocumentError("review_mode", REVIEW_MODE_MESSAGE)
+            raise DocumentError("review_mode", tr(REVIEW_MODE_MESSAGE))
         if self._identity is not None:
             self._identity.require_same(self.path)
         recorder = None if review else self.recorder  # review writes are no undo steps
@@ -361,7 +366,8 @@ class Document:
         decimals = decimals or {}
         for cell, value in changes.items():
             if value is not None and not numbers.is_hundredths(value):
-                raise DocumentError("bad_value", f"{'/'.join(cell)} 的金额 {value!r} 超出合理范围或不是整数，本次修改未保存。")
+                raise DocumentError("bad_value", tr("{cell} 的金额 {value!r} 超出合理范围或不是整数，本次修改未保存。",
+                                                    cell="/".join(cell), value=value))
         at = now_iso()
         with self._transaction() as conn:
             entries: list[Entry] = []
@@ -408,7 +414,7 @@ class Document:
         if target.exists() and target.resolve() == self.path.resolve():
             return  # every edit is already saved in this very file
         if not target.parent.is_dir():
-            raise DocumentError("missing", f"文件夹“{target.parent}”不存在，未保存副本。")
+            raise DocumentError("missing", tr("文件夹“{folder}”不存在，未保存副本。", folder=target.parent))
         tmp_path = _temp_beside(target, ".gongkai-copy-")
         dest = None
         try:

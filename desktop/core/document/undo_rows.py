@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..i18n import tr
 from . import changelog
 from .changelog import Entry
 from .errors import DocumentError
@@ -246,8 +247,8 @@ def summary(doc: Document) -> tuple[int, int, str | None, str | None]:
 
 def _refused(step: Step | int, what: str) -> DocumentError:
     number = step.id if isinstance(step, Step) else step
-    return DocumentError("bad_undo_step", f"修改历史中的第 {number} 步无法使用（{what}），未做任何改动。"
-                                          "可以直接修改数字来改正。")
+    return DocumentError("bad_undo_step", tr("修改历史中的第 {number} 步无法使用（{what}），未做任何改动。"
+                                             "可以直接修改数字来改正。", number=number, what=what))
 
 
 def _scalar(value: object) -> bool:
@@ -259,33 +260,33 @@ def changes_of(doc: Document, step: Step) -> list[RowChange]:
     try:
         data = json.loads(step.rows)
     except ValueError as exc:
-        raise _refused(step, "内容不是有效的 JSON") from exc
+        raise _refused(step, tr("内容不是有效的 JSON")) from exc
     if not isinstance(data, dict) or data.get("v") != FORMAT:
-        raise _refused(step, "由不同版本的软件记录")
+        raise _refused(step, tr("由不同版本的软件记录"))
     columns, keys, rows = data.get("columns"), data.get("key"), data.get("rows")
     if not (isinstance(columns, dict) and isinstance(keys, dict) and isinstance(rows, list)):
-        raise _refused(step, "内容不完整")
+        raise _refused(step, tr("内容不完整"))
     live = shapes(_connection(doc))
     for table, cols in columns.items():
         shape = live.get(table)
         if shape is None or cols != list(shape.columns) or keys.get(table) != list(shape.key):
-            raise _refused(step, f"表 {str(table)[:40]} 的结构与本文件不同")
+            raise _refused(step, tr("表 {table} 的结构与本文件不同", table=str(table)[:40]))
     out: list[RowChange] = []
     for row in rows:
         if not (isinstance(row, list) and len(row) == 4 and row[0] in columns):
-            raise _refused(step, "有一行无法识别")
+            raise _refused(step, tr("有一行无法识别"))
         table, key, before, after = row
         shape = live[table]
         images: list[Image | None] = []
         for image in (before, after):
             if image is not None and not (isinstance(image, list) and len(image) == len(shape.columns)
                                           and all(_scalar(v) for v in image)):
-                raise _refused(step, f"表 {table} 中有一行的内容无法识别")
+                raise _refused(step, tr("表 {table} 中有一行的内容无法识别", table=table))
             images.append(None if image is None else dict(zip(shape.columns, image, strict=True)))
         if not (isinstance(key, list) and len(key) == len(shape.key) and all(_scalar(v) for v in key)) \
                 or images[0] is None and images[1] is None \
                 or any(i is not None and [i[k] for k in shape.key] != key for i in images):
-            raise _refused(step, f"表 {table} 中有一行的位置无法识别")
+            raise _refused(step, tr("表 {table} 中有一行的位置无法识别", table=table))
         out.append(RowChange(table, tuple(key), images[0], images[1]))
     return out
 
@@ -316,8 +317,8 @@ def revert(doc: Document, recorder: Recorder, step: Step, changes: Sequence[RowC
         for change in changes:
             expected = change.after if undo else change.before
             if _current(conn, change, live[change.table]) != expected:
-                raise DocumentError("undo_conflict", f"“{step.label}”之后，文件中相关的内容被其他程序改动过；为免覆盖"
-                                                     "这些改动，未做任何改动。可以直接修改数字来改正。")
+                raise DocumentError("undo_conflict", tr("“{label}”之后，文件中相关的内容被其他程序改动过；为免覆盖"
+                                                        "这些改动，未做任何改动。可以直接修改数字来改正。", label=step.label))
         for change in changes:
             _write(conn, change, change.before if undo else change.after, live[change.table])
         for table in {c.table for c in changes}:

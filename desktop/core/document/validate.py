@@ -17,6 +17,7 @@ import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 
+from ..i18n import N_, tr
 from .numbers import MAX_HUNDREDTHS, MAX_PLACES, MAX_UNITS
 
 MAX_AMOUNT = MAX_HUNDREDTHS  # hundredths: ten trillion 元, far beyond any unit's budget, far inside 64 bits
@@ -29,39 +30,41 @@ MONEY_UNITS = ("元", "万元")
 YEARS = range(1990, 2101)
 
 T, INT, N = "text", "integer", "null"
-_TYPE_NAMES = {"text": "文字", "integer": "整数", "null": "空", "real": "带小数的数", "blob": "二进制数据"}
-# table -> (its name for people, the columns naming a row, {column: allowed SQLite types})
+_TYPE_NAMES = {"text": N_("文字"), "integer": N_("整数"), "null": N_("空"), "real": N_("带小数的数"),
+               "blob": N_("二进制数据")}  # shown through tr()
+# table -> (its name for people (N_: shown through tr()), the columns naming a row, {column: allowed SQLite types})
 COLUMNS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = {
-    "meta": ("封面信息", ("key",), {"key": (T,), "value": (T,)}),
-    "cell": ("数值", ("tbl", "row", "col"), {"tbl": (T,), "row": (T,), "col": (T,), "num": (INT, N), "txt": (T, N)}),
-    "float_row": ("科目行", ("tbl", "code"), {"tbl": (T,), "code": (T,), "name": (T,)}),
-    "change_log": ("修改记录", ("id",), {"at": (T,), "who": (T,), "action": (T,), "tbl": (T, N), "row": (T, N),
+    "meta": (N_("封面信息"), ("key",), {"key": (T,), "value": (T,)}),
+    "cell": (N_("数值"), ("tbl", "row", "col"), {"tbl": (T,), "row": (T,), "col": (T,), "num": (INT, N), "txt": (T, N)}),
+    "float_row": (N_("科目行"), ("tbl", "code"), {"tbl": (T,), "code": (T,), "name": (T,)}),
+    "change_log": (N_("修改记录"), ("id",), {"at": (T,), "who": (T,), "action": (T,), "tbl": (T, N), "row": (T, N),
                                         "col": (T, N), "old": (T, N), "new": (T, N)}),
-    "explanation": ("出错说明", ("finding_key",), {"finding_key": (T,), "text": (T,), "author": (T,), "at": (T,),
+    "explanation": (N_("出错说明"), ("finding_key",), {"finding_key": (T,), "text": (T,), "author": (T,), "at": (T,),
                                                   "basis": (T,)}),
-    "jx_form": ("绩效表", ("id",), {"shape": (T,), "title": (T,), "position": (INT,)}),
-    "jx_field": ("绩效表栏目", ("form_id", "key"), {"form_id": (INT,), "key": (T,), "txt": (T, N), "num": (INT, N),
+    "jx_form": (N_("绩效表"), ("id",), {"shape": (T,), "title": (T,), "position": (INT,)}),
+    "jx_field": (N_("绩效表栏目"), ("form_id", "key"), {"form_id": (INT,), "key": (T,), "txt": (T, N), "num": (INT, N),
                                                 "places": (INT, N)}),
-    "jx_indicator": ("绩效指标行", ("id",), {"form_id": (INT,), "level2": (T,), "position": (INT,)}),
-    "jx_indicator_cell": ("绩效指标单元格", ("indicator_id", "col"), {"indicator_id": (INT,), "col": (T,), "txt": (T, N),
+    "jx_indicator": (N_("绩效指标行"), ("id",), {"form_id": (INT,), "level2": (T,), "position": (INT,)}),
+    "jx_indicator_cell": (N_("绩效指标单元格"), ("indicator_id", "col"), {"indicator_id": (INT,), "col": (T,), "txt": (T, N),
                                                                    "num": (INT, N), "places": (INT, N)}),
-    "review_comment": ("批注", ("id",), {"parent_id": (INT, N), "tbl": (T,), "row": (T, N), "col": (T, N),
+    "review_comment": (N_("批注"), ("id",), {"parent_id": (INT, N), "tbl": (T,), "row": (T, N), "col": (T, N),
                                        "finding": (T, N), "author": (T,), "at": (T,), "text": (T,),
                                        "resolved_by": (T, N), "resolved_at": (T, N)}),
-    "review_state": ("审核状态", ("tbl",), {"tbl": (T,), "state": (T,), "who": (T,), "at": (T,), "reason": (T,)}),
-    "review_history": ("审核历史", ("id",), {"tbl": (T,), "state": (T,), "who": (T,), "at": (T,), "reason": (T,)}),
-    "review_seal": ("审核封签", ("tbl",), {"tbl": (T,), "digest": (T,), "figures": (T,), "signer": (T,), "at": (T,),
+    "review_state": (N_("审核状态"), ("tbl",), {"tbl": (T,), "state": (T,), "who": (T,), "at": (T,), "reason": (T,)}),
+    "review_history": (N_("审核历史"), ("id",), {"tbl": (T,), "state": (T,), "who": (T,), "at": (T,), "reason": (T,)}),
+    "review_seal": (N_("审核封签"), ("tbl",), {"tbl": (T,), "digest": (T,), "figures": (T,), "signer": (T,), "at": (T,),
                                        "log_id": (INT,)}),
-    "change_chain": ("修改记录链", ("id",), {"hash": (T,)}),
-    "signer_key": ("签章公钥", ("name", "public_key"), {"name": (T,), "public_key": (T,), "fingerprint": (T,),
+    "change_chain": (N_("修改记录链"), ("id",), {"hash": (T,)}),
+    "signer_key": (N_("签章公钥"), ("name", "public_key"), {"name": (T,), "public_key": (T,), "fingerprint": (T,),
                                                       "added_at": (T,)}),
-    "seal_signature": ("审核签章", ("tbl",), {"tbl": (T,), "log_id": (INT,), "log_head": (T,), "public_key": (T,),
+    "seal_signature": (N_("审核签章"), ("tbl",), {"tbl": (T,), "log_id": (INT,), "log_head": (T,), "public_key": (T,),
                                           "signature": (T,)}),
-    "narrative_section": ("情况说明", ("id",), {"part": (T,), "position": (INT,), "heading": (T,), "body": (T,)}),
-    "prior_figure": ("上年数", ("key",), {"key": (T,), "num": (INT,), "source": (T,)}),
-    "undo_step": ("修改历史", ("id",), {"at": (T,), "who": (T,), "label": (T,), "state": (T,), "log_from": (INT,),
+    "narrative_section": (N_("情况说明"), ("id",), {"part": (T,), "position": (INT,), "heading": (T,), "body": (T,)}),
+    "prior_figure": (N_("上年数"), ("key",), {"key": (T,), "num": (INT,), "source": (T,)}),
+    "undo_step": (N_("修改历史"), ("id",), {"at": (T,), "who": (T,), "label": (T,), "state": (T,), "log_from": (INT,),
                                       "log_to": (INT,), "rows": (T,)}),
 }
+_DIGITS = len(str(MAX_UNITS)) - 1  # significant digits a 绩效 number keeps
 MAX_NARRATIVE_BODY = 100_000  # characters of one section (desktop.core.narrative.store refuses more on input)
 
 
@@ -91,47 +94,47 @@ def _form_tbl_bad(col: str) -> str:
 _SEALED_NOT_AMOUNT = ("key NOT LIKE 'row:%' AND substr(value, 1, 1) != '''' AND (value IN ('', '-') OR length(value) > 19"
                       " OR substr(value, 2) GLOB '*[^0-9]*' OR substr(value, 1, 1) GLOB '[^0-9-]')")
 
-# table -> [(SQL condition of a bad row, what is wrong)]
+# table -> [(SQL condition of a bad row, what is wrong: N_, shown by tr() with {places} and {digits})]
 ROW_RULES: dict[str, list[tuple[str, str]]] = {
-    "cell": [(f"num >= {MAX_AMOUNT} OR num <= -{MAX_AMOUNT}", "金额超出合理范围（绝对值应小于一千万亿）")],
-    "float_row": [(f"length(code) NOT BETWEEN 1 AND {MAX_CODE} OR trim(code) = ''", "科目编码为空或过长"),
-                  (f"length(name) > {MAX_NAME}", "名称过长")],
-    "jx_field": [("(num IS NULL) <> (places IS NULL)", "数字缺少小数位数，或文字带着小数位数"),
-                 (f"places NOT BETWEEN 0 AND {MAX_PLACES}", f"小数位数超出范围（应为 0—{MAX_PLACES}）"),
-                 (f"num >= {MAX_UNITS} OR num <= -{MAX_UNITS}", "数字超出合理范围")],
-    "jx_indicator_cell": [("(num IS NULL) <> (places IS NULL)", "数字缺少小数位数，或文字带着小数位数"),
-                          (f"places NOT BETWEEN 0 AND {MAX_PLACES}", f"小数位数超出范围（应为 0—{MAX_PLACES}）"),
-                          (f"num >= {MAX_UNITS} OR num <= -{MAX_UNITS}", "数字超出合理范围")],
-    "review_seal": [("length(digest) != 64 OR digest GLOB '*[^0-9a-f]*'", "摘要不是 64 位十六进制数"),
-                    ("NOT json_valid(figures) OR json_type(figures) != 'object'", "数据不是有效的 JSON 对象"),
-                    ("EXISTS (SELECT 1 FROM json_each(figures) WHERE type != 'text')", "数据中有非文字的值"),
+    "cell": [(f"num >= {MAX_AMOUNT} OR num <= -{MAX_AMOUNT}", N_("金额超出合理范围（绝对值应小于一千万亿）"))],
+    "float_row": [(f"length(code) NOT BETWEEN 1 AND {MAX_CODE} OR trim(code) = ''", N_("科目编码为空或过长")),
+                  (f"length(name) > {MAX_NAME}", N_("名称过长"))],
+    "jx_field": [("(num IS NULL) <> (places IS NULL)", N_("数字缺少小数位数，或文字带着小数位数")),
+                 (f"places NOT BETWEEN 0 AND {MAX_PLACES}", N_("小数位数超出范围（应为 0—{places}）")),
+                 (f"num >= {MAX_UNITS} OR num <= -{MAX_UNITS}", N_("数字超出合理范围"))],
+    "jx_indicator_cell": [("(num IS NULL) <> (places IS NULL)", N_("数字缺少小数位数，或文字带着小数位数")),
+                          (f"places NOT BETWEEN 0 AND {MAX_PLACES}", N_("小数位数超出范围（应为 0—{places}）")),
+                          (f"num >= {MAX_UNITS} OR num <= -{MAX_UNITS}", N_("数字超出合理范围"))],
+    "review_seal": [("length(digest) != 64 OR digest GLOB '*[^0-9a-f]*'", N_("摘要不是 64 位十六进制数")),
+                    ("NOT json_valid(figures) OR json_type(figures) != 'object'", N_("数据不是有效的 JSON 对象")),
+                    ("EXISTS (SELECT 1 FROM json_each(figures) WHERE type != 'text')", N_("数据中有非文字的值")),
                     ("EXISTS (SELECT 1 FROM json_each(figures) WHERE key NOT LIKE 'row:%' AND instr(key, '|') = 0)",
-                     "数据中有无法识别的单元格位置"),
+                     N_("数据中有无法识别的单元格位置")),
                     (f"tbl NOT LIKE 'jixiao:%' AND EXISTS (SELECT 1 FROM json_each(figures) WHERE {_SEALED_NOT_AMOUNT})",
-                     "数据中有不是金额的数值"),
-                    (_form_tbl_bad("tbl"), "表名无效")],
-    "narrative_section": [("part NOT IN ('gaikuang', 'shuoming', 'mingci')", "所属部分无效"),
-                          (f"length(body) > {MAX_NARRATIVE_BODY}", "文字过长"),
-                          (f"length(heading) > {MAX_NAME}", "标题过长")],
-    "prior_figure": [(f"num >= {MAX_AMOUNT} OR num <= -{MAX_AMOUNT}", "金额超出合理范围（绝对值应小于一千万亿）"),
-                     (f"length(key) > {MAX_CODE} OR length(source) > {MAX_NAME}", "项目名或来源过长")],
-    "review_state": [(_form_tbl_bad("tbl"), "表名无效")],
-    "review_comment": [(_form_tbl_bad("tbl"), "表名无效")],
-    "review_history": [(_form_tbl_bad("tbl"), "表名无效")],
-    "change_chain": [("length(hash) != 64 OR hash GLOB '*[^0-9a-f]*'", "链值不是 64 位十六进制数")],
-    "undo_step": [("state NOT IN ('done', 'undone')", "状态无效"), ("NOT json_valid(rows)", "内容不是有效的 JSON"),
-                  (f"length(label) > {MAX_NAME} OR length(who) > {MAX_NAME}", "名称过长")],
-    "signer_key": [("length(public_key) != 64 OR public_key GLOB '*[^0-9a-f]*'", "公钥不是 64 位十六进制数"),
-                   (f"length(name) > {MAX_NAME}", "姓名过长")],
-    "seal_signature": [("length(signature) != 128 OR signature GLOB '*[^0-9a-f]*'", "签名不是 128 位十六进制数"),
-                       ("length(public_key) != 64 OR public_key GLOB '*[^0-9a-f]*'", "公钥不是 64 位十六进制数"),
-                       ("length(log_head) != 64 OR log_head GLOB '*[^0-9a-f]*'", "修改记录链值不是 64 位十六进制数")],
+                     N_("数据中有不是金额的数值")),
+                    (_form_tbl_bad("tbl"), N_("表名无效"))],
+    "narrative_section": [("part NOT IN ('gaikuang', 'shuoming', 'mingci')", N_("所属部分无效")),
+                          (f"length(body) > {MAX_NARRATIVE_BODY}", N_("文字过长")),
+                          (f"length(heading) > {MAX_NAME}", N_("标题过长"))],
+    "prior_figure": [(f"num >= {MAX_AMOUNT} OR num <= -{MAX_AMOUNT}", N_("金额超出合理范围（绝对值应小于一千万亿）")),
+                     (f"length(key) > {MAX_CODE} OR length(source) > {MAX_NAME}", N_("项目名或来源过长"))],
+    "review_state": [(_form_tbl_bad("tbl"), N_("表名无效"))],
+    "review_comment": [(_form_tbl_bad("tbl"), N_("表名无效"))],
+    "review_history": [(_form_tbl_bad("tbl"), N_("表名无效"))],
+    "change_chain": [("length(hash) != 64 OR hash GLOB '*[^0-9a-f]*'", N_("链值不是 64 位十六进制数"))],
+    "undo_step": [("state NOT IN ('done', 'undone')", N_("状态无效")), ("NOT json_valid(rows)", N_("内容不是有效的 JSON")),
+                  (f"length(label) > {MAX_NAME} OR length(who) > {MAX_NAME}", N_("名称过长"))],
+    "signer_key": [("length(public_key) != 64 OR public_key GLOB '*[^0-9a-f]*'", N_("公钥不是 64 位十六进制数")),
+                   (f"length(name) > {MAX_NAME}", N_("姓名过长"))],
+    "seal_signature": [("length(signature) != 128 OR signature GLOB '*[^0-9a-f]*'", N_("签名不是 128 位十六进制数")),
+                       ("length(public_key) != 64 OR public_key GLOB '*[^0-9a-f]*'", N_("公钥不是 64 位十六进制数")),
+                       ("length(log_head) != 64 OR log_head GLOB '*[^0-9a-f]*'", N_("修改记录链值不是 64 位十六进制数"))],
 }
 
 
-_LEGACY_NUMBERS = [(_decimal_bad("num"), "数字不是有效的十进制数或超出合理范围"),
-                   (_decimal_unencodable("num"), f"数字的位数超出本软件能保存的范围（最多 {MAX_PLACES} 位小数、"
-                                                 f"{len(str(MAX_UNITS)) - 1} 位有效数字）")]
+_LEGACY_NUMBERS = [(_decimal_bad("num"), N_("数字不是有效的十进制数或超出合理范围")),
+                   (_decimal_unencodable("num"), N_("数字的位数超出本软件能保存的范围（最多 {places} 位小数、"
+                                                    "{digits} 位有效数字）"))]
 
 
 def _at_version(version: int | None) -> tuple[dict, dict]:
@@ -148,7 +151,7 @@ def _at_version(version: int | None) -> tuple[dict, dict]:
 
 def _show(value: object) -> str:
     if isinstance(value, bytes):
-        return "（二进制数据）"
+        return tr("（二进制数据）")
     text = str(value)
     return text if len(text) <= 40 else text[:40] + "…"
 
@@ -163,7 +166,8 @@ def _first_bad_row(conn: sqlite3.Connection, table: str, condition: str, source:
     row = conn.execute(f"SELECT {', '.join(key)} FROM {source or table} WHERE {condition} LIMIT 1", params).fetchone()
     if row is None:
         return None
-    return f"“{label}”（表 {table}）中 {'，'.join(f'{k}={_show(v)}' for k, v in zip(key, row, strict=True))} 这一行"
+    shown = "，".join(f"{k}={_show(v)}" for k, v in zip(key, row, strict=True))
+    return tr("“{label}”（表 {table}）中 {row} 这一行", label=tr(label), table=table, row=shown)
 
 
 def _rows_problem(conn: sqlite3.Connection, tables: set[str], version: int | None, source: str = "",
@@ -185,23 +189,25 @@ def _rows_problem(conn: sqlite3.Connection, tables: set[str], version: int | Non
                                f"WHERE {wrong_type} LIMIT 1", params).fetchone()
             wrong = [(c, kinds, t) for (c, kinds), t in zip(columns.items(), bad, strict=True) if t not in kinds]
             column, kinds, found = wrong[0]
-            expected = "或".join(_TYPE_NAMES[k] for k in kinds)
-            return f"{where}的 {column} 应为{expected}，实际是{_TYPE_NAMES.get(found, found)}"
+            expected = tr("或").join(tr(_TYPE_NAMES[k]) for k in kinds)
+            actual = tr(_TYPE_NAMES[found]) if found in _TYPE_NAMES else found
+            return tr("{where}的 {column} 应为{expected}，实际是{actual}",
+                      where=where, column=column, expected=expected, actual=actual)
         for condition, what in rules:
             where = _first_bad_row(conn, table, condition, source, params)
             if where:
-                return f"{where}：{what}"
+                return tr("{where}：{what}", where=where, what=tr(what, places=MAX_PLACES, digits=_DIGITS))
     return None
 
 
 def _seal_problem(conn: sqlite3.Connection) -> str | None:
     for tbl, seal_digest, figures in conn.execute("SELECT tbl, digest, figures FROM review_seal"):
         if hashlib.sha256(figures.encode("utf-8")).hexdigest() != seal_digest:
-            return f"表“{_show(tbl)}”的审核封签与其记录的数字对不上（封签被改动过）"
+            return tr("表“{table}”的审核封签与其记录的数字对不上（封签被改动过）", table=_show(tbl))
         try:
             json.loads(figures)
         except ValueError:
-            return f"表“{_show(tbl)}”的审核封签数据不是有效的 JSON"
+            return tr("表“{table}”的审核封签数据不是有效的 JSON", table=_show(tbl))
     return None
 
 
@@ -209,15 +215,16 @@ def meta_problem(meta: Mapping[str, str]) -> str | None:
     """What is wrong with the cover data (whether the set is shipped is checked by the caller)."""
     set_id = meta.get("set_id")
     if not set_id:
-        return "封面信息中没有模板编号（set_id）"
+        return tr("封面信息中没有模板编号（set_id）")
     if not SET_ID.match(set_id):
-        return f"模板编号“{_show(set_id)}”无效（只能由小写字母、数字和下划线组成）"
+        return tr("模板编号“{set_id}”无效（只能由小写字母、数字和下划线组成）", set_id=_show(set_id))
     unit = meta.get("money_unit", "元")
     if unit not in MONEY_UNITS:
-        return f"金额单位“{_show(unit)}”无效（只能是“元”或“万元”）"
+        return tr("金额单位“{unit}”无效（只能是“元”或“万元”）", unit=_show(unit))
     year = meta.get("year")
     if year is not None and not (year.isascii() and year.isdigit() and len(year) == 4 and int(year) in YEARS):
-        return f"年度“{_show(year)}”无效（应为 {YEARS.start}—{YEARS.stop - 1} 之间的四位数字）"
+        return tr("年度“{year}”无效（应为 {first}—{last} 之间的四位数字）",
+                  year=_show(year), first=YEARS.start, last=YEARS.stop - 1)
     return None
 
 

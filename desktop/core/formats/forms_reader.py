@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from ..i18n import tr
 from ..jixiao.book import FormEditError, parse_field, parse_indicator
 from ..jixiao.definition import FormDef
 from ..jixiao.form import Value
@@ -259,7 +260,8 @@ class _Region:
                 if not text:
                     continue
                 if level2 is None:
-                    self.problems.append(f"{self.title} · {head}·{self.owner_text(r, c2)}：“{text}”（指标树中没有这个一级/二级指标）")
+                    self.problems.append(tr("{title} · {head}·{owner}：“{text}”（指标树中没有这个一级/二级指标）",
+                                            title=self.title, head=head, owner=self.owner_text(r, c2), text=text))
                     continue
                 try:
                     value = parse_indicator(self.fdef, col.key, text)
@@ -325,8 +327,8 @@ def _forms_of_sheet(sheet: Sheet, defs: dict[str, FormDef], forced: tuple[str, s
         if forced and i == 0:
             fdef = defs[forced[0]]
         elif max(len(_captions(f) & texts) for f in found) < 3:  # a 目录 line or a mention, not a form
-            out.unplaced.append(f"工作表“{sheet.name}”第 {r + 1} 行“{text[:40]}”：只有表名，下面没有绩效表的内容"
-                                "（可能是目录或说明文字），未读入")
+            out.unplaced.append(tr("工作表“{sheet}”第 {row} 行“{text}”：只有表名，下面没有绩效表的内容"
+                                   "（可能是目录或说明文字），未读入", sheet=sheet.name, row=r + 1, text=text[:40]))
             continue
         else:
             fdef = max(found, key=lambda f: (len(_captions(f) & texts) / max(len(_captions(f)), 1),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..i18n import tr
 from ..jixiao.definition import FormDef
 from ..jixiao.derive import derive
 from ..jixiao.form import Form, Indicator
@@ -54,5 +55,5 @@ def import_forms(source: Path, limits: Limits | None = None) -> FormConversion:
         out.notes += [str(n) for n in sheet.formula_notes if n.used]
         out.unplaced += sheet.skipped
         if sheet.name != META_SHEET and not sheet.hidden and sheet.cells and sheet.name not in where:
-            out.unplaced.append(f"工作表“{sheet.name}”：不是已知的绩效表样")
+            out.unplaced.append(tr("工作表“{sheet}”：不是已知的绩效表样", sheet=sheet.name))
     return out

@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..i18n import tr
 from ..jixiao.book import FormBook
 from ..jixiao.definition import FormDef
 from ..jixiao.derive import derive
@@ -331,7 +332,7 @@ def export_forms(book: FormBook, target: Path, form_ids: Iterable[int] | None = 
     """
     forms = book_forms(book, form_ids)
     if not forms:
-        raise ExportError("本文档没有绩效表，未导出（目标文件未改动）。请先新建绩效表，或用 gongkai forms 文档 --import 工作簿 读入。")
+        raise ExportError(tr("本文档没有绩效表，未导出（目标文件未改动）。请先新建绩效表，或用 gongkai forms 文档 --import 工作簿 读入。"))
     wb = Workbook()
     wb.remove(wb.active)
     add_form_sheets(wb, forms, set())

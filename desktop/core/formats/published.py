@@ -17,6 +17,7 @@ from typing import Any
 
 from ..definitions import BlockDef, ColumnDef, TableDef, TemplateSet, all_sets
 from ..definitions.template_set import code_level
+from ..i18n import tr
 from ..money import AmountError, is_not_applicable, parse_amount, to_plain
 from .dump import FORMAT, FORMAT_VERSION, DumpError
 from .listed_rows import ListedRows
@@ -253,11 +254,11 @@ class _Converter:
                     columns: Mapping[str, str | None], caption: str) -> None:
         for name, raw in values.items():
             if row_key is None:
-                self._lost(table, caption, name, raw, "表中没有对应的行")
+                self._lost(table, caption, name, raw, tr("表中没有对应的行"))
                 continue
             col = match_column(name, columns.get(name), block)
             if col is None:
-                self._lost(table, caption, name, raw, "表中没有对应的栏")
+                self._lost(table, caption, name, raw, tr("表中没有对应的栏"))
                 continue
             self._put(table, row_key, col, raw, caption)
 
@@ -301,7 +302,8 @@ class _Converter:
                 fixed = next((r for r in block.rows if r.key == key), None)
                 if fixed is not None and fixed.hangci and norm_hangci(fixed.hangci) == norm_hangci(hangci):
                     self.score += 0.5
-                caption = f"{label or ''}（行次{norm_hangci(hangci)}）" if hangci else str(label or "（无标签行）")
+                caption = (tr("{label}（行次{hangci}）", label=label or "", hangci=norm_hangci(hangci)) if hangci
+                           else str(label or tr("（无标签行）")))
                 self._put_values(table, block, key, row.get("values") or {}, columns, caption)
 
     def _coded_row(self, table: TableDef, code: str, name: str) -> tuple[BlockDef | None, str | None]:
@@ -344,7 +346,7 @@ class _Converter:
             if key is None and not label and len(printed.get("rows") or []) == 1 and len(data_rows) == 1:
                 key = data_rows[0].key
                 block = next(b for b in table.blocks if any(r.key == key for r in b.rows))
-            self._put_values(table, block, key, row.get("values") or {}, columns, str(label or "（无标签行）"))
+            self._put_values(table, block, key, row.get("values") or {}, columns, str(label or tr("（无标签行）")))
 
     def _econ_blocks(self, table: TableDef, printed: Mapping[str, Any]) -> None:
         skip = {"科目编码", "科目代码", "科目名称", "code", "name"}
@@ -369,9 +371,9 @@ class _Converter:
             for row in section.get("rows") or []:
                 label, hangci = row.get("label"), row.get("行次")
                 block, key = find_fixed_row(table, label, hangci)
-                caption = f"{label or ''}（行次{norm_hangci(hangci)}）"
+                caption = tr("{label}（行次{hangci}）", label=label or "", hangci=norm_hangci(hangci))
                 if key is None or not block.value_columns:
-                    self._lost(table, caption, value_name, row.get("value"), "表中没有对应的行")
+                    self._lost(table, caption, value_name, row.get("value"), tr("表中没有对应的行"))
                     continue
                 self._put(table, key, block.value_columns[0], row.get("value"), caption)
 
@@ -413,15 +415,16 @@ def convert_published(data: Mapping[str, Any], set_id: str | None = None) -> Con
     object, a number where a list belongs, …) raises :class:`DumpError` with the reason in Chinese.
     """
     if not isinstance(data, Mapping):
-        raise DumpError("公开数据 JSON 应为对象（含 document 与 tables）。")
+        raise DumpError(tr("公开数据 JSON 应为对象（含 document 与 tables）。"))
     try:
         return _convert_published(data, set_id)
     except (AttributeError, TypeError, ValueError, IndexError) as exc:
         if isinstance(exc, DumpError):
             raise
         raise DumpError(
-            f"公开数据 JSON 的结构不对，无法转换（{type(exc).__name__}：{str(exc)[:120]}）。"
-            "请确认文件是按表转录的公开数据格式（与 ../shared/seeds 中的文件相同），或重新导出。"
+            tr("公开数据 JSON 的结构不对，无法转换（{error}：{detail}）。"
+               "请确认文件是按表转录的公开数据格式（与 ../shared/seeds 中的文件相同），或重新导出。",
+               error=type(exc).__name__, detail=str(exc)[:120])
         ) from exc
 
 
@@ -432,7 +435,7 @@ def _convert_published(data: Mapping[str, Any], set_id: str | None) -> Conversio
     sets = all_sets()
     if set_id is not None:
         if set_id not in sets:
-            raise KeyError(f"没有名为 {set_id} 的模板（可用：{'、'.join(sorted(sets))}）")
+            raise KeyError(tr("没有名为 {set_id} 的模板（可用：{sets}）", set_id=set_id, sets="、".join(sorted(sets))))
         candidates = [sets[set_id]]
     else:
         candidates = [s for s in sets.values() if not kind or s.info.kind == kind] or list(sets.values())
@@ -443,10 +446,13 @@ def _convert_published(data: Mapping[str, Any], set_id: str | None) -> Conversio
     results.sort(key=lambda r: -r[0])
     best_score, tset, conv = results[0]
     if set_id is not None:
-        reason = f"按指定使用模板 {tset.id}"
+        reason = tr("按指定使用模板 {set_id}", set_id=tset.id)
     else:
-        runner = f"；次优 {results[1][1].id}（{results[1][0]:.1f} 分）" if len(results) > 1 else ""
-        reason = (f"自动选择模板 {tset.id}（{tset.name}）：匹配 {len(conv.matched)} 张表，"
-                  f"{len(conv.unplaced)} 个数值未能放入，得分 {best_score:.1f}{runner}")
+        runner = (tr("；次优 {set_id}（{score:.1f} 分）", set_id=results[1][1].id, score=results[1][0])
+                  if len(results) > 1 else "")
+        reason = tr("自动选择模板 {set_id}（{set_name}）：匹配 {matched} 张表，"
+                    "{unplaced} 个数值未能放入，得分 {score:.1f}{runner}",
+                    set_id=tset.id, set_name=tset.name, matched=len(conv.matched), unplaced=len(conv.unplaced),
+                    score=best_score, runner=runner)
     meta = document_meta(data)
     return Conversion(conv.dump(meta), tset.id, reason, conv.matched, conv.unmatched, conv.unplaced)

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from ..definitions import BlockDef, ColumnDef
 from ..definitions.template_set import LEVEL_NAMES, code_level
+from ..i18n import tr
 from ..money import AmountError, is_not_applicable, to_plain
 from .listed_rows import infer_levels
 from .published import (
@@ -78,7 +79,8 @@ class TableReader:
         start = self.anchor.row + 1
         header_top = self.header.header_start(start)
         if header_top is None:
-            self.out.unmatched.append(f"{self.table.title}（{self.where(self.anchor.row, 0)}：找不到表头）")
+            self.out.unmatched.append(tr("{title}（{where}：找不到表头）",
+                                         title=self.table.title, where=self.where(self.anchor.row, 0)))
             return
         self._meta(self.anchor.top, header_top)
         first = self._columns(header_top)
@@ -122,7 +124,7 @@ class TableReader:
                 self._block_row(r, self._stacked_block(r, self.mapping), self.mapping)
             for c in cols_here:
                 if c not in used and not any(self.view.owner.get((r, u)) == (r, c) for u in used):
-                    self._stray(r, c, "表中没有对应的栏")
+                    self._stray(r, c, tr("表中没有对应的栏"))
 
     def continue_on(self, view: SheetView, start: int, end: int) -> bool:
         """Read rows ``start``..``end`` of another sheet as more of this table (a "(续)" sheet, a PDF page
@@ -152,7 +154,8 @@ class TableReader:
                 return False
         part._body(first, end)
         self.pending = part.pending
-        self.out.continued.append(f"{self.table.title}：工作表“{view.sheet.name}”第 {start + 1}–{end + 1} 行")
+        self.out.continued.append(tr("{title}：工作表“{sheet}”第 {first}–{last} 行",
+                                     title=self.table.title, sheet=view.sheet.name, first=start + 1, last=end + 1))
         return True
 
     # meta
@@ -254,12 +257,12 @@ class TableReader:
                        if (c := mapping.get((block.key, col.key))) is not None and self._has_value(r, c)]
         if ident.formula is not None:
             c, formula = ident.formula
-            reason = f"行标题是公式（{formula[:60]}，{self.where(r, c)}），按规定不读取公式，请改为文字"
+            reason = tr("行标题是公式（{formula}，{where}），按规定不读取公式，请改为文字", formula=formula[:60], where=self.where(r, c))
             if not value_cells:
-                self.out.unplaced.append(Unplaced(self.table.title, f"第{r + 1}行", "项目", formula,
+                self.out.unplaced.append(Unplaced(self.table.title, tr("第{row}行", row=r + 1), tr("项目"), formula,
                                                   f"{reason}（{self.where(r, c)}）"))
             for col, c2 in value_cells:
-                self._lost(r, c2, f"第{r + 1}行", col.caption, reason)
+                self._lost(r, c2, tr("第{row}行", row=r + 1), col.caption, reason)
             return
         fl = block.floating
         if fl is not None and getattr(fl, "named", False) and len(fl.levels) > 1 and not ident.code \
@@ -286,7 +289,7 @@ class TableReader:
             if not ident.label and not ident.code and not value_cells:
                 return
             for col, c in value_cells:
-                self._lost(r, c, caption or f"第{r + 1}行", col.caption, "表中没有对应的行")
+                self._lost(r, c, caption or tr("第{row}行", row=r + 1), col.caption, tr("表中没有对应的行"))
             return
         for col, c in value_cells:
             self._value(r, c, key, col, caption)
@@ -329,7 +332,7 @@ class TableReader:
                     names[ident.code] = ident.name or ident.label
                 return ident.code, caption
             return None, caption
-        caption = ident.label or (f"行次{norm_hangci(ident.hangci)}" if ident.hangci else "")
+        caption = ident.label or (tr("行次{hangci}", hangci=norm_hangci(ident.hangci)) if ident.hangci else "")
         if ident.label and self._total_of(block, ident.label):
             return block.floating.total_key, caption  # type: ignore[union-attr]
         if is_listed(block):
@@ -367,7 +370,7 @@ class TableReader:
             return
         cells = self.out.values.setdefault(self.table.key, {}).setdefault(key, {})
         if col.key in cells:
-            self._lost(r, c, caption, col.caption, "同一单元格在表中出现了两次，保留先出现的数")
+            self._lost(r, c, caption, col.caption, tr("同一单元格在表中出现了两次，保留先出现的数"))
             return
         cells[col.key] = to_plain(value, col.decimals) or ""
 
@@ -382,7 +385,7 @@ class TableReader:
         cell = self.view.cell(r, c)
         if cell is None or (not cell.number and is_not_applicable(cell.text)):
             return
-        self._lost(r, c, f"第{r + 1}行", get_column_letter(c + 1) + "列", reason)
+        self._lost(r, c, tr("第{row}行", row=r + 1), tr("{letter}列", letter=get_column_letter(c + 1)), reason)
 
 
 def _levels(block: BlockDef) -> set[int]:

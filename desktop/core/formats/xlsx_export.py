@@ -37,6 +37,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..definitions import TableDef, TemplateSet, get_set
 from ..document import Document
+from ..i18n import N_, tr
 from ..money import SCALE, format_amount
 from .errors import ExportError
 from .sheet_layout import GridCell, SheetGrid, stub_columns, table_grid
@@ -96,7 +97,8 @@ def _amount_value(cell: GridCell) -> Decimal | int | None:
     if cell.value is None:
         return None
     if abs(cell.value) >= 10**EXCEL_DIGITS:
-        raise ExportError(f"金额 {format_amount(cell.value)} 超过 Excel 能精确保存的 {EXCEL_DIGITS} 位有效数字，未导出。")
+        raise ExportError(tr("金额 {amount} 超过 Excel 能精确保存的 {digits} 位有效数字，未导出。",
+                             amount=format_amount(cell.value), digits=EXCEL_DIGITS))
     if cell.decimals == 0 and cell.value % SCALE == 0:
         return cell.value // SCALE
     return Decimal(cell.value) / SCALE
@@ -442,14 +444,14 @@ def build_workbook(tset: TemplateSet, meta: Mapping[str, str], values: Mapping[t
         unknown = [k for k in table_keys if not tset.has_table(k)]
         if unknown:
             keys = "、".join(t.key for t in tset.tables)
-            raise ExportError(f"模板 {tset.id} 中没有表 {'、'.join(unknown)}（可用：{keys}）")
+            raise ExportError(tr("模板 {set} 中没有表 {tables}（可用：{keys}）", set=tset.id, tables="、".join(unknown), keys=keys))
         tables = [tset.table(k) for k in table_keys]
     else:
         tables = [] if table_keys is not None and (forms or review) else list(tset.tables)
 
     def advance() -> None:
         if step is not None and not step():
-            raise ExportCancelled("已取消导出，没有写入任何文件。")
+            raise ExportCancelled(tr("已取消导出，没有写入任何文件。"))
 
     per_table: dict[str, dict[tuple[str, str], int]] = {}
     for (tkey, row, col), value in values.items():
@@ -479,15 +481,15 @@ def build_workbook(tset: TemplateSet, meta: Mapping[str, str], values: Mapping[t
     return _fixed_zip(buffer.getvalue())
 
 
-def write_atomically(data: bytes, target: Path, example: str = "工作簿文件名（如 某单位-2022.xlsx）") -> None:
+def write_atomically(data: bytes, target: Path, example: str = N_("工作簿文件名（如 某单位-2022.xlsx）")) -> None:
     """Write ``data`` to a temporary file beside ``target`` and rename it into place; ``example`` completes
     "请给出…" when ``target`` is a folder."""
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise ExportError(f"文件夹“{folder}”不存在，未导出。")
+        raise ExportError(tr("文件夹“{folder}”不存在，未导出。", folder=folder))
     if target.is_dir():
-        raise ExportError(f"“{target}”是一个文件夹，请给出{example}。")
+        raise ExportError(tr("“{target}”是一个文件夹，请给出{example}。", target=target, example=tr(example)))
     fd, tmp = tempfile.mkstemp(prefix=".gongkai-export-", suffix=target.suffix or ".tmp", dir=folder)
     tmp_path = Path(tmp)
     try:
@@ -501,7 +503,7 @@ def write_atomically(data: bytes, target: Path, example: str = "工作簿文件�
         os.replace(tmp_path, target)
     except OSError as exc:
         tmp_path.unlink(missing_ok=True)
-        raise ExportError(f"无法写入“{target}”（{exc.strerror or exc}），未导出。") from exc
+        raise ExportError(tr("无法写入“{target}”（{reason}），未导出。", target=target, reason=exc.strerror or exc)) from exc
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise

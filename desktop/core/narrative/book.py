@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..i18n import N_
+from ..i18n import N_, tr
 from ..rules.findings import Finding
 from .names import NARRATIVE_TABLE
 from .prior import opening_findings, spec_of
@@ -162,7 +162,7 @@ class NarrativeBook:
         if self.session.review_mode:
             from ..document.store import REVIEW_MODE_MESSAGE
 
-            raise EditError(REVIEW_MODE_MESSAGE)
+            raise EditError(tr(REVIEW_MODE_MESSAGE))
 
     # -- drafts ---------------------------------------------------------------------------------
     def draft_sections(self) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..formats.errors import ExportError
 from ..formats.sheet_layout import SheetGrid, table_grid
 from ..formats.xlsx_export import write_atomically
+from ..i18n import N_
 from ..money import format_amount
 
 if TYPE_CHECKING:
@@ -194,7 +195,7 @@ def plain_number(value: Any) -> str:
 
 
 def _write_atomically(data: bytes, target: Path) -> None:
-    write_atomically(data, target, "文件名（如 某单位-2022-公开.docx）")
+    write_atomically(data, target, N_("文件名（如 某单位-2022-公开.docx）"))
 
 
 def export_disclosure(session: Session, target: Path) -> None:
