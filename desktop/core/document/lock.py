@@ -16,7 +16,6 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 import stat
 import sys
 import time
@@ -161,7 +160,7 @@ def _damaged(lock_file: Path, what: str) -> LockInfo:
 def _create(lock_file: Path, content: bytes) -> bool | None:
     """Create the lock with ``content`` if there is none: True if made, False if one exists, None if this
     folder cannot hold one (read-only medium)."""
-    tmp = lock_file.with_name(f"{lock_file.name}.{_HOST_TAG}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
+    tmp = lock_file.with_name(f"{lock_file.name}.{_HOST_TAG}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except OSError:
@@ -249,7 +248,7 @@ def acquire(path: Path, who: str) -> Path | None:
         token, count = _held[lock_file]
         _held[lock_file] = (token, count + 1)
         return lock_file
-    token = secrets.token_hex(8)
+    token = os.urandom(8).hex()  # what secrets.token_hex does, without importing it at start
     record = {"user": who, "host": _hostname(), "pid": os.getpid(),
               "at": datetime.now().isoformat(timespec="seconds"), "token": token}
     content = json.dumps(record, ensure_ascii=False).encode("utf-8")

@@ -10,9 +10,7 @@ before the interrupted save.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,6 +127,9 @@ def recovered_copy(path: Path, busy_timeout_ms: int) -> Iterator[Path]:
 
     A read-only open (gongkai check, a colleague's file) never writes beside the original: it reads this.
     """
+    import shutil  # only for a file whose last save was cut short
+    import tempfile
+
     folder = Path(tempfile.mkdtemp(prefix="gongkai-recover-"))
     try:
         copy = folder / path.name

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -104,6 +103,8 @@ def _memory_copy(source_path: Path, version: int, path: Path) -> sqlite3.Connect
 
 def _temp_beside(path: Path, prefix: str) -> Path:
     """An empty temporary file in ``path``'s folder (renamed over ``path`` once complete)."""
+    import tempfile  # only when a file is created or saved as
+
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=FILE_SUFFIX, dir=folder)
