@@ -54,13 +54,13 @@ class CellInfo:
         return not self.derived and not self.not_applicable
 
 
-def _figures(doc: Document) -> Mapping[Cell, int]:
-    """The figures for the engine: read row by row as needed when this program holds the edit lock (nobody
-    else writes the file meanwhile); read at once, as one consistent picture, when opened read-only. The
-    科目 rows follow the same rule, table by table."""
+def _sources(doc: Document) -> tuple[Mapping[str, list[tuple[str, str]]] | FloatingByTable, Mapping[Cell, int]]:
+    """The 科目 rows and the figures for the index and the engine: read as needed (table by table, row by row)
+    when this program holds the edit lock, so nobody else writes the file meanwhile; read at once, as one
+    consistent picture, when the file is opened read-only."""
     if doc.readonly:
-        return doc.values()
-    return LazyValues(doc.row_values, doc.iter_values)
+        return doc.floating_rows(), doc.values()
+    return FloatingByTable(doc.floating_rows_of), LazyValues(doc.row_values, doc.iter_values)
 
 
 class Session:
@@ -73,8 +73,9 @@ class Session:
         except KeyError as exc:
             raise DocumentError("unknown_set", tr("文件使用的模板“{set_id}”本软件没有，请升级软件。", set_id=doc.set_id)) from exc
         self.codes = codes or default_code_lists()
-        self.rows = RowIndex(self.tset, doc.floating_rows() if doc.readonly else FloatingByTable(doc.floating_rows_of))
-        self.engine = Engine(self.tset, self.rows, _figures(doc), rounding=doc.money_unit == "万元", codes=self.codes)
+        floating, figures = _sources(doc)
+        self.rows = RowIndex(self.tset, floating)
+        self.engine = Engine(self.tset, self.rows, figures, rounding=doc.money_unit == "万元", codes=self.codes)
         self._forms: FormBook | None = None
         self._narrative: NarrativeBook | None = None
         self._review: ReviewBook | None = None
