@@ -86,12 +86,17 @@ def remember_checked(path: Path) -> None:
     target = _record_path(path)
     with contextlib.suppress(OSError):
         target.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile  # only when a record is written
-
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(state)
-        os.replace(tmp, target)
+        # a new file of our own beside the record (O_EXCL: never one planted there), then an atomic rename;
+        # what tempfile.mkstemp does, without importing tempfile on every close
+        tmp = target.with_name(f"{target.name}.{os.urandom(6).hex()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(state)
+            os.replace(tmp, target)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 def forget_checked(path: Path) -> None:

@@ -3,17 +3,21 @@
 A colleague's file could hold a trigger that fires on the clerk's next edit, a view, an extra table or an
 altered one. Before any statement touches the file's own objects, :func:`schema_problem` compares its
 ``sqlite_master`` (type, name, table and normalised SQL) with the schema the migrations build at the file's
-``user_version`` (built once per version in an in-memory database and cached). Every connection we open
+``user_version`` (built once in an in-memory database, then kept in the per-user compiled cache keyed by the
+migrations' text, so a start does not replay them). Every connection we open
 also sets ``PRAGMA trusted_schema = OFF`` (:func:`distrust_schema`), so SQL in a schema can never call a
 function with side effects.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 from functools import cache
+from pathlib import Path
 
+from ..compiled_cache import files_fingerprint, read_compiled, write_compiled
 from ..i18n import N_, tr
 from .migrations import migrations
 
@@ -47,7 +51,24 @@ def _entries(rows: list[tuple[object, ...]]) -> set[Entry] | None:
 
 @cache
 def reference(version: int) -> frozenset[Entry]:
-    """The schema the migrations create at ``version`` (0: an empty database)."""
+    """The schema the migrations create at ``version`` (0: an empty database), from the compiled cache when
+    this module, the migrations up to ``version`` and SQLite are the ones it was built with."""
+    digest = hashlib.sha256(f"{version}|{sqlite3.sqlite_version}".encode())
+    for number, sql in migrations():
+        if number <= version:
+            digest.update(sql.encode())
+    fingerprint = files_fingerprint([Path(__file__)], []) + digest.hexdigest()[:16]
+    name = f"schema-v{version}"
+    cached = read_compiled(name, fingerprint, frozenset)
+    if cached is not None:
+        return cached
+    built = _build_reference(version)
+    write_compiled(name, fingerprint, built)
+    return built
+
+
+def _build_reference(version: int) -> frozenset[Entry]:
+    """The schema the migrations create at ``version``, replayed in an in-memory database."""
     conn = sqlite3.connect(":memory:")
     try:
         for number, sql in migrations():
