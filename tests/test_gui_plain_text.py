@@ -90,3 +90,21 @@ def test_a_tooltip_from_the_file_is_escaped(app, qtbot):
     QApplication.sendEvent(view, QHelpEvent(QEvent.Type.ToolTip, QPoint(1, 1), view.mapToGlobal(QPoint(1, 1))))
     assert "&lt;b&gt;单位" in QToolTip.text()
     view.close()
+
+
+def test_a_label_built_while_the_filter_is_paused_is_plain_before_it_is_shown(app, qtbot):
+    from desktop.gui.app_events import install
+
+    events = install(QApplication.instance())
+    assert install(QApplication.instance()) is events  # one filter per application
+    with events.paused():  # how a document's window is built: its events bypass Python
+        window = QMessageBox()
+        inner = QLabel(HOSTILE, window)
+        assert inner.textFormat() == Qt.TextFormat.AutoText
+    assert inner.textFormat() == Qt.TextFormat.PlainText  # made plain on leaving, before any paint
+    later = QLabel(HOSTILE)  # and the filter is back for what comes after
+    qtbot.addWidget(later)
+    later.show()
+    qtbot.waitExposed(later)
+    assert later.textFormat() == Qt.TextFormat.PlainText
+    window.deleteLater()

@@ -14,11 +14,10 @@ from ..core.document import Document, DocumentError
 from ..core.i18n import N_, tr
 from ..core.paths import resources_dir
 from ..core.session import Session
-from . import fit_screen, open_mode
+from . import app_events, open_mode
 from . import settings as app_settings
 from .dialogs import APP_NAME, NewDocumentDialog
 from .main_window import MainWindow
-from .plain_text import install_plain_text_guard
 from .style import application_font
 from .translation import install_chinese
 from .welcome import WelcomeWindow
@@ -65,7 +64,8 @@ class Application:
             if not open_mode.choose(session, parent, mode):
                 session.close()
                 return None
-            window = MainWindow(session, self)
+            with app_events.install(self.qapp).paused():  # thousands of construction events skip Python
+                window = MainWindow(session, self)
         except Exception as exc:  # noqa: BLE001 - a file the window cannot show: say so, release it
             session.close()
             QMessageBox.critical(parent, tr(APP_NAME), str(exc) if isinstance(exc, DocumentError)
@@ -78,7 +78,8 @@ class Application:
         window.setWindowIcon(app_icon())
         self.windows.append(window)
         app_settings.remember_file(Path(path))
-        window.show()
+        with app_events.install(self.qapp).paused():  # its labels are plain already: see paused()
+            window.show()
         if self.welcome is not None:
             self.welcome.hide()
         return window
@@ -123,11 +124,9 @@ def make_qapplication() -> QApplication:
     qapp.setOrganizationName(app_settings.ORGANISATION)
     qapp.setWindowIcon(app_icon())
     qapp.setFont(application_font())
-    install_plain_text_guard(qapp)  # text from a colleague's file is never rendered as HTML
+    app_events.install(qapp)  # text from a colleague's file is never rendered as HTML; dialogs fit the screen
     if not qapp.property("gongkaiTranslators"):
         install_chinese(qapp)
-    if not qapp.property("gongkaiDialogFitter"):
-        fit_screen.install(qapp)
     return qapp  # type: ignore[return-value]
 
 

@@ -1,14 +1,14 @@
 """Every dialog fits a 1366×768 laptop screen.
 
 Qt's QInputDialog and QMessageBox put their label on one line: a finding's message made the 出错说明 and
-批注 dialogs 2,073 px wide, their 确定 off the screen. An application-wide event filter wraps such labels
-when a dialog is first shown and keeps the dialog inside the screen's free area.
+批注 dialogs 2,073 px wide, their 确定 off the screen. The application's event filter (:mod:`.app_events`)
+calls :func:`fit_dialog` when a dialog is first shown: it wraps such labels and keeps the dialog inside the
+screen's free area.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 SMALL_SCREEN = (1366, 768)
 LABEL_WIDTH = 640  # a label wider than this is wrapped (about 40 Chinese characters a line)
@@ -37,18 +37,3 @@ def fit_dialog(dialog: QWidget) -> None:
         y = min(max(frame.y(), screen.y()), screen.bottom() - frame.height())
         if (x, y) != (frame.x(), frame.y()):
             dialog.move(max(x, screen.x()), max(y, screen.y()))
-
-
-class _DialogFitter(QObject):
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog):
-            fit_dialog(watched)
-        return False
-
-
-def install(app: QApplication) -> QObject:
-    """Watch every dialog of ``app`` (kept on ``app`` so it stays alive)."""
-    fitter = _DialogFitter(app)
-    app.installEventFilter(fitter)
-    app.setProperty("gongkaiDialogFitter", True)
-    return fitter

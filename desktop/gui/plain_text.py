@@ -3,8 +3,8 @@
 Qt guesses: a label or tooltip whose text looks like markup (``<img src=…>``, ``<b>``) is rendered, and an
 ``<img>`` makes Qt open whatever path it names (on Windows a ``\\\\host\\share`` path sends the user's
 credentials to that host). Unit names, lock owners, comments and finding messages all come from a file a
-colleague handed over, so the whole window is plain text by rule, in one place: :class:`PlainTextGuard`,
-installed on the application, sets every label to plain text when it is first shown and shows every tooltip
+colleague handed over, so the whole window is plain text by rule, in one place: the application's event
+filter (:mod:`.app_events`) sets every label to plain text when it is first shown and shows every tooltip
 escaped. A label that is meant to render markup (built here from escaped parts) opts out with
 ``label.setProperty(RICH_TEXT, True)``.
 """
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QToolTip, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QToolTip, QWidget
 
 from .qt_values import index_value
 
@@ -39,31 +39,27 @@ def tooltip_text(widget: QObject, event: QHelpEvent) -> str | None:
     return None
 
 
-class PlainTextGuard(QObject):
-    """Application-wide event filter: labels plain, tooltips escaped."""
+def make_label_plain(label: QLabel) -> None:
+    """Show ``label``'s text as typed, unless it opted in to markup (:data:`RICH_TEXT`)."""
+    if RICH_TEXT.encode() not in label.dynamicPropertyNames():  # not property(): an unset one answers None
+        label.setTextFormat(Qt.TextFormat.PlainText)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        kind = event.type()
-        if kind == QEvent.Type.Polish and isinstance(watched, QLabel) and RICH_TEXT.encode() not in \
-                watched.dynamicPropertyNames():  # not property(): an unset one answers None
-            watched.setTextFormat(Qt.TextFormat.PlainText)
-        elif kind == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            text = tooltip_text(watched, event)
-            if text is None:
-                return False
-            if text:
-                QToolTip.showText(event.globalPos(), as_plain_html(text), watched)  # type: ignore[arg-type]
-            else:
-                QToolTip.hideText()
-            return True
+
+def make_labels_plain(widgets: list[QWidget]) -> None:
+    """:func:`make_label_plain` on every label among ``widgets`` (a window built while the application's
+    event filter was paused, see :mod:`.app_events`)."""
+    for widget in widgets:
+        if isinstance(widget, QLabel):
+            make_label_plain(widget)
+
+
+def show_tooltip_escaped(watched: QObject, event: QHelpEvent) -> bool:
+    """Show the tooltip a ToolTip event asks for as plain text: True when handled here, False to let Qt go on."""
+    text = tooltip_text(watched, event)
+    if text is None:
         return False
-
-
-def install_plain_text_guard(app: QApplication) -> PlainTextGuard:
-    """Install the guard once; returns it (kept alive as a child of the application)."""
-    for child in app.children():
-        if isinstance(child, PlainTextGuard):
-            return child
-    guard = PlainTextGuard(app)
-    app.installEventFilter(guard)
-    return guard
+    if text:
+        QToolTip.showText(event.globalPos(), as_plain_html(text), watched)  # type: ignore[arg-type]
+    else:
+        QToolTip.hideText()
+    return True
