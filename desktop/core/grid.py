@@ -57,6 +57,29 @@ class BodyCell(NamedTuple):
 EMPTY = BodyCell()
 
 
+_new_cell = tuple.__new__  # a BodyCell from its five fields, without the named tuple's Python __new__
+
+
+def _coded_row_plan(cols: list[ColumnDef]) -> list[tuple[str, object]]:
+    """What each column of a clerk's 科目 row shows, decided once per block (see :meth:`TableGrid._fixed_cell`
+    for a data row): ``rowno``, ``label``, ``name2``, ``code`` (with the slice of the code) or ``value``."""
+    plan: list[tuple[str, object]] = []
+    for col in cols:
+        if col.kind == "rowno":
+            plan.append(("rowno", None))
+        elif col.kind in ("label", "name"):
+            plan.append(("label", None))
+        elif col.kind == "name2":
+            plan.append(("name2", None))
+        elif col.kind == "code":
+            plan.append(("code", slice(None)))
+        elif col.kind == "code_part":
+            plan.append(("code", CODE_PART_SLICES.get(col.level or 0, slice(0, 0))))
+        else:
+            plan.append(("value", col.key))
+    return plan
+
+
 @dataclass
 class _BlockRows:
     rows: list[list[BodyCell]] = field(default_factory=list)
@@ -133,10 +156,12 @@ class TableGrid:
             out.rows.append(cells)
         if block.floating:
             fixed = {r.key for r in block.rows}
+            plan = _coded_row_plan(cols)
             for info in rows.rows(self.table.key):
                 if info.block != block.key or info.key in fixed:
                     continue
-                cells = self._floating_cells(info, cols, out, len(out.rows))
+                cells = (self._floating_cells(info, cols, out, len(out.rows)) if info.is_total
+                         else self._coded_cells(info, plan))
                 if info.named and block.floating and info.code and len(info.code) in block.floating.levels:
                     depth = sorted(block.floating.levels).index(len(info.code))  # 单位 0, 项目 1
                     cells = [BodyCell(c.kind, c.text, c.cell, c.row_key, depth) if c.kind == "label" else c
@@ -175,9 +200,26 @@ class TableGrid:
                 if run > 1:
                     out.spans.append((r, static[0], run))
             return cells
+        return self._coded_cells(info, _coded_row_plan(cols))
+
+    def _coded_cells(self, info: RowInfo, plan: list[tuple[str, object]]) -> list[BodyCell]:
+        """The cells of a clerk's 科目 row, as :meth:`_fixed_cell` would lay out a data row (its 名称 column
+        from the pair's code list). Built straight from the tuple: a 5,000-row table has 40,000 of them."""
+        key, code, table = info.key, info.code or "", self.table.key
         indent = max(info.level - 1, 0)
-        return [BodyCell("name", info.label2, row_key=info.key) if c.kind == "name2" else
-                self._fixed_cell(info.key, "data", info.label, info.hangci, info.code, [], indent, c) for c in cols]
+        cells = []
+        for what, arg in plan:
+            if what == "value":
+                cells.append(_new_cell(BodyCell, ("value", "", (table, key, arg), key, 0)))
+            elif what == "label":
+                cells.append(_new_cell(BodyCell, ("label", info.label, None, key, indent)))
+            elif what == "code":
+                cells.append(_new_cell(BodyCell, ("code", code[arg], None, key, 0)))  # type: ignore[index]
+            elif what == "name2":
+                cells.append(_new_cell(BodyCell, ("name", info.label2, None, key, 0)))
+            else:  # 行次
+                cells.append(_new_cell(BodyCell, ("rowno", info.hangci or "", None, key, 0)))
+        return cells
 
     def _headers(self, groups: list[list[ColumnDef]]) -> None:
         columns = [c for group in groups for c in group]

@@ -58,8 +58,11 @@ class FormView(QWidget):
         self.body.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.body.setModel(self.model)
         frozen = len(self.frozen_columns())
-        self.body.frozen = FrozenColumns(self.body, frozen)  # 项目/编码 stay in sight while scrolling right
-        self.header_frozen = FrozenColumns(self.header, frozen)
+        # 项目/编码 stay in sight while scrolling right; the grid knows where cells are merged
+        self.body.frozen = FrozenColumns(self.body, frozen, spans=lambda: (
+            (s.row, s.col, s.rows, s.cols) for s in self.grid.body_spans))
+        self.header_frozen = FrozenColumns(self.header, frozen, spans=lambda: (
+            (s.row, s.col, s.rows, s.cols) for s in self.grid.header if s.rows > 1 or s.cols > 1))
         self.notes = QLabel("\n".join(self.table.notes))
         self.notes.setWordWrap(True)
         self.empty_note = QLabel(self.table.empty_note)
@@ -122,8 +125,7 @@ class FormView(QWidget):
         for span in grid.body_spans:
             self.body.setSpan(span.row, span.col, span.rows, span.cols)
         if widths:
-            self._apply_widths()
-        self._refresh_frozen()
+            self._apply_widths()  # which refreshes the frozen columns; at first, apply_zoom() does
         self._update_empty_note()
 
     def _apply_widths(self) -> None:
@@ -151,10 +153,15 @@ class FormView(QWidget):
         resizeRowsToContents was the slowest part of showing a table)."""
         metrics = self.body.fontMetrics()
         self.body.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
+        room = [self.body.columnWidth(c) - 8 for c in range(self.grid.column_count)]
+        # no character of a caption is wider than these: a caption of n characters within n of the widest
+        # fits without measuring it (most 科目 names and every code do)
+        widest = max(metrics.horizontalAdvance(ch) for ch in ("国", "W", "M", "—", "％"))
         for r, row in enumerate(self.grid.body):
             for c, cell in enumerate(row):
-                text = self.model.display_text(cell) if cell.cell is None else ""
-                if text and metrics.horizontalAdvance(text) > self.body.columnWidth(c) - 8:
+                if cell.cell is not None or not cell.text or (len(cell.text) + cell.indent) * widest <= room[c]:
+                    continue  # a figure, an empty cell, or a caption short enough (with its indent)
+                if metrics.horizontalAdvance(self.model.display_text(cell)) > room[c]:
                     self.body.resizeRowToContents(r)
                     break
 

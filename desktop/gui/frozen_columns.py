@@ -8,6 +8,8 @@ heights and spans, and hides itself when the frozen columns would take most of t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QTableView
@@ -18,9 +20,13 @@ MAX_SHARE = 0.7  # frozen columns wider than this share of the view are not froz
 class FrozenColumns(QTableView):
     """The first ``count`` columns of ``view``, drawn over its left edge."""
 
-    def __init__(self, view: QTableView, count: int) -> None:
+    def __init__(self, view: QTableView, count: int,
+                 spans: Callable[[], Iterable[tuple[int, int, int, int]]] | None = None) -> None:
+        """``spans``: the view's merged cells as (row, col, rows, cols), when its owner knows them (else
+        every row of the view is asked, which on a 5,000-row table is 30,000 calls)."""
         super().__init__(view)
         self.view, self.count = view, count
+        self._spans = spans
         self.setObjectName(f"{view.objectName() or 'table'}Frozen")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -62,16 +68,36 @@ class FrozenColumns(QTableView):
             self.setColumnHidden(c, c >= self.count)
             if c < self.count:
                 self.setColumnWidth(c, view.columnWidth(c))
-        covered: set[tuple[int, int]] = set()  # a span answers for every cell it covers: set it at its origin
-        for r in range(rows):
-            self.setRowHeight(r, view.rowHeight(r))
-            for c in range(min(self.count, columns)):
-                down, across = view.rowSpan(r, c), view.columnSpan(r, c)
-                if (down > 1 or across > 1) and (r, c) not in covered:
-                    self.setSpan(r, c, down, across)
-                    covered |= {(r + i, c + j) for i in range(down) for j in range(across)}
+        self._copy_row_heights(rows)
+        for r, c, down, across in self._view_spans(rows, min(self.count, columns)):
+            if c < self.count:
+                self.setSpan(r, c, down, across)
         self.verticalScrollBar().setValue(view.verticalScrollBar().value())
         self.place()
+
+    def _copy_row_heights(self, rows: int) -> None:
+        """The view's row heights: its default, then only the rows that differ (most rows of a long table
+        are one line high; setting each of 5,000 rows was most of a refresh)."""
+        theirs, mine = self.view.verticalHeader(), self.verticalHeader()
+        if mine.defaultSectionSize() != theirs.defaultSectionSize():
+            mine.setDefaultSectionSize(theirs.defaultSectionSize())
+        for r in range(rows):
+            height = self.view.rowHeight(r)
+            if self.rowHeight(r) != height:
+                self.setRowHeight(r, height)
+
+    def _view_spans(self, rows: int, columns: int) -> Iterable[tuple[int, int, int, int]]:
+        """The view's merged cells that start in the frozen columns, as (row, col, rows, cols)."""
+        if self._spans is not None:
+            yield from self._spans()
+            return
+        covered: set[tuple[int, int]] = set()  # a span answers for every cell it covers: take its origin
+        for r in range(rows):
+            for c in range(columns):
+                down, across = self.view.rowSpan(r, c), self.view.columnSpan(r, c)
+                if (down > 1 or across > 1) and (r, c) not in covered:
+                    covered |= {(r + i, c + j) for i in range(down) for j in range(across)}
+                    yield r, c, down, across
 
     def frozen_width(self) -> int:
         """The width the frozen columns cover, in pixels; 0 while they are not frozen."""

@@ -177,13 +177,15 @@ class TableModel(QAbstractTableModel):
 
     def _derived_rows(self) -> set[str]:
         """Rows whose every figure is a derived total: printed bold, as the official tables do."""
-        engine = self.controller.session.engine
-        cells_by_row: dict[str, list[bool]] = {}
+        is_derived = self.controller.session.engine.is_derived
+        derived: set[str] = set()
+        entered: set[str] = set()  # rows with a figure a clerk enters: the engine is asked no more of them
         for row in self.grid.body:
             for c in row:
-                if c.cell is not None and c.row_key:
-                    cells_by_row.setdefault(c.row_key, []).append(engine.is_derived(c.cell))
-        return {key for key, derived in cells_by_row.items() if all(derived)}
+                key = c.row_key
+                if c.cell is not None and key and key not in entered:
+                    (derived if is_derived(c.cell) else entered).add(key)
+        return derived - entered
 
     def _is_total_row(self, cell: BodyCell) -> bool:
         return cell.row_key in self._total_rows
