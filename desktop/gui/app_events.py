@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
@@ -56,9 +56,9 @@ class ApplicationEvents(QObject):
 
 def install(app: QApplication) -> ApplicationEvents:
     """The application's filter, installed on first call (a child of ``app``, so it stays alive)."""
-    for child in app.children():
-        if isinstance(child, ApplicationEvents):
-            return child
+    found = app.findChild(ApplicationEvents, options=Qt.FindChildOption.FindDirectChildrenOnly)  # not children():
+    if isinstance(found, ApplicationEvents):  # wrapping each of the application's objects costs milliseconds
+        return found
     events = ApplicationEvents(app)
     app.installEventFilter(events)
     return events

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from ..core.crashlog import internal_error_message
 from ..core.document import DocumentError
 from ..core.huizong import HuizongError
-from ..core.huizong.provenance import read_provenance
 from ..core.i18n import tr
 from .dialogs import APP_NAME
 
@@ -142,6 +141,8 @@ def trace(window: QWidget) -> None:
     if controller is None:
         return
     path = controller.session.doc.path
+    from ..core.huizong.provenance import read_provenance  # with the menu item: not at start
+
     try:
         is_huizong = read_provenance(controller.session.doc.meta) is not None
     except HuizongError as exc:
