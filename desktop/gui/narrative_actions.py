@@ -13,18 +13,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTreeWidgetItem
 
 from ..core.document import DocumentError
-from ..core.formats.errors import ExportError
 from ..core.i18n import tr
 from ..core.narrative.names import NARRATIVE_TABLE, has_narrative_data
-from ..core.narrative.store import NarrativeStoreError
-from ..core.narrative.text import NarrativeTextError
 from ..core.session import EditError
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
     from .narrative_view import NarrativeView
 
-REFUSED = (NarrativeTextError, NarrativeStoreError, EditError, DocumentError, ExportError)
+
+def refused() -> tuple[type[Exception], ...]:
+    """What a 情况说明 action refuses with a message. A function, evaluated by ``except refused()`` only when
+    something is raised: the reader, store and writer modules load with the first action, not at start."""
+    from ..core.formats.errors import ExportError
+    from ..core.narrative.store import NarrativeStoreError
+    from ..core.narrative.text import NarrativeTextError
+
+    return NarrativeTextError, NarrativeStoreError, EditError, DocumentError, ExportError
 
 
 class NarrativeUI:
@@ -81,7 +86,7 @@ class NarrativeUI:
             ) != QMessageBox.StandardButton.Yes:
                 return False
             result = self.window.session.narrative.import_text(text, who=self.window.controller.who)
-        except REFUSED as exc:
+        except refused() as exc:
             self.window.show_error(str(exc))
             return False
         self.window.statusBar().showMessage(tr("已导入情况说明 {sections} 节", sections=result.sections), 8000)
@@ -96,7 +101,7 @@ class NarrativeUI:
             return
         try:
             book.import_draft(who=self.window.controller.who)
-        except REFUSED as exc:
+        except refused() as exc:
             self.window.show_error(str(exc))
             return
         self._done()
@@ -120,7 +125,7 @@ class NarrativeUI:
         self.window.setCursor(Qt.CursorShape.WaitCursor)
         try:
             export_disclosure(self.window.session, target)
-        except REFUSED as exc:
+        except refused() as exc:
             self.window.show_error(str(exc))
             return None
         finally:
