@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ..core.crashlog import internal_error_message
 from ..core.document import Document, DocumentError
@@ -16,7 +16,7 @@ from ..core.paths import resources_dir
 from ..core.session import Session
 from . import app_events, open_mode
 from . import settings as app_settings
-from .dialogs import APP_NAME, NewDocumentDialog
+from .app_name import APP_NAME
 from .main_window import MainWindow
 from .style import application_font
 from .translation import install_chinese
@@ -85,6 +85,8 @@ class Application:
         return window
 
     def open_dialog(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QFileDialog  # dialogs load when first asked for, not at start
+
         path, _ = QFileDialog.getOpenFileName(parent, tr("打开文档"), "", tr(FILE_FILTER))
         if path:
             self.open_path(Path(path), parent)
@@ -101,6 +103,8 @@ class Application:
         return self.open_path(build_demo(who=app_settings.user_name()))
 
     def new_document(self, parent: QWidget | None = None) -> MainWindow | None:
+        from .dialogs import NewDocumentDialog
+
         dialog = NewDocumentDialog(parent)
         if not dialog.exec():
             return None

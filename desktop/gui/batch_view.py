@@ -40,7 +40,7 @@ from ..core.huizong import HuizongError
 from ..core.huizong.batch import FileRow, run_batch
 from ..core.huizong.batch_report import COLUMNS, report_cells, summary_line, write_report
 from ..core.i18n import N_, tr
-from .dialogs import APP_NAME
+from .app_name import APP_NAME
 
 Index = QModelIndex | QPersistentModelIndex
 VERDICT_COLOURS = {"有错误": QColor("#fde2e1"), "有提示": QColor("#fff4ce"), "无法打开": QColor("#f3d6f5"),

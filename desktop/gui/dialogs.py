@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..core.codes import CodeLists
 from ..core.definitions import TemplateSet, all_sets
-from ..core.i18n import N_, tr
+from ..core.i18n import tr
+from .app_name import APP_NAME
 from .fit_screen import SMALL_SCREEN
-
-APP_NAME = N_("公开表工作台")
 
 
 class NewDocumentDialog(QDialog):

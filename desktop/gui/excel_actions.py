@@ -15,7 +15,7 @@ from ..core.formats.xlsx_export import export_document
 from ..core.formats.xlsx_import import import_workbook
 from ..core.i18n import tr
 from ..core.session import Session
-from .dialogs import APP_NAME
+from .app_name import APP_NAME
 
 MAX_LISTED = 30
 

@@ -31,8 +31,9 @@ from ..core.formats.forms_xlsx_export import book_forms
 from ..core.formats.xlsx_export import ExportCancelled, build_workbook, write_atomically
 from ..core.i18n import tr
 from ..core.session import Session
+from .app_name import APP_NAME
 from .comments_panel import short_time
-from .dialogs import APP_NAME, _ok_cancel
+from .dialogs import _ok_cancel
 
 
 @dataclass

@@ -156,7 +156,8 @@ class FormView(QWidget):
         room = [self.body.columnWidth(c) - 8 for c in range(self.grid.column_count)]
         # no character of a caption is wider than these: a caption of n characters within n of the widest
         # fits without measuring it (most 科目 names and every code do)
-        widest = max(metrics.horizontalAdvance(ch) for ch in ("国", "W", "M", "—", "％"))
+        samples = (chr(0x56FD), "W", "M", chr(0x2014), chr(0xFF05))  # 国 W M — ％: a sample, not a word shown
+        widest = max(metrics.horizontalAdvance(ch) for ch in samples)
         for r, row in enumerate(self.grid.body):
             for c, cell in enumerate(row):
                 if cell.cell is not None or not cell.text or (len(cell.text) + cell.indent) * widest <= room[c]:

@@ -28,7 +28,7 @@ from ..core.crashlog import internal_error_message
 from ..core.document import DocumentError
 from ..core.huizong import HuizongError
 from ..core.i18n import tr
-from .dialogs import APP_NAME
+from .app_name import APP_NAME
 
 
 class _Job(QThread):

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..core.i18n import tr
 from ..core.jixiao.errors import FormEditError
+from .app_name import APP_NAME
 from .controller import DocumentController, form_key
-from .dialogs import APP_NAME
 from .jixiao_widgets import NewFormDialog
 
 

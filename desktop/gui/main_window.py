@@ -29,8 +29,8 @@ from ..core.rules.findings import Finding
 from ..core.session import Session
 from . import clerk_actions, huizong_actions, narrative_actions, review_ui
 from . import settings as app_settings
+from .app_name import APP_NAME
 from .controller import DocumentController, form_id_of
-from .dialogs import APP_NAME, AddRowDialog, ExplainDialog, NamedRowDialog, show_about
 from .findings_panel import FindingsPanel
 from .form_view import FormView
 from .tables_panel import TablesPanel
@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu(tr("帮助(&H)"))
         help_menu.addAction(tr("用户手册"), QKeySequence("F1"), self._open_guide)
-        help_menu.addAction(tr("关于"), lambda: show_about(self))
+        help_menu.addAction(tr("关于"), self._about)
 
         tools = QToolBar(tr("工具栏"))
         tools.setObjectName("mainToolbar")
@@ -286,6 +286,8 @@ class MainWindow(QMainWindow):
 
     def explain(self, finding: Finding) -> None:
         current = self.controller.explanations.get(finding.key, {}).get("text", "")
+        from .dialogs import ExplainDialog  # the dialogs module loads when first needed
+
         dialog = ExplainDialog(finding.message, current, self)
         if dialog.exec():
             self.controller.explain(finding, dialog.reason())
@@ -302,6 +304,8 @@ class MainWindow(QMainWindow):
         if floating.named:
             self._add_named_row(view)
             return
+        from .dialogs import AddRowDialog  # the dialogs module loads when first needed
+
         dialog = AddRowDialog(self.session.codes, floating.code_list, self.session.tset.info.year, self,
                               pair_list=floating.pair_list)
         if dialog.exec() and dialog.chosen_code() and self.controller.add_row(view.table.key, dialog.chosen_code()):
@@ -314,6 +318,8 @@ class MainWindow(QMainWindow):
         top = min(floating.levels)
         parent = key[:top] if key and key in self.session.rows.floating_codes(view.table.key) else None
         caption = self.session.rows.get(view.table.key, parent).label if parent else None
+        from .dialogs import NamedRowDialog  # the dialogs module loads when first needed
+
         dialog = NamedRowDialog(floating.level_names, caption, self)
         if dialog.exec() and dialog.name.text().strip():
             added = self.controller.add_named_row(view.table.key, dialog.name.text().strip(),
@@ -397,6 +403,11 @@ class MainWindow(QMainWindow):
             self.selection_label.setText(tr("求和：{total}　计数：{count}　平均值：{average}", total=format_amount(total), count=len(values), average=format_amount(average)))
         else:
             self.selection_label.setText("")
+
+    def _about(self) -> None:
+        from .dialogs import show_about
+
+        show_about(self)
 
     def _open_guide(self) -> None:
         from PySide6.QtCore import QUrl

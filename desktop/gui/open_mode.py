@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..core.i18n import tr
-from .dialogs import APP_NAME
+from .app_name import APP_NAME
 
 REVIEW, EDIT = "review", "edit"
 DEMO_AUTHOR = "示例"  # build_demo's default author: the built-in example is nobody's file

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import tr
 from . import settings as app_settings
-from .dialogs import APP_NAME
+from .app_name import APP_NAME
 
 
 class WelcomeWindow(QWidget):
