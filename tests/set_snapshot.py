@@ -11,14 +11,27 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
+
+from msgspec import Struct
 
 SNAPSHOTS = Path(__file__).resolve().parent / "data" / "compiled_sets"
 # Not compiled content: ``detect`` (import hints no code read, removed from the model) and the set.yaml's
 # own list of files (``tables``, ``rule_files``), which a set built on another set does not repeat. The
 # snapshots taken before the redesign still hold them; comparisons leave them out on both sides.
 IGNORED_INFO = ("detect", "tables", "rule_files")
+
+
+def asdict(value: object) -> object:
+    """``value`` as plain data: a record as the dict of its fields, recursively into records, lists, tuples
+    and dicts (what ``dataclasses.asdict`` gave when the definitions were dataclasses)."""
+    if isinstance(value, Struct):
+        return {name: asdict(getattr(value, name)) for name in value.__struct_fields__}
+    if isinstance(value, list | tuple):
+        return type(value)(asdict(item) for item in value)
+    if isinstance(value, dict):
+        return {asdict(k): asdict(v) for k, v in value.items()}
+    return value
 
 
 def snapshot(tset) -> dict:

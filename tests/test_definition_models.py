@@ -4,11 +4,11 @@ only: a cached start must not need pydantic."""
 
 from __future__ import annotations
 
-import dataclasses
 import pickle
 import subprocess
 import sys
 
+import msgspec
 import pytest
 from pydantic import BaseModel
 
@@ -21,10 +21,10 @@ SCHEMA_CLASSES = sorted(
 )
 
 
-def _plain_default(f: dataclasses.Field) -> object:
-    if f.default is not dataclasses.MISSING:
+def _plain_default(f: msgspec.structs.FieldInfo) -> object:
+    if f.default is not msgspec.NODEFAULT:
         return f.default
-    if f.default_factory is not dataclasses.MISSING:
+    if f.default_factory is not msgspec.NODEFAULT:
         return f.default_factory()
     return "<required>"
 
@@ -34,14 +34,14 @@ def test_each_schema_class_has_a_plain_namesake_with_the_same_fields_and_default
     validated, plain = getattr(schema, name), getattr(models, name)
     expected = {key: ("<required>" if info.is_required() else info.get_default(call_default_factory=True))
                 for key, info in validated.model_fields.items()}
-    assert {f.name: _plain_default(f) for f in dataclasses.fields(plain)} == expected
+    assert {f.name: _plain_default(f) for f in msgspec.structs.fields(plain)} == expected
 
 
 def test_a_compiled_set_holds_plain_objects_only():
     def walk(value: object) -> None:
         assert not isinstance(value, BaseModel), type(value)
-        if dataclasses.is_dataclass(value):
-            for f in dataclasses.fields(value):
+        if isinstance(value, msgspec.Struct):
+            for f in msgspec.structs.fields(value):
                 walk(getattr(value, f.name))
         elif isinstance(value, list | tuple):
             for item in value:
@@ -52,6 +52,7 @@ def test_a_compiled_set_holds_plain_objects_only():
         walk(tset.tables)
         walk(tset.rules)
         assert pickle.loads(pickle.dumps(tset)).tables == tset.tables
+        assert pickle.loads(pickle.dumps(tset)) == tset
 
 
 def test_a_cached_start_imports_neither_pydantic_nor_yaml(tmp_path):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import zipfile
-from dataclasses import replace
 
 import pytest
+from msgspec.structs import replace
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 

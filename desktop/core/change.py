@@ -11,14 +11,14 @@ document after each keystroke.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from .rules.findings import Finding
 from .rules.instances import Cell
 
 
-@dataclass
-class Change:
+class Change(Struct):
     """One mutation: cells (new values) and ``old`` (before), rows, findings added/removed, what it touched."""
 
     cells: dict[Cell, int | None] = field(default_factory=dict)

@@ -9,8 +9,9 @@ nothing about widgets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from msgspec import Struct, field
 
 from .definitions import BlockDef, ColumnDef, TableDef
 from .rules.instances import Cell
@@ -20,8 +21,7 @@ NOT_APPLICABLE_TEXT = "——"
 CODE_PART_SLICES = {1: slice(0, 3), 2: slice(3, 5), 3: slice(5, 7)}
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(Struct, frozen=True):
     """A merged rectangle (``rows`` × ``cols``) whose top-left cell is (``row``, ``col``)."""
 
     row: int
@@ -31,8 +31,7 @@ class Span:
     text: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class GridColumn:
+class GridColumn(Struct, frozen=True):
     """One screen column: the block it belongs to and its definition."""
 
     block: str
@@ -80,8 +79,7 @@ def _coded_row_plan(cols: list[ColumnDef]) -> list[tuple[str, object]]:
     return plan
 
 
-@dataclass
-class _BlockRows:
+class _BlockRows(Struct):
     rows: list[list[BodyCell]] = field(default_factory=list)
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (row, first col, col count)
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from .change import Change
 from .document import DocumentError, undo_rows
@@ -61,8 +62,7 @@ def label_for(action: str | None, tbl: str | None, rows: int) -> str:
     return ACTION_LABELS.get(action, OTHER_EDIT)
 
 
-@dataclass(frozen=True)
-class StepInfo:
+class StepInfo(Struct, frozen=True):
     """One step as the list shows it: what it was, when and by whom, and what undo (redo) would change."""
 
     id: int

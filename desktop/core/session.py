@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from . import step_labels
 from .change import Change, findings_diff
@@ -41,8 +42,7 @@ class EditError(ValueError):
     """An edit that was refused; ``str()`` is the Chinese reason. Nothing was changed."""
 
 
-@dataclass(frozen=True)
-class CellInfo:
+class CellInfo(Struct, frozen=True):
     """What a cell is: its column definition, and whether a clerk may type into it."""
 
     column: ColumnDef

@@ -8,18 +8,16 @@ Fields and defaults match :mod:`.schema` (tests/test_definition_models.py keeps 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
+
+from msgspec import Struct, field
 
 Severity = Literal["error", "warning"]
 
 COLUMN_VALUE_KINDS = ("amount", "count")
 
-_frozen = dataclass(frozen=True)
 
-
-@_frozen
-class ColumnDef:
+class ColumnDef(Struct, frozen=True):
     """One printed column of a block.
 
     kind: ``label`` (the row's printed caption), ``rowno`` (行次), ``code`` (科目编码), ``code_part``
@@ -49,8 +47,7 @@ class ColumnDef:
         return 0 if self.kind == "count" else 2
 
 
-@_frozen
-class RowDef:
+class RowDef(Struct, frozen=True):
     """A fixed row as printed. ``blank`` rows carry only a 行次; ``heading`` rows only a caption."""
 
     key: str
@@ -64,8 +61,7 @@ class RowDef:
     footer: bool = False
 
 
-@_frozen
-class FloatingDef:
+class FloatingDef(Struct, frozen=True):
     """浮动行: rows the clerk adds; parents and the total row follow.
 
     Three kinds, all keyed so that a parent's key is a prefix of its children's keys:
@@ -114,8 +110,7 @@ class FloatingDef:
         return None
 
 
-@_frozen
-class BlockDef:
+class BlockDef(Struct, frozen=True):
     """A rectangular part of a table with its own columns (公开01 has 收入 and 支出 side by side)."""
 
     key: str
@@ -132,8 +127,7 @@ class BlockDef:
         return [c for c in self.columns if c.is_value]
 
 
-@_frozen
-class TableDef:
+class TableDef(Struct, frozen=True):
     """One printed table (公开01表 …), identified by its stable ``key``, never by its number."""
 
     key: str
@@ -155,16 +149,14 @@ class TableDef:
         return next((b for b in self.blocks if b.floating), None)
 
 
-@_frozen
-class ForeachDef:
+class ForeachDef(Struct, frozen=True):
     """Expand a rule over rows and/or columns; ``{row}``, ``{col}`` and ``{code}`` are substituted."""
 
     rows: list[str] = field(default_factory=list)  # row selectors such as zhichu[类]; union
     cols: list[str] = field(default_factory=list)
 
 
-@_frozen
-class CompareRule:
+class CompareRule(Struct, frozen=True):
     """``left op right`` where both sides are sums of cells, e.g. a total against its parts."""
 
     id: str
@@ -179,8 +171,7 @@ class CompareRule:
     ref: str | None = None  # where the relationship comes from, e.g. DOMAIN §2.3-1
 
 
-@_frozen
-class RollupRule:
+class RollupRule(Struct, frozen=True):
     """类 = Σ款 = Σ项 in every value column of a coded block, and the total row = Σ类."""
 
     kind: Literal["rollup"]
@@ -193,8 +184,7 @@ class RollupRule:
     ref: str | None = None
 
 
-@_frozen
-class CodeCheckRule:
+class CodeCheckRule(Struct, frozen=True):
     """Check each coded row: the code's shape and parent, and its printed name against the list."""
 
     kind: Literal["codes"]
@@ -209,8 +199,7 @@ class CodeCheckRule:
 RuleDef = CompareRule | RollupRule | CodeCheckRule
 
 
-@_frozen
-class SetInfo:
+class SetInfo(Struct, frozen=True):
     """What a set says about itself (set.yaml without its list of files; a derived set inherits it)."""
 
     id: str

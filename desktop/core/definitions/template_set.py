@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from .models import BlockDef, RowDef, RuleDef, SetInfo, TableDef
 
@@ -16,15 +17,16 @@ def code_level(code: str) -> int:
     return {3: 1, 5: 2, 7: 3}.get(len(code), 0) if code.isdigit() else 0
 
 
-@dataclass(frozen=True)
-class TemplateSet:
+class TemplateSet(Struct, frozen=True):
     """One published table set (e.g. 山西 2022 决算公开) with its tables in printed order."""
 
     info: SetInfo
     tables: tuple[TableDef, ...]
     rules: tuple[RuleDef, ...]
     folder: Path
-    _by_key: dict[str, TableDef] = field(default_factory=dict, compare=False, repr=False)
+    # the tables by key, filled from ``tables``: a field (a Struct holds no other attribute), so it is pickled,
+    # compared and shown too, which changes no comparison (it follows from ``tables``)
+    _by_key: dict[str, TableDef] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._by_key.update({t.key: t for t in self.tables})

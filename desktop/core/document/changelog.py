@@ -16,15 +16,15 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..i18n import tr
 
 LOG_COLUMNS = ("at", "who", "action", "tbl", "row", "col", "old", "new")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Struct, frozen=True):
     """One change-log row to write (``id`` and ``hash`` are given by :func:`append`)."""
 
     at: str
@@ -37,8 +37,7 @@ class Entry:
     new: str | None = None
 
 
-@dataclass(frozen=True)
-class ChainCheck:
+class ChainCheck(Struct, frozen=True):
     """Whether the chain holds; ``head`` is (id, hash) of the last row; ``broken_at`` the first bad row."""
 
     ok: bool

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
+
+from msgspec import Struct, field
 
 from ..i18n import tr
 from . import numbers
@@ -30,8 +31,7 @@ def form_table(form_id: int) -> str:
     return f"{FORM_PREFIX}{form_id}"
 
 
-@dataclass
-class StoredIndicator:
+class StoredIndicator(Struct):
     """A 三级 row as stored: id, its 二级 and its cells by column key."""
 
     id: int
@@ -39,8 +39,7 @@ class StoredIndicator:
     cells: dict[str, FormValue] = field(default_factory=dict)
 
 
-@dataclass
-class StoredForm:
+class StoredForm(Struct):
     """A form as stored: its fields and its 三级 rows, by stored position within each 二级."""
 
     id: int

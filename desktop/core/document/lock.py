@@ -19,9 +19,10 @@ import os
 import stat
 import sys
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..i18n import tr
 from .special import kind_of
@@ -52,8 +53,7 @@ def lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.gongkai-lock")
 
 
-@dataclass(frozen=True)
-class LockInfo:
+class LockInfo(Struct, frozen=True):
     user: str
     host: str
     pid: int

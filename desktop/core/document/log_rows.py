@@ -7,7 +7,7 @@ forms or texts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from . import changelog
 from .store import Document
@@ -16,8 +16,7 @@ from .tx import Tx, _connection
 LOG_FIELDS = ("id", "at", "who", "action", "tbl", "row", "col", "old", "new")
 
 
-@dataclass(frozen=True)
-class LogHead:
+class LogHead(Struct, frozen=True):
     """How many rows the log has and its newest row (id, at, who, action; None when the log is empty)."""
 
     count: int

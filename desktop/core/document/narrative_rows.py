@@ -6,7 +6,8 @@ stored (lengths, parts) is the narrative room's decision (desktop.core.narrative
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..i18n import tr
 from ..money import to_plain
@@ -17,8 +18,7 @@ from .store import Document, now_iso
 from .tx import Tx, _connection
 
 
-@dataclass(frozen=True)
-class StoredSection:
+class StoredSection(Struct, frozen=True):
     id: int
     part: str
     position: int
@@ -26,8 +26,7 @@ class StoredSection:
     body: str
 
 
-@dataclass(frozen=True)
-class PriorFigure:
+class PriorFigure(Struct, frozen=True):
     key: str
     value: int
     source: str

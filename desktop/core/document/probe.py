@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..i18n import tr
 from ..paths import shipped_set_names
@@ -23,8 +24,7 @@ HEADER_SIZE = 100
 BUSY_TIMEOUT_MS = 3000
 
 
-@dataclass(frozen=True)
-class ProbeResult:
+class ProbeResult(Struct, frozen=True):
     """What the probe learned: the schema version and whether the file may be written."""
 
     user_version: int

@@ -4,7 +4,7 @@ signed and verified; this module only reads and writes the rows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from . import numbers
 from .forms_rows import FORM_PREFIX, form_figures
@@ -14,8 +14,7 @@ from .tx import Tx, _connection
 SIGNED_META = ("set_id", "unit_name", "year")
 
 
-@dataclass(frozen=True)
-class SealRow:
+class SealRow(Struct, frozen=True):
     """A stored seal: the figures as signed (canonical JSON), their digest, who, when, the log id then."""
 
     tbl: str
@@ -26,8 +25,7 @@ class SealRow:
     log_id: int
 
 
-@dataclass(frozen=True)
-class SignatureRow:
+class SignatureRow(Struct, frozen=True):
     """The signature of a seal: the log head it covers, the public key and the signature (hex)."""
 
     tbl: str

@@ -18,8 +18,9 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from ..i18n import tr
 from . import changelog
@@ -42,16 +43,14 @@ Image = dict[str, Scalar]
 Labeller = Callable[[str | None, str | None, int], str]  # (first log action, its tbl, rows changed) -> label
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(Struct, frozen=True):
     """The columns of a captured table and those of its primary key."""
 
     columns: tuple[str, ...]
     key: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RowChange:
+class RowChange(Struct, frozen=True):
     """One row of a document table changed by a step: ``before``/``after`` None when it did not exist."""
 
     table: str
@@ -60,8 +59,7 @@ class RowChange:
     after: Image | None
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Struct, frozen=True):
     """One stored step (``rows``: its JSON, read with :func:`changes_of`)."""
 
     id: int

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..i18n import tr
 from .errors import DocumentError
@@ -19,8 +20,7 @@ from .errors import DocumentError
 # for the translator)
 
 
-@dataclass(frozen=True)
-class FileIdentity:
+class FileIdentity(Struct, frozen=True):
     """Which file on disk a document was opened from."""
 
     device: int

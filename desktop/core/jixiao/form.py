@@ -7,14 +7,14 @@ Field keys: ``t.<field>`` (header, objectives, analysis texts, footer), ``f.<row
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
+
+from msgspec import Struct, field
 
 Value = str | Decimal
 
 
-@dataclass
-class Indicator:
+class Indicator(Struct):
     """A 三级指标 row: its id (stable across reorders), its 二级 and its cells by column key."""
 
     id: int
@@ -30,8 +30,7 @@ class Indicator:
         return value if isinstance(value, Decimal) else None
 
 
-@dataclass
-class Form:
+class Form(Struct):
     """A form instance: definition key (``shape``), title and values."""
 
     id: int

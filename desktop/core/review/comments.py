@@ -7,7 +7,7 @@ one committed review transaction with a change-log row (action ``review.comment`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from ..document import Document, review_rows
 from ..document.store import now_iso
@@ -16,8 +16,7 @@ from ..i18n import tr
 from .errors import ReviewError
 
 
-@dataclass(frozen=True)
-class Comment:
+class Comment(Struct, frozen=True):
     id: int
     parent_id: int | None
     tbl: str
@@ -44,8 +43,7 @@ class Comment:
         return (self.tbl, self.row, self.col) if self.row and self.col else None
 
 
-@dataclass
-class Thread:
+class Thread(Struct):
     """A first comment and its replies, oldest first."""
 
     first: Comment

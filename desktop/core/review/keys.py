@@ -14,10 +14,11 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from ..document.store import now_iso
 from ..i18n import tr
@@ -59,8 +60,7 @@ def _key_path(name: str) -> Path:
     return profile_dir() / "keys" / f"{hashlib.sha256(name.encode('utf-8')).hexdigest()[:32]}.json"
 
 
-@dataclass(frozen=True)
-class SigningKey:
+class SigningKey(Struct, frozen=True):
     name: str
     private: Ed25519PrivateKey
 

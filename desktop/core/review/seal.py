@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..document import log_rows, seal_rows
 from ..document.forms_rows import FORM_PREFIX
@@ -35,8 +36,7 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class SealChange:
+class SealChange(Struct, frozen=True):
     """One figure that differs from the sealed one (``col`` None: a floating row added or removed),
     with the change-log rows of that cell written since the seal: (at, who, action, old, new)."""
 
@@ -52,8 +52,7 @@ class SealChange:
         return list(dict.fromkeys(e[1] for e in self.entries))
 
 
-@dataclass
-class SealCheck:
+class SealCheck(Struct):
     seal: Seal
     intact: bool
     changes: list[SealChange] = field(default_factory=list)

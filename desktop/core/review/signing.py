@@ -14,7 +14,8 @@ approval that breaks the separation of duties recorded in the signed log.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..document import Document, changelog, log_rows, seal_rows
 from ..document.seal_rows import SignatureRow
@@ -44,8 +45,7 @@ def sign(tx: Tx, seal: sl.Seal, head: tuple[int, str], key: ks.SigningKey) -> No
                             added_at=now_iso())
 
 
-@dataclass
-class Verdict:
+class Verdict(Struct):
     """What verification found for one 已审核 table: ``problems`` fail it (CLI exit 1), ``notices`` do not."""
 
     tbl: str
@@ -60,8 +60,7 @@ class Verdict:
         return self.signed and not self.problems
 
 
-@dataclass
-class Verification:
+class Verification(Struct):
     chain: changelog.ChainCheck
     tables: dict[str, Verdict] = field(default_factory=dict)
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import Enum
+
+from msgspec import Struct
 
 from ..document import Document, review_rows
 from ..document.review_rows import StateRow
@@ -25,8 +26,7 @@ class TableState(Enum):
         return {"draft": tr("填报中"), "submitted": tr("待审核"), "approved": tr("已审核"), "returned": tr("退回")}[self.value]
 
 
-@dataclass(frozen=True)
-class StateRecord:
+class StateRecord(Struct, frozen=True):
     """A table's state, who set it, when, and the reason of a 退回."""
 
     tbl: str

@@ -9,7 +9,8 @@ placeholders in the parsed terms and are filled in per binding.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..codes import CodeLists, normalise_name
 from ..definitions.models import BlockDef, CodeCheckRule, CompareRule, RollupRule, TableDef
@@ -43,8 +44,7 @@ def _fill(text: str | None, binding: Binding) -> str | None:
     return text
 
 
-@dataclass(frozen=True)
-class PreparedCompare:
+class PreparedCompare(Struct, frozen=True):
     """A compare rule parsed once, with the tables its expansion depends on."""
 
     rule: CompareRule

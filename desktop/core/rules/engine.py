@@ -10,7 +10,8 @@ a gap inside that is reported as 尾数误差, not as an error. 元 documents ha
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..codes import CodeLists, default_code_lists
 from ..definitions.errors import DefinitionError
@@ -26,8 +27,7 @@ from .rowindex import RowIndex
 Values = dict[Cell, int]
 
 
-@dataclass
-class Delta:
+class Delta(Struct):
     """What an edit changed: cells (including derived ones) and findings added or removed."""
 
     cells: dict[Cell, int | None] = field(default_factory=dict)

@@ -14,8 +14,9 @@ paired rows 30231_50208 and 30231_50502), ``a..b`` (fixed rows a to b in printed
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+
+from msgspec import Struct
 
 from ..i18n import tr
 
@@ -29,8 +30,7 @@ class ExprError(ValueError):
     """A malformed rule expression (a definition error)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(Struct, frozen=True):
     """One signed reference: a single cell (``row``) or a selection of rows (``selector``)."""
 
     sign: int

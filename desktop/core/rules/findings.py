@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ..i18n import N_
 from .instances import Cell
@@ -11,8 +11,7 @@ SEVERITY_LABELS = {"error": N_("错误"), "warning": N_("提示"), "rounding": N
 SEVERITY_ORDER = {"error": 0, "warning": 1, "rounding": 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Struct, frozen=True):
     """What a clerk sees in the 审核结果 panel; amounts are hundredths (None for structural findings)."""
 
     key: str

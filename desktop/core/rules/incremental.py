@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..codes import CodeLists
 from ..definitions.models import CodeCheckRule, CompareRule, RollupRule
@@ -29,8 +30,7 @@ from .rowindex import RowIndex
 _TOP = ""  # parent of a table's top rows when it has no floating total
 
 
-@dataclass
-class Recompiled:
+class Recompiled(Struct):
     """What a structural edit changed in the compiled rules."""
 
     dropped: list[str] = field(default_factory=list)  # instance keys that no longer exist or changed

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 Cell = tuple[str, str, str]  # (table key, row key, column key)
 Side = tuple[tuple[int, Cell], ...]  # signed cells
 
 
-@dataclass(slots=True)
-class Instance:
+class Instance(Struct):
     """``left op right`` over concrete cells; ``target`` is set when the left cell is derived."""
 
     key: str
@@ -29,8 +28,7 @@ class Instance:
         return tuple(c for _, c in self.left) + tuple(c for _, c in self.right)
 
 
-@dataclass(frozen=True, slots=True)
-class StructuralFinding:
+class StructuralFinding(Struct, frozen=True):
     """A finding about a row itself (a code's shape or name), not about amounts."""
 
     key: str

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..codes import CodeLists, default_code_lists
 from ..definitions.models import FloatingDef
 from ..definitions.template_set import LEVEL_BY_NAME, TemplateSet, code_level
 
 
-@dataclass(frozen=True, slots=True)
-class RowInfo:
+class RowInfo(Struct, frozen=True):
     """A data row as the engine and messages see it."""
 
     key: str
