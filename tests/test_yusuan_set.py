@@ -128,6 +128,15 @@ def test_named_rows_keep_the_department_unit_project_levels(s004):
     assert sorted(session.value(("xiangmu_jiezhuan", r.key, "total")) for r in jz) == [1200, 1544]
 
 
+def test_the_one_pass_parents_agree_with_parent_of_on_every_coded_row(s004):
+    session, _ = s004  # named (单位/项目), paired (30113_50501) and plain coded rows
+    for table in session.tset.tables:
+        rows = session.rows
+        assert rows.coded_parents(table.key) == [(r.key, rows.parent_of(table.key, r.code))
+                                                 for r in rows.rows(table.key) if r.code]
+    assert ("0202", "02") in session.rows.coded_parents("xiangmu_bennian")
+
+
 def test_paired_rows_carry_both_economic_names(s004):
     session, _ = s004
     row = session.rows.get("jiben_jingji", "30113_50501")

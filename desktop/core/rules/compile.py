@@ -139,13 +139,11 @@ def rollup_groups(table: TableDef, rows: RowIndex) -> dict[str, list[str]]:
     """Parent row → its child rows in printed order; the floating block's total gets the top rows."""
     children: dict[str, list[str]] = {}
     top: list[str] = []
-    for row in rows.rows(table.key):
-        if row.code:
-            parent = rows.parent_of(table.key, row.code)
-            if parent is None:
-                top.append(row.key)
-            else:
-                children.setdefault(parent, []).append(row.key)
+    for key, parent in rows.coded_parents(table.key):
+        if parent is None:
+            top.append(key)
+        else:
+            children.setdefault(parent, []).append(key)
     fl = table.floating_block
     if fl is not None and fl.floating is not None:
         children[fl.floating.total_key] = top

@@ -48,7 +48,7 @@ class _Groups:
         self.total = fb.floating.total_key if fb is not None and fb.floating is not None else None
         self.kids = rollup_groups(self.table, rows)
         if self.total is None:
-            self.kids[_TOP] = [r.key for r in rows.rows(table) if r.code and rows.parent_of(table, r.code) is None]
+            self.kids[_TOP] = [key for key, parent in rows.coded_parents(table) if parent is None]
         top = self.total if self.total is not None else _TOP
         self.parent = {k: p for p, kids in self.kids.items() for k in kids}
         self.parent.update({k: top for k in self.kids.get(top, [])})

@@ -82,7 +82,8 @@ class RowIndex:
                 rows.append(RowInfo(fl.total_key, fl.total_label, block.key, is_total=True))
                 coded = sorted(self._source.get(table, ()), key=lambda cn: cn[0])
                 start = len(rows)
-                rows.extend(self._floating(fl, key, name, block.key) for key, name in coded)
+                codes, year = self._codes, self.tset.info.year
+                rows.extend(_floating_row(fl, key, name, block.key, codes, year) for key, name in coded)
                 self._span[table] = (start, len(rows))
         self._set_table(table, rows)
         return rows
@@ -183,15 +184,37 @@ class RowIndex:
         """The nearest coded row above ``code`` (a 款 for a 项, else the 类), if the table has one."""
         self._table(table)
         by_code = self._by_code[table]
+        for length in self._code_lengths(table):
+            if len(code) > length and code[:length] in by_code:
+                return by_code[code[:length]]
+        return None
+
+    def coded_parents(self, table: str) -> list[tuple[str, str | None]]:
+        """Every coded row of ``table`` in printed order with its :meth:`parent_of` (one pass: a roll-up
+        groups all 5,000 rows of a table this way)."""
+        rows = self._table(table)
+        by_code, lengths = self._by_code[table], self._code_lengths(table)
+        out: list[tuple[str, str | None]] = []
+        for row in rows:
+            code = row.code
+            if not code:
+                continue
+            parent = None
+            for length in lengths:
+                if len(code) > length:
+                    parent = by_code.get(code[:length])
+                    if parent is not None:
+                        break
+            out.append((row.key, parent))
+        return out
+
+    def _code_lengths(self, table: str) -> tuple[int, ...]:
         lengths = self._lengths.get(table)
         if lengths is None:
             fl = self.tset.table(table).floating_block if self.tset.has_table(table) else None
             lengths = self._lengths[table] = tuple(sorted(fl.floating.levels, reverse=True) if fl and fl.floating
                                                    else (5, 3))
-        for length in lengths:
-            if len(code) > length and code[:length] in by_code:
-                return by_code[code[:length]]
-        return None
+        return lengths
 
 
 _CODE_LENGTH = {1: 3, 2: 5, 3: 7}
