@@ -44,3 +44,23 @@ def test_the_argparse_module_itself_is_untouched():
 
     parser = argparse.ArgumentParser(prog="x")
     assert "usage:" in parser.format_help() and "show this help message" in parser.format_help()
+
+
+@pytest.mark.parametrize("name", subcommands())
+def test_a_subcommand_parsed_alone_reads_as_the_whole_parser_would(name):
+    """`gongkai NAME …` builds only NAME's parser: its help and its defaults are the whole parser's."""
+    whole, alone = build_parser(), build_parser(only=name)
+    helps = []
+    for parser in (whole, alone):
+        action = next(a for a in parser._actions if a.dest == "command")  # noqa: SLF001
+        helps.append(action.choices[name].format_help())
+    assert helps[0] == helps[1]
+    chosen = next(a for a in alone._actions if a.dest == "command").choices  # noqa: SLF001
+    assert list(chosen) == [name]  # and nothing else was built
+
+
+def test_no_subcommand_builds_none_and_opens_the_window():
+    from desktop.cli import _parse, cmd_gui
+
+    assert not next(a for a in build_parser(only="")._actions if a.dest == "command").choices  # noqa: SLF001
+    assert getattr(_parse([]), "func", cmd_gui) is cmd_gui
