@@ -15,12 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QObject, Qt
+import shiboken6
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from .fit_screen import fit_dialog
 from .plain_text import make_label_plain, make_labels_plain, show_tooltip_escaped
+
+_ATTRIBUTE = "_gongkai_events"  # where the application keeps its filter (a Python attribute of its wrapper)
 
 
 class ApplicationEvents(QObject):
@@ -56,9 +59,10 @@ class ApplicationEvents(QObject):
 
 def install(app: QApplication) -> ApplicationEvents:
     """The application's filter, installed on first call (a child of ``app``, so it stays alive)."""
-    found = app.findChild(ApplicationEvents, options=Qt.FindChildOption.FindDirectChildrenOnly)  # not children():
-    if isinstance(found, ApplicationEvents):  # wrapping each of the application's objects costs milliseconds
+    found = getattr(app, _ATTRIBUTE, None)  # not a search of app.children(): wrapping each one costs milliseconds
+    if isinstance(found, ApplicationEvents) and shiboken6.isValid(found):
         return found
     events = ApplicationEvents(app)
     app.installEventFilter(events)
+    setattr(app, _ATTRIBUTE, events)
     return events
