@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .i18n import tr
 from .paths import codes_dir
+
+if TYPE_CHECKING:
+    import csv
 
 _PUNCT = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "　": "", " ": ""})
 
@@ -39,6 +41,8 @@ class CodeLists:
     def __init__(self, folder: Path | None = None) -> None:
         self._lists: dict[str, dict[str, list[CodeEntry]]] = {}
         self._pairs: dict[str, dict[str, set[str]]] = {}
+        import csv  # only when the lists are read from their files: a start takes them from the compiled cache
+
         for path in sorted((folder or codes_dir()).glob("*.csv")):
             with path.open(encoding="utf-8", newline="") as fh:
                 reader = csv.DictReader(fh)
