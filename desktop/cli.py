@@ -421,6 +421,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_open)
     if only is None or (only and not sub.built):
         register_all(sub)  # the rooms' own subcommands (their modules load only when one may be named)
+    parser.set_defaults(_built_only=only is None or not only or sub.built)
     return parser
 
 
@@ -430,7 +431,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     only = "" if not argv else argv[0] if not argv[0].startswith("-") else None
     if only is not None:
         parser = build_parser(only)
-        if not only or only in parser._subparsers._group_actions[0].choices:  # type: ignore[union-attr]
+        if parser.get_default("_built_only"):  # the word names a subcommand (or there is none)
             return parser.parse_args(argv)
     return build_parser().parse_args(argv)
 
