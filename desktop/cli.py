@@ -474,8 +474,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # what a command may leave for the interpreter's ordinary exit to finish: the window and its settings, pools of
-# worker processes or threads, logging handlers (any of these loaded means the ordinary exit is taken)
-_NEEDS_ORDINARY_EXIT = ("PySide6.QtCore", "multiprocessing", "concurrent.futures", "logging", "asyncio")
+# worker processes or threads, logging handlers, temporary folders removed by their finalizers (any of these
+# loaded means the ordinary exit is taken)
+_NEEDS_ORDINARY_EXIT = ("PySide6.QtCore", "multiprocessing", "concurrent.futures", "logging", "asyncio",
+                        "tempfile")
 
 
 def run() -> NoReturn:
