@@ -158,7 +158,7 @@ class TableGrid:
             for info in rows.rows(self.table.key):
                 if info.block != block.key or info.key in fixed:
                     continue
-                cells = (self._floating_cells(info, cols, out, len(out.rows)) if info.is_total
+                cells = (self._total_cells(info, cols, out, len(out.rows)) if info.is_total
                          else self._coded_cells(info, plan))
                 if info.named and block.floating and info.code and len(info.code) in block.floating.levels:
                     depth = sorted(block.floating.levels).index(len(info.code))  # 单位 0, 项目 1
@@ -185,20 +185,19 @@ class TableGrid:
             return BodyCell("na", NOT_APPLICABLE_TEXT, row_key=key)
         return BodyCell("value", cell=(self.table.key, key, col.key), row_key=key)
 
-    def _floating_cells(self, info: RowInfo, cols: list[ColumnDef], out: _BlockRows, r: int) -> list[BodyCell]:
-        if info.is_total:
-            static = [i for i, c in enumerate(cols) if not c.is_value]
-            cells = [BodyCell("value", cell=(self.table.key, info.key, c.key), row_key=info.key)
-                     if c.is_value else BodyCell(row_key=info.key) for c in cols]
-            if static:
-                cells[static[0]] = BodyCell("total", info.label, row_key=info.key)
-                run = 1
-                while run < len(static) and static[run] == static[0] + run:
-                    run += 1
-                if run > 1:
-                    out.spans.append((r, static[0], run))
-            return cells
-        return self._coded_cells(info, _coded_row_plan(cols))
+    def _total_cells(self, info: RowInfo, cols: list[ColumnDef], out: _BlockRows, r: int) -> list[BodyCell]:
+        """The floating block's 合计 row: its caption over the leading static columns, then its figures."""
+        static = [i for i, c in enumerate(cols) if not c.is_value]
+        cells = [BodyCell("value", cell=(self.table.key, info.key, c.key), row_key=info.key)
+                 if c.is_value else BodyCell(row_key=info.key) for c in cols]
+        if static:
+            cells[static[0]] = BodyCell("total", info.label, row_key=info.key)
+            run = 1
+            while run < len(static) and static[run] == static[0] + run:
+                run += 1
+            if run > 1:
+                out.spans.append((r, static[0], run))
+        return cells
 
     def _coded_cells(self, info: RowInfo, plan: list[tuple[str, object]]) -> list[BodyCell]:
         """The cells of a clerk's 科目 row, as :meth:`_fixed_cell` would lay out a data row (its 名称 column
