@@ -99,9 +99,19 @@ def write_compiled(name: str, fingerprint: str, value: object) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         for old in [*target.parent.glob(f"{name}-*.pickle"), *target.parent.glob("*.tmp")]:
             old.unlink(missing_ok=True)  # older entries, and a temp file a killed process left behind
-        import tempfile  # only when writing: a cached start reads
+        replace_cache_file(target, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+
+def replace_cache_file(target: Path, data: bytes) -> None:
+    """Write ``data`` as ``target`` atomically: a new file of our own beside it (O_EXCL, so never one planted
+    there), then a rename; what tempfile.mkstemp does, without importing tempfile into a start or a close.
+    Raises OSError (callers that only keep a cache ignore it)."""
+    tmp = target.with_name(f"{target.name}.{os.urandom(6).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(data)
         os.replace(tmp, target)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -24,7 +24,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..compiled_cache import cache_base, files_fingerprint
+from ..compiled_cache import cache_base, files_fingerprint, replace_cache_file
 
 HEADER_BYTES = 100  # SQLite's file header; bytes 24..28 are the file change counter
 
@@ -86,17 +86,7 @@ def remember_checked(path: Path) -> None:
     target = _record_path(path)
     with contextlib.suppress(OSError):
         target.parent.mkdir(parents=True, exist_ok=True)
-        # a new file of our own beside the record (O_EXCL: never one planted there), then an atomic rename;
-        # what tempfile.mkstemp does, without importing tempfile on every close
-        tmp = target.with_name(f"{target.name}.{os.urandom(6).hex()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as fh:
-                fh.write(state)
-            os.replace(tmp, target)
-        except OSError:
-            tmp.unlink(missing_ok=True)
-            raise
+        replace_cache_file(target, state.encode("ascii"))
 
 
 def forget_checked(path: Path) -> None:
