@@ -1,0 +1,49 @@
+"""At start the core is imported before Qt (see desktop/gui/__init__.py): PySide6 reads the source text of
+every module imported after it, so a core module the window needs that is first imported after Qt costs
+every start a file read. This test starts a document's window in a fresh process, as `gongkai` does, and
+lists what was imported after PySide6."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from desktop.core.demo import build_demo
+
+from tools import child_env
+
+START_AND_LIST = """
+import sys
+from pathlib import Path
+import desktop.cli
+from desktop.gui.app import Application, make_qapplication
+from PySide6.QtCore import QTimer
+qapp = make_qapplication()
+window = Application(qapp).open_path(Path(sys.argv[1]), mode="edit")
+def painted():
+    handle = window.windowHandle()
+    if handle is None or not handle.isExposed():
+        QTimer.singleShot(0, painted)
+        return
+    qapp.quit()
+QTimer.singleShot(0, painted)
+qapp.exec()
+names = list(sys.modules)  # in the order they were first imported
+print("\\n".join(names[names.index("PySide6"):]))
+"""
+
+QT_AND_ITS_LAYER = ("PySide6", "shiboken6", "shibokensupport", "desktop.gui")
+
+
+def test_the_core_and_its_libraries_load_before_qt(tmp_path: Path) -> None:
+    demo = build_demo(tmp_path / "demo.gkb", who="test")
+    done = subprocess.run([sys.executable, "-c", START_AND_LIST, str(demo)], capture_output=True, text=True,
+                          timeout=120, env=child_env(QT_QPA_PLATFORM="offscreen", GONGKAI_LANG="zh_CN"),
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    after_qt = done.stdout.split()
+    assert "desktop.gui.main_window" in after_qt  # the window was built after Qt was imported
+    late = [name for name in after_qt if not name.startswith(QT_AND_ITS_LAYER)
+            and name not in sys.builtin_module_names and not name.startswith("encodings.")]
+    assert late == [], f"imported after PySide6 at start (add them to desktop/gui/__init__.py): {late}"
