@@ -108,3 +108,38 @@ def test_a_label_built_while_the_filter_is_paused_is_plain_before_it_is_shown(ap
     qtbot.waitExposed(later)
     assert later.textFormat() == Qt.TextFormat.PlainText
     window.deleteLater()
+
+
+def _label_shown_now(qtbot) -> QLabel:
+    label = QLabel(HOSTILE)
+    qtbot.addWidget(label)
+    label.show()
+    qtbot.waitExposed(label)
+    return label
+
+
+def test_a_new_window_is_painted_before_the_filter_returns_and_it_returns_after(app, qtbot, tmp_path):
+    window = app.open_path(hostile_demo(tmp_path), mode="edit")
+    assert window is not None
+    # shown while the filter is out (app_events.paused_until_painted): already plain, before any paint
+    labels = [label for label in window.findChildren(QLabel) if "<img" in label.text()]
+    assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
+    qtbot.waitExposed(window)
+    qtbot.wait(20)  # the filter comes back once that first paint is done
+    assert _label_shown_now(qtbot).textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_modal_dialog_before_the_first_paint_brings_the_filter_back_first(app, qtbot, tmp_path):
+    window = app.open_path(hostile_demo(tmp_path), mode="edit")
+    box = QMessageBox(QMessageBox.Icon.Warning, "公开表工作台", HOSTILE, parent=window)
+    box.setModal(True)
+    box.show()  # blocks the window before either is painted
+    inner = [label for label in box.findChildren(QLabel) if "<img" in label.text()]
+    assert inner and all(label.textFormat() == Qt.TextFormat.PlainText for label in inner)
+    box.close()
+
+
+def test_a_window_closed_before_its_first_paint_leaves_the_filter_in_place(app, qtbot, tmp_path):
+    window = app.open_path(hostile_demo(tmp_path), mode="edit")
+    window.close()
+    assert _label_shown_now(qtbot).textFormat() == Qt.TextFormat.PlainText

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desktop.core.demo import build_demo
-
 from tools import child_env
+
+from desktop.core.demo import build_demo
 
 START_AND_LIST = """
 import sys

@@ -78,7 +78,7 @@ class Application:
         window.setWindowIcon(app_icon())
         self.windows.append(window)
         app_settings.remember_file(Path(path))
-        with app_events.install(self.qapp).paused():  # its labels are plain already: see paused()
+        with app_events.install(self.qapp).paused_until_painted(window):  # its labels are plain already
             window.show()
         if self.welcome is not None:
             self.welcome.hide()
@@ -141,6 +141,7 @@ def show_unexpected(kind: type[BaseException], exc: BaseException, tb: object) -
         sys.__excepthook__(kind, exc, tb)  # type: ignore[arg-type]
         return
     message = str(exc) if isinstance(exc, DocumentError) else internal_error_message(exc)
+    app_events.install(QApplication.instance()).resume()  # the box's text is plain even before a first paint
     QMessageBox.critical(QApplication.activeWindow(), tr(APP_NAME), message)
 
 

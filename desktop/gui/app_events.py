@@ -8,6 +8,11 @@ of events to hundreds of widgets, and each widget class first seen by the filter
 type: :meth:`ApplicationEvents.paused` lets those events bypass Python (building, then showing the window
 took 30 ms less at start). Labels stay plain: on leaving a pause every label is made plain, so a window
 built in one pause is plain before it is shown in the next, and nothing is painted inside a pause.
+
+The first object of a private Qt class the filter is handed (a QWidgetWindow, a QGestureManager) makes PySide
+build a wrapper type for every Qt class a QObject could be, about 170 Python enums, 17 ms. A new window is
+therefore shown in :meth:`ApplicationEvents.paused_until_painted`: the filter comes back once the window has
+been painted for the first time, so that cost is paid after the window appears, not before.
 """
 
 from __future__ import annotations
@@ -16,14 +21,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from .fit_screen import fit_dialog
 from .plain_text import make_label_plain, make_labels_plain, show_tooltip_escaped
 
 _ATTRIBUTE = "_gongkai_events"  # where the application keeps its filter (a Python attribute of its wrapper)
+LATEST_RESUME_MS = 1000  # a window that is never painted (minimised, off every screen) gets the filter back then
 
 
 class ApplicationEvents(QObject):
@@ -52,9 +58,72 @@ class ApplicationEvents(QObject):
         try:
             yield
         finally:
+            self.resume()
+
+    @contextmanager
+    def paused_until_painted(self, window: QWidget) -> Iterator[None]:
+        """:meth:`paused` for showing ``window``, the filter staying out until the window has been painted
+        once (or :data:`LATEST_RESUME_MS` has passed). Every label is made plain on leaving, before that
+        paint. Between the two only Qt's own posted events run: no dialog or tooltip can show. An escaping
+        exception's message box calls :meth:`resume` first (``app.show_unexpected``)."""
+        app = QApplication.instance()
+        if app is None:
+            yield
+            return
+        app.removeEventFilter(self)
+        try:
+            yield
+        except BaseException:
+            self.resume()
+            raise
+        make_all_labels_plain()
+        watcher = _FirstPaint(self, window)
+        window.installEventFilter(watcher)
+        QTimer.singleShot(LATEST_RESUME_MS, watcher.resume)
+
+    def resume(self) -> None:
+        """The filter back on the application (again: Qt keeps one), and what it would have done meanwhile
+        done now: every label plain, every dialog on show fitted to the screen."""
+        app = QApplication.instance()
+        if app is not None:
             app.installEventFilter(self)
-            for top in QApplication.topLevelWidgets():  # not allWidgets(): wrapping each one costs more
-                make_labels_plain([top, *top.findChildren(QLabel)])
+            make_all_labels_plain()
+            for top in QApplication.topLevelWidgets():
+                if isinstance(top, QDialog) and top.isVisible():
+                    fit_dialog(top)
+
+
+class _FirstPaint(QObject):
+    """Watches one window (a Python widget: no wrapper types to build) for its first paint, then gives the
+    application its filter back once that paint, children included, is done. Sooner if the window is
+    hidden or closed first, or blocked by a modal dialog (sent before the dialog is painted)."""
+
+    _AT_ONCE = (QEvent.Type.WindowBlocked, QEvent.Type.WindowDeactivate, QEvent.Type.Hide, QEvent.Type.Close)
+
+    def __init__(self, events: ApplicationEvents, window: QWidget) -> None:
+        super().__init__(events)
+        self._events = events
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.resume)  # after the children: they are painted in this same pass
+        elif kind in self._AT_ONCE:
+            watched.removeEventFilter(self)
+            self.resume()
+        return False
+
+    def resume(self) -> None:
+        if shiboken6.isValid(self):
+            self._events.resume()
+            self.deleteLater()
+
+
+def make_all_labels_plain() -> None:
+    """Every label of every top-level widget as plain text (a window built or shown while paused)."""
+    for top in QApplication.topLevelWidgets():  # not allWidgets(): wrapping each one costs more
+        make_labels_plain([top, *top.findChildren(QLabel)])
 
 
 def install(app: QApplication) -> ApplicationEvents:
