@@ -21,6 +21,7 @@ from .controller import DocumentController
 from .frozen_columns import FrozenColumns
 from .grid_view import GridView
 from .table_model import HeaderModel, TableModel
+from .viewports import own_viewport
 
 DEFAULT_WIDTHS = {"label": 30, "rowno": 5, "code": 10, "code_part": 5, "name": 26, "amount": 15, "count": 10}
 
@@ -41,6 +42,7 @@ class FormView(QWidget):
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.unit_line = QLabel(self._unit_text())
         self.header = QTableView()
+        own_viewport(self.header)
         self.header.setObjectName("formHeader")
         self.header.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.header.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)

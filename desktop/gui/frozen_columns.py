@@ -14,6 +14,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QTableView
 
+from .viewports import own_viewport
+
 MAX_SHARE = 0.7  # frozen columns wider than this share of the view are not frozen (nothing else would show)
 
 
@@ -25,6 +27,7 @@ class FrozenColumns(QTableView):
         """``spans``: the view's merged cells as (row, col, rows, cols), when its owner knows them (else
         every row of the view is asked, which on a 5,000-row table is 30,000 calls)."""
         super().__init__(view)
+        own_viewport(self)
         self.view, self.count = view, count
         self._spans = spans
         self.setObjectName(f"{view.objectName() or 'table'}Frozen")

@@ -33,6 +33,7 @@ from .clipboard import format_block, parse_block
 from .frozen_columns import FrozenColumns
 from .qt_values import index_value
 from .table_model import TableModel
+from .viewports import own_viewport
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -64,6 +65,7 @@ class GridView(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        own_viewport(self)
         self.setItemDelegate(CellDelegate(self))
         self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
                              | QAbstractItemView.EditTrigger.EditKeyPressed
