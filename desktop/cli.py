@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the checks found 错误, 2 bad usage or a bad file.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -304,9 +305,11 @@ def _can_show_windows() -> bool:
 
 
 def _start_gui(files: list[str]) -> int:
+    gc.disable()  # no collections while the start builds what stays; desktop.gui.app.start turns it back on
     try:
         from .gui.app import run
     except ImportError as exc:
+        gc.enable()
         raise CliError(tr("图形界面无法启动（{exc}）。请重新安装：pip install -e .", exc=exc)) from exc
     return int(run(files))
 

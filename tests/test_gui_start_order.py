@@ -1,10 +1,12 @@
-"""At start the core is imported before Qt (see desktop/gui/__init__.py): PySide6 reads the source text of
-every module imported after it, so a core module the window needs that is first imported after Qt costs
-every start a file read. This test starts a document's window in a fresh process, as `gongkai` does, and
-lists what was imported after PySide6."""
+"""How the window starts. The core is imported before Qt (see desktop/gui/__init__.py): PySide6 reads the
+source text of every module imported after it, so a core module the window needs that is first imported
+after Qt costs every start a file read; a fresh process starts a document's window as `gongkai` does and
+lists what was imported after PySide6. The garbage collector is off while the start builds what stays
+(desktop.cli._start_gui) and on again once the windows are built (desktop.gui.app.start)."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +49,31 @@ def test_the_core_and_its_libraries_load_before_qt(tmp_path: Path) -> None:
     late = [name for name in after_qt if not name.startswith(QT_AND_ITS_LAYER)
             and name not in sys.builtin_module_names and not name.startswith("encodings.")]
     assert late == [], f"imported after PySide6 at start (add them to desktop/gui/__init__.py): {late}"
+
+
+
+def test_the_collector_is_off_while_the_gui_starts_and_on_once_its_windows_are_built(qtbot, messages, monkeypatch,
+                                                                                    tmp_path):
+    from PySide6.QtCore import QSettings
+
+    import desktop.cli
+    import desktop.gui.app as gui_app
+
+    seen = []
+    monkeypatch.setattr(gui_app, "run", lambda files: seen.append(gc.isenabled()) or 0)
+    try:
+        assert desktop.cli._start_gui(["x.gkb"]) == 0
+    finally:
+        gc.enable()
+    assert seen == [False]  # the GUI was loaded and run with the collector off
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    monkeypatch.setattr(sys, "excepthook", sys.__excepthook__)
+    gc.disable()
+    try:
+        app = gui_app.start([str(build_demo(tmp_path / "demo.gkb"))])
+        enabled = gc.isenabled()
+    finally:
+        gc.enable()
+    assert enabled and len(app.windows) == 1 and messages == []
+    app.windows[0].close()

@@ -34,7 +34,7 @@ def _start_once(args: list[str]) -> float:
 def startup_samples(repeat: int = 5) -> tuple[list[float], list[float]]:
     """Seconds from process start to the first painted window: (bare PySide6, application on the demo)."""
     folder = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
-    demo = build_demo(folder / "demo.gkb", who="bench")
+    demo = build_demo(folder / "demo.gkb")  # the built-in example's author: opened for editing, nothing asked
     bare, app = [], []
     _start_once(["bare"])  # warm the OS file cache and write the bytecode caches for both
     _start_once(["app", str(demo)])

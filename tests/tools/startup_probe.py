@@ -3,40 +3,41 @@
     PYTHONPATH=tests python -m tools.startup_probe bare          # a bare PySide6 window, an empty QTableView
     PYTHONPATH=tests python -m tools.startup_probe app DOC.gkb   # the application with DOC open and checked
 
-The application is started in the order the `gongkai` command starts it: the CLI, then the GUI package (which
-loads the core before Qt), then Qt.
+The application is started the way `gongkai open DOC` starts it (desktop.cli's ``_start_gui``): the garbage
+collector off, the CLI, the GUI package (which loads the core before Qt), then ``desktop.gui.app.start``.
 """
 
 from __future__ import annotations
 
+import gc
 import sys
 import tempfile
 
 
 def main(argv: list[str]) -> int:
-    if argv[0] != "bare":
-        import desktop.cli  # noqa: F401 - the `gongkai` entry point loads the CLI before the GUI
-        import desktop.gui.app  # noqa: F401 - then the GUI, as desktop.cli's _start_gui does
-
-    from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
-
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     if argv[0] == "bare":
+        from PySide6.QtCore import QSettings, QTimer
+        from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
         qapp = QApplication(sys.argv[:1])
         window = QMainWindow()
         window.setCentralWidget(QTableView())
         window.resize(1280, 820)
         window.show()
     else:
-        from pathlib import Path
+        gc.disable()  # as desktop.cli._start_gui does; start() turns it back on
+        import desktop.cli  # noqa: F401 - the `gongkai` entry point loads the CLI before the GUI
+        import desktop.gui.app
 
-        from desktop.gui.app import Application, make_qapplication
+        start = desktop.gui.app.start  # the GUI loaded the core, then Qt: Qt's classes come from there now
+        from PySide6.QtCore import QSettings, QTimer
 
-        qapp = make_qapplication()
-        window = Application(qapp).open_path(Path(argv[1]), mode="edit")
-        if window is None:
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+        app = start([argv[1]])
+        if not app.windows:
             return 2
+        qapp, window = app.qapp, app.windows[0]
 
     def painted() -> None:
         # The platform exposes a shown window some events later, and Qt paints all of it when it does;
