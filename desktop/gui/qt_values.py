@@ -36,6 +36,7 @@ from PySide6.QtCore import QAbstractProxyModel, QModelIndex, QObject, Signal
 from PySide6.QtWidgets import QComboBox
 
 RESERVE = 1 << 40  # references added once to each of None, True, False; see the module docstring
+_SLACK = 8  # references that come and go while a count is read (see _add_references)
 _shielded = False
 
 
@@ -73,23 +74,30 @@ def references_lost(calls: int = 50) -> int:
     """References to None/True/False the installed PySide6 loses on ``calls`` void calls, empty reads and
     signal emissions (0 for a sound PySide6)."""
     probe = _Probe()
+    _exercise(probe, 5)  # the first calls build PySide's caches, which hold new references: not counted
     before = [sys.getrefcount(obj) for obj in SINGLETONS]
+    _exercise(probe, calls)
+    return sum(b - sys.getrefcount(obj) for b, obj in zip(before, SINGLETONS, strict=True))
+
+
+def _exercise(probe: _Probe, calls: int) -> None:
     for _ in range(calls):
         probe.setObjectName("probe")  # void: hands back None
         probe.property("gongkai_no_such_property")  # empty QVariant: None
         probe.ping.emit()  # hands back True
-    return sum(b - sys.getrefcount(obj) for b, obj in zip(before, SINGLETONS, strict=True))
 
 
 def _add_references(obj: object, count: int) -> bool:
     """Add ``count`` references to ``obj``; verified by reading the count back, undone if it did not land.
     The caller keeps the garbage collector off: a collection in between would move the count."""
     field = ctypes.c_ssize_t.from_address(id(obj))  # ob_refcnt is the first field of a CPython object
+    # the two readings differ by getrefcount's own argument and the odd reference the interpreter holds for
+    # a moment (None's count moves on its own): an exact comparison failed about one start in two under pytest
+    if abs(field.value - sys.getrefcount(obj)) > _SLACK:
+        return False  # not the layout we expect
     before = sys.getrefcount(obj)
-    if field.value != before - 1:  # getrefcount's own argument; anything else: not the layout we expect
-        return False
     field.value += count
-    if sys.getrefcount(obj) - before != count:  # pragma: no cover - undo a write that did not do what we meant
+    if abs(sys.getrefcount(obj) - before - count) > _SLACK:  # pragma: no cover - undo a write that missed
         field.value -= count
         return False
     return True
