@@ -5,9 +5,10 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ..core.crashlog import internal_error_message
 from ..core.document import Document, DocumentError
@@ -20,9 +21,18 @@ from .app_name import APP_NAME
 from .main_window import MainWindow
 from .style import application_font
 from .translation import install_chinese
-from .welcome import WelcomeWindow
+
+if TYPE_CHECKING:
+    from .welcome import WelcomeWindow
 
 FILE_FILTER = N_("公开表文档 (*.gkb);;所有文件 (*)")
+
+
+def tell(parent: QWidget | None, message: str) -> None:
+    """A refusal or a failure, in a modal box (QMessageBox loads when first needed, not at start)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(parent, tr(APP_NAME), message)
 
 
 def app_icon() -> QIcon:
@@ -39,6 +49,8 @@ class Application:
 
     def show_welcome(self) -> WelcomeWindow:
         if self.welcome is None:
+            from .welcome import WelcomeWindow  # not built when a file is opened at start
+
             self.welcome = WelcomeWindow(self)
         self.welcome.refresh()
         self.welcome.show()
@@ -55,34 +67,50 @@ class Application:
         try:
             session = Session.open(Path(path), who=app_settings.user_name())
         except DocumentError as exc:
-            QMessageBox.critical(parent, tr(APP_NAME), str(exc))
+            tell(parent, str(exc))
             return None
         except Exception as exc:  # noqa: BLE001 - any file must give a dialog, never a crash or nothing
-            QMessageBox.critical(parent, tr(APP_NAME), internal_error_message(exc))
+            tell(parent, internal_error_message(exc))
             return None
         try:
             if not open_mode.choose(session, parent, mode):
                 session.close()
                 return None
-            with app_events.install(self.qapp).paused():  # thousands of construction events skip Python
-                window = MainWindow(session, self)
         except Exception as exc:  # noqa: BLE001 - a file the window cannot show: say so, release it
             session.close()
-            QMessageBox.critical(parent, tr(APP_NAME), str(exc) if isinstance(exc, DocumentError)
-                                 else internal_error_message(exc))
+            tell(parent, str(exc) if isinstance(exc, DocumentError) else internal_error_message(exc))
+            return None
+        # building and first showing the window send thousands of events that skip the application's
+        # filter, which is back once the window has been painted (see app_events)
+        pause = app_events.install(self.qapp).pause_for_new_window()
+        try:
+            window = MainWindow(session, self)
+        except Exception as exc:  # noqa: BLE001 - a file the window cannot show: say so, release it
+            pause.resume()
+            session.close()
+            tell(parent, str(exc) if isinstance(exc, DocumentError) else internal_error_message(exc))
             return None
         # the document's rules, rows and findings live as long as the window: keep the garbage collector
         # from walking them again and again while tables are laid out (a 5,000-row table opens in half
         # the time); unfrozen when a window closes, so a closed document's memory is collected
-        gc.freeze()
-        window.setWindowIcon(app_icon())
-        self.windows.append(window)
-        app_settings.remember_file(Path(path))
-        with app_events.install(self.qapp).paused_until_painted(window):  # its labels are plain already
+        try:
+            gc.freeze()
+            window.setWindowIcon(app_icon())
+            self.windows.append(window)
+            app_settings.remember_file(Path(path))
             window.show()
+        finally:
+            if self._another_window_shown(window):  # it could get a tooltip meanwhile: the filter is back now
+                pause.resume()
+            else:  # the first window of a start: the filter is back after the window's first paint
+                pause.watch(window)
         if self.welcome is not None:
             self.welcome.hide()
         return window
+
+    def _another_window_shown(self, window: MainWindow) -> bool:
+        return any(w is not window and w.isVisible() for w in self.windows) or bool(
+            self.welcome is not None and self.welcome.isVisible())
 
     def open_dialog(self, parent: QWidget | None = None) -> None:
         from PySide6.QtWidgets import QFileDialog  # dialogs load when first asked for, not at start
@@ -112,7 +140,7 @@ class Application:
         try:
             Document.create(path, dialog.meta(), who=app_settings.user_name()).close()
         except DocumentError as exc:
-            QMessageBox.critical(parent, tr(APP_NAME), str(exc))
+            tell(parent, str(exc))
             return None
         return self.open_path(path, parent)
 
@@ -142,7 +170,7 @@ def show_unexpected(kind: type[BaseException], exc: BaseException, tb: object) -
         return
     message = str(exc) if isinstance(exc, DocumentError) else internal_error_message(exc)
     app_events.install(QApplication.instance()).resume()  # the box's text is plain even before a first paint
-    QMessageBox.critical(QApplication.activeWindow(), tr(APP_NAME), message)
+    tell(QApplication.activeWindow(), message)
 
 
 def start(files: list[str]) -> Application:

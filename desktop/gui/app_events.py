@@ -10,9 +10,11 @@ took 30 ms less at start). Labels stay plain: on leaving a pause every label is 
 built in one pause is plain before it is shown in the next, and nothing is painted inside a pause.
 
 The first object of a private Qt class the filter is handed (a QWidgetWindow, a QGestureManager) makes PySide
-build a wrapper type for every Qt class a QObject could be, about 170 Python enums, 17 ms. A new window is
-therefore shown in :meth:`ApplicationEvents.paused_until_painted`: the filter comes back once the window has
-been painted for the first time, so that cost is paid after the window appears, not before.
+build a wrapper type for every Qt class a QObject could be, about 170 Python enums, 17 ms. So a document's
+window is built and first shown in a :class:`NewWindowPause`: the filter comes back once the window has been
+painted for the first time, and that cost is paid after the window appears, not before. At its start only
+the new window's labels are made plain (asking Qt for every top-level widget hands Python Qt's private
+ones too, with the same cost); every top-level's are when the filter comes back.
 """
 
 from __future__ import annotations
@@ -60,26 +62,10 @@ class ApplicationEvents(QObject):
         finally:
             self.resume()
 
-    @contextmanager
-    def paused_until_painted(self, window: QWidget) -> Iterator[None]:
-        """:meth:`paused` for showing ``window``, the filter staying out until the window has been painted
-        once (or :data:`LATEST_RESUME_MS` has passed). Every label is made plain on leaving, before that
-        paint. Between the two only Qt's own posted events run: no dialog or tooltip can show. An escaping
-        exception's message box calls :meth:`resume` first (``app.show_unexpected``)."""
-        app = QApplication.instance()
-        if app is None:
-            yield
-            return
-        app.removeEventFilter(self)
-        try:
-            yield
-        except BaseException:
-            self.resume()
-            raise
-        make_all_labels_plain()
-        watcher = _FirstPaint(self, window)
-        window.installEventFilter(watcher)
-        QTimer.singleShot(LATEST_RESUME_MS, watcher.resume)
+    def pause_for_new_window(self) -> NewWindowPause:
+        """Take the filter out while a document's window is built and first shown: out until that window has
+        been painted once (see :class:`NewWindowPause`, which says how the pause ends)."""
+        return NewWindowPause(self)
 
     def resume(self) -> None:
         """The filter back on the application (again: Qt keeps one), and what it would have done meanwhile
@@ -93,16 +79,28 @@ class ApplicationEvents(QObject):
                     fit_dialog(top)
 
 
-class _FirstPaint(QObject):
-    """Watches one window (a Python widget: no wrapper types to build) for its first paint, then gives the
-    application its filter back once that paint, children included, is done. Sooner if the window is
-    hidden or closed first, or blocked by a modal dialog (sent before the dialog is painted)."""
+class NewWindowPause(QObject):
+    """The filter out from now until a new window's first paint is done (:meth:`watch` names the window;
+    built and shown by then, its labels are made plain there, before that paint). It comes back at once
+    if the window is hidden or closed first, or blocked by a modal dialog (sent before the dialog paints),
+    on :meth:`resume`, or after :data:`LATEST_RESUME_MS` at the latest. Between ``watch`` and the paint
+    only Qt's own posted events run: no dialog or tooltip can show; an escaping exception's message box
+    calls :meth:`ApplicationEvents.resume` first (``app.show_unexpected``)."""
 
     _AT_ONCE = (QEvent.Type.WindowBlocked, QEvent.Type.WindowDeactivate, QEvent.Type.Hide, QEvent.Type.Close)
 
-    def __init__(self, events: ApplicationEvents, window: QWidget) -> None:
+    def __init__(self, events: ApplicationEvents) -> None:
         super().__init__(events)
         self._events = events
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(events)
+
+    def watch(self, window: QWidget) -> None:
+        """``window`` is built and shown: its labels plain now, the filter back after its first paint."""
+        make_labels_plain([window, *window.findChildren(QLabel)])  # not every top-level: see the docstring
+        window.installEventFilter(self)  # a Python widget: handing it to Python builds no wrapper types
+        QTimer.singleShot(LATEST_RESUME_MS, self.resume)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
@@ -115,6 +113,7 @@ class _FirstPaint(QObject):
         return False
 
     def resume(self) -> None:
+        """The pause is over (again: harmless)."""
         if shiboken6.isValid(self):
             self._events.resume()
             self.deleteLater()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
 from ..core.i18n import N_, tr
 from . import settings as app_settings
@@ -102,6 +102,8 @@ def fill_down(window) -> bool:  # noqa: ANN001
 def go_to(window, text: str | None = None) -> bool:  # noqa: ANN001
     """Ctrl+G: a table (公开03 / 表3), or a row of the current table by 行次, 科目编码 or part of its name."""
     if text is None:
+        from PySide6.QtWidgets import QInputDialog  # dialogs load when first shown, not at start
+
         text, ok = QInputDialog.getText(window, tr("定位"), tr("表号（如 公开03、表5），或本表的行次、科目编码、项目名称："))
         if not ok:
             return False

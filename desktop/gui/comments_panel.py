@@ -9,7 +9,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QTextBrowser,
@@ -179,6 +178,8 @@ class CommentsPanel(QWidget):
         thread = self.current_thread()
         if thread is None:
             return
+        from PySide6.QtWidgets import QInputDialog  # dialogs load when first shown, not at start
+
         text, ok = QInputDialog.getMultiLineText(self, tr("回复批注"), tr("{author}：{text}\n\n回复：", author=thread.first.author, text=thread.first.text))
         if ok and text.strip():
             self.reply(thread, text)

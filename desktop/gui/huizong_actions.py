@@ -1,7 +1,8 @@
-"""The 汇总 menu of the document window: 汇总单位文件…, 追溯到单位文件 (for a 汇总 document) and 批量审核文件夹….
+"""What the 汇总 menu does (:mod:`.huizong_menu` builds it): 汇总单位文件…, 追溯到单位文件 (for a 汇总 document)
+and 批量审核文件夹….
 
-:func:`install` adds the menu (one line in the main window). The work runs on a :class:`QThread` with a
-progress dialog, through the Qt-free core (:mod:`desktop.core.huizong`); the unit files are only read.
+The work runs on a :class:`QThread` with a progress dialog, through the Qt-free core
+(:mod:`desktop.core.huizong`); the unit files are only read.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QInputDialog,
-    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QProgressDialog,
@@ -165,15 +165,3 @@ def batch(window: QWidget) -> QWidget:
     view.show()
     return view
 
-
-def install(window: QWidget) -> QMenu:
-    """Add the 汇总 menu to ``window``'s menu bar (before 帮助)."""
-    bar = window.menuBar()  # type: ignore[attr-defined]
-    menu = QMenu(tr("汇总(&U)"), bar)
-    menu.addAction(tr("汇总单位文件…"), lambda: consolidate(window))
-    menu.addAction(tr("追溯到单位文件"), lambda: trace(window))
-    menu.addSeparator()
-    menu.addAction(tr("批量审核文件夹…"), lambda: batch(window))
-    actions = bar.actions()
-    bar.insertMenu(actions[-1], menu) if actions else bar.addMenu(menu)
-    return menu

@@ -10,12 +10,9 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QDockWidget,
-    QFileDialog,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
@@ -27,7 +24,7 @@ from ..core.money import format_amount
 from ..core.narrative.names import NARRATIVE_TABLE
 from ..core.rules.findings import Finding
 from ..core.session import Session
-from . import clerk_actions, huizong_actions, narrative_actions, review_ui
+from . import clerk_actions, huizong_menu, narrative_actions, review_ui
 from . import settings as app_settings
 from .app_name import APP_NAME
 from .controller import DocumentController, form_id_of
@@ -108,7 +105,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.findings_dock], [190], Qt.Orientation.Vertical)
         self.review_ui = review_ui.install(self)  # 审阅 menu, 批注 dock, table states, seal bar
         self.narrative_ui = narrative_actions.install(self)  # 情况说明 entry, screen and menu
-        self.huizong_menu = huizong_actions.install(self)  # 汇总 menu: 汇总单位文件, 追溯, 批量审核
+        self.huizong_menu = huizong_menu.install(self)  # 汇总 menu: 汇总单位文件, 追溯, 批量审核
         self._restore_layout()
         first = session.tset.tables[0].key
         self.tables.select_table(first)
@@ -346,6 +343,8 @@ class MainWindow(QMainWindow):
         if not code or code not in self.session.rows.floating_codes(view.table.key):
             self.show_error(tr("请先选中要删除的科目行（合计行不能删除）。"))
             return
+        from PySide6.QtWidgets import QMessageBox  # dialogs load when first shown, not at start
+
         if QMessageBox.question(self, tr(APP_NAME), tr("删除科目 {code} 及其下级科目行？（可以撤销）", code=code)) == QMessageBox.StandardButton.Yes:
             self.controller.remove_row(view.table.key, code)
 
@@ -427,10 +426,14 @@ class MainWindow(QMainWindow):
                             f"{mode} — {tr(APP_NAME)}")
 
     def show_error(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # dialogs load when first shown, not at start
+
         self.statusBar().showMessage(message, 10000)
         QMessageBox.warning(self, tr(APP_NAME), message)
 
     def _ask_user(self) -> None:
+        from PySide6.QtWidgets import QInputDialog  # dialogs load when first shown, not at start
+
         name, ok = QInputDialog.getText(self, tr("我的姓名"), tr("姓名（记录在每次修改和说明中）："), text=self.controller.who)
         if ok and name.strip():
             app_settings.set_user_name(name)
@@ -472,6 +475,8 @@ class MainWindow(QMainWindow):
         return created
 
     def _save_as(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # dialogs load when first shown, not at start
+
         path, _ = QFileDialog.getSaveFileName(self, tr("另存为"), str(self.session.doc.path), tr("公开表文档 (*.gkb)"))
         if not path:
             return

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QTreeWidgetItem
+from PySide6.QtWidgets import QTreeWidgetItem
 
 from ..core.document import DocumentError
 from ..core.i18n import tr
@@ -72,6 +72,8 @@ class NarrativeUI:
         self.show().reload()
 
     def import_text(self, path: Path | None = None) -> bool:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox  # dialogs load when first shown, not at start
+
         if path is None or not isinstance(path, Path):
             name, _ = QFileDialog.getOpenFileName(self.window, tr("选择公开文本"), "", tr("公开文本 (*.docx *.txt)"))
             if not name:
@@ -94,6 +96,8 @@ class NarrativeUI:
         return True
 
     def draft(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # dialogs load when first shown, not at start
+
         book = self.window.session.narrative
         if book.sections() and QMessageBox.question(
                 self.window, tr("生成草稿"), tr("将用按表格生成的草稿替换全部情况说明（修改记录中保留原文）。继续吗？")
@@ -114,6 +118,8 @@ class NarrativeUI:
 
     def export(self, target: Path | None = None) -> Path | None:
         if target is None or not isinstance(target, Path):
+            from PySide6.QtWidgets import QFileDialog  # dialogs load when first shown, not at start
+
             name, _ = QFileDialog.getSaveFileName(self.window, tr("导出公开文本"), "", tr("Word 文档 (*.docx)"))
             if not name:
                 return None

@@ -3,7 +3,7 @@ editing: read-only or not at all. Nothing about the choice is remembered."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ..core.i18n import tr
 from .app_name import APP_NAME
@@ -14,6 +14,8 @@ DEMO_AUTHOR = "示例"  # build_demo's default author: the built-in example is n
 
 def ask_open_mode(parent: QWidget | None, file_name: str, editors: list[str]) -> str | None:
     """审阅 / 编辑 / 取消 for a file last filled in by someone else; returns REVIEW, EDIT or None."""
+    from PySide6.QtWidgets import QMessageBox  # dialogs load when first shown, not at start
+
     box = QMessageBox(parent)
     box.setWindowTitle(tr(APP_NAME))
     box.setIcon(QMessageBox.Icon.Question)
@@ -30,6 +32,8 @@ def ask_open_mode(parent: QWidget | None, file_name: str, editors: list[str]) ->
 
 def ask_readonly(parent: QWidget | None, reason: str) -> bool:
     """Someone else is editing: open read-only? (Nothing they type can be lost either way.)"""
+    from PySide6.QtWidgets import QMessageBox  # dialogs load when first shown, not at start
+
     answer = QMessageBox.question(parent, tr(APP_NAME), tr("{reason}。\n\n以只读方式打开查看吗？", reason=reason),
                                   QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel)
     return answer == QMessageBox.StandardButton.Open

@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QPointF, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPolygonF
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QStyleOptionViewItem, QWidget
 
 from ..core.i18n import tr
 from ..core.review import ReviewError, TableState, Thread
 from ..core.review.comments import Comment
 from ..core.review.signing import Verification
-from . import signoff_dialogs
 from .comments_panel import CommentsPanel, short_time
 from .grid_view import CellDelegate
 from .qt_values import index_value
@@ -262,6 +261,8 @@ class ReviewUi(QObject):
         if target is None:
             return
         where = self.review.place(*target)
+        from PySide6.QtWidgets import QInputDialog  # dialogs load when first shown, not at start
+
         text, ok = QInputDialog.getMultiLineText(self.window, tr("新批注"), tr("{where}\n\n批注：", where=where))
         if ok and text.strip():
             self.dock.show()
@@ -274,6 +275,8 @@ class ReviewUi(QObject):
             self.controller.errorOccurred.emit(tr("请先在审核结果中选中一条。"))
             return False
         if text is None:
+            from PySide6.QtWidgets import QInputDialog  # dialogs load when first shown, not at start
+
             text, ok = QInputDialog.getMultiLineText(self.window, tr("对审核结果写批注"), tr("{message}\n\n批注：", message=finding.message))
             if not ok or not text.strip():
                 return False
@@ -304,6 +307,8 @@ class ReviewUi(QObject):
         if key is None:
             return False
         if action == "return" and reason is None:
+            from PySide6.QtWidgets import QInputDialog  # dialogs load when first shown, not at start
+
             text, ok = QInputDialog.getMultiLineText(self.window, tr("退回"), tr("{table_name}\n\n退回原因：", table_name=self.review.table_name(key)))
             if not ok:
                 return False
@@ -317,6 +322,8 @@ class ReviewUi(QObject):
             elif action == "approve":
                 self.review.check_approve(key, who=who)  # a refusal comes before the confirmation
                 lines = self.review.approval_summary(key, who=who)
+                from . import signoff_dialogs  # dialogs load when first shown, not at start
+
                 if not signoff_dialogs.ask_approval(self.window, self.review.table_name(key), lines):
                     return False
                 self.review.approve(key, who=who)
@@ -349,6 +356,8 @@ class ReviewUi(QObject):
         if self.verification is None:
             return None
         names = {t: self.review.table_name(t) for t in self.verification.tables}
+        from . import signoff_dialogs  # dialogs load when first shown, not at start
+
         dialog = signoff_dialogs.VerificationDialog(self.verification, names, self.window)
         self.refresh()
         dialog.show()
