@@ -95,8 +95,7 @@ class Application:
         # the time); unfrozen when a window closes, so a closed document's memory is collected
         try:
             gc.freeze()
-            window.setWindowIcon(app_icon())
-            self.windows.append(window)
+            self.windows.append(window)  # its icon is the application's (make_qapplication)
             app_settings.remember_file(Path(path))
             window.show()
         finally:

@@ -17,17 +17,18 @@ def settings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION)
 
 
-def recent_files() -> list[str]:
-    value = settings().value("recent", [])
+def recent_files(store: QSettings | None = None) -> list[str]:
+    value = (store or settings()).value("recent", [])
     if isinstance(value, str):
         value = [value]
     return [p for p in (value or []) if isinstance(p, str)]
 
 
 def remember_file(path: Path) -> None:
+    store = settings()  # one object reads and writes the file: each QSettings reads it again
     path_text = str(Path(path).resolve())
-    files = [path_text] + [p for p in recent_files() if p != path_text]
-    settings().setValue("recent", files[:MAX_RECENT])
+    files = [path_text] + [p for p in recent_files(store) if p != path_text]
+    store.setValue("recent", files[:MAX_RECENT])
 
 
 def user_name() -> str:
