@@ -13,7 +13,8 @@ writer renders it. Everything comes from the definition: there is no table-speci
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from ..definitions import BlockDef, ColumnDef, RowDef, TableDef, TemplateSet
 from ..definitions.template_set import code_level
@@ -26,8 +27,7 @@ LANCI_CAPTION = "栏次"
 CODE_SLICES = {1: (0, 3), 2: (3, 5), 3: (5, 7)}
 
 
-@dataclass(frozen=True, slots=True)
-class GridCell:
+class GridCell(Struct, frozen=True):
     """One printed cell. ``role`` says how to render it; amounts carry ``value`` in hundredths."""
 
     role: str  # table_label, title, field, header, lanci, rowno, code, text, heading, amount, na, note, empty_note
@@ -37,8 +37,7 @@ class GridCell:
     indent: int = 0
 
 
-@dataclass
-class SheetGrid:
+class SheetGrid(Struct):
     """A table as a grid of cells (0-based rows and columns) with merges, widths and the header band."""
 
     table: TableDef
@@ -60,8 +59,7 @@ class SheetGrid:
         self.nrows = max(self.nrows, r2 + 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(Struct, frozen=True):
     """One printed row of one block: a fixed row, the floating total, or a coded floating row."""
 
     key: str
