@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-CATALOGUES = ("qtbase", "qt")  # qtbase: the widgets and dialogs; qt: the rest Qt ships (print support)
+CATALOGUES = ("qtbase",)  # the widgets, dialogs and print support (qt_zh_CN is only qtbase + qtmultimedia)
 
 
 def install_chinese(app: QCoreApplication) -> list[QTranslator]:
