@@ -97,12 +97,16 @@ def test_a_label_built_while_the_filter_is_paused_is_plain_before_it_is_shown(ap
 
     events = install(QApplication.instance())
     assert install(QApplication.instance()) is events  # one filter per application
-    with events.paused():  # how a document's window is built: its events bypass Python
-        window = QMessageBox()
-        inner = QLabel(HOSTILE, window)
-        assert inner.textFormat() == Qt.TextFormat.AutoText
-    assert inner.textFormat() == Qt.TextFormat.PlainText  # made plain on leaving, before any paint
-    later = QLabel(HOSTILE)  # and the filter is back for what comes after
+    pause = events.pause_for_new_window()  # how a document's window is built: its events bypass Python
+    window = QMessageBox()
+    inner = QLabel(HOSTILE, window)
+    window.show()
+    assert inner.textFormat() == Qt.TextFormat.AutoText
+    pause.watch(window)
+    assert inner.textFormat() == Qt.TextFormat.PlainText  # made plain when watched, before any paint
+    qtbot.waitExposed(window)
+    qtbot.wait(20)
+    later = QLabel(HOSTILE)  # and the filter is back for what comes after the first paint
     qtbot.addWidget(later)
     later.show()
     qtbot.waitExposed(later)

@@ -5,22 +5,16 @@ Every event of every widget passes through an application-wide filter, into Pyth
 one filter, not one per concern, and it asks an event its type() only after a class test has narrowed it
 down (type() builds a Python enum value). Building and first showing a document's window sends thousands
 of events to hundreds of widgets, and each widget class first seen by the filter costs PySide a wrapper
-type: :meth:`ApplicationEvents.paused` lets those events bypass Python (building, then showing the window
-took 30 ms less at start). Labels stay plain: on leaving a pause every label is made plain, so a window
-built in one pause is plain before it is shown in the next, and nothing is painted inside a pause.
-
-The first object of a private Qt class the filter is handed (a QWidgetWindow, a QGestureManager) makes PySide
-build a wrapper type for every Qt class a QObject could be, about 170 Python enums, 17 ms. So a document's
-window is built and first shown in a :class:`NewWindowPause`: the filter comes back once the window has been
-painted for the first time, and that cost is paid after the window appears, not before. At its start only
-the new window's labels are made plain (asking Qt for every top-level widget hands Python Qt's private
-ones too, with the same cost); every top-level's are when the filter comes back.
+type; the first object of a private Qt class it is handed (a QWidgetWindow, a QGestureManager) makes PySide
+build one for every Qt class a QObject could be, about 170 Python enums, 17 ms. So a document's window is
+built and first shown in a :class:`NewWindowPause`: those events bypass Python, and the filter comes back once
+the window has been painted for the first time (that cost is paid after the window appears, not before).
+Labels stay plain: the new window's labels are made plain before its first paint (only its own: asking Qt
+for every top-level widget hands Python Qt's private ones too, at the same cost), every top-level's when the
+filter comes back.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -46,21 +40,6 @@ class ApplicationEvents(QObject):
         elif isinstance(watched, QDialog) and event.type() == QEvent.Type.Show:
             fit_dialog(watched)
         return False
-
-    @contextmanager
-    def paused(self) -> Iterator[None]:
-        """Build or show widgets without this filter. Inside, no dialog may be shown and no label laid out
-        before it was made plain (build in one pause, show in another); on leaving, every label of the
-        application is made plain and the filter is back before the next paint."""
-        app = QApplication.instance()
-        if app is None:
-            yield
-            return
-        app.removeEventFilter(self)
-        try:
-            yield
-        finally:
-            self.resume()
 
     def pause_for_new_window(self) -> NewWindowPause:
         """Take the filter out while a document's window is built and first shown: out until that window has
