@@ -79,10 +79,10 @@ class ReviewUi(QObject):
             window.banner.setText(tr("只读：{readonly_reason}。此时只能查看，不能修改数字，也不能写批注；"
                                   "对方关闭文件后重新打开即可。", readonly_reason=self.session.doc.readonly_reason))
 
-        self.panel = CommentsPanel(self.controller)
+        self._panel: CommentsPanel | None = None  # built when the dock is first shown (see panel)
         self.dock = QDockWidget(tr("批注"), window)
         self.dock.setObjectName("commentsDock")
-        self.dock.setWidget(self.panel)
+        self.dock.visibilityChanged.connect(lambda visible: visible and self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.resizeDocks([self.dock], [380], Qt.Orientation.Horizontal)
         # the table needs the width while a clerk fills it in: the panel shows itself when there is a
@@ -90,14 +90,23 @@ class ReviewUi(QObject):
         self.dock.setVisible(bool(self.session.review_mode or self.session.review.threads()))
         self._build_menu()
 
-        self.panel.changed.connect(self.refresh)
-        self.panel.addRequested.connect(self.add_comment_here)
-        self.panel.jumpRequested.connect(self.jump_to_thread)
         self.controller.changeApplied.connect(self._figures_changed)  # an edit may break (or restore) a seal
         window.stack.currentChanged.connect(self._current_changed)
         self.reverify()
         self.refresh()
         self._current_changed()
+
+    @property
+    def panel(self) -> CommentsPanel:
+        """The 批注 list, built the first time it is needed: a clerk's own file without comments opens with
+        the dock hidden, and its widgets (a tree, a text browser, buttons) are not built at start."""
+        if self._panel is None:
+            self._panel = CommentsPanel(self.controller)
+            self._panel.changed.connect(self.refresh)
+            self._panel.addRequested.connect(self.add_comment_here)
+            self._panel.jumpRequested.connect(self.jump_to_thread)
+            self.dock.setWidget(self._panel)
+        return self._panel
 
     def layout_restored(self) -> None:
         """After the saved window layout is applied: a clerk reopening a returned file sees the 退回 reasons
