@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import N_, tr
 from ..core.session import Session
-from .comments_panel import short_time
 from .qt_values import chosen
+from .times import short_time
 
 COLUMNS = (N_("时间"), N_("修改人"), N_("操作"), N_("位置"), N_("原值"), N_("新值"))
 ACTIONS = {"set": N_("填写"), "paste": N_("粘贴"), "undo": N_("撤销"), "redo": N_("重做"), "derive": N_("自动合计"), "load": N_("导入"),

@@ -21,13 +21,10 @@ from PySide6.QtWidgets import (
 from ..core.i18n import N_, tr
 from ..core.review import Thread
 from .controller import DocumentController
+from .times import short_time
 
 MARK_OPEN = QColor("#b34700")
 KIND_LABELS = {"cell": N_("单元格"), "row": N_("行"), "table": N_("表"), "finding": N_("审核结果")}
-
-
-def short_time(at: str) -> str:
-    return at.replace("T", " ").rstrip("Z")[:16]
 
 
 class CommentsPanel(QWidget):

@@ -32,8 +32,8 @@ from ..core.formats.xlsx_export import ExportCancelled, build_workbook, write_at
 from ..core.i18n import tr
 from ..core.session import Session
 from .app_name import APP_NAME
-from .comments_panel import short_time
 from .dialogs import _ok_cancel
+from .times import short_time
 
 
 @dataclass

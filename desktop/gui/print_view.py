@@ -23,9 +23,9 @@ from ..core.i18n import tr
 from ..core.money import format_amount
 from ..core.review import TableState
 from ..core.session import Session
-from .comments_panel import short_time
 from .form_view import DEFAULT_WIDTHS
 from .style import cjk_family
+from .times import short_time
 
 INDENT = "　"
 ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter

@@ -17,12 +17,13 @@ from ..core.i18n import tr
 from ..core.review import ReviewError, TableState, Thread
 from ..core.review.comments import Comment
 from ..core.review.signing import Verification
-from .comments_panel import CommentsPanel, short_time
 from .grid_view import CellDelegate
 from .qt_values import index_value
 from .table_model import COMMENT_ROLE
+from .times import short_time
 
 if TYPE_CHECKING:
+    from .comments_panel import CommentsPanel
     from .main_window import MainWindow
 
 MARK_COLOURS = {"open": QColor("#d9480f"), "resolved": QColor("#9e9e9e")}
@@ -101,6 +102,8 @@ class ReviewUi(QObject):
         """The 批注 list, built the first time it is needed: a clerk's own file without comments opens with
         the dock hidden, and its widgets (a tree, a text browser, buttons) are not built at start."""
         if self._panel is None:
+            from .comments_panel import CommentsPanel  # with the panel, not at start
+
             self._panel = CommentsPanel(self.controller)
             self._panel.changed.connect(self.refresh)
             self._panel.addRequested.connect(self.add_comment_here)
