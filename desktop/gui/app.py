@@ -168,7 +168,9 @@ def show_unexpected(kind: type[BaseException], exc: BaseException, tb: object) -
         sys.__excepthook__(kind, exc, tb)  # type: ignore[arg-type]
         return
     message = str(exc) if isinstance(exc, DocumentError) else internal_error_message(exc)
-    app_events.install(QApplication.instance()).resume()  # the box's text is plain even before a first paint
+    qapp = QApplication.instance()
+    if isinstance(qapp, QApplication):  # the box's text is plain even before a window's first paint
+        app_events.install(qapp).resume()
     tell(QApplication.activeWindow(), message)
 
 
@@ -177,9 +179,8 @@ def start(files: list[str]) -> Application:
 
     The garbage collector comes back on here: ``desktop.cli`` turns it off before loading the GUI, because
     start-up builds ~60,000 objects that all stay (modules, Qt's enums, the document's rules and rows) and
-    collecting them again and again while they are built cost ~10 ms of every start. Left for the
-    collector: ~400 objects' worth of start-up garbage, kept with what :meth:`Application.open_path`
-    freezes."""
+    collecting them again and again while they are built cost ~10 ms of every start. The start's garbage
+    (~400 objects) stays with what :meth:`Application.open_path` freezes."""
     try:
         qapp = make_qapplication()
         sys.excepthook = show_unexpected
