@@ -61,8 +61,8 @@ class ApplicationEvents(QObject):
 class NewWindowPause(QObject):
     """The filter out from now until a new window's first paint is done (:meth:`watch` names the window;
     built and shown by then, its labels are made plain there, before that paint). It comes back at once
-    if the window is hidden or closed first, or blocked by a modal dialog (sent before the dialog paints),
-    on :meth:`resume`, or after :data:`LATEST_RESUME_MS` at the latest. Between ``watch`` and the paint
+    if the window is hidden, closed or deactivated first, or blocked by a modal dialog (sent before the
+    dialog paints), on :meth:`resume`, or after :data:`LATEST_RESUME_MS` at the latest. Between ``watch`` and the paint
     only Qt's own posted events run: no dialog or tooltip can show; an escaping exception's message box
     calls :meth:`ApplicationEvents.resume` first (``app.show_unexpected``)."""
 
