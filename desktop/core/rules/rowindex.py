@@ -183,30 +183,14 @@ class RowIndex:
     def parent_of(self, table: str, code: str) -> str | None:
         """The nearest coded row above ``code`` (a 款 for a 项, else the 类), if the table has one."""
         self._table(table)
-        by_code = self._by_code[table]
-        for length in self._code_lengths(table):
-            if len(code) > length and code[:length] in by_code:
-                return by_code[code[:length]]
-        return None
+        return _parent(code, self._by_code[table], self._code_lengths(table))
 
     def coded_parents(self, table: str) -> list[tuple[str, str | None]]:
         """Every coded row of ``table`` in printed order with its :meth:`parent_of` (one pass: a roll-up
         groups all 5,000 rows of a table this way)."""
         rows = self._table(table)
         by_code, lengths = self._by_code[table], self._code_lengths(table)
-        out: list[tuple[str, str | None]] = []
-        for row in rows:
-            code = row.code
-            if not code:
-                continue
-            parent = None
-            for length in lengths:
-                if len(code) > length:
-                    parent = by_code.get(code[:length])
-                    if parent is not None:
-                        break
-            out.append((row.key, parent))
-        return out
+        return [(row.key, _parent(row.code, by_code, lengths)) for row in rows if row.code]
 
     def _code_lengths(self, table: str) -> tuple[int, ...]:
         lengths = self._lengths.get(table)
@@ -215,6 +199,16 @@ class RowIndex:
             lengths = self._lengths[table] = tuple(sorted(fl.floating.levels, reverse=True) if fl and fl.floating
                                                    else (5, 3))
         return lengths
+
+
+def _parent(code: str, by_code: Mapping[str, str], lengths: tuple[int, ...]) -> str | None:
+    """The row of the longest code in ``lengths`` that starts ``code`` (shorter than it), if any."""
+    for length in lengths:
+        if len(code) > length:
+            parent = by_code.get(code[:length])
+            if parent is not None:
+                return parent
+    return None
 
 
 _CODE_LENGTH = {1: 3, 2: 5, 3: 7}
