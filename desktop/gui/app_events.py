@@ -52,8 +52,8 @@ class ApplicationEvents(QObject):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-            make_all_labels_plain()
-            for top in QApplication.topLevelWidgets():
+            for top in QApplication.topLevelWidgets():  # not allWidgets(): wrapping each one costs more
+                make_labels_plain(top)
                 if isinstance(top, QDialog) and top.isVisible():
                     fit_dialog(top)
 
@@ -77,7 +77,7 @@ class NewWindowPause(QObject):
 
     def watch(self, window: QWidget) -> None:
         """``window`` is built and shown: its labels plain now, the filter back after its first paint."""
-        make_labels_plain([window, *window.findChildren(QLabel)])  # not every top-level: see the docstring
+        make_labels_plain(window)  # not every top-level: see the module docstring
         window.installEventFilter(self)  # a Python widget: handing it to Python builds no wrapper types
         QTimer.singleShot(LATEST_RESUME_MS, self.resume)
 
@@ -96,12 +96,6 @@ class NewWindowPause(QObject):
         if shiboken6.isValid(self):
             self._events.resume()
             self.deleteLater()
-
-
-def make_all_labels_plain() -> None:
-    """Every label of every top-level widget as plain text (a window built or shown while paused)."""
-    for top in QApplication.topLevelWidgets():  # not allWidgets(): wrapping each one costs more
-        make_labels_plain([top, *top.findChildren(QLabel)])
 
 
 def install(app: QApplication) -> ApplicationEvents:

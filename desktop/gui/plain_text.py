@@ -45,10 +45,10 @@ def make_label_plain(label: QLabel) -> None:
         label.setTextFormat(Qt.TextFormat.PlainText)
 
 
-def make_labels_plain(widgets: list[QWidget]) -> None:
-    """:func:`make_label_plain` on every label among ``widgets`` (a window built while the application's
+def make_labels_plain(window: QWidget) -> None:
+    """:func:`make_label_plain` on ``window`` and every label in it (a window built while the application's
     event filter was paused, see :mod:`.app_events`)."""
-    for widget in widgets:
+    for widget in [window, *window.findChildren(QLabel)]:
         if isinstance(widget, QLabel):
             make_label_plain(widget)
 

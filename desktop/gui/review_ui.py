@@ -83,7 +83,7 @@ class ReviewUi(QObject):
         self._panel: CommentsPanel | None = None  # built when the dock is first shown (see panel)
         self.dock = QDockWidget(tr("批注"), window)
         self.dock.setObjectName("commentsDock")
-        self.dock.visibilityChanged.connect(lambda visible: visible and self.panel)
+        self.dock.visibilityChanged.connect(self._dock_visibility)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.resizeDocks([self.dock], [380], Qt.Orientation.Horizontal)
         # the table needs the width while a clerk fills it in: the panel shows itself when there is a
@@ -110,6 +110,10 @@ class ReviewUi(QObject):
             self._panel.jumpRequested.connect(self.jump_to_thread)
             self.dock.setWidget(self._panel)
         return self._panel
+
+    def _dock_visibility(self, visible: bool) -> None:
+        if visible and self._panel is None:
+            _ = self.panel  # the dock shows for the first time: build what it shows
 
     def layout_restored(self) -> None:
         """After the saved window layout is applied: a clerk reopening a returned file sees the 退回 reasons
