@@ -81,3 +81,24 @@ def test_the_collector_is_off_while_the_gui_starts_and_on_once_its_windows_are_b
         gc.enable()
     assert enabled and len(app.windows) == 1 and messages == []
     app.windows[0].close()
+
+
+LOAD_THE_CORE = """
+import sys
+import desktop.cli
+from desktop.core.session import Session
+from desktop.core.demo import build_demo
+held = "typing_extensions" in sys.modules
+session = Session.open(build_demo(sys.argv[1]), who="test")  # the core's Structs built and checked
+checked = isinstance(session.findings(), list)
+import typing_extensions  # a later import, by a library or a plug-in, works as usual
+print(held, checked, typing_extensions.TypedDict is not None)
+"""
+
+
+def test_the_core_loads_msgspec_without_typing_extensions(tmp_path: Path) -> None:
+    # msgspec falls back to typing when typing_extensions cannot load (desktop/core/__init__.py); ~3 ms a start
+    done = subprocess.run([sys.executable, "-c", LOAD_THE_CORE, str(tmp_path / "demo.gkb")], capture_output=True,
+                          text=True, timeout=120, env=child_env(), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True"]
