@@ -155,9 +155,11 @@ def make_qapplication() -> QApplication:
     qapp.setOrganizationName(app_settings.ORGANISATION)
     qapp.setWindowIcon(app_icon())
     qapp.setFont(application_font())
-    app_events.install(qapp)  # text from a colleague's file is never rendered as HTML; dialogs fit the screen
     if not qapp.property("gongkaiTranslators"):
         install_chinese(qapp)
+    # text from a colleague's file is never rendered as HTML; dialogs fit the screen. Installed last: the
+    # events of the set-up above would each pass through Python for nothing
+    app_events.install(qapp)
     return qapp  # type: ignore[return-value]
 
 
