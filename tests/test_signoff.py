@@ -258,6 +258,23 @@ def test_deleted_log_rows_break_the_chain(signed):
     assert not result.chain.ok and "第 3 条修改记录被删除了" in result.chain.problem
 
 
+def test_with_no_approved_table_the_chain_is_walked_when_first_asked_for_and_still_reports_a_deletion(
+        tmp_path, monkeypatch, capsys):
+    from desktop.core.document import log_rows
+
+    forged = forged_copy(build_demo(tmp_path / "demo.gkb", who=CLERK), ("DELETE FROM change_log WHERE id = 3", ()))
+    walks = []
+    walk = log_rows.verify_chain
+    monkeypatch.setattr(log_rows, "verify_chain", lambda doc: walks.append(1) or walk(doc))
+    with closing(Session.open(forged, readonly=True)) as s:
+        result = s.review.verify()
+        assert result.tables == {} and walks == []  # opening a window verifies nothing it would not show
+        assert not result.chain.ok and "第 3 条修改记录被删除了" in result.chain.problem
+        assert any("修改记录链断裂" in p for p in result.problems) and walks == [1]
+    code, out = review_cli(forged, capsys)  # the command asks, and says so
+    assert code == 1 and "第 3 条修改记录被删除了" in out
+
+
 def test_a_seal_resigned_with_a_key_made_by_the_clerk_is_a_changed_key_on_the_reviewers_computer(
         signed, profiles, capsys):
     conn = sqlite3.connect(signed)

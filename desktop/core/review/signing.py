@@ -60,9 +60,24 @@ class Verdict(Struct):
         return self.signed and not self.problems
 
 
-class Verification(Struct):
-    chain: changelog.ChainCheck
-    tables: dict[str, Verdict] = field(default_factory=dict)
+class Verification:
+    """The verdict on each 已审核 table and on the change-log chain of ``doc``.
+
+    The chain is verified when first asked for: a table's verdict asks for it, so it is verified at once
+    when a table is 已审核; a document with none (most) shows nothing that depends on it until a reader
+    asks (the verification dialog, ``gongkai review verify``), and walking a long log is not paid at every
+    open (263 entries in the demo: 1.2 ms; ~5 µs an entry)."""
+
+    def __init__(self, doc: Document | Tx) -> None:
+        self._doc = doc
+        self._chain: changelog.ChainCheck | None = None
+        self.tables: dict[str, Verdict] = {}
+
+    @property
+    def chain(self) -> changelog.ChainCheck:
+        if self._chain is None:
+            self._chain = log_rows.verify_chain(self._doc)
+        return self._chain
 
     @property
     def problems(self) -> list[str]:
@@ -135,7 +150,7 @@ def verify_table(doc: Document, tbl: str, chain: changelog.ChainCheck, state_who
 
 def verify_document(doc: Document, approved: dict[str, str], *, record: bool = True) -> Verification:
     """Verify the change-log chain and every table of ``approved`` ({table: who the state names})."""
-    result = Verification(log_rows.verify_chain(doc))
+    result = Verification(doc)
     for tbl, who in approved.items():
         result.tables[tbl] = verify_table(doc, tbl, result.chain, who, record=record)
     return result
