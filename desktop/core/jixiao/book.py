@@ -10,8 +10,9 @@ Checks are re-run for the edited form only; cross-form checks are recomputed on 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
+
+from msgspec import Struct
 
 from ..document import Document
 from ..i18n import tr
@@ -32,8 +33,7 @@ _NUMBER_KIND = {"initial": "amount", "declared": "amount", "budget": "amount", "
 
 
 
-@dataclass(frozen=True)
-class FormDelta:
+class FormDelta(Struct, frozen=True):
     """What an edit changed in the findings: the form edited, findings that appeared and keys that went."""
 
     form_id: int
@@ -41,8 +41,7 @@ class FormDelta:
     removed: list[str]
 
 
-@dataclass(frozen=True)
-class FormSummary:
+class FormSummary(Struct, frozen=True):
     """One line of the form list: title, shape, 总分 and grade, finding counts."""
 
     id: int

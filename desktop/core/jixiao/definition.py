@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ..i18n import tr
 from ..rules.kinds import Rule
@@ -10,8 +10,7 @@ from ..rules.kinds.sheet import Shape
 from .models import FieldDef, FormFile, IndicatorColumn, Level1Def, Level2Def, ScoringDef
 
 
-@dataclass(frozen=True)
-class FormDef:
+class FormDef(Struct, frozen=True):
     """Everything about one form shape, ready for the store, the checks and the form view."""
 
     file: FormFile

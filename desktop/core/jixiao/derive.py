@@ -3,8 +3,9 @@ suggested score or band of each indicator. Shown beside the entered values; read
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
+
+from msgspec import Struct, field
 
 from . import scoring
 from .definition import FormDef
@@ -15,8 +16,7 @@ from .values import Target, parse_direction, parse_number, parse_target, parse_t
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
-class IndicatorDerived:
+class IndicatorDerived(Struct, frozen=True):
     """Scoring help for one 三级 row: a suggested score (定量) or the band of its grade text (定性)."""
 
     suggested: Decimal | None = None
@@ -24,8 +24,7 @@ class IndicatorDerived:
     band_range: tuple[Decimal, Decimal] | None = None
 
 
-@dataclass
-class Derived:
+class Derived(Struct):
     """Everything computed for one form; None where the figures are missing."""
 
     rates: dict[str, Decimal] = field(default_factory=dict)  # funding row key -> 执行率 % (2 decimals)

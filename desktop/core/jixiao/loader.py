@@ -4,6 +4,9 @@ Each file is validated against :mod:`.models`; its indicator tree may be inline 
 ``_shared/``; its ``scoring:`` overrides the shared ``_shared/scoring.yaml`` key by key; its rules are the
 shared ``_shared/rules.yaml`` changed by its ``overrides`` plus its own ``rules`` (see ruleset.py and the
 README beside the forms). Any problem raises :class:`~desktop.core.definitions.DefinitionError` naming the file and place.
+
+The shipped forms are compiled once and then served from the per-user compiled cache
+(:mod:`desktop.core.compiled_cache`), as the template sets are: a start reads no YAML and validates nothing.
 """
 
 from __future__ import annotations
@@ -13,19 +16,23 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
-from ..definitions.compile_set import _read_yaml, _validate
+from ..compiled_cache import files_fingerprint, read_compiled, write_compiled
 from ..definitions.errors import DefinitionError
 from ..i18n import tr
 from ..paths import resources_dir
+from ..rules.kinds.registry import Invalid, validated
 from .definition import FormDef
 from .models import FormFile, Level1Def, ScoringDef
 from .ruleset import SharedRules, load_shared, resolve
 from .sheet import shape_of
+from .validate import read_definition, read_yaml
 
 SCORING_FILE = "_shared/scoring.yaml"
-_TREE = TypeAdapter(list[Level1Def])
+CACHE_NAME = "jixiao-forms"
+# what decides what the forms compile to: this package's definition modules and the rule kinds
+_CODE = [Path(__file__).with_name(m) for m in ("loader.py", "models.py", "definition.py", "ruleset.py",
+                                               "sheet.py", "validate.py")]
+_KINDS = Path(__file__).parent.parent / "rules" / "kinds"
 
 
 def forms_dir() -> Path:
@@ -46,11 +53,10 @@ def _tree(form: FormFile, path: Path) -> tuple[Level1Def, ...]:
     else:
         where = _inside(path.parent, spec, path)
         try:
-            tree = _TREE.validate_python(_read_yaml(where))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            raise DefinitionError(str(where), ".".join(str(p) for p in first["loc"]), first["msg"],
-                                  code="GK101" if first["type"] == "extra_forbidden" else "GK110") from exc
+            tree = validated(list[Level1Def], read_yaml(where))
+        except Invalid as exc:
+            raise DefinitionError(str(where), ".".join(str(p) for p in exc.loc), str(exc),
+                                  code="GK101" if exc.code == "GK101" else "GK110") from exc
     keys = [c.key for n in tree for c in n.children] + [n.key for n in tree]
     if len(keys) != len(set(keys)):
         raise DefinitionError(str(where), "indicators.tree", tr("一级/二级指标键重复"), code="GK103")
@@ -62,11 +68,11 @@ def _tree(form: FormFile, path: Path) -> tuple[Level1Def, ...]:
 
 def load_form(path: Path, base_scoring: dict[str, Any] | None = None, shared: SharedRules | None = None) -> FormDef:
     """Load one form file; raises :class:`DefinitionError` naming the file and place of a problem."""
-    base = base_scoring if base_scoring is not None else (_read_yaml(forms_dir() / SCORING_FILE) or {})
+    base = base_scoring if base_scoring is not None else (read_yaml(forms_dir() / SCORING_FILE) or {})
     shared = shared or load_shared(forms_dir())
-    form = _validate(FormFile, _read_yaml(path), path)
+    form = read_definition(FormFile, read_yaml(path), path)
     tree = _tree(form, path)
-    scoring = _validate(ScoringDef, {**base, **form.scoring}, path)
+    scoring = read_definition(ScoringDef, {**base, **form.scoring}, path)
     shape = shape_of(form, tree, scoring)
     return FormDef(file=form, tree=tree, scoring=scoring, path=str(path), shape=shape,
                    rules=resolve(shared, form, path, shape), book_rules=shared.book_rules())
@@ -74,7 +80,7 @@ def load_form(path: Path, base_scoring: dict[str, Any] | None = None, shared: Sh
 
 def load_forms(folder: Path) -> dict[str, FormDef]:
     """Every ``*.yaml`` form definition directly in ``folder`` by key (files starting with _ are shared parts)."""
-    base = _read_yaml(folder / SCORING_FILE) or {}
+    base = read_yaml(folder / SCORING_FILE) or {}
     shared = load_shared(folder)
     out: dict[str, FormDef] = {}
     for path in sorted(folder.glob("*.yaml")):
@@ -89,7 +95,13 @@ def load_forms(folder: Path) -> dict[str, FormDef]:
 
 @cache
 def _cached(folder: str) -> dict[str, FormDef]:
-    return load_forms(Path(folder))
+    """The forms of ``folder`` from the compiled cache, compiled (and kept) when it has none for these files."""
+    fingerprint = files_fingerprint([*_CODE, *sorted(_KINDS.glob("*.py"))], [Path(folder)])
+    forms = read_compiled(CACHE_NAME, fingerprint, dict)
+    if forms is None or not all(isinstance(f, FormDef) for f in forms.values()):
+        forms = load_forms(Path(folder))
+        write_compiled(CACHE_NAME, fingerprint, forms)
+    return forms
 
 
 def all_forms() -> dict[str, FormDef]:

@@ -5,26 +5,32 @@ column with a *role* such as 全年预算数 or 执行率), the objectives and t
 indicator tree with its floating 三级 rows and their columns, the 总分 row, and the scoring parameters
 and its rules. The checks are rules in YAML (``_shared/rules.yaml``, changed per form under ``overrides``,
 added under ``rules``), evaluated by the rule kinds of desktop/core/rules/kinds.
+
+The classes are msgspec Structs: they validate a form file when the forms are compiled (:mod:`.validate`,
+a cache miss) and are what the compiled forms hold, so a start served from the compiled cache imports
+neither pydantic nor YAML (:mod:`.loader`).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from msgspec import Meta, field
 
 from ..rules.kinds import RuleChange, RuleSpec
+from ..rules.kinds.registry import Frozen
 
-Key = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$", min_length=1)]
+Key = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_]+$", min_length=1)]
+FundingRole = Literal["initial", "declared", "budget", "exec", "balance", "amount", "weight", "rate", "score",
+                      "reason"]
+IndicatorRole = Literal["name", "target", "target_adjusted", "actual", "note", "weight", "score", "reason",
+                        "direction", "unit", "period_name", "period_target"]
+Section = Literal["header", "funding", "texts", "objectives", "indicators", "footer"]
 
 FUNDING_AMOUNT_ROLES = ("initial", "declared", "budget", "exec", "balance", "amount")
 FUNDING_NUMBER_ROLES = (*FUNDING_AMOUNT_ROLES, "weight", "rate", "score")
 INDICATOR_NUMBER_ROLES = ("weight", "score")
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 def _unique(keys: list[str], what: str) -> None:
@@ -35,7 +41,7 @@ def _unique(keys: list[str], what: str) -> None:
         seen.add(key)
 
 
-class FieldDef(_Frozen):
+class FieldDef(Frozen):
     """A text field: header (项目名称 …), objective (预期目标 …), analysis text or footer (填报日期 …)."""
 
     key: Key
@@ -44,17 +50,17 @@ class FieldDef(_Frozen):
     aliases: list[str] = []
 
 
-class FieldGroup(_Frozen):
+class FieldGroup(Frozen):
     caption: str
-    fields: list[FieldDef] = Field(min_length=1)
+    fields: Annotated[list[FieldDef], Meta(min_length=1)]
 
 
-class FundingColumn(_Frozen):
+class FundingColumn(Frozen):
     """A column of the funding block; ``role`` says what the scoring rules read from it."""
 
     key: Key
-    role: Literal["initial", "declared", "budget", "exec", "balance", "amount", "weight", "rate", "score", "reason"]
-    header: list[str] = Field(min_length=1)
+    role: FundingRole
+    header: Annotated[list[str], Meta(min_length=1)]
     aliases: list[str] = []
 
     @property
@@ -66,7 +72,7 @@ class FundingColumn(_Frozen):
         return self.role in FUNDING_NUMBER_ROLES
 
 
-class FundingRow(_Frozen):
+class FundingRow(Frozen):
     """年度资金总额 (``total``) or one of its 其中 rows; ``scored`` rows carry 分值/执行率/得分."""
 
     key: Key
@@ -76,19 +82,17 @@ class FundingRow(_Frozen):
     aliases: list[str] = []
 
 
-class FundingDef(_Frozen):
+class FundingDef(Frozen):
     caption: str
     unit: Literal["元", "万元"]
-    columns: list[FundingColumn] = Field(min_length=1)
-    rows: list[FundingRow] = Field(min_length=1)
+    columns: Annotated[list[FundingColumn], Meta(min_length=1)]
+    rows: Annotated[list[FundingRow], Meta(min_length=1)]
 
-    @model_validator(mode="after")
-    def _check(self) -> FundingDef:
+    def __post_init__(self) -> None:
         _unique([c.key for c in self.columns], "资金栏键")
         _unique([r.key for r in self.rows], "资金行键")
         if sum(1 for r in self.rows if r.total) != 1:
             raise ValueError("资金表须有且只有一行 total: true（年度资金总额）")
-        return self
 
     def column(self, key: str) -> FundingColumn | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -104,26 +108,25 @@ class FundingDef(_Frozen):
         return next(r for r in self.rows if r.total)
 
 
-class Level2Def(_Frozen):
+class Level2Def(Frozen):
     key: Key
     label: str
     aliases: list[str] = []
 
 
-class Level1Def(_Frozen):
+class Level1Def(Frozen):
     key: Key
     label: str
+    children: Annotated[list[Level2Def], Meta(min_length=1)]
     aliases: list[str] = []
-    children: list[Level2Def] = Field(min_length=1)
 
 
-class IndicatorColumn(_Frozen):
+class IndicatorColumn(Frozen):
     """A column of the floating 三级 rows; ``role`` tells the scoring rules what it holds."""
 
     key: Key
-    role: Literal["name", "target", "target_adjusted", "actual", "note", "weight", "score", "reason", "direction",
-                  "unit", "period_name", "period_target"]
-    header: list[str] = Field(min_length=1)
+    role: IndicatorRole
+    header: Annotated[list[str], Meta(min_length=1)]
     aliases: list[str] = []
 
     @property
@@ -135,62 +138,63 @@ class IndicatorColumn(_Frozen):
         return self.role in INDICATOR_NUMBER_ROLES
 
 
-class IndicatorsDef(_Frozen):
+class IndicatorsDef(Frozen):
     """The fixed tree (a file under _shared/ or inline) and the columns of each 三级 row."""
 
     tree: str | list[Level1Def]
+    columns: Annotated[list[IndicatorColumn], Meta(min_length=1)]
     level2_labels: dict[str, str] = {}
-    columns: list[IndicatorColumn] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _check(self) -> IndicatorsDef:
+    def __post_init__(self) -> None:
         _unique([c.key for c in self.columns], "指标栏键")
         if not any(c.role == "name" for c in self.columns):
             raise ValueError("指标栏须有一栏 role: name（三级指标）")
-        return self
 
 
-class TotalDef(_Frozen):
+class TotalDef(Frozen):
     label: str = "总分"
 
 
-class GradeBand(_Frozen):
+class GradeBand(Frozen):
     grade: str
     min: Decimal
 
 
-class QualitativeBand(_Frozen):
+class QualitativeBand(Frozen):
     text: str
     low: Decimal
     high: Decimal
     aliases: list[str] = []
 
 
-class ScoringDef(_Frozen):
+class ScoringDef(Frozen):
     """Scoring parameters (shared defaults in _shared/scoring.yaml, overridden per form)."""
 
-    scored: bool = True
     full_score: Decimal
     funding_weight: Decimal | None
     total_includes_funding: bool
-    grades: list[GradeBand] = Field(min_length=1)
+    grades: Annotated[list[GradeBand], Meta(min_length=1)]
     qualitative: list[QualitativeBand]
+    scored: bool = True
 
-    @model_validator(mode="after")
-    def _check(self) -> ScoringDef:
+    def __post_init__(self) -> None:
         mins = [g.min for g in self.grades]
         if mins != sorted(mins, reverse=True):
             raise ValueError("grades 须按分数从高到低排列")
-        return self
 
 
-class FormFile(_Frozen):
-    """One form file as written (the tree may still be a file reference; scoring is merged later)."""
+class FormFile(Frozen, kw_only=True):
+    """One form file as written (the tree may still be a file reference; scoring is merged later).
+
+    ``project``: one project per form (False for 部门整体), counted in Σ 全年执行数; ``notes``: the 注 lines
+    printed under the form, as the printed form words them; ``overrides``: changes to shared rules by id
+    (severity off: not applied); ``rules``: this shape's own rules (ids not among the shared ones);
+    ``sections``: the printed order of the parts (the 目标表 prints its 项目概况 texts before the objectives)."""
 
     key: Key
     shape: str
     kind: Literal["self_eval", "target"]
-    project: bool = Field(True, description="one project per form (False for 部门整体): counts in Σ 全年执行数")
+    project: bool = True
     name: str
     title: str
     title_aliases: list[str] = []
@@ -201,19 +205,15 @@ class FormFile(_Frozen):
     total: TotalDef | None = None
     texts: FieldGroup | None = None
     footer: list[FieldDef] = []
-    notes: list[str] = Field([], description="注 lines printed under the form, as the printed form words them")
-    scoring: dict[str, object] = {}
-    overrides: dict[str, RuleChange] = Field({}, description="changes to shared rules by id (severity off: not applied)")
-    rules: list[RuleSpec] = Field([], description="this shape's own rules (ids not among the shared ones)")
-    sections: list[Literal["header", "funding", "texts", "objectives", "indicators", "footer"]] = Field(
-        default=["header", "funding", "objectives", "indicators", "texts", "footer"],
-        description="printed order of the parts (the 目标表 prints its 项目概况 texts before the objectives)",
-    )
+    notes: list[str] = []
+    scoring: dict[str, Any] = {}
+    overrides: dict[str, RuleChange] = {}
+    rules: list[RuleSpec] = []
+    sections: list[Section] = field(
+        default_factory=lambda: ["header", "funding", "objectives", "indicators", "texts", "footer"])
 
-    @model_validator(mode="after")
-    def _check(self) -> FormFile:
+    def __post_init__(self) -> None:
         keys = [f.key for f in self.header] + [f.key for f in self.footer]
         for group in (self.objectives, self.texts):
             keys += [f.key for f in group.fields] if group else []
         _unique(keys, "字段键")
-        return self

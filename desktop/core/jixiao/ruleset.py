@@ -6,18 +6,18 @@ override of an unknown id, a role, row or 一级 the shape does not have."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
+from msgspec import Struct
+from msgspec.structs import replace
 
-from ..definitions.compile_set import _read_yaml, _validate
 from ..definitions.errors import DefinitionError
 from ..i18n import tr
 from ..rules.kinds import Params, Rule, RuleSpec, kind, kinds, placeholders, problems
-from ..rules.kinds.registry import Frozen
+from ..rules.kinds.registry import Frozen, Invalid, validated
 from ..rules.kinds.sheet import Shape
 from .models import FormFile, Key
+from .validate import read_definition, read_yaml
 
 RULES_FILE = "_shared/rules.yaml"
 
@@ -29,8 +29,7 @@ class RulesFile(Frozen):
     rules: list[RuleSpec]
 
 
-@dataclass(frozen=True)
-class SharedRules:
+class SharedRules(Struct, frozen=True):
     path: str
     namespace: str
     specs: tuple[RuleSpec, ...]
@@ -57,12 +56,10 @@ def _params(spec: RuleSpec, path: str, where: str) -> Params:
     """The kind's parameters, validated; the message's placeholders checked against what the kind fills."""
     found = _kind_of(spec, path, where)
     try:
-        params = found.params.model_validate(spec.params)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise DefinitionError(path, f"{where}.params{'.' + loc if loc else ''}", first["msg"],
-                              code="GK110") from exc
+        params = validated(found.params, spec.params)
+    except Invalid as exc:
+        loc = ".".join(str(p) for p in exc.loc)
+        raise DefinitionError(path, f"{where}.params{'.' + loc if loc else ''}", str(exc), code="GK110") from exc
     for name, template in {"message": spec.message, **params.templates()}.items():  # type: ignore[attr-defined]
         unknown = placeholders(template) - found.placeholders
         if unknown:
@@ -74,7 +71,7 @@ def _params(spec: RuleSpec, path: str, where: str) -> Params:
 
 def load_shared(folder: Path) -> SharedRules:
     path = folder / RULES_FILE
-    data = _validate(RulesFile, _read_yaml(path) or {}, path)
+    data = read_definition(RulesFile, read_yaml(path) or {}, path)
     seen: dict[str, int] = {}
     for i, spec in enumerate(data.rules):
         if spec.id in seen:
@@ -99,9 +96,8 @@ def resolve(shared: SharedRules, form: FormFile, path: Path, shape: Shape) -> tu
         if change is None:
             todo.append((spec, shared.path, tr("{where}，表样 {key}", where=_where(i, spec), key=shape.key), False))
             continue
-        spec = spec.model_copy(update={
-            "severity": change.severity or spec.severity, "message": change.message or spec.message,
-            "params": {**spec.params, **change.params}})
+        spec = replace(spec, severity=change.severity or spec.severity, message=change.message or spec.message,
+                       params={**spec.params, **change.params})
         todo.append((spec, str(path), f"overrides.{spec.id}", bool(change.params)))
     for i, spec in enumerate(form.rules):
         if spec.id in ids:

@@ -9,14 +9,13 @@ from functools import cached_property
 from typing import get_args
 
 from ..i18n import tr
-from ..rules.kinds.sheet import Column, Grade, Item, Node, Row, Shape
+from ..rules.kinds.sheet import Column, Grade, Item, Node, Row, Shape, item
 from .derive import Derived, derive
 from .form import Form
-from .models import FormFile, FundingColumn, IndicatorColumn, Level1Def, ScoringDef
+from .models import FormFile, FundingRole, IndicatorRole, Level1Def, ScoringDef
 from .store import form_table
 
-ROLES = {"funding": frozenset(get_args(FundingColumn.model_fields["role"].annotation)),
-         "indicators": frozenset(get_args(IndicatorColumn.model_fields["role"].annotation))}
+ROLES = {"funding": frozenset(get_args(FundingRole)), "indicators": frozenset(get_args(IndicatorRole))}
 
 
 def shape_of(file: FormFile, tree: Sequence[Level1Def], scoring: ScoringDef) -> Shape:
@@ -41,7 +40,7 @@ def items_of(fdef, form: Form) -> list[Item]:  # noqa: ANN001 - FormDef
     out = []
     for ind in form.indicators:
         found = fdef.level2(ind.level2)
-        out.append(Item(ind.id, ind.level2, found[0].key if found else None))
+        out.append(item(ind.id, ind.level2, found[0].key if found else None))
     return out
 
 

@@ -9,8 +9,9 @@ reads as a direction, a figure and a unit (``≥70%``, ``≤15%``, ``34.09元/�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from msgspec import Struct
 
 from ..document.numbers import MAX_PLACES, NumberEncodingError, encode
 from ..money import is_not_applicable, normalise_text
@@ -86,8 +87,7 @@ def parse_number(text: str | None, kind: str = "score") -> Decimal | None:
 
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Struct, frozen=True):
     """An indicator value read as direction (≥, ≤, = or None), figure and unit."""
 
     direction: str | None

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from msgspec import field
+
 from ...money import format_amount, to_decimal
 from .numbers import hundredths, norm, plain
 from .registry import Check, Frozen, Params, Rule, register
@@ -27,7 +29,7 @@ class MatchesParams(Params):
     other_kind: str = "target"  # … against the forms of this kind
     link: str = "t.xmmc"  # the field that pairs them (项目名称), compared without spaces or quotes
     name: str = "name"  # the role naming a 三级 row in the checked form
-    other_names: list[str] = ["name", "period_name"]  # roles naming it in the other form (first match kept)
+    other_names: list[str] = field(default_factory=lambda: ["name", "period_name"])  # roles naming it in the other form (first match kept)
     value: str = "target"  # the role whose text must agree
 
     def roles(self) -> list[tuple[str, str, bool]]:
@@ -75,7 +77,7 @@ class TableCell(Frozen):
     col: str
 
 
-class SumWithinParams(Params):
+class SumWithinParams(Params, kw_only=True):
     role: str = "exec"  # the funding column summed, on each form's total row
     form_kind: str = "self_eval"
     projects_only: bool = True  # only forms of one project each (not 部门整体)

@@ -7,6 +7,8 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Literal
 
+from msgspec import field
+
 from .numbers import capped_product as capped
 from .numbers import round_to, same_at_printed_precision, shown
 from .registry import Check, Params, Rule, register
@@ -163,7 +165,7 @@ def capped_product(rule: Rule, sheet: Sheet) -> Iterator[Check]:
 
 
 class PartsSumParams(Params):
-    columns: list[str] = ["initial", "declared", "budget", "exec", "balance", "amount"]
+    columns: list[str] = field(default_factory=lambda: ["initial", "declared", "budget", "exec", "balance", "amount"])
     strip: str = "其中："  # dropped from a part's label when parts are listed
 
     def roles(self) -> list[tuple[str, str, bool]]:

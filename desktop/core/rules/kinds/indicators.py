@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from msgspec import field
+
 from .numbers import same_at_printed_precision, shown, within_band
 from .registry import Check, Params, Rule, register
 from .sheet import Item, Sheet
@@ -45,7 +47,7 @@ def required_text(rule: Rule, sheet: Sheet) -> Iterator[Check]:
 class ScoreParams(Params):
     score: str = "score"
     weight: str = "weight"
-    target: list[str] = ["target_adjusted", "target"]  # the first filled of these is quoted
+    target: list[str] = field(default_factory=lambda: ["target_adjusted", "target"])  # the first filled is quoted
     actual: str = "actual"
 
     def roles(self) -> list[tuple[str, str, bool]]:

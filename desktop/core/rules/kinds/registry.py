@@ -1,17 +1,21 @@
 """The rule-kind registry: a kind is a typed parameter model plus the code that expands one rule over a
 concrete form into checks. Rules themselves are data (YAML): an id, a kind, a severity, a message template
-with ``{placeholders}`` the kind fills, and the kind's parameters (columns named by role, rows by key)."""
+with ``{placeholders}`` the kind fills, and the kind's parameters (columns named by role, rows by key).
+
+The models are msgspec Structs: the same classes validate a definition file when it is compiled
+(:func:`validated`, a cache miss) and are what a compiled definition holds, so a start served from the
+compiled cache imports no validator (pydantic) and no YAML."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+import msgspec
+from msgspec import Meta, Struct
 
 from ..findings import Finding
 from ..instances import Cell
@@ -20,14 +24,19 @@ from .sheet import Shape, Sheet
 
 Severity = Literal["error", "warning", "off"]
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_AT = re.compile(r" - at `\$([^`]*)`$")
+_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
+_FIELD = re.compile(r"^Object (contains unknown|missing required) field `([^`]+)`")
+M = TypeVar("M")
 
 
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class Frozen(Struct, frozen=True, forbid_unknown_fields=True):
+    """A definition's part as written: unknown keys are refused, nothing changes once loaded."""
 
 
-class Params(Frozen):
-    """A kind's parameters; the hooks say what a shape must have for the rule to apply."""
+class Params(Frozen, kw_only=True):
+    """A kind's parameters; the hooks say what a shape must have for the rule to apply. (A subclass whose
+    required fields follow optional ones says ``kw_only=True`` again: msgspec does not inherit it.)"""
 
     def roles(self) -> list[tuple[str, str, bool]]:
         """(block, role, required) of every column role the rule names."""
@@ -51,13 +60,13 @@ class Params(Frozen):
 
 
 class RuleSpec(Frozen):
-    """A rule as written in YAML."""
+    """A rule as written in YAML. ``when``: ``scored`` applies it only on shapes with 分值/得分."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    id: Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$")]
     kind: str
     severity: Severity
-    when: Literal["always", "scored"] = Field("always", description="scored: only on shapes with 分值/得分")
-    message: str = Field(min_length=1)
+    message: Annotated[str, Meta(min_length=1)]
+    when: Literal["always", "scored"] = "always"
     params: dict[str, Any] = {}
     note: str = ""
 
@@ -70,8 +79,36 @@ class RuleChange(Frozen):
     params: dict[str, Any] = {}
 
 
-@dataclass(frozen=True)
-class Rule:
+class Invalid(ValueError):
+    """A definition that does not fit its model: ``loc`` is the path inside the data (keys and list
+    indexes), ``code`` the definition error code (GK101 unknown key, GK111 missing, GK110 otherwise)."""
+
+    def __init__(self, message: str, loc: list[str | int], code: str) -> None:
+        super().__init__(message)
+        self.loc, self.code = loc, code
+
+
+def validated(model: type[M], data: Any) -> M:  # noqa: ANN401 - data as read from YAML
+    """``data`` as ``model`` (numbers given as text or integers taken as the model's type, as a clerk's YAML
+    would write them); raises :class:`Invalid` naming where the first problem is."""
+    try:
+        return msgspec.convert(data, type=model, strict=False)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        at = _AT.search(text)
+        loc: list[str | int] = []
+        if at:
+            loc = [name if name else int(index) for name, index in _STEP.findall(at.group(1))]
+            text = text[:at.start()]
+        named = _FIELD.match(text)
+        code = "GK110"
+        if named:
+            loc.append(named.group(2))
+            code = "GK101" if named.group(1) == "contains unknown" else "GK111"
+        raise Invalid(text, loc, code) from exc
+
+
+class Rule(Struct, frozen=True):
     """A rule ready to expand: its spec with the kind's parameters validated."""
 
     spec: RuleSpec
@@ -104,8 +141,7 @@ class Rule:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
+class Check(Struct, frozen=True):
     """One relationship of one rule over concrete cells."""
 
     key: str
@@ -125,13 +161,12 @@ class Check:
 Expand = Callable[[Rule, Any], Iterator[Check]]
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(Struct, frozen=True):
     """A rule kind: its name, parameter model, scope (``form``: one form; ``book``: every form of a
     document and its tables; ``table``: a 决算/预算 set's tables), placeholders and expansion."""
 
     name: str
-    params: type[BaseModel]
+    params: type
     scope: Literal["form", "book", "table"]
     placeholders: frozenset[str]
     expand: Expand
@@ -155,7 +190,7 @@ def register(name: str, params: type[Params], *, scope: Literal["form", "book", 
     return wrap
 
 
-def register_table_kind(name: str, model: type[BaseModel]) -> Callable[[Expand], Expand]:
+def register_table_kind(name: str, model: type) -> Callable[[Expand], Expand]:
     """Decorator: list a table kind (its parameters are the set's rule model, its code the table engine's)."""
 
     def wrap(expand: Expand) -> Expand:

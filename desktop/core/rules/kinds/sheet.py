@@ -9,22 +9,21 @@ Cells are addressed like :class:`~desktop.core.rules.findings.Finding` cells: ``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
+
+from msgspec import Struct, field
 
 BLOCKS = ("funding", "indicators")
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     key: str
     role: str
     caption: str
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(Struct, frozen=True):
     """A fixed row of the funding block: the total (``total``) or one of its 其中 rows; ``scored`` rows
     carry 分值/执行率/得分."""
 
@@ -34,22 +33,19 @@ class Row:
     scored: bool = False
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(Struct, frozen=True):
     """A 一级 node of the indicator tree."""
 
     key: str
     label: str
 
 
-@dataclass(frozen=True)
-class Grade:
+class Grade(Struct, frozen=True):
     grade: str
     min: Decimal
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(Struct, frozen=True, kw_only=True):
     """The structure a rule is expanded over, and the vocabulary it is validated against."""
 
     key: str
@@ -84,18 +80,20 @@ class Shape:
         return [r for r in self.funding_rows if r.key in selector]
 
 
-@dataclass(frozen=True)
-class Item:
-    """A floating 三级 row: its id, its 二级 and its 一级 (None outside the tree); messages name it through
-    :meth:`Sheet.path`, since its name is a value that edits change."""
+class Item(Struct, frozen=True):
+    """A floating 三级 row: its id, its 二级, its 一级 (None outside the tree) and its row in finding cells
+    (``indicator:<id>``, see :func:`item`); messages name it through :meth:`Sheet.path`, since its name is a
+    value that edits change."""
 
     id: int
     group: str  # its 二级
     node: str | None
-    row: str = field(init=False, compare=False)  # its row in finding cells: indicator:<id>
+    row: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "row", f"indicator:{self.id}")
+
+def item(item_id: int, group: str, node: str | None) -> Item:
+    """The 三级 row ``item_id`` of 二级 ``group`` under 一级 ``node``."""
+    return Item(item_id, group, node, f"indicator:{item_id}")
 
 
 ALL_ITEMS = "indicator:*"  # the row of a cell a check reads in every 三级 row (Σ over a column)

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import model_validator
-
 from .numbers import shown
 from .registry import Check, Params, Rule, fill, register
 from .sheet import ALL_ITEMS, Sheet
@@ -55,11 +53,9 @@ class TotalSumParams(Params):
     only_if_items: bool = False  # skip while no indicator carries a figure
     parts: str = ""  # how the sum is broken down when 执行率 counts: {items} and {funding}
 
-    @model_validator(mode="after")
-    def _one_total(self) -> TotalSumParams:
+    def __post_init__(self) -> None:
         if (self.total_field is None) == (self.total_param is None):
             raise ValueError("total_field 与 total_param 须且只须给出一个")
-        return self
 
     def roles(self) -> list[tuple[str, str, bool]]:
         return [("indicators", self.role, True)]
