@@ -30,7 +30,8 @@ if not path.exists():
     session.close()
 session = Session.open(path, who="测试员")
 found = [f for f in session.findings() if f.table.startswith("jixiao:")]
-print(len(found) > 0, sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "yaml")))
+print(len(found) > 0, sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "yaml")
+                             or m == "desktop.core.definitions.yaml_source"))
 """
 
 

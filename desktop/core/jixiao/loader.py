@@ -25,7 +25,7 @@ from .definition import FormDef
 from .models import FormFile, Level1Def, ScoringDef
 from .ruleset import SharedRules, load_shared, resolve
 from .sheet import shape_of
-from .validate import read_definition, read_yaml
+from .validate import plain, read_definition, read_yaml
 
 SCORING_FILE = "_shared/scoring.yaml"
 CACHE_NAME = "jixiao-forms"
@@ -53,7 +53,7 @@ def _tree(form: FormFile, path: Path) -> tuple[Level1Def, ...]:
     else:
         where = _inside(path.parent, spec, path)
         try:
-            tree = validated(list[Level1Def], read_yaml(where))
+            tree = validated(list[Level1Def], plain(read_yaml(where)))
         except Invalid as exc:
             raise DefinitionError(str(where), ".".join(str(p) for p in exc.loc), str(exc),
                                   code="GK101" if exc.code == "GK101" else "GK110") from exc

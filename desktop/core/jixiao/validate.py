@@ -20,13 +20,23 @@ def read_yaml(path: Path) -> Any:  # noqa: ANN401 - YAML as read
     return read(path)
 
 
+def plain(data: Any) -> Any:  # noqa: ANN401 - YAML as read
+    """``data`` without the line information of its mappings and lists: what a compiled form keeps (so the
+    compiled cache holds plain dicts and lists, and reading it back imports nothing of the YAML reader)."""
+    if isinstance(data, dict):
+        return {key: plain(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [plain(value) for value in data]
+    return data
+
+
 def read_definition(model: type[M], data: Any, path: Path) -> M:  # noqa: ANN401 - YAML as read
     """``data``, read from ``path``, as ``model``; the first problem raised with its file, place and line."""
-    from ..definitions.yaml_source import locate
-
     try:
-        return validated(model, data)
+        return validated(model, plain(data))
     except Invalid as exc:
+        from ..definitions.yaml_source import locate
+
         file, line = locate(data, exc.loc)
         where = ".".join(str(p) for p in exc.loc)
         if len(exc.loc) >= 2 and isinstance(exc.loc[0], int) and isinstance(data, list):
