@@ -2,7 +2,7 @@
 no YAML or CSV and imports no validator.
 
 Each entry is a pickle named after what it holds and a fingerprint of what it was compiled from (the
-application's, Python's and the validator's versions, the compiler's source and every data file's name, size
+application's, Python's and the validators' (pydantic's, msgspec's) versions, the compiler's source and every data file's name, size
 and modification time): a change to any of them misses the cache and the thing is compiled again. The cache
 lives in the user's own cache folder, one sub-folder per installed copy, written only by this user's
 processes; a missing, unreadable or stale entry is simply ignored, and ``GONGKAI_NO_CACHE=1`` turns it off.
@@ -17,6 +17,8 @@ import pickle
 import sys
 from pathlib import Path
 from typing import TypeVar
+
+import msgspec
 
 from .. import __version__
 from .paths import resources_dir
@@ -55,7 +57,7 @@ def _validator_stamp() -> str:
 def files_fingerprint(code: list[Path], data_folders: list[Path]) -> str:
     """A digest of the versions, the source of ``code`` (a changed compiler must not meet an old pickle) and
     every data file's name, size and modification time under ``data_folders``."""
-    digest = hashlib.sha256(f"{__version__}|{_validator_stamp()}|{sys.version}".encode())
+    digest = hashlib.sha256(f"{__version__}|{_validator_stamp()}|{msgspec.__version__}|{sys.version}".encode())
     for module in code:
         with contextlib.suppress(OSError):
             digest.update(module.read_bytes())
