@@ -203,11 +203,13 @@ class FindingsPanel(QWidget):
         self.explain_button.setEnabled(False)
 
         self.view = FindingsTable()
+        # hidden before the model comes: a shown row header asks every row for its caption, font, icon and
+        # size (800 calls into Python for 200 findings) to measure its width
+        self.view.verticalHeader().hide()
         self.view.setModel(self.proxy)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # ResizeToContents would
