@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from msgspec import Struct
 
 from ..i18n import tr
@@ -10,8 +12,9 @@ from ..rules.kinds.sheet import Shape
 from .models import FieldDef, FormFile, IndicatorColumn, Level1Def, Level2Def, ScoringDef
 
 
-class FormDef(Struct, frozen=True):
-    """Everything about one form shape, ready for the store, the checks and the form view."""
+class FormDef(Struct, frozen=True, dict=True):
+    """Everything about one form shape, ready for the store, the checks and the form view. (``dict=True``:
+    the lookups by role and by 二级 key are worked out once per definition, :func:`cached_property`.)"""
 
     file: FormFile
     tree: tuple[Level1Def, ...]
@@ -45,7 +48,14 @@ class FormDef(Struct, frozen=True):
         return next((c for c in self.columns if c.key == key), None)
 
     def column_by_role(self, role: str) -> IndicatorColumn | None:
-        return next((c for c in self.columns if c.role == role), None)
+        return self._by_role.get(role)
+
+    @cached_property
+    def _by_role(self) -> dict[str, IndicatorColumn]:
+        out: dict[str, IndicatorColumn] = {}
+        for column in self.columns:
+            out.setdefault(column.role, column)  # the first column of a role, as a search from the left finds
+        return out
 
     def text_fields(self) -> list[tuple[str, FieldDef]]:
         """(group caption, field) for every text field, in printed order."""
@@ -63,11 +73,15 @@ class FormDef(Struct, frozen=True):
         return next((n for n in self.tree if n.key == key), None)
 
     def level2(self, key: str) -> tuple[Level1Def, Level2Def] | None:
+        return self._level2.get(key)
+
+    @cached_property
+    def _level2(self) -> dict[str, tuple[Level1Def, Level2Def]]:
+        out: dict[str, tuple[Level1Def, Level2Def]] = {}
         for node in self.tree:
             for child in node.children:
-                if child.key == key:
-                    return node, child
-        return None
+                out.setdefault(child.key, (node, child))  # the first, as a search of the tree finds
+        return out
 
     def level2_label(self, key: str) -> str:
         found = self.level2(key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from msgspec import Struct
 
@@ -95,8 +96,10 @@ class Target(Struct, frozen=True):
     unit: str
 
 
+@lru_cache(maxsize=4096)
 def parse_target(text: str | None) -> Target | None:
-    """``≥70%`` → Target('≥', 70, '%'); None when the text is not a single figure (e.g. 明显提高)."""
+    """``≥70%`` → Target('≥', 70, '%'); None when the text is not a single figure (e.g. 明显提高). Kept per
+    text: every check of a form reads each 三级 row's targets again, and most texts repeat (``≥90%``)."""
     if not text:
         return None
     s = normalise_text(text).replace("，", "").replace(",", "")
