@@ -34,7 +34,7 @@ from desktop.core.rules.rowindex import RowIndex
 from desktop.core.session import Session
 
 from . import child_env
-from .bench_dumps import SET_ID, findings_dump, large_dump, tree_dump, unit_files
+from .bench_dumps import SET_ID, add_shape_a_forms, findings_dump, large_dump, tree_dump, unit_files
 
 
 def _ms(samples: list[float]) -> str:
@@ -216,22 +216,11 @@ def bench_diff(folder: Path, rows_per_table: int = 2000, repeat: int = 5) -> lis
 
 def bench_forms(folder: Path, forms: int = 20, per_level2: int = 3, edits: int = 200) -> list[str]:
     """绩效 forms: ``forms`` shape-A forms with ``per_level2`` 三级 rows under each of the 9 二级."""
-    from decimal import Decimal
-
     from desktop.core.jixiao.book import FormBook
-    from desktop.core.jixiao.loader import get_form
-    from desktop.core.jixiao.store import insert_form
 
-    fdef = get_form("a_zhuanyi_ziping")
     doc = Document.create(folder / "forms.gkb", {"set_id": SET_ID, "unit_name": "基准", "year": "2022"})
+    add_shape_a_forms(doc, forms, per_level2, who="bench")
     rng = random.Random(3)
-    for n in range(forms):
-        fields = {"t.xmmc": f"项目{n}", "f.total.qn": Decimal(1000), "f.total.zx": Decimal(rng.randint(500, 1100)),
-                  "f.total.fz": Decimal(10)}
-        rows = [(l2, {"name": f"指标{l2}{i}", "target": "≥90%", "actual": f"{rng.randint(70, 100)}%",
-                      "weight": Decimal(3), "score": Decimal(rng.randint(1, 3))})
-                for l2 in fdef.level2_keys for i in range(per_level2)]
-        insert_form(doc, fdef.key, f"项目{n}绩效自评表", fields, rows, who="bench")
     book = FormBook(doc)
     first = book.forms()[0]
 

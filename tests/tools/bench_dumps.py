@@ -99,3 +99,21 @@ def unit_files(folder: Path, count: int) -> list[Path]:
     base.unlink()
     return paths
 
+
+
+def add_shape_a_forms(doc: object, forms: int, per_level2: int, who: str) -> None:
+    """``forms`` shape-A 绩效自评表 in ``doc`` (a Document), ``per_level2`` 三级 rows under each of the 9 二级,
+    with figures that leave some findings (the same forms on every run)."""
+    from decimal import Decimal
+
+    from desktop.core.jixiao.loader import get_form
+    from desktop.core.jixiao.store import insert_form
+
+    shape, rng = get_form("a_zhuanyi_ziping"), random.Random(3)
+    for n in range(forms):
+        fields = {"t.xmmc": f"项目{n}", "f.total.qn": Decimal(1000), "f.total.zx": Decimal(rng.randint(500, 1100)),
+                  "f.total.fz": Decimal(10)}
+        rows = [(level2, {"name": f"指标{level2}{i}", "target": "≥90%", "actual": f"{rng.randint(70, 100)}%",
+                          "weight": Decimal(3), "score": Decimal(rng.randint(1, 3))})
+                for level2 in shape.level2_keys for i in range(per_level2)]
+        insert_form(doc, shape.key, f"项目{n}绩效自评表", fields, rows, who=who)

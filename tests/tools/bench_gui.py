@@ -37,23 +37,14 @@ FORM_ROWS = 3  # 三级 rows under each 二级 of a form
 
 def demo_with_forms(path: Path) -> Path:
     """The demo with :data:`FORMS` shape-A 绩效自评表 (27 三级 rows each), as a unit's file usually has some."""
-    from decimal import Decimal
-
-    from desktop.core.jixiao.loader import get_form
-    from desktop.core.jixiao.store import insert_form
     from desktop.core.session import Session
     from desktop.gui.open_mode import DEMO_AUTHOR  # the example's author: opened for editing, nothing asked
 
+    from .bench_dumps import add_shape_a_forms
+
     build_demo(path)
     session = Session.open(path)
-    shape, rng = get_form("a_zhuanyi_ziping"), random.Random(3)
-    for n in range(FORMS):
-        fields = {"t.xmmc": f"项目{n}", "f.total.qn": Decimal(1000), "f.total.zx": Decimal(rng.randint(500, 1100)),
-                  "f.total.fz": Decimal(10)}
-        rows = [(level2, {"name": f"指标{level2}{i}", "target": "≥90%", "actual": f"{rng.randint(70, 100)}%",
-                          "weight": Decimal(3), "score": Decimal(rng.randint(1, 3))})
-                for level2 in shape.level2_keys for i in range(FORM_ROWS)]
-        insert_form(session.doc, shape.key, f"项目{n}绩效自评表", fields, rows, who=DEMO_AUTHOR)
+    add_shape_a_forms(session.doc, FORMS, FORM_ROWS, who=DEMO_AUTHOR)
     session.close()
     return path
 
