@@ -42,6 +42,23 @@ def refused(folder: Path) -> str:
     return str(info.value)
 
 
+@pytest.mark.parametrize(("change", "code", "where", "problem"), [
+    (lambda d: d["funding"]["columns"][1].pop("key"), "GK111", "funding.columns.1.key", "缺少必填项"),
+    (lambda d: d["funding"]["columns"][1].update(colour="red"), "GK101", "funding.columns.1.colour", "未知的键"),
+    (lambda d: d["funding"]["columns"][1].update(role="spent"), "GK110", "funding.columns.1.role", "spent"),
+    (lambda d: d["funding"]["rows"][0].update(total=False), "GK110", "funding", "只有一行 total: true"),
+])
+def test_a_form_file_that_does_not_fit_its_model_is_refused_with_code_place_and_line(folder, change, code, where,
+                                                                                      problem):
+    # the form models validate with msgspec: its errors are read back into the definition error codes
+    edit(folder / "a_zhuanyi_ziping.yaml", change)
+    with pytest.raises(DefinitionError) as info:
+        load_forms(folder)
+    found = info.value
+    assert (found.code, found.where) == (code, where) and problem in found.problem
+    assert found.file.endswith("a_zhuanyi_ziping.yaml") and found.line is not None and found.line > 1
+
+
 def test_an_unknown_kind_is_refused_with_file_and_place(folder):
     edit(folder / "_shared" / "rules.yaml", lambda d: shared_rule(d, "rate").update(kind="ratoi"))
     text = refused(folder)
