@@ -1,11 +1,12 @@
-"""A per-user cache of compiled definitions (template sets, narrative specs, code lists), so a start reads
-no YAML or CSV and imports no validator.
+"""A per-user cache of compiled definitions (template sets, 绩效 forms, narrative specs, code lists), so a
+start reads no YAML or CSV and imports no validator.
 
 Each entry is a pickle named after what it holds and a fingerprint of what it was compiled from (the
-application's, Python's and the validators' (pydantic's, msgspec's) versions, the compiler's source and every data file's name, size
-and modification time): a change to any of them misses the cache and the thing is compiled again. The cache
-lives in the user's own cache folder, one sub-folder per installed copy, written only by this user's
-processes; a missing, unreadable or stale entry is simply ignored, and ``GONGKAI_NO_CACHE=1`` turns it off.
+application's, Python's and the validators' (pydantic's, msgspec's) versions, the compiler's source and every
+data file's name, size and modification time): a change to any of them misses the cache and the thing is
+compiled again. The cache lives in the user's own cache folder, one sub-folder per installed copy, written
+only by this user's processes; a missing, unreadable or stale entry is simply ignored, and
+``GONGKAI_NO_CACHE=1`` turns it off.
 """
 
 from __future__ import annotations
