@@ -12,7 +12,6 @@ only by this user's processes; a missing, unreadable or stale entry is simply ig
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import sys
@@ -22,6 +21,7 @@ from typing import TypeVar
 import msgspec
 
 from .. import __version__
+from .digest import sha256
 from .paths import resources_dir
 
 T = TypeVar("T")
@@ -39,7 +39,7 @@ def cache_base() -> Path:
 def cache_dir() -> Path:
     """Where compiled definitions are kept: one folder per installed copy (by the place of its resources), so
     two copies never evict each other's entries."""
-    place = hashlib.sha256(str(resources_dir()).encode()).hexdigest()[:12]
+    place = sha256(str(resources_dir()).encode()).hexdigest()[:12]
     return cache_base() / "sets" / place
 
 
@@ -58,7 +58,7 @@ def _validator_stamp() -> str:
 def files_fingerprint(code: list[Path], data_folders: list[Path]) -> str:
     """A digest of the versions, the source of ``code`` (a changed compiler must not meet an old pickle) and
     every data file's name, size and modification time under ``data_folders``."""
-    digest = hashlib.sha256(f"{__version__}|{_validator_stamp()}|{msgspec.__version__}|{sys.version}".encode())
+    digest = sha256(f"{__version__}|{_validator_stamp()}|{msgspec.__version__}|{sys.version}".encode())
     for module in code:
         with contextlib.suppress(OSError):
             digest.update(module.read_bytes())

@@ -12,13 +12,13 @@ value passes through them, so the first chained row covers them all from then on
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
 
 from msgspec import Struct
 
+from ..digest import sha256
 from ..i18n import tr
 
 LOG_COLUMNS = ("at", "who", "action", "tbl", "row", "col", "old", "new")
@@ -54,7 +54,7 @@ def canonical(rec_id: int, values: Iterable[object]) -> str:
 
 
 def link(previous: str, rec_id: int, values: Iterable[object]) -> str:
-    return hashlib.sha256((previous + canonical(rec_id, values)).encode("utf-8")).hexdigest()
+    return sha256((previous + canonical(rec_id, values)).encode("utf-8")).hexdigest()
 
 
 def _running_head(conn: sqlite3.Connection) -> tuple[int, str]:

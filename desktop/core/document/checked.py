@@ -20,11 +20,11 @@ turns the record off.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from pathlib import Path
 
 from ..compiled_cache import cache_base, files_fingerprint, replace_cache_file
+from ..digest import sha256
 
 HEADER_BYTES = 100  # SQLite's file header; bytes 24..28 are the file change counter
 
@@ -36,7 +36,7 @@ def _random_below(limit: int) -> int:
 
 
 def _record_path(path: Path) -> Path:
-    name = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+    name = sha256(str(path.resolve()).encode()).hexdigest()[:32]
     return cache_base() / "checked" / name
 
 

@@ -13,7 +13,6 @@ mean someone is editing: the document opens read-only and the reason says how to
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import stat
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from msgspec import Struct
 
+from ..digest import sha256
 from ..i18n import tr
 from .special import kind_of
 
@@ -45,7 +45,7 @@ def _hostname() -> str:
     return socket.gethostname()
 
 
-_HOST_TAG = hashlib.sha256(_hostname().encode("utf-8", "replace")).hexdigest()[:8]
+_HOST_TAG = sha256(_hostname().encode("utf-8", "replace")).hexdigest()[:8]
 _held: dict[Path, tuple[str, int]] = {}  # lock path -> (token, how many Documents of this process use it)
 
 

@@ -11,13 +11,13 @@ function with side effects.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sqlite3
 from functools import cache
 from pathlib import Path
 
 from ..compiled_cache import files_fingerprint, read_compiled, write_compiled
+from ..digest import sha256
 from ..i18n import N_, tr
 from .migrations import migrations
 
@@ -53,7 +53,7 @@ def _entries(rows: list[tuple[object, ...]]) -> set[Entry] | None:
 def reference(version: int) -> frozenset[Entry]:
     """The schema the migrations create at ``version`` (0: an empty database), from the compiled cache when
     this module, the migrations up to ``version`` and SQLite are the ones it was built with."""
-    digest = hashlib.sha256(f"{version}|{sqlite3.sqlite_version}".encode())
+    digest = sha256(f"{version}|{sqlite3.sqlite_version}".encode())
     for number, sql in migrations():
         if number <= version:
             digest.update(sql.encode())

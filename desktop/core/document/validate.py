@@ -11,12 +11,12 @@ must also be one that version 6 can store exactly (see :mod:`.numbers`), since o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 
+from ..digest import sha256
 from ..i18n import N_, tr
 from .numbers import MAX_HUNDREDTHS, MAX_PLACES, MAX_UNITS
 
@@ -202,7 +202,7 @@ def _rows_problem(conn: sqlite3.Connection, tables: set[str], version: int | Non
 
 def _seal_problem(conn: sqlite3.Connection) -> str | None:
     for tbl, seal_digest, figures in conn.execute("SELECT tbl, digest, figures FROM review_seal"):
-        if hashlib.sha256(figures.encode("utf-8")).hexdigest() != seal_digest:
+        if sha256(figures.encode("utf-8")).hexdigest() != seal_digest:
             return tr("表“{table}”的审核封签与其记录的数字对不上（封签被改动过）", table=_show(tbl))
         try:
             json.loads(figures)

@@ -8,11 +8,11 @@ listed with the change-log rows written since the seal (who changed what, when).
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from msgspec import Struct, field
 
+from ..digest import sha256
 from ..document import log_rows, seal_rows
 from ..document.forms_rows import FORM_PREFIX
 from ..document.seal_rows import SealRow as Seal
@@ -33,7 +33,7 @@ def canonical(figs: dict[str, str]) -> str:
 
 
 def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256(text.encode("utf-8")).hexdigest()
 
 
 class SealChange(Struct, frozen=True):
