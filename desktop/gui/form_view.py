@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 from ..core.formats.sheet_layout import header_field_text, stub_columns
 from ..core.grid import TableGrid
 from .controller import DocumentController
-from .frozen_columns import FrozenColumns
+from .frozen_columns import FollowedView, FrozenColumns
 from .grid_view import GridView
 from .table_model import HeaderModel, TableModel
 from .viewports import own_viewport
@@ -41,7 +40,7 @@ class FormView(QWidget):
         self.label = QLabel(self.table.label)
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.unit_line = QLabel(self._unit_text())
-        self.header = QTableView()
+        self.header = FollowedView()
         own_viewport(self.header)
         self.header.setObjectName("formHeader")
         self.header.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

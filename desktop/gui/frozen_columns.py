@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QTableView
 
 from .viewports import own_viewport
@@ -19,10 +19,25 @@ from .viewports import own_viewport
 MAX_SHARE = 0.7  # frozen columns wider than this share of the view are not frozen (nothing else would show)
 
 
+class FollowedView(QTableView):
+    """A table view that says when its viewport changed size, for the overlay that follows it.
+
+    A scroll area's resizeEvent is its viewport's (Qt calls it once the viewport has its new geometry), so
+    the overlay needs no event filter on the viewport: a filter written in Python is handed every event of
+    what it watches (each mouse move and paint of the grid, and the scroll bars' events too, as the scroll
+    area filters those), one call into Python and one conversion each, for the one event it wants."""
+
+    viewportResized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.viewportResized.emit()
+
+
 class FrozenColumns(QTableView):
     """The first ``count`` columns of ``view``, drawn over its left edge."""
 
-    def __init__(self, view: QTableView, count: int,
+    def __init__(self, view: FollowedView, count: int,
                  spans: Callable[[], Iterable[tuple[int, int, int, int]]] | None = None) -> None:
         """``spans``: the view's merged cells as (row, col, rows, cols), when its owner knows them (else
         every row of the view is asked, which on a 5,000-row table is 30,000 calls)."""
@@ -50,8 +65,7 @@ class FrozenColumns(QTableView):
         self.verticalScrollBar().valueChanged.connect(view.verticalScrollBar().setValue)
         view.horizontalHeader().sectionResized.connect(self._column_resized)
         view.verticalHeader().sectionResized.connect(self._row_resized)
-        self._viewport = view.viewport()
-        self._viewport.installEventFilter(self)  # the view resized: place the overlay again
+        view.viewportResized.connect(self.place)
         self.refresh()
 
     # -- following the view ---------------------------------------------------------------------------
@@ -129,11 +143,6 @@ class FrozenColumns(QTableView):
 
     def _row_resized(self, row: int, _old: int, new: int) -> None:
         self.setRowHeight(row, new)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Resize and watched is self._viewport:
-            self.place()
-        return False
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - the view scrolls (and zooms) as usual
         self.view.wheelEvent(event)

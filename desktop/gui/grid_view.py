@@ -24,13 +24,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QStyledItemDelegate,
-    QTableView,
     QWidget,
 )
 
 from ..core.i18n import N_, tr
 from .clipboard import format_block, parse_block
-from .frozen_columns import FrozenColumns
+from .frozen_columns import FollowedView, FrozenColumns
 from .qt_values import index_value
 from .table_model import TableModel
 from .viewports import own_viewport
@@ -57,7 +56,7 @@ class CellDelegate(QStyledItemDelegate):
             view.refused = (QPersistentModelIndex(index), text)
 
 
-class GridView(QTableView):
+class GridView(FollowedView):
     """A table view that behaves like a spreadsheet for a clerk used to Excel or WPS."""
 
     zoomRequested = Signal(int)  # +1 / -1
