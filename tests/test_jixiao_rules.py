@@ -59,6 +59,21 @@ def test_a_form_file_that_does_not_fit_its_model_is_refused_with_code_place_and_
     assert found.file.endswith("a_zhuanyi_ziping.yaml") and found.line is not None and found.line > 1
 
 
+@pytest.mark.parametrize(("change", "code", "where", "problem"), [
+    (lambda t: t[1]["children"][0].pop("key"), "GK111", "1.children.0.key", "缺少必填项"),
+    (lambda t: t[0].update(colour="red"), "GK101", "0.colour", "未知的键"),
+])
+def test_a_shared_indicator_tree_that_does_not_fit_is_refused_with_its_own_file_and_line(folder, change, code, where,
+                                                                                       problem):
+    # the tree file a form names (indicators.tree) is read like the form itself: code, place, line, in Chinese
+    edit(folder / "_shared" / "tree_standard.yaml", change)
+    with pytest.raises(DefinitionError) as info:
+        load_forms(folder)
+    found = info.value
+    assert (found.code, found.where) == (code, where) and problem in found.problem
+    assert found.file.endswith("tree_standard.yaml") and found.line is not None and found.line > 1
+
+
 def test_an_unknown_kind_is_refused_with_file_and_place(folder):
     edit(folder / "_shared" / "rules.yaml", lambda d: shared_rule(d, "rate").update(kind="ratoi"))
     text = refused(folder)

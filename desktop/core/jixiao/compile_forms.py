@@ -14,13 +14,12 @@ from typing import Any
 
 from ..definitions.errors import DefinitionError
 from ..i18n import tr
-from ..rules.kinds.registry import Invalid, validated
 from .definition import FormDef
 from .loader import forms_dir
 from .models import FormFile, Level1Def, ScoringDef
 from .ruleset import SharedRules, load_shared, resolve
 from .sheet import shape_of
-from .validate import plain, read_definition, read_yaml
+from .validate import read_definition, read_yaml
 
 SCORING_FILE = "_shared/scoring.yaml"
 
@@ -38,11 +37,7 @@ def _tree(form: FormFile, path: Path) -> tuple[Level1Def, ...]:
         tree, where = spec, path
     else:
         where = _inside(path.parent, spec, path)
-        try:
-            tree = validated(list[Level1Def], plain(read_yaml(where)))
-        except Invalid as exc:
-            raise DefinitionError(str(where), ".".join(str(p) for p in exc.loc), str(exc),
-                                  code="GK101" if exc.code == "GK101" else "GK110") from exc
+        tree = read_definition(list[Level1Def], read_yaml(where), where)  # its problems named as a form file's
     keys = [c.key for n in tree for c in n.children] + [n.key for n in tree]
     if len(keys) != len(set(keys)):
         raise DefinitionError(str(where), "indicators.tree", tr("一级/二级指标键重复"), code="GK103")
