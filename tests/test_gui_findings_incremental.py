@@ -62,3 +62,41 @@ def test_undo_and_redo_are_followed_too(qtbot, window):
     assert controller.findings == controller.session.findings() != after
     controller.undo_stack.redo()
     assert controller.findings == after == window.findings.model.items
+
+
+def _shown(panel) -> list[str]:
+    from desktop.gui.findings_panel import FINDING_ROLE
+
+    return [panel.proxy.index(r, 0).data(FINDING_ROLE).key for r in range(panel.proxy.rowCount())]
+
+
+def test_the_severity_and_table_filters_show_exactly_their_findings_and_follow_edits(qtbot, window):
+    controller, panel = window.controller, window.findings
+    everything = [f.key for f in controller.findings]
+    assert _shown(panel) == everything  # 全部类型, 全部表: every finding, in order
+    tables = sorted({f.table for f in controller.findings})
+    assert len(tables) > 1, "seed 004 should have findings in several tables"
+    sizes = []
+    severities = [panel.severity_box.itemData(i) for i in range(1, panel.severity_box.count())]
+    table_items = [panel.table_box.itemData(i) for i in range(1, panel.table_box.count())]
+    for severity in severities:
+        panel.severity_box.setCurrentIndex(severities.index(severity) + 1)
+        for table in [None, *tables]:
+            panel.table_box.setCurrentIndex(0 if table is None else table_items.index(table) + 1)
+            wanted = [f.key for f in controller.findings
+                      if f.severity == severity and (table is None or f.table == table)]
+            assert _shown(panel) == wanted
+            sizes.append(len(wanted))
+            assert ("当前显示" in panel.summary.text()) == (len(wanted) != len(everything))
+    assert 0 in sizes and max(sizes) > 0  # some choices show nothing, others some rows
+    panel.severity_box.setCurrentIndex(0)
+    table = tables[0]
+    panel.table_box.setCurrentIndex(table_items.index(table) + 1)
+    assert _shown(panel) == [f.key for f in controller.findings if f.table == table]
+    # an edit elsewhere changes the list; the filter still shows exactly that table's findings
+    cell = next(c for c in sorted(controller.session.engine.values)
+                if c[0] != table and controller.session.cell_info(c).editable)
+    type_into(qtbot, window.show_table(cell[0]), cell, "987654321")
+    assert _shown(panel) == [f.key for f in controller.findings if f.table == table]
+    panel.table_box.setCurrentIndex(0)
+    assert _shown(panel) == [f.key for f in controller.findings]
