@@ -307,6 +307,9 @@ def _can_show_windows() -> bool:
 def _start_gui(files: list[str]) -> int:
     gc.set_threshold(*_USUAL_COLLECTION)  # the window is long-lived: the usual rhythm once it is built (run())
     gc.disable()  # no collections while the start builds what stays; desktop.gui.app.start turns it back on
+    from .core.load_ahead import load_ahead
+
+    load_ahead(files)  # what these documents need, imported before Qt
     try:
         from .gui.app import run
     except ImportError as exc:

@@ -20,6 +20,8 @@ START_AND_LIST = """
 import sys
 from pathlib import Path
 import desktop.cli
+from desktop.core.load_ahead import load_ahead
+load_ahead(sys.argv[1:])  # as desktop.cli._start_gui does
 from desktop.gui.app import Application, make_qapplication
 from PySide6.QtCore import QTimer
 qapp = make_qapplication()
@@ -34,23 +36,44 @@ QTimer.singleShot(0, painted)
 qapp.exec()
 names = list(sys.modules)  # in the order they were first imported
 print("\\n".join(names[names.index("PySide6"):]))
+print("#forms-engine", "desktop.core.jixiao.book" in sys.modules)
 """
 
 QT_AND_ITS_LAYER = ("PySide6", "shiboken6", "shibokensupport", "desktop.gui")
 
 
-def test_the_core_and_its_libraries_load_before_qt(tmp_path: Path) -> None:
-    demo = build_demo(tmp_path / "demo.gkb", who="test")
-    done = subprocess.run([sys.executable, "-c", START_AND_LIST, str(demo)], capture_output=True, text=True,
+def _imported_after_qt(document: Path, folder: Path) -> tuple[list[str], bool]:
+    """(the modules a start of ``document``'s window imported after PySide6, whether the 绩效 engine loaded)."""
+    done = subprocess.run([sys.executable, "-c", START_AND_LIST, str(document)], capture_output=True, text=True,
                           timeout=120, env=child_env(QT_QPA_PLATFORM="offscreen", GONGKAI_LANG="zh_CN"),
-                          cwd=tmp_path)
+                          cwd=folder)
     assert done.returncode == 0, done.stderr
-    after_qt = done.stdout.split()
+    *after_qt, marker, forms_engine = done.stdout.split()
+    assert marker == "#forms-engine"
     assert "desktop.gui.main_window" in after_qt  # the window was built after Qt was imported
     late = [name for name in after_qt if not name.startswith(QT_AND_ITS_LAYER)
             and name not in sys.builtin_module_names and not name.startswith("encodings.")]
-    assert late == [], f"imported after PySide6 at start (add them to desktop/gui/__init__.py): {late}"
+    return late, forms_engine == "True"
 
+
+def test_the_core_and_its_libraries_load_before_qt(tmp_path: Path) -> None:
+    demo = build_demo(tmp_path / "demo.gkb", who="test")
+    late, forms_engine = _imported_after_qt(demo, tmp_path)
+    assert late == [], f"imported after PySide6 at start (add them to desktop/gui/__init__.py): {late}"
+    assert not forms_engine  # no 绩效 forms in the demo: their engine is not loaded at all
+
+
+def test_a_document_with_forms_gets_their_engine_before_qt(tmp_path: Path) -> None:
+    from tools.bench_dumps import add_shape_a_forms
+
+    from desktop.core.session import Session
+
+    path = build_demo(tmp_path / "forms.gkb", who="test")
+    session = Session.open(path, who="test")
+    add_shape_a_forms(session.doc, 2, 2, who="test")
+    session.close()
+    late, forms_engine = _imported_after_qt(path, tmp_path)
+    assert forms_engine and late == [], f"imported after PySide6 at start (see desktop/core/load_ahead.py): {late}"
 
 
 def test_the_collector_is_off_while_the_gui_starts_and_on_once_its_windows_are_built(qtbot, messages, monkeypatch,

@@ -4,7 +4,8 @@
     PYTHONPATH=tests python -m tools.startup_probe app DOC.gkb   # the application with DOC open and checked
 
 The application is started the way `gongkai open DOC` starts it (desktop.cli's ``_start_gui``): the garbage
-collector off, the CLI, the GUI package (which loads the core before Qt), then ``desktop.gui.app.start``.
+collector off, the CLI, what the document needs (``load_ahead``), the GUI package (which loads the core before
+Qt), then ``desktop.gui.app.start``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ def main(argv: list[str]) -> int:
     else:
         gc.disable()  # as desktop.cli._start_gui does; start() turns it back on
         import desktop.cli  # noqa: F401 - the `gongkai` entry point loads the CLI before the GUI
+        from desktop.core.load_ahead import load_ahead
+
+        load_ahead(argv[1:])  # as _start_gui does: what the document needs, before Qt
         import desktop.gui.app
 
         start = desktop.gui.app.start  # the GUI loaded the core, then Qt: Qt's classes come from there now

@@ -141,6 +141,22 @@ def _refuse_content(path: Path, conn: sqlite3.Connection, user_version: int) -> 
                                               "文件未做任何改动。", name=path.name, set_id=set_id))
 
 
+def holds_forms(path: Path) -> bool:
+    """Whether ``path`` looks like a document with 绩效 forms: a hint for what a start loads early. Never
+    raises and never writes (a read-only look at one table); opening the file still checks it in full."""
+    try:
+        require_document_file(path)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except (DocumentError, sqlite3.Error, OSError, ValueError):
+        return False
+    try:
+        return conn.execute("SELECT 1 FROM jx_form LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def probe(path: Path, schema_version: int) -> ProbeResult:
     """Check ``path`` without changing a byte; raise :class:`DocumentError` if it cannot be opened."""
     require_document_file(path)  # a FIFO, device or socket is never opened

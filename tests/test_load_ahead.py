@@ -1,0 +1,90 @@
+"""What a window's start loads before Qt for the files it was given (desktop/core/load_ahead.py): the look at
+each file answers only "has 绩效 forms", never fails, never waits and never writes, whatever the file is."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tools import child_env
+from tools.bench_dumps import add_shape_a_forms
+
+from desktop.core.demo import build_demo
+from desktop.core.document.probe import holds_forms
+from desktop.core.session import Session
+
+
+def _with_forms(path: Path) -> Path:
+    build_demo(path, who="test")
+    session = Session.open(path, who="test")
+    add_shape_a_forms(session.doc, 1, 1, who="test")
+    session.close()
+    return path
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "other"
+            for p in sorted(folder.iterdir())}
+
+
+def test_only_a_document_with_forms_is_said_to_hold_them(tmp_path: Path) -> None:
+    assert holds_forms(_with_forms(tmp_path / "forms.gkb"))
+    assert not holds_forms(build_demo(tmp_path / "demo.gkb", who="test"))
+
+
+def _hostile(folder: Path) -> list[Path]:
+    text = folder / "notes.gkb"
+    text.write_text("部门决算 not a database", encoding="utf-8")
+    empty = folder / "empty.gkb"
+    empty.write_bytes(b"")
+    zipped = folder / "book.gkb"
+    zipped.write_bytes(b"PK\x03\x04" + os.urandom(200))
+    torn = folder / "torn.gkb"
+    torn.write_bytes(b"SQLite format 3\x00" + os.urandom(3000))
+    foreign = folder / "foreign.gkb"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE jx_formula (x)")
+    conn.close()
+    (folder / "a folder.gkb").mkdir()
+    out = [text, empty, zipped, torn, foreign, folder / "a folder.gkb", folder / "missing.gkb"]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe.gkb")  # opening a pipe for reading would wait for a writer forever
+        out.append(folder / "pipe.gkb")
+    return out
+
+
+def test_any_other_file_is_answered_no_without_an_error_a_wait_or_a_write(tmp_path: Path) -> None:
+    files = _hostile(tmp_path)
+    before = _snapshot(tmp_path)
+    for path in files:
+        assert holds_forms(path) is False, path.name
+    assert _snapshot(tmp_path) == before  # no byte changed, no journal or lock left beside them
+
+
+LOAD_AHEAD = """
+import sys
+from desktop.core.load_ahead import load_ahead
+load_ahead(sys.argv[1:])
+print("desktop.core.jixiao.book" in sys.modules, "PySide6" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(("names", "expected"), [
+    (["forms.gkb"], "True False"),
+    (["demo.gkb"], "False False"),
+    (["notes.gkb", "missing.gkb", "demo.gkb", "forms.gkb"], "True False"),  # any one of them with forms
+    ([], "False False"),
+])
+def test_load_ahead_imports_the_forms_engine_only_for_a_document_with_forms(tmp_path: Path, names, expected):
+    _with_forms(tmp_path / "forms.gkb")
+    build_demo(tmp_path / "demo.gkb", who="test")
+    (tmp_path / "notes.gkb").write_text("not a database", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", LOAD_AHEAD, *[str(tmp_path / n) for n in names]],
+                          capture_output=True, text=True, timeout=120, env=child_env(), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == expected
