@@ -66,6 +66,22 @@ def test_any_other_file_is_answered_no_without_an_error_a_wait_or_a_write(tmp_pa
     assert _snapshot(tmp_path) == before  # no byte changed, no journal or lock left beside them
 
 
+def test_a_document_another_process_is_writing_is_answered_at_once(tmp_path: Path) -> None:
+    import time
+
+    path = _with_forms(tmp_path / "forms.gkb")
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN EXCLUSIVE")  # as a colleague's program in the middle of a save
+        start = time.perf_counter()
+        assert holds_forms(path) is False  # busy: no hint, the real open says why
+        assert time.perf_counter() - start < 1.0  # not sqlite3's default 5-second wait
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert holds_forms(path) is True
+
+
 LOAD_AHEAD = """
 import sys
 from desktop.core.load_ahead import load_ahead

@@ -146,7 +146,8 @@ def holds_forms(path: Path) -> bool:
     raises and never writes (a read-only look at one table); opening the file still checks it in full."""
     try:
         require_document_file(path)
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # timeout 0: a file another process is writing answers "busy" at once (the default would wait 5 s)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
     except (DocumentError, sqlite3.Error, OSError, ValueError):
         return False
     try:
