@@ -59,3 +59,16 @@ def test_the_data_files_are_listed_in_path_order_relative_to_their_folder(tmp_pa
     listed = [name for name, _ in _data_files(data)]
     assert listed == ["_shared/rules.yaml", "set.yaml", "tables/a b.yaml", "tables/t1.yaml"]
     assert _data_files(tmp_path / "missing") == []
+
+
+def test_each_python_environment_keeps_its_own_entries(monkeypatch) -> None:
+    # one checkout run from two environments: each key holds that environment's Python and library versions,
+    # and a write removes the older entries of its name, so a shared folder would make them evict each other
+    import sys
+
+    from desktop.core.compiled_cache import cache_dir
+
+    here = cache_dir()
+    assert cache_dir() == here
+    monkeypatch.setattr(sys, "prefix", sys.prefix + "-another-venv")
+    assert cache_dir() != here and cache_dir().parent == here.parent

@@ -37,9 +37,10 @@ def cache_base() -> Path:
 
 
 def cache_dir() -> Path:
-    """Where compiled definitions are kept: one folder per installed copy (by the place of its resources), so
-    two copies never evict each other's entries."""
-    place = sha256(str(resources_dir()).encode()).hexdigest()[:12]
+    """Where compiled definitions are kept: one folder per installed copy (the place of its resources) and
+    Python environment, so two copies, or one checkout run from two environments (whose Python and library
+    versions are part of every key), never evict each other's entries."""
+    place = sha256(f"{resources_dir()}|{sys.prefix}".encode()).hexdigest()[:12]
     return cache_base() / "sets" / place
 
 
