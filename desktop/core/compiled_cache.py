@@ -4,9 +4,9 @@ start reads no YAML or CSV and imports no validator.
 Each entry is a pickle named after what it holds and a fingerprint of what it was compiled from (the
 application's, Python's and the validators' (pydantic's, msgspec's) versions, the compiler modules' and every
 data file's name, size and modification time): a change to any of them misses the cache and the thing is
-compiled again. The cache lives in the user's own cache folder, one sub-folder per installed copy and Python environment, written
-only by this user's processes; a missing, unreadable or stale entry is simply ignored, and
-``GONGKAI_NO_CACHE=1`` turns it off.
+compiled again. The cache lives in the user's own cache folder, one sub-folder per installed copy and
+Python environment, written only by this user's processes; a missing, unreadable or stale entry is simply
+ignored, and ``GONGKAI_NO_CACHE=1`` turns it off.
 """
 
 from __future__ import annotations
