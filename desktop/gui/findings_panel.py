@@ -155,15 +155,12 @@ class FindingsFilter(QSortFilterProxyModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.severity: str | None = None
-        self.table: str | None = None
         self.setFilterRole(FILTER_ROLE)
         self.setFilterKeyColumn(0)
 
     def set_filter(self, severity: str | None, table: str | None) -> None:
         from PySide6.QtCore import QRegularExpression  # loaded when a filter is first chosen
 
-        self.severity, self.table = severity, table
         if severity is None and table is None:
             self.setFilterRegularExpression("")
             return
