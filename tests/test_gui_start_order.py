@@ -37,6 +37,7 @@ qapp.exec()
 names = list(sys.modules)  # in the order they were first imported
 print("\\n".join(names[names.index("PySide6"):]))
 print("#forms-engine", "desktop.core.jixiao.book" in sys.modules)
+print("#openssl", "_hashlib" in sys.modules)  # hashlib loads libcrypto: ~2.5 ms (desktop/core/digest.py)
 """
 
 QT_AND_ITS_LAYER = ("PySide6", "shiboken6", "shibokensupport", "desktop.gui")
@@ -48,8 +49,9 @@ def _imported_after_qt(document: Path, folder: Path) -> tuple[list[str], bool]:
                           timeout=120, env=child_env(QT_QPA_PLATFORM="offscreen", GONGKAI_LANG="zh_CN"),
                           cwd=folder)
     assert done.returncode == 0, done.stderr
-    *after_qt, marker, forms_engine = done.stdout.split()
-    assert marker == "#forms-engine"
+    *after_qt, marker, forms_engine, openssl_marker, openssl = done.stdout.split()
+    assert (marker, openssl_marker) == ("#forms-engine", "#openssl")
+    assert openssl == "False", "a start loaded hashlib (OpenSSL): use desktop.core.digest.sha256"
     assert "desktop.gui.main_window" in after_qt  # the window was built after Qt was imported
     late = [name for name in after_qt if not name.startswith(QT_AND_ITS_LAYER)
             and name not in sys.builtin_module_names and not name.startswith("encodings.")]

@@ -10,7 +10,6 @@ a new computer: ask them and compare fingerprints).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import tempfile
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
+from ..digest import sha256
 from ..document.store import now_iso
 from ..i18n import tr
 from ..user import profile_dir
@@ -37,7 +37,7 @@ def fingerprint(public_hex: str) -> str:
         raw = bytes.fromhex(public_hex)
     except ValueError:
         raw = public_hex.encode("utf-8", "replace")
-    h = hashlib.sha256(raw).hexdigest()[:16].upper()
+    h = sha256(raw).hexdigest()[:16].upper()
     return " ".join(h[i:i + 4] for i in range(0, 16, 4))
 
 
@@ -57,7 +57,7 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _key_path(name: str) -> Path:
-    return profile_dir() / "keys" / f"{hashlib.sha256(name.encode('utf-8')).hexdigest()[:32]}.json"
+    return profile_dir() / "keys" / f"{sha256(name.encode('utf-8')).hexdigest()[:32]}.json"
 
 
 class SigningKey(Struct, frozen=True):
