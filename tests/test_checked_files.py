@@ -84,3 +84,15 @@ def test_a_copy_and_the_switch_off_get_the_full_check(scans, tmp_path, monkeypat
     monkeypatch.setenv("GONGKAI_NO_CACHE", "1")
     Document.open(path, readonly=True).close()
     assert scans == [1, 1]
+
+
+def test_only_the_records_of_the_files_closed_last_are_kept(scans, tmp_path, monkeypatch):
+    from desktop.core.document import checked
+
+    monkeypatch.setattr(checked, "KEEP_RECORDS", 2)
+    paths = [build_demo(tmp_path / f"demo{n}.gkb", who="测试") for n in range(4)]
+    for path in paths:  # each close records its file's state (and prunes the oldest beyond two)
+        with Document.open(path):
+            pass
+    assert [checked.already_checked(path) for path in paths] == [False, False, True, True]
+    assert len(list((tmp_path / "cache" / "gongkai" / "checked").iterdir())) == 2

@@ -15,18 +15,24 @@ changed by any other program has another inode, time or change counter, and gets
 who can write this user's files and reset their times and counters at will (who could as well change the
 program). The schema check (planted triggers and views) still runs on every open. ``GONGKAI_NO_CACHE=1``
 turns the record off.
+
+The record may carry results computed from exactly that state (:mod:`desktop.core.kept_findings`: the 绩效
+forms' findings), after the state on a line of its own: :func:`checked_results` hands them back only while
+the file is still in that state, under the same conditions as the skipped scan.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ..compiled_cache import cache_base, files_fingerprint, replace_cache_file
 from ..digest import sha256
 
 HEADER_BYTES = 100  # SQLite's file header; bytes 24..28 are the file change counter
+KEEP_RECORDS = 500  # records kept in the cache folder (the files this user worked on last)
 
 
 def _random_below(limit: int) -> int:
@@ -40,7 +46,7 @@ def _record_path(path: Path) -> Path:
     return cache_base() / "checked" / name
 
 
-def _state(path: Path) -> str | None:
+def file_state(path: Path) -> str | None:
     """What the file is now, or None if it cannot be told (then it is always checked in full)."""
     try:
         st = os.stat(path)
@@ -58,20 +64,37 @@ def _journal_beside(path: Path) -> bool:
     return any(path.with_name(path.name + suffix).exists() for suffix in ("-journal", "-wal"))
 
 
-def already_checked(path: Path) -> bool:
-    """Whether ``path`` is exactly as this program left it after checking it in full."""
+def _as_left(path: Path, with_results: bool) -> tuple[str, bytes] | None:
     if os.environ.get("GONGKAI_NO_CACHE") or _journal_beside(path):
-        return False
-    state = _state(path)
+        return None
+    state = file_state(path)
+    if state is None:
+        return None
+    line = state.encode("ascii") + b"\n"
     try:
-        return state is not None and _record_path(path).read_text(encoding="ascii") == state
-    except (OSError, UnicodeDecodeError):
-        return False
+        with _record_path(path).open("rb") as fh:
+            head = fh.read(len(line))
+            results = fh.read() if with_results and head == line else b""
+    except OSError:
+        return None
+    return (state, results) if head in (line, line[:-1]) else None  # a record keeping no results has no newline
 
 
-def remember_checked(path: Path) -> None:
+def checked_results(path: Path) -> tuple[str, bytes] | None:
+    """(the file's state, the results kept with it; ``b""`` for none) when ``path`` is exactly as this program
+    left it after checking it in full; None otherwise."""
+    return _as_left(path, with_results=True)
+
+
+def already_checked(path: Path) -> bool:
+    """Whether ``path`` is exactly as this program left it after checking it in full (the state line only)."""
+    return _as_left(path, with_results=False) is not None
+
+
+def remember_checked(path: Path, results: Callable[[], bytes] | None = None) -> None:
     """Record the file's present state as checked: called on closing a document this program opened (after
-    the full check, or after a check skipped by this record) and wrote."""
+    the full check, or after a check skipped by this record) and wrote. ``results`` gives what to keep with
+    the state (asked only when a record is written; an exception keeps none)."""
     if os.environ.get("GONGKAI_NO_CACHE") or _journal_beside(path):
         return
     try:
@@ -80,13 +103,31 @@ def remember_checked(path: Path) -> None:
         os.utime(path, ns=(st.st_atime_ns, second + _random_below(10_000_000) * 100))  # see the docstring
     except OSError:
         return  # a medium whose times cannot be set: always checked in full
-    state = _state(path)
+    state = file_state(path)
     if state is None:
         return
+    kept = b""
+    if results is not None:
+        try:
+            kept = results()
+        except Exception:  # noqa: BLE001 - results are an optimisation: a failure keeps none, never stops a close
+            kept = b""
     target = _record_path(path)
     with contextlib.suppress(OSError):
         target.parent.mkdir(parents=True, exist_ok=True)
-        replace_cache_file(target, state.encode("ascii"))
+        replace_cache_file(target, state.encode("ascii") + (b"\n" + kept if kept else b""))
+        _prune(target.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the :data:`KEEP_RECORDS` records written last: one per file ever closed would grow without end
+    (a forgotten file is simply checked in full again)."""
+    with os.scandir(folder) as entries:
+        records = [(entry.stat().st_mtime_ns, entry.path) for entry in entries if entry.is_file()]
+    if len(records) > KEEP_RECORDS:
+        for _, old in sorted(records)[: len(records) - KEEP_RECORDS]:
+            with contextlib.suppress(OSError):
+                os.unlink(old)
 
 
 def forget_checked(path: Path) -> None:
