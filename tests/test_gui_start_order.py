@@ -8,6 +8,7 @@ Python's usual rhythm, not at the one-shot commands' slower one (desktop.cli.run
 from __future__ import annotations
 
 import gc
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -75,8 +76,14 @@ def test_a_document_with_forms_gets_their_engine_before_qt(tmp_path: Path) -> No
     add_shape_a_forms(session.doc, 2, 2, who="test")
     session.close()
     _imported_after_qt(path, tmp_path)  # this process may hold the forms already: the first start may compile them
-    late, forms_engine = _imported_after_qt(path, tmp_path)
+    received = tmp_path / "received.gkb"
+    shutil.copy2(path, received)  # another file: no findings kept with it
+    late, forms_engine = _imported_after_qt(received, tmp_path)
     assert forms_engine and late == [], f"imported after PySide6 at start (see desktop/core/load_ahead.py): {late}"
+    # that window's close kept the forms' findings with the file (desktop/core/kept_findings.py): the next
+    # start shows them as kept and loads no forms engine at all
+    late, forms_engine = _imported_after_qt(received, tmp_path)
+    assert not forms_engine and late == []
 
 
 def test_the_collector_is_off_while_the_gui_starts_and_on_once_its_windows_are_built(qtbot, messages, monkeypatch,

@@ -20,11 +20,13 @@ from .change import Change, findings_diff
 from .codes import CodeLists, check_code_shape, default_code_lists
 from .definitions import ColumnDef, TemplateSet, get_set
 from .document import Document, DocumentError, review_rows
+from .document.forms_rows import form_titles
 from .document.store import REVIEW_MODE_MESSAGE
 from .explain import basis_of
 from .history import History
 from .i18n import N_, tr
 from .jixiao.store import has_forms
+from .kept_findings import KeptFindings, decode_kept, encode_kept
 from .money import AmountError, parse_amount
 from .rules.engine import Engine
 from .rules.findings import Finding
@@ -85,6 +87,7 @@ class Session:
         # forms and tables, so that a change can say which appeared and which went
         self._told_forms: dict[int, dict[str, Finding]] | None = None
         self._told_cross: dict[str, Finding] = {}
+        self._forms_kept = False  # the told 绩效 findings are those kept with the file (kept_findings.py)
         self._told_narrative: dict[str, Finding] | None = None  # the 情况说明's and 上年数' findings, as told
 
     # -- change summaries -----------------------------------------------------------------------
@@ -102,7 +105,7 @@ class Session:
     def _forms_change(self, change: Change, form_id: int | None = None, *, structure: bool = False) -> None:
         """Add to ``change`` the 绩效 findings that appeared and went: of form ``form_id`` (all forms when
         ``structure``), and across forms and tables (a table edit may change those)."""
-        if self._told_forms is None or (self._forms is None and not structure):
+        if self._told_forms is None or (self._forms is None and not structure and not self._forms_kept):
             return  # nobody has looked at the forms' findings yet: nothing to tell
         forms = self.forms
         if structure:
@@ -184,6 +187,31 @@ class Session:
     def has_forms(self) -> bool:
         return self._forms is not None or has_forms(self.doc)
 
+    def form_titles(self) -> list[tuple[int, str]]:
+        """(id, title) of every 绩效 form in document order, without loading the forms' engine."""
+        if self._forms is not None:
+            return [(form.id, form.title) for form in self._forms.forms()]
+        return form_titles(self.doc)
+
+    def _kept_forms(self) -> KeptFindings | None:
+        """The forms' findings kept with the file by this program's last close, while they still hold: the
+        file is as that close left it, nothing was written since, and they are for these forms."""
+        if not self.doc.unchanged_since_open():
+            return None
+        kept = decode_kept(self.doc.kept_results)
+        if kept is None or [fid for fid, _ in kept.forms] != [fid for fid, _ in form_titles(self.doc)]:
+            return None
+        return kept
+
+    def _findings_to_keep(self, unchanged: bool) -> bytes:
+        """The forms' findings to keep with the file as this close leaves it (see kept_findings.py)."""
+        book = self._forms
+        if book is not None:  # the engine is loaded: what it finds now
+            return encode_kept([(form.id, book.form_findings(form.id)) for form in book.forms()], book.cross_findings())
+        if unchanged and self._forms_kept:  # nothing was written since they were read: they still hold
+            return self.doc.kept_results or b""
+        return b""
+
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False, who: str = "", review: bool = False) -> Session:
         """Open a document; ``review``: 审阅 mode (figures refused, comments and table states allowed)."""
@@ -224,7 +252,7 @@ class Session:
             raise EditError(locked)
 
     def close(self) -> None:
-        self.doc.close()
+        self.doc.close(keep=self._findings_to_keep if self._told_forms else None)
 
     # -- undo and redo (see :mod:`.history`) ----------------------------------------------------
     @contextmanager
@@ -414,9 +442,15 @@ class Session:
             self._told_forms, self._told_cross = {}, {}
             extra: list[Finding] = []
         else:
-            forms = self.forms
-            self._told_forms = {f.id: {x.key: x for x in forms.form_findings(f.id)} for f in forms.forms()}
-            self._told_cross = {x.key: x for x in forms.cross_findings()}
+            kept = self._kept_forms() if self._forms is None else None
+            if kept is not None:  # as this program's last close found them, for this very content
+                self._told_forms = {fid: {x.key: x for x in found} for fid, found in kept.forms}
+                self._told_cross = {x.key: x for x in kept.cross}
+                self._forms_kept = True
+            else:
+                forms = self.forms
+                self._told_forms = {f.id: {x.key: x for x in forms.form_findings(f.id)} for f in forms.forms()}
+                self._told_cross = {x.key: x for x in forms.cross_findings()}
             extra = [x for per_form in self._told_forms.values() for x in per_form.values()]
             extra += self._told_cross.values()
         self._told_narrative = {x.key: x for x in self.narrative.findings()} if self._narrative_active() else {}

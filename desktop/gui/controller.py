@@ -100,17 +100,12 @@ class DocumentController(QObject):
             return tr("情况说明")
         fid = form_id_of(key)
         if fid is not None:
-            try:
-                return self.session.forms.form(fid).title
-            except ValueError:
-                return tr("绩效表")
+            return dict(self.session.form_titles()).get(fid) or tr("绩效表")
         table = self.tset.table(key)
         return table.label or table.title
 
     def form_keys(self) -> list[str]:
-        if not self.session.has_forms():
-            return []
-        return [form_key(f.id) for f in self.session.forms.forms()]
+        return [form_key(fid) for fid, _ in self.session.form_titles()]
 
     def explanation(self, finding: Finding) -> ExplanationState:
         return explanation_state(finding, self.explanations)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,25 +46,36 @@ def demo_with_forms(path: Path) -> Path:
     build_demo(path)
     session = Session.open(path)
     add_shape_a_forms(session.doc, FORMS, FORM_ROWS, who=DEMO_AUTHOR)
+    session.findings()  # as a window's close leaves the file: its forms' findings kept (kept_findings.py)
     session.close()
     return path
 
 
-def startup_samples(repeat: int = 5) -> tuple[list[float], list[float], list[float]]:
+def startup_samples(repeat: int = 5) -> tuple[list[float], list[float], list[float], list[float]]:
     """Seconds from process start to the first painted window: (bare PySide6, the application on the demo,
-    the application on the demo with :data:`FORMS` 绩效 forms)."""
+    the application on the demo with :data:`FORMS` 绩效 forms as its last close left it, the same file
+    received: a fresh copy each time, so checked in full and its forms' findings computed)."""
     folder = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
     demo = build_demo(folder / "demo.gkb")  # the built-in example's author: opened for editing, nothing asked
     forms = demo_with_forms(folder / "forms.gkb")
-    bare, app, with_forms = [], [], []
-    _start_once(["bare"])  # warm the OS file cache and write the bytecode caches for all three
+    bare, app, with_forms, received = [], [], [], []
+    _start_once(["bare"])  # warm the OS file cache and write the bytecode caches for all four
     _start_once(["app", str(demo)])
     _start_once(["app", str(forms)])
-    for _ in range(repeat):
+    _start_once(["app", str(_received_copy(forms, 0))])
+    for n in range(repeat):
         bare.append(_start_once(["bare"]))
         app.append(_start_once(["app", str(demo)]))
         with_forms.append(_start_once(["app", str(forms)]))
-    return bare, app, with_forms
+        received.append(_start_once(["app", str(_received_copy(forms, n + 1))]))
+    return bare, app, with_forms, received
+
+
+def _received_copy(path: Path, n: int) -> Path:
+    """A copy of ``path`` as if received from a colleague: another file, with no record of this program's."""
+    copy = path.with_name(f"received-{n}.gkb")
+    shutil.copyfile(path, copy)
+    return copy
 
 
 def edit_to_panel_samples(edits: int = 200) -> tuple[list[float], list[float]]:

@@ -89,6 +89,11 @@ def has_forms(source: Document | Tx) -> bool:
     return _connection(source).execute("SELECT 1 FROM jx_form LIMIT 1").fetchone() is not None
 
 
+def form_titles(source: Document | Tx) -> list[tuple[int, str]]:
+    """(id, title) of every form in document order (cheap: no definitions, no figures)."""
+    return list(_connection(source).execute("SELECT id, title FROM jx_form ORDER BY position, id"))
+
+
 def form_title(source: Document | Tx, form_id: int) -> str | None:
     """The title of form ``form_id`` (None when the document has no such form)."""
     rec = _connection(source).execute("SELECT title FROM jx_form WHERE id = ?", (form_id,)).fetchone()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from ..i18n import N_, tr
 from ..money import to_plain
 from . import changelog, numbers
 from .changelog import Entry
-from .checked import remember_checked
+from .checked import checked_results, file_state, remember_checked
 from .errors import DocumentError
 from .lock import LockDamaged, LockedByOther, LockInfo, acquire, release
 from .migrations import migrate, schema_version
@@ -134,6 +134,8 @@ class Document:
         self.meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta"))
         self._identity = None if readonly else FileIdentity.of(path)  # a file replaced later is never written
         self.recorder: Recorder | None = None  # set by the Session: each edit transaction becomes an undo step
+        # (state, results) when the file is exactly as this program left it, with what it kept (checked.py)
+        self._as_left = checked_results(path)
 
     # -- opening and creating -------------------------------------------------------------------
     @classmethod
@@ -239,10 +241,26 @@ class Document:
         reason = tr("以只读方式打开（文件上次保存时被中断，显示的是恢复后的内容；以编辑方式打开时会正式恢复）")
         return cls(path, conn, True, reason)
 
-    def close(self) -> None:
+    @property
+    def kept_results(self) -> bytes | None:
+        """What a close of this program kept with the file's state (``b""``: nothing), when the file was opened
+        exactly as that close left it; None otherwise (see checked.py)."""
+        return self._as_left[1] if self._as_left else None
+
+    def unchanged_since_open(self) -> bool:
+        """Whether the file was opened exactly as this program left it and nothing has been written since."""
+        return self._as_left is not None and file_state(self.path) == self._as_left[0]
+
+    def close(self, keep: Callable[[bool], bytes] | None = None) -> None:
+        """Close the file. ``keep(unchanged)`` gives the results to keep with its state for the next open
+        (``unchanged``: nothing was written since it was opened as recorded); asked only when a record is kept."""
         self._conn.close()
         if self._identity is not None and FileIdentity.of(self.path) == self._identity:
-            remember_checked(self.path)  # as this program wrote it: the next open need not scan it (checked.py)
+            results = None
+            if keep is not None:
+                unchanged = self.unchanged_since_open()
+                results = lambda: keep(unchanged)  # noqa: E731 - asked after the record's state is taken
+            remember_checked(self.path, results)  # as this program wrote it: the next open need not scan it
         release(self._lock_file)
         self._lock_file = None
 

@@ -1,0 +1,191 @@
+"""The 绩效 forms' findings kept with a file's checked state (desktop/core/kept_findings.py), on the real
+published forms and 决算 tables of seed 001: a reopened file shows them without the forms' engine, they
+equal a full check, every later change is told as after a full check, and anything that could make them
+differ from a full check (another program's write, a copy, a changed program or language, damaged kept
+bytes, a write that did not pass the engine) gets a full check instead."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import seed_path
+
+from desktop.core import kept_findings
+from desktop.core.document.checked import checked_results, remember_checked
+from desktop.core.formats.dump import load_dump
+from desktop.core.formats.published import convert_published
+from desktop.core.jixiao import book as forms_engine
+from desktop.core.jixiao.seeds import convert_forms, load_forms
+from desktop.core.load_ahead import _needs_forms_engine
+from desktop.core.session import Session
+
+WHO = "测试员"
+PROJECT_SPENDING = ("zhichu", "total", "xm")  # 项目支出, which the forms' 执行数 is checked against
+
+
+def _as_left_by_a_window(path: Path) -> None:
+    """Open, look at every finding and close, as a clerk's window does."""
+    session = Session.open(path, who=WHO)
+    session.findings()
+    session.close()
+
+
+@pytest.fixture(autouse=True)
+def records_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GONGKAI_NO_CACHE", raising=False)
+
+
+@pytest.fixture
+def seed001(tmp_path: Path) -> Path:
+    data = json.loads(seed_path("001_0f45429440d9ca6e").read_text(encoding="utf-8"))
+    path = tmp_path / "001.gkb"
+    doc = load_dump(convert_published(data, None).dump, path, who=WHO)
+    load_forms(doc, convert_forms(data), who=WHO)
+    doc.close()
+    _as_left_by_a_window(path)
+    return path
+
+
+@pytest.fixture
+def engine_built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the forms' engine (a FormBook) was built."""
+    built: list[int] = []
+    real = forms_engine.FormBook.__init__
+
+    def counting(self, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        built.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(forms_engine.FormBook, "__init__", counting)
+    return built
+
+
+def _full_check(path: Path, tmp_path: Path) -> list:
+    """The findings of a copy of ``path`` (another file: checked in full)."""
+    copy = tmp_path / f"copy-{len(list(tmp_path.iterdir()))}.gkb"
+    shutil.copy2(path, copy)
+    session = Session.open(copy, who=WHO)
+    try:
+        return session.findings()
+    finally:
+        session.close()
+
+
+def test_a_reopened_file_shows_the_kept_findings_which_equal_a_full_check(seed001, tmp_path, engine_built):
+    session = Session.open(seed001, who=WHO)
+    found = session.findings()
+    assert engine_built == []  # neither definitions nor rows nor checks of the forms were loaded
+    assert [(fid, title) for fid, title in session.form_titles()][0] == (1, "医疗救助资金转移支付绩效目标自评表")
+    session.close()
+    assert found == _full_check(seed001, tmp_path)
+    assert engine_built == [1]  # the copy had to be checked in full
+    tables = {f.table for f in found}
+    assert {"jixiao:1", "jixiao:2", "jixiao:3", "zhichu"} <= tables  # the forms' own findings and across
+    assert any(f.rule_id == "jixiao.exec_vs_final_accounts" for f in found)
+
+
+def test_a_table_edit_after_a_kept_start_is_told_as_after_a_full_check(seed001, tmp_path):
+    copy = tmp_path / "full.gkb"
+    shutil.copy2(seed001, copy)
+    changes, after = [], []
+    for path in (seed001, copy):
+        session = Session.open(path, who=WHO)
+        session.findings()
+        # 40,000,000.00 元 as an import sets a total: the forms' 35,629,400.00 元 no longer exceed it
+        changes.append(session.set_values({PROJECT_SPENDING: 4_000_000_000}, who=WHO, allow_derived=True))
+        after.append(session.findings())
+        session.close()
+    kept, full = changes
+    assert sorted(f.key for f in kept.added) == sorted(f.key for f in full.added)
+    assert sorted(kept.removed) == sorted(full.removed)
+    assert any(key.startswith("jx") for key in kept.removed)  # the forms' check across tables went
+    assert after[0] == after[1]
+
+
+def test_a_form_edit_and_its_undo_after_a_kept_start_are_told_as_after_a_full_check(seed001, tmp_path):
+    copy = tmp_path / "full.gkb"
+    shutil.copy2(seed001, copy)
+    told = []
+    for path in (seed001, copy):
+        session = Session.open(path, who=WHO)
+        before = session.findings()
+        published = []
+        session.subscribe(published.append)
+        session.forms.set_field(1, "grade", "优", who=WHO)
+        edited = session.findings()
+        undone = session.undo(who=WHO)
+        told.append((published[0], edited, session.findings(), before, undone))
+        session.close()
+    (kept_change, kept_edited, kept_undone, kept_before, kept_undo), (full_change, full_edited, full_undone, *_) = told
+    assert sorted(f.key for f in kept_change.added) == sorted(f.key for f in full_change.added) != []
+    assert kept_edited == full_edited != kept_before
+    assert kept_undone == full_undone == kept_before
+    assert sorted(f.key for f in kept_undo.added) == sorted(f.key for f in kept_change.removed)
+
+
+def test_a_file_changed_by_another_program_is_checked_in_full(seed001, tmp_path, engine_built):
+    with sqlite3.connect(seed001) as conn:
+        conn.execute("UPDATE jx_form SET title = '改过的标题' WHERE id = 1")
+    conn.close()
+    session = Session.open(seed001, who=WHO)
+    found = session.findings()
+    assert engine_built == [1]
+    assert session.form_titles()[0] == (1, "改过的标题")
+    session.close()
+    assert found == _full_check(seed001, tmp_path)
+
+
+@pytest.mark.parametrize("spoil", ["language", "module", "bytes"])
+def test_findings_another_program_language_or_damage_may_have_made_are_not_shown(seed001, tmp_path, monkeypatch,
+                                                                                   engine_built, spoil):
+    if spoil == "language":
+        monkeypatch.setattr(kept_findings, "active_language", lambda: "zh_TW")
+    elif spoil == "module":  # a core module changed since: its size, time or name no longer match
+        kept_findings._files_stamp.cache_clear()
+        monkeypatch.setattr(kept_findings, "_files_stamp", lambda modules: "another build")
+    else:
+        remember_checked(seed001, lambda: b"\x93not the kept layout")
+    assert checked_results(seed001) is not None  # the file itself is still as this program left it
+    session = Session.open(seed001, who=WHO)
+    found = session.findings()
+    session.close()
+    assert engine_built == [1]
+    assert found == _full_check(seed001, tmp_path)
+
+
+def test_a_close_keeps_them_only_while_they_still_hold(seed001, engine_built):
+    session = Session.open(seed001, who=WHO)
+    session.findings()
+    session.close()  # nothing written: what was kept still holds, and is kept again
+    _reopened_without_engine = Session.open(seed001, who=WHO)
+    _reopened_without_engine.findings()
+    assert engine_built == []
+    # a write that never passed the forms' engine (a 批注): the close cannot vouch for them, keeps none
+    _reopened_without_engine.review.comment("zhichu", "请核对项目支出", who=WHO)
+    _reopened_without_engine.close()
+    assert checked_results(seed001) == (checked_results(seed001)[0], b"")
+    assert _needs_forms_engine(seed001)
+    _as_left_by_a_window(seed001)  # the full check's close keeps them again
+    assert engine_built == [1]
+    assert not _needs_forms_engine(seed001)
+
+
+def test_a_start_loads_the_forms_engine_only_without_kept_findings(seed001, tmp_path):
+    assert not _needs_forms_engine(seed001)
+    copy = tmp_path / "received.gkb"
+    shutil.copy2(seed001, copy)  # a file received or copied: another inode, no record
+    assert _needs_forms_engine(copy)
+
+
+def test_findings_first_asked_after_an_edit_are_a_full_check(seed001, tmp_path, engine_built):
+    session = Session.open(seed001, who=WHO)  # a command line edits first, then reports
+    session.set_values({PROJECT_SPENDING: 4_000_000_000}, who=WHO, allow_derived=True)
+    found = session.findings()
+    session.close()
+    assert engine_built == [1]
+    assert found == _full_check(seed001, tmp_path)
+    assert "jixiao.exec_vs_final_accounts" not in {f.rule_id for f in found}
