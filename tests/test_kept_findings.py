@@ -15,7 +15,7 @@ import pytest
 from conftest import seed_path
 
 from desktop.core import kept_findings
-from desktop.core.document.checked import checked_results, remember_checked
+from desktop.core.document.checked import kept_with, remember_checked, state_as_left
 from desktop.core.formats.dump import load_dump
 from desktop.core.formats.published import convert_published
 from desktop.core.jixiao import book as forms_engine
@@ -149,7 +149,7 @@ def test_findings_another_program_language_or_damage_may_have_made_are_not_shown
         monkeypatch.setattr(kept_findings, "_files_stamp", lambda modules: "another build")
     else:
         remember_checked(seed001, lambda: b"\x93not the kept layout")
-    assert checked_results(seed001) is not None  # the file itself is still as this program left it
+    assert state_as_left(seed001) is not None  # the file itself is still as this program left it
     session = Session.open(seed001, who=WHO)
     found = session.findings()
     session.close()
@@ -167,7 +167,8 @@ def test_a_close_keeps_them_only_while_they_still_hold(seed001, engine_built):
     # a write that never passed the forms' engine (a 批注): the close cannot vouch for them, keeps none
     _reopened_without_engine.review.comment("zhichu", "请核对项目支出", who=WHO)
     _reopened_without_engine.close()
-    assert checked_results(seed001) == (checked_results(seed001)[0], b"")
+    state = state_as_left(seed001)
+    assert state is not None and kept_with(seed001, state) == b""
     assert _needs_forms_engine(seed001)
     _as_left_by_a_window(seed001)  # the full check's close keeps them again
     assert engine_built == [1]
@@ -189,3 +190,13 @@ def test_findings_first_asked_after_an_edit_are_a_full_check(seed001, tmp_path, 
     assert engine_built == [1]
     assert found == _full_check(seed001, tmp_path)
     assert "jixiao.exec_vs_final_accounts" not in {f.rule_id for f in found}
+
+
+def test_a_command_that_never_looks_keeps_them_only_if_it_wrote_nothing(seed001, engine_built):
+    Session.open(seed001, who=WHO).close()  # e.g. an export: reads, writes nothing, asks for no finding
+    assert not _needs_forms_engine(seed001)
+    session = Session.open(seed001, who=WHO)  # an edit by a command that reports nothing
+    session.set_values({PROJECT_SPENDING: 4_000_000_000}, who=WHO, allow_derived=True)
+    session.close()
+    assert _needs_forms_engine(seed001)
+    assert engine_built == []

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .document.checked import checked_results
+from .document.checked import kept_with, state_as_left
 from .document.probe import holds_forms
 from .kept_findings import decode_kept
 
@@ -24,8 +24,8 @@ def _needs_forms_engine(path: Path) -> bool:
     for it as it is now."""
     if not holds_forms(path):
         return False
-    as_left = checked_results(path)
-    return decode_kept(as_left[1] if as_left else None) is None
+    state = state_as_left(path)
+    return decode_kept(kept_with(path, state) if state else None) is None
 
 
 def load_ahead(files: Iterable[str]) -> None:

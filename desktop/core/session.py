@@ -203,14 +203,13 @@ class Session:
             return None
         return kept
 
-    def _findings_to_keep(self, unchanged: bool) -> bytes:
-        """The forms' findings to keep with the file as this close leaves it (see kept_findings.py)."""
+    def _findings_to_keep(self) -> bytes | None:
+        """The forms' findings to keep with the file as this close leaves it (see kept_findings.py): what the
+        engine finds now, if it is loaded and someone looked at them; else None (nothing to say)."""
         book = self._forms
-        if book is not None:  # the engine is loaded: what it finds now
-            return encode_kept([(form.id, book.form_findings(form.id)) for form in book.forms()], book.cross_findings())
-        if unchanged and self._forms_kept:  # nothing was written since they were read: they still hold
-            return self.doc.kept_results or b""
-        return b""
+        if book is None or not self._told_forms:
+            return None
+        return encode_kept([(form.id, book.form_findings(form.id)) for form in book.forms()], book.cross_findings())
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False, who: str = "", review: bool = False) -> Session:
@@ -252,7 +251,7 @@ class Session:
             raise EditError(locked)
 
     def close(self) -> None:
-        self.doc.close(keep=self._findings_to_keep if self._told_forms else None)
+        self.doc.close(keep=self._findings_to_keep)
 
     # -- undo and redo (see :mod:`.history`) ----------------------------------------------------
     @contextmanager

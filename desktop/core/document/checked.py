@@ -17,8 +17,9 @@ program). The schema check (planted triggers and views) still runs on every open
 turns the record off.
 
 The record may carry results computed from exactly that state (:mod:`desktop.core.kept_findings`: the 绩效
-forms' findings), after the state on a line of its own: :func:`checked_results` hands them back only while
-the file is still in that state, under the same conditions as the skipped scan.
+forms' findings), after the state on a line of its own: :func:`kept_with` hands them back for that state
+only, and :func:`state_as_left` tells whether the file is still in it, under the same conditions as the
+skipped scan.
 """
 
 from __future__ import annotations
@@ -64,31 +65,36 @@ def _journal_beside(path: Path) -> bool:
     return any(path.with_name(path.name + suffix).exists() for suffix in ("-journal", "-wal"))
 
 
-def _as_left(path: Path, with_results: bool) -> tuple[str, bytes] | None:
+def state_as_left(path: Path) -> str | None:
+    """The file's state when ``path`` is exactly as this program left it after checking it in full (its
+    record's first line); None otherwise."""
     if os.environ.get("GONGKAI_NO_CACHE") or _journal_beside(path):
         return None
     state = file_state(path)
     if state is None:
         return None
-    line = state.encode("ascii") + b"\n"
+    line = state.encode("ascii")
     try:
         with _record_path(path).open("rb") as fh:
-            head = fh.read(len(line))
-            results = fh.read() if with_results and head == line else b""
+            head = fh.read(len(line) + 1)
     except OSError:
         return None
-    return (state, results) if head in (line, line[:-1]) else None  # a record keeping no results has no newline
+    return state if head in (line, line + b"\n") else None  # a record keeping no results has no newline
 
 
-def checked_results(path: Path) -> tuple[str, bytes] | None:
-    """(the file's state, the results kept with it; ``b""`` for none) when ``path`` is exactly as this program
-    left it after checking it in full; None otherwise."""
-    return _as_left(path, with_results=True)
+def kept_with(path: Path, state: str) -> bytes:
+    """The results the record of ``path`` keeps for ``state`` (``b""``: none, or the record is of another)."""
+    line = state.encode("ascii") + b"\n"
+    try:
+        recorded = _record_path(path).read_bytes()
+    except OSError:
+        return b""
+    return recorded[len(line):] if recorded.startswith(line) else b""
 
 
 def already_checked(path: Path) -> bool:
-    """Whether ``path`` is exactly as this program left it after checking it in full (the state line only)."""
-    return _as_left(path, with_results=False) is not None
+    """Whether ``path`` is exactly as this program left it after checking it in full."""
+    return state_as_left(path) is not None
 
 
 def remember_checked(path: Path, results: Callable[[], bytes] | None = None) -> None:

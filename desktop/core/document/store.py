@@ -20,7 +20,7 @@ from ..i18n import N_, tr
 from ..money import to_plain
 from . import changelog, numbers
 from .changelog import Entry
-from .checked import checked_results, file_state, remember_checked
+from .checked import file_state, kept_with, remember_checked, state_as_left
 from .errors import DocumentError
 from .lock import LockDamaged, LockedByOther, LockInfo, acquire, release
 from .migrations import migrate, schema_version
@@ -134,8 +134,8 @@ class Document:
         self.meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta"))
         self._identity = None if readonly else FileIdentity.of(path)  # a file replaced later is never written
         self.recorder: Recorder | None = None  # set by the Session: each edit transaction becomes an undo step
-        # (state, results) when the file is exactly as this program left it, with what it kept (checked.py)
-        self._as_left = checked_results(path)
+        self._state_as_left = state_as_left(path)  # when the file is exactly as this program left it (checked.py)
+        self._kept: bytes | None = None  # what that close kept with it, read when first asked
 
     # -- opening and creating -------------------------------------------------------------------
     @classmethod
@@ -244,22 +244,31 @@ class Document:
     @property
     def kept_results(self) -> bytes | None:
         """What a close of this program kept with the file's state (``b""``: nothing), when the file was opened
-        exactly as that close left it; None otherwise (see checked.py)."""
-        return self._as_left[1] if self._as_left else None
+        exactly as that close left it; None otherwise (see checked.py). Read from the record when first asked:
+        a command that never asks reads none of it."""
+        if self._state_as_left is None:
+            return None
+        if self._kept is None:
+            self._kept = kept_with(self.path, self._state_as_left)
+        return self._kept
 
     def unchanged_since_open(self) -> bool:
         """Whether the file was opened exactly as this program left it and nothing has been written since."""
-        return self._as_left is not None and file_state(self.path) == self._as_left[0]
+        return self._state_as_left is not None and file_state(self.path) == self._state_as_left
 
-    def close(self, keep: Callable[[bool], bytes] | None = None) -> None:
-        """Close the file. ``keep(unchanged)`` gives the results to keep with its state for the next open
-        (``unchanged``: nothing was written since it was opened as recorded); asked only when a record is kept."""
+    def close(self, keep: Callable[[], bytes | None] | None = None) -> None:
+        """Close the file. ``keep()`` gives the results to keep with its state for the next open (asked only
+        when a record is kept); when it gives None, a close that wrote nothing keeps what was kept before."""
         self._conn.close()
         if self._identity is not None and FileIdentity.of(self.path) == self._identity:
-            results = None
-            if keep is not None:
-                unchanged = self.unchanged_since_open()
-                results = lambda: keep(unchanged)  # noqa: E731 - asked after the record's state is taken
+            unchanged = self.unchanged_since_open()
+
+            def results() -> bytes:
+                fresh = keep() if keep is not None else None
+                if fresh is not None:
+                    return fresh
+                return (self.kept_results or b"") if unchanged else b""
+
             remember_checked(self.path, results)  # as this program wrote it: the next open need not scan it
         release(self._lock_file)
         self._lock_file = None
