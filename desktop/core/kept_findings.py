@@ -4,11 +4,13 @@ the forms' engine, definitions and rows to show them.
 Closing a document this program wrote records the file's state (document/checked.py: device, inode, size,
 a modification time with random digits this program set, SQLite's change counter). With that record it
 keeps the forms' findings it computed for exactly that content; the next open shows them only while the
-file is still in that state *and* the program would compute them the same way: the core modules that were
-loaded when they were computed, the form and template definitions, the message catalogues and the language
-are part of :func:`engine_stamp`.
-A file received, copied or changed by any other program has another state and is checked in full; so is
-any file once the program, its definitions or the language change.
+file is still in that state, nothing was written since it was opened, the forms are the same, *and* the
+program would compute them the same way: the core modules that were loaded when they were computed, the
+form and template definitions, the code lists, the message catalogues and the language are part of
+:func:`engine_stamp`. A file received, copied or changed by any other program has another state and is
+checked in full; so is any file once the program, its definitions or the language change. The trust is
+that of the checked-file record itself: what it does not defend against is someone who can write this
+user's cache and reset a file's times and counters at will.
 
 The kept findings are what the session *tells* until something changes: the first edit (of a table, a form,
 or an undo) loads the engine and compares what it computes with them, as it does after a full check.
@@ -27,7 +29,7 @@ import msgspec
 from .compiled_cache import files_fingerprint
 from .digest import sha256
 from .i18n import active_language, catalogue_dir
-from .paths import resources_dir, templates_dir
+from .paths import codes_dir, resources_dir, templates_dir
 from .rules.findings import Finding
 
 FORMAT = 2  # the layout of the kept bytes; another number is never read
@@ -61,7 +63,8 @@ def _loaded_core_modules() -> list[str]:
 
 @cache
 def _files_stamp(modules: tuple[str, ...]) -> str:
-    digest = sha256(files_fingerprint([], [resources_dir() / "forms", templates_dir(), catalogue_dir()]).encode())
+    folders = [resources_dir() / "forms", templates_dir(), codes_dir(), catalogue_dir()]
+    digest = sha256(files_fingerprint([], folders).encode())
     core = os.fspath(_CORE)
     for module in modules:  # plain strings: ~90 stats at a start, pathlib would double their cost
         try:
@@ -75,8 +78,8 @@ def _files_stamp(modules: tuple[str, ...]) -> str:
 
 def engine_stamp(modules: list[str]) -> str:
     """What decides the findings computed from a file's content: ``modules`` (their names, sizes and times;
-    a changed, moved or removed one gives another stamp), the form and template definitions, the
-    catalogues, the program's and libraries' versions, and the language messages are written in."""
+    a changed, moved or removed one gives another stamp), the form and template definitions, the code
+    lists, the catalogues, the program's and libraries' versions, and the language messages are written in."""
     return f"{_files_stamp(tuple(modules))}|{active_language()}"
 
 
