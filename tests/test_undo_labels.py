@@ -45,8 +45,11 @@ def test_a_label_with_fields_is_stored_filled_in_and_shown_through_its_template(
 
 
 def test_the_source_language_shows_a_label_as_stored():
+    step_labels._pattern.cache_clear()
     assert step_labels.shown("增加科目行 2080505") == "增加科目行 2080505"
+    assert step_labels.shown("填写 产出指标·指标值") == "填写 产出指标·指标值"
     assert step_labels.shown("一个以后版本写下的名称") == "一个以后版本写下的名称"
+    assert step_labels._pattern.cache_info().currsize == 0  # nothing to match: no template compiled
 
 
 def test_only_a_listed_template_can_be_filled():

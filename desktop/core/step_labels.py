@@ -14,7 +14,7 @@ import re
 import string
 from functools import cache
 
-from .i18n import N_, tr
+from .i18n import N_, SOURCE_LANGUAGE, active_language, tr
 
 # The labels with fields, as written by the core and by the window (the command line shows both)
 ADD_ROW = N_("增加科目行 {code}")
@@ -48,6 +48,8 @@ def shown(label: str | None) -> str:
     """A stored label in the reader's language (a label this program does not know is shown as stored)."""
     if not label:
         return ""
+    if active_language() == SOURCE_LANGUAGE:
+        return label  # stored in the source text: no template to match (compiling them costs a start ~1 ms)
     for template in TEMPLATES:
         found = _pattern(template).fullmatch(label)
         if found is not None:
