@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(万元|元|%|个|辆|人次|批次|台（套）|台|家|人|分)")
 _DELIMS = "，。；：、！？"
@@ -92,8 +93,10 @@ def clean_subject(text: str) -> tuple[str, str, str]:
     return text, measure, full
 
 
+@lru_cache(maxsize=8192)
 def normalise_label(text: str) -> str:
-    """A label as compared with the aliases of the narrative data: no quotes, brackets or numbering."""
+    """A label as compared with the aliases of the narrative data: no quotes, brackets or numbering (kept per
+    label: a check compares every row name of a table with each subject, thousands of times)."""
     text = text.replace('"', "").replace("'", "")
     text = re.sub(r"[（(][类款项][）)]", "", text)
     text = re.sub(r"^[一二三四五六七八九十]+、|^\d+[、.]|^[（(][一二三四五六七八九十\d]+[）)]", "", text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..rules.expr import parse
@@ -93,6 +94,7 @@ class Tables:
         return "＋".join(parts) + more
 
 
+@lru_cache(maxsize=8192)
 def _norm(label: str) -> str:
     text = normalise_label(label)
     return re.sub(r"(支出|费用|费)$", "", text)
