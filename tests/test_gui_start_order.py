@@ -86,6 +86,22 @@ def test_a_document_with_forms_gets_their_engine_before_qt(tmp_path: Path) -> No
     assert not forms_engine and late == []
 
 
+def test_a_document_with_a_text_gets_its_checker_before_qt(tmp_path: Path) -> None:
+    from conftest import seed_path
+
+    from desktop.core.session import Session
+
+    path = build_demo(tmp_path / "text.gkb", who="test")
+    session = Session.open(path, who="test")  # the demo is seed 001: its published 情况说明
+    session.narrative.import_text(seed_path("001_0f45429440d9ca6e").with_suffix(".txt").read_text(encoding="utf-8"),
+                                  who="test")
+    session.close()
+    late, _ = _imported_after_qt(path, tmp_path)  # no findings kept: checked in full, the checker before Qt
+    assert late == [], f"imported after PySide6 at start (see desktop/core/load_ahead.py): {late}"
+    late, _ = _imported_after_qt(path, tmp_path)  # as that window's close left it: nothing of the checker
+    assert not [name for name in late if name.startswith("desktop.core.narrative")] and late == []
+
+
 def test_the_collector_is_off_while_the_gui_starts_and_on_once_its_windows_are_built(qtbot, messages, monkeypatch,
                                                                                     tmp_path):
     from PySide6.QtCore import QSettings

@@ -20,7 +20,8 @@ from desktop.core.formats.dump import load_dump
 from desktop.core.formats.published import convert_published
 from desktop.core.jixiao import book as forms_engine
 from desktop.core.jixiao.seeds import convert_forms, load_forms
-from desktop.core.load_ahead import _needs_forms_engine
+from desktop.core.load_ahead import engines_needed
+from desktop.core.narrative import book as narrative_checker
 from desktop.core.session import Session
 
 WHO = "测试员"
@@ -51,17 +52,38 @@ def seed001(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def engine_built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times the forms' engine (a FormBook) was built."""
+def with_text(seed001: Path) -> Path:
+    """Seed 001 with its 情况说明 too (the text as published, with its real errors), as a window leaves it."""
+    session = Session.open(seed001, who=WHO)
+    session.narrative.import_text(seed_path("001_0f45429440d9ca6e").with_suffix(".txt").read_text(encoding="utf-8"),
+                                  who=WHO)
+    session.findings()
+    session.close()
+    return seed001
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, cls: type) -> list[int]:
     built: list[int] = []
-    real = forms_engine.FormBook.__init__
+    real = cls.__init__
 
     def counting(self, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         built.append(1)
         real(self, *args, **kwargs)
 
-    monkeypatch.setattr(forms_engine.FormBook, "__init__", counting)
+    monkeypatch.setattr(cls, "__init__", counting)
     return built
+
+
+@pytest.fixture
+def engine_built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the forms' engine (a FormBook) was built."""
+    return _counting(monkeypatch, forms_engine.FormBook)
+
+
+@pytest.fixture
+def checker_built(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the 情况说明's checker (a NarrativeBook) was built."""
+    return _counting(monkeypatch, narrative_checker.NarrativeBook)
 
 
 def _full_check(path: Path, tmp_path: Path) -> list:
@@ -169,17 +191,17 @@ def test_a_close_keeps_them_only_while_they_still_hold(seed001, engine_built):
     _reopened_without_engine.close()
     state = state_as_left(seed001)
     assert state is not None and kept_with(seed001, state) == b""
-    assert _needs_forms_engine(seed001)
+    assert engines_needed(seed001) == {"forms"}
     _as_left_by_a_window(seed001)  # the full check's close keeps them again
     assert engine_built == [1]
-    assert not _needs_forms_engine(seed001)
+    assert engines_needed(seed001) == set()
 
 
 def test_a_start_loads_the_forms_engine_only_without_kept_findings(seed001, tmp_path):
-    assert not _needs_forms_engine(seed001)
+    assert engines_needed(seed001) == set()
     copy = tmp_path / "received.gkb"
     shutil.copy2(seed001, copy)  # a file received or copied: another inode, no record
-    assert _needs_forms_engine(copy)
+    assert engines_needed(copy) == {"forms"}
 
 
 def test_findings_first_asked_after_an_edit_are_a_full_check(seed001, tmp_path, engine_built):
@@ -194,9 +216,59 @@ def test_findings_first_asked_after_an_edit_are_a_full_check(seed001, tmp_path, 
 
 def test_a_command_that_never_looks_keeps_them_only_if_it_wrote_nothing(seed001, engine_built):
     Session.open(seed001, who=WHO).close()  # e.g. an export: reads, writes nothing, asks for no finding
-    assert not _needs_forms_engine(seed001)
+    assert engines_needed(seed001) == set()
     session = Session.open(seed001, who=WHO)  # an edit by a command that reports nothing
     session.set_values({PROJECT_SPENDING: 4_000_000_000}, who=WHO, allow_derived=True)
     session.close()
-    assert _needs_forms_engine(seed001)
+    assert engines_needed(seed001) == {"forms"}
     assert engine_built == []
+
+
+def test_the_text_s_findings_are_kept_too(with_text, tmp_path, engine_built, checker_built):
+    session = Session.open(with_text, who=WHO)
+    found = session.findings()
+    session.close()
+    assert engine_built == checker_built == []
+    assert found == _full_check(with_text, tmp_path)
+    assert {f.rule_id for f in found if f.table == "narrative"} >= {"narrative.tie", "narrative.grade"}
+
+
+@pytest.mark.parametrize(("cell", "text_reads_it"), [
+    (("xinxi_tongji", "car_8", "value"), False),  # a count of vehicles, which the 情况说明 does not state
+    (PROJECT_SPENDING, True),  # 项目支出, which the 情况说明 states
+])
+def test_a_table_edit_after_a_kept_start_re_checks_the_text_only_if_it_read_the_cell(
+        with_text, tmp_path, checker_built, cell, text_reads_it):
+    copy = tmp_path / "full.gkb"
+    shutil.copy2(with_text, copy)
+    changes, after = [], []
+    for path in (with_text, copy):
+        session = Session.open(path, who=WHO)
+        session.findings()
+        checker_built.clear()
+        changes.append(session.set_values({cell: session.engine.values[cell] + 100}, who=WHO, allow_derived=True))
+        if path == with_text:
+            assert checker_built == ([1] if text_reads_it else [])
+        after.append(session.findings())
+        session.close()
+    kept, full = changes
+    assert sorted(f.key for f in kept.added) == sorted(f.key for f in full.added)
+    assert sorted(kept.removed) == sorted(full.removed)
+    assert after[0] == after[1]
+    assert any(key.startswith("narrative") for key in kept.removed + [f.key for f in kept.added]) == text_reads_it
+
+
+def test_a_text_edit_after_a_kept_start_is_told_as_after_a_full_check(with_text, tmp_path):
+    copy = tmp_path / "full.gkb"
+    shutil.copy2(with_text, copy)
+    told = []
+    for path in (with_text, copy):
+        session = Session.open(path, who=WHO)
+        session.findings()
+        published = []
+        session.subscribe(published.append)
+        session.narrative.set_part("shuoming", "一、部门职责\n本部门2022年度收入合计100万元。", who=WHO)
+        told.append((sorted(f.key for f in published[0].added), sorted(published[0].removed), session.findings()))
+        session.close()
+    assert told[0] == told[1]
+    assert told[0][1]  # the published text's findings went with it

@@ -1,5 +1,6 @@
 """What a window's start loads before Qt for the files it was given (desktop/core/load_ahead.py): the look at
-each file answers only "has 绩效 forms", never fails, never waits and never writes, whatever the file is."""
+each file answers only "has 绩效 forms" and "has a 情况说明 or 上年数", never fails, never waits and never writes,
+whatever the file is."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import seed_path
 from tools import child_env
 from tools.bench_dumps import add_shape_a_forms
 
 from desktop.core.demo import build_demo
-from desktop.core.document.probe import holds_forms
+from desktop.core.document.probe import parts_held
 from desktop.core.session import Session
+
+SEED_TEXT = seed_path("001_0f45429440d9ca6e").with_suffix(".txt")  # the demo is seed 001
 
 
 def _with_forms(path: Path) -> Path:
@@ -27,14 +31,23 @@ def _with_forms(path: Path) -> Path:
     return path
 
 
+def _with_prose(path: Path) -> Path:
+    build_demo(path, who="test")
+    session = Session.open(path, who="test")
+    session.narrative.import_text(SEED_TEXT.read_text(encoding="utf-8"), who="test")  # the demo's own 情况说明
+    session.close()
+    return path
+
+
 def _snapshot(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "other"
             for p in sorted(folder.iterdir())}
 
 
-def test_only_a_document_with_forms_is_said_to_hold_them(tmp_path: Path) -> None:
-    assert holds_forms(_with_forms(tmp_path / "forms.gkb"))
-    assert not holds_forms(build_demo(tmp_path / "demo.gkb", who="test"))
+def test_only_a_document_with_forms_or_prose_is_said_to_hold_them(tmp_path: Path) -> None:
+    assert parts_held(_with_forms(tmp_path / "forms.gkb")) == {"forms"}
+    assert parts_held(build_demo(tmp_path / "demo.gkb", who="test")) == set()
+    assert parts_held(_with_prose(tmp_path / "prose.gkb")) == {"prose"}
 
 
 def _hostile(folder: Path) -> list[Path]:
@@ -62,7 +75,7 @@ def test_any_other_file_is_answered_no_without_an_error_a_wait_or_a_write(tmp_pa
     files = _hostile(tmp_path)
     before = _snapshot(tmp_path)
     for path in files:
-        assert holds_forms(path) is False, path.name
+        assert parts_held(path) == set(), path.name
     assert _snapshot(tmp_path) == before  # no byte changed, no journal or lock left beside them
 
 
@@ -74,30 +87,33 @@ def test_a_document_another_process_is_writing_is_answered_at_once(tmp_path: Pat
     try:
         writer.execute("BEGIN EXCLUSIVE")  # as a colleague's program in the middle of a save
         start = time.perf_counter()
-        assert holds_forms(path) is False  # busy: no hint, the real open says why
+        assert parts_held(path) == set()  # busy: no hint, the real open says why
         assert time.perf_counter() - start < 1.0  # not sqlite3's default 5-second wait
     finally:
         writer.execute("ROLLBACK")
         writer.close()
-    assert holds_forms(path) is True
+    assert parts_held(path) == {"forms"}
 
 
 LOAD_AHEAD = """
 import sys
 from desktop.core.load_ahead import load_ahead
 load_ahead(sys.argv[1:])
-print("desktop.core.jixiao.book" in sys.modules, "PySide6" in sys.modules)
+print("desktop.core.jixiao.book" in sys.modules, "desktop.core.narrative.book" in sys.modules, "PySide6" in sys.modules)
 """
 
 
 @pytest.mark.parametrize(("names", "expected"), [
-    (["forms.gkb"], "True False"),
-    (["demo.gkb"], "False False"),
-    (["notes.gkb", "missing.gkb", "demo.gkb", "forms.gkb"], "True False"),  # any one of them with forms
-    ([], "False False"),
+    (["forms.gkb"], "True False False"),
+    (["prose.gkb"], "False True False"),
+    (["demo.gkb"], "False False False"),
+    (["notes.gkb", "missing.gkb", "demo.gkb", "forms.gkb"], "True False False"),  # any one of them with forms
+    (["prose.gkb", "forms.gkb"], "True True False"),
+    ([], "False False False"),
 ])
-def test_load_ahead_imports_the_forms_engine_only_for_a_document_with_forms(tmp_path: Path, names, expected):
+def test_load_ahead_imports_an_engine_only_for_a_document_that_needs_it(tmp_path: Path, names, expected):
     _with_forms(tmp_path / "forms.gkb")
+    _with_prose(tmp_path / "prose.gkb")
     build_demo(tmp_path / "demo.gkb", who="test")
     (tmp_path / "notes.gkb").write_text("not a database", encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", LOAD_AHEAD, *[str(tmp_path / n) for n in names]],

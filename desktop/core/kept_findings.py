@@ -1,9 +1,10 @@
-"""The 绩效 forms' findings kept with a file's checked state, so that reopening one's own file need not load
-the forms' engine, definitions and rows to show them.
+"""The findings of a file's 绩效 forms and 情况说明 kept with its checked state, so that reopening one's own
+file need not load their engines, definitions and rows to show them (the tables' engine is built at every
+open anyway: it serves every edit).
 
 Closing a document this program wrote records the file's state (document/checked.py: device, inode, size,
 a modification time with random digits this program set, SQLite's change counter). With that record it
-keeps the forms' findings it computed for exactly that content; the next open shows them only while the
+keeps those findings as computed for exactly that content; the next open shows them only while the
 file is still in that state, nothing was written since it was opened, the forms are the same, *and* the
 program would compute them the same way: the core modules that were loaded when they were computed, the
 form and template definitions, the code lists, the message catalogues and the language are part of
@@ -13,7 +14,8 @@ that of the checked-file record itself: what it does not defend against is someo
 user's cache and reset a file's times and counters at will.
 
 The kept findings are what the session *tells* until something changes: the first edit (of a table, a form,
-or an undo) loads the engine and compares what it computes with them, as it does after a full check.
+the text, or an undo) loads the engines it touches and compares what they compute with them, as after a
+full check.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -31,19 +34,22 @@ from .digest import sha256
 from .i18n import active_language, catalogue_dir
 from .paths import codes_dir, resources_dir, templates_dir
 from .rules.findings import Finding
+from .rules.instances import Cell
 
-FORMAT = 2  # the layout of the kept bytes; another number is never read
+FORMAT = 3  # the layout of the kept bytes; another number is never read
 
 
 class KeptFindings(msgspec.Struct, frozen=True):
-    """The forms' findings of one file state: per form (in form order), and across forms and tables, with
-    what computed them (see :func:`engine_stamp`)."""
+    """The findings of one file state: of each 绩效 form (in form order), across forms and tables, and of the
+    情况说明 and 上年数; with what computed them (see :func:`engine_stamp`)."""
 
     format: int
     modules: list[str]
     engine: str
     forms: list[tuple[int, list[Finding]]]
     cross: list[Finding]
+    prose: list[Finding]
+    prose_reads: list[Cell]  # the table cells the 情况说明's check read: an edit of another leaves them as they are
 
 
 _CORE = Path(__file__).parent
@@ -63,7 +69,7 @@ def _loaded_core_modules() -> list[str]:
 
 @cache
 def _files_stamp(modules: tuple[str, ...]) -> str:
-    folders = [resources_dir() / "forms", templates_dir(), codes_dir(), catalogue_dir()]
+    folders = [resources_dir() / "forms", resources_dir() / "narrative", templates_dir(), codes_dir(), catalogue_dir()]
     digest = sha256(files_fingerprint([], folders).encode())
     core = os.fspath(_CORE)
     for module in modules:  # plain strings: ~90 stats at a start, pathlib would double their cost
@@ -78,15 +84,17 @@ def _files_stamp(modules: tuple[str, ...]) -> str:
 
 def engine_stamp(modules: list[str]) -> str:
     """What decides the findings computed from a file's content: ``modules`` (their names, sizes and times;
-    a changed, moved or removed one gives another stamp), the form and template definitions, the code
+    a changed, moved or removed one gives another stamp), the form, 情况说明 and template definitions, the code
     lists, the catalogues, the program's and libraries' versions, and the language messages are written in."""
     return f"{_files_stamp(tuple(modules))}|{active_language()}"
 
 
-def encode_kept(forms: list[tuple[int, list[Finding]]], cross: list[Finding]) -> bytes:
-    """The bytes to keep with the file's state (call with the forms' engine loaded)."""
+def encode_kept(forms: list[tuple[int, list[Finding]]], cross: list[Finding], prose: list[Finding],
+                prose_reads: Iterable[Cell]) -> bytes:
+    """The bytes to keep with the file's state (call with the engines that found them loaded)."""
     modules = _loaded_core_modules()
-    return msgspec.msgpack.encode(KeptFindings(FORMAT, modules, engine_stamp(modules), forms, cross))
+    return msgspec.msgpack.encode(KeptFindings(FORMAT, modules, engine_stamp(modules), forms, cross, prose,
+                                               sorted(prose_reads)))
 
 
 @lru_cache(maxsize=4)

@@ -87,7 +87,8 @@ class Session:
         # forms and tables, so that a change can say which appeared and which went
         self._told_forms: dict[int, dict[str, Finding]] | None = None
         self._told_cross: dict[str, Finding] = {}
-        self._forms_kept = False  # the told 绩效 findings are those kept with the file (kept_findings.py)
+        self._kept_used = False  # the told 绩效 and 情况说明 findings are those kept with the file (kept_findings.py)
+        self._kept_prose_reads: set[Cell] | None = None  # the cells the kept 情况说明 findings were checked on
         self._told_narrative: dict[str, Finding] | None = None  # the 情况说明's and 上年数' findings, as told
 
     # -- change summaries -----------------------------------------------------------------------
@@ -105,7 +106,7 @@ class Session:
     def _forms_change(self, change: Change, form_id: int | None = None, *, structure: bool = False) -> None:
         """Add to ``change`` the 绩效 findings that appeared and went: of form ``form_id`` (all forms when
         ``structure``), and across forms and tables (a table edit may change those)."""
-        if self._told_forms is None or (self._forms is None and not structure and not self._forms_kept):
+        if self._told_forms is None or (self._forms is None and not structure and not self._kept_used):
             return  # nobody has looked at the forms' findings yet: nothing to tell
         forms = self.forms
         if structure:
@@ -136,11 +137,12 @@ class Session:
         """Whether ``change`` only set figures that the last check of the 情况说明 and 上年数 did not read:
         then their findings cannot have moved. Rows, forms and texts always re-check."""
         book = self._narrative
-        if book is None or book.reads is None or not change.cells:
+        reads = book.reads if book is not None else self._kept_prose_reads
+        if reads is None or not change.cells:
             return False
         if change.rows_added or change.rows_removed or change.forms or change.narrative or change.structure:
             return False
-        return book.reads.isdisjoint(change.cells)
+        return reads.isdisjoint(change.cells)
 
     def _narrative_active(self) -> bool:
         """Whether the document holds a 情况说明 or 上年数 to check (asked of the store first, so a document
@@ -193,23 +195,37 @@ class Session:
             return [(form.id, form.title) for form in self._forms.forms()]
         return form_titles(self.doc)
 
-    def _kept_forms(self) -> KeptFindings | None:
-        """The forms' findings kept with the file by this program's last close, while they still hold: the
-        file is as that close left it, nothing was written since, and they are for these forms."""
-        if not self.doc.unchanged_since_open():
+    def _holds_prose(self) -> bool:
+        """Whether the document holds a 情况说明 or 上年数 (asked of the store: no checker loads)."""
+        from .narrative.store import has_text, read_prior
+
+        return has_text(self.doc) or bool(read_prior(self.doc))
+
+    def _kept_findings(self) -> KeptFindings | None:
+        """The 绩效 and 情况说明 findings kept with the file by this program's last close, while they still hold:
+        neither engine loaded yet, the file as that close left it, nothing written since, the same forms."""
+        if self._forms is not None or self._narrative is not None or not self.doc.unchanged_since_open():
             return None
+        if not self.has_forms() and not self._holds_prose():
+            return None  # nothing costly to check: the kept findings would save nothing
         kept = decode_kept(self.doc.kept_results)
         if kept is None or [fid for fid, _ in kept.forms] != [fid for fid, _ in form_titles(self.doc)]:
             return None
         return kept
 
     def _findings_to_keep(self) -> bytes | None:
-        """The forms' findings to keep with the file as this close leaves it (see kept_findings.py): what the
-        engine finds now, if it is loaded and someone looked at them; else None (nothing to say)."""
-        book = self._forms
-        if book is None or not self._told_forms:
+        """The 绩效 and 情况说明 findings to keep with the file as this close leaves it (see kept_findings.py):
+        None when nobody looked at findings, or when those kept at the open were shown and no engine was
+        loaded since (the document keeps them if nothing was written); else what the engines find now."""
+        if self._told_forms is None or (self._kept_used and self._forms is None and self._narrative is None):
             return None
-        return encode_kept([(form.id, book.form_findings(form.id)) for form in book.forms()], book.cross_findings())
+        forms = self.forms if self.has_forms() else None
+        prose = self._narrative_active()
+        if forms is None and not prose:
+            return b""  # nothing to keep: the next open checks the tables only
+        return encode_kept([(form.id, forms.form_findings(form.id)) for form in forms.forms()] if forms else [],
+                           forms.cross_findings() if forms else [], self.narrative.findings() if prose else [],
+                           (self.narrative.reads or ()) if prose else ())
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False, who: str = "", review: bool = False) -> Session:
@@ -437,22 +453,23 @@ class Session:
         """Every finding: the tables' rules, the 绩效 forms' checks (see :class:`FormBook`), and the
         情况说明's and 上年数' checks (see :class:`NarrativeBook`)."""
         tables = self.engine.sorted_findings()
-        if not self.has_forms():
-            self._told_forms, self._told_cross = {}, {}
-            extra: list[Finding] = []
+        kept = self._kept_findings()
+        if kept is not None:  # as this program's last close found them, for this very content
+            self._told_forms = {fid: {x.key: x for x in found} for fid, found in kept.forms}
+            self._told_cross = {x.key: x for x in kept.cross}
+            self._told_narrative = {x.key: x for x in kept.prose}
+            self._kept_prose_reads = set(kept.prose_reads)
+            self._kept_used = True
         else:
-            kept = self._kept_forms() if self._forms is None else None
-            if kept is not None:  # as this program's last close found them, for this very content
-                self._told_forms = {fid: {x.key: x for x in found} for fid, found in kept.forms}
-                self._told_cross = {x.key: x for x in kept.cross}
-                self._forms_kept = True
+            if not self.has_forms():
+                self._told_forms, self._told_cross = {}, {}
             else:
                 forms = self.forms
                 self._told_forms = {f.id: {x.key: x for x in forms.form_findings(f.id)} for f in forms.forms()}
                 self._told_cross = {x.key: x for x in forms.cross_findings()}
-            extra = [x for per_form in self._told_forms.values() for x in per_form.values()]
-            extra += self._told_cross.values()
-        self._told_narrative = {x.key: x for x in self.narrative.findings()} if self._narrative_active() else {}
+            self._told_narrative = {x.key: x for x in self.narrative.findings()} if self._narrative_active() else {}
+        extra = [x for per_form in self._told_forms.values() for x in per_form.values()]
+        extra += self._told_cross.values()
         extra += self._told_narrative.values()
         if not extra:
             return tables

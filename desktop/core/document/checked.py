@@ -61,6 +61,11 @@ def file_state(path: Path) -> str | None:
     return f"{checks}|{st.st_dev}|{st.st_ino}|{st.st_size}|{st.st_mtime_ns}|{head[24:28].hex()}"
 
 
+def records_on() -> bool:
+    """Whether records are kept at all (``GONGKAI_NO_CACHE=1`` turns them off)."""
+    return not os.environ.get("GONGKAI_NO_CACHE")
+
+
 def _journal_beside(path: Path) -> bool:
     return any(path.with_name(path.name + suffix).exists() for suffix in ("-journal", "-wal"))
 
@@ -68,7 +73,7 @@ def _journal_beside(path: Path) -> bool:
 def state_as_left(path: Path) -> str | None:
     """The file's state when ``path`` is exactly as this program left it after checking it in full (its
     record's first line); None otherwise."""
-    if os.environ.get("GONGKAI_NO_CACHE") or _journal_beside(path):
+    if not records_on() or _journal_beside(path):
         return None
     state = file_state(path)
     if state is None:
@@ -101,7 +106,7 @@ def remember_checked(path: Path, results: Callable[[], bytes] | None = None) -> 
     """Record the file's present state as checked: called on closing a document this program opened (after
     the full check, or after a check skipped by this record) and wrote. ``results`` gives what to keep with
     the state (asked only when a record is written; an exception keeps none)."""
-    if os.environ.get("GONGKAI_NO_CACHE") or _journal_beside(path):
+    if not records_on() or _journal_beside(path):
         return
     try:
         st = os.stat(path)

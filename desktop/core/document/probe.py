@@ -141,19 +141,25 @@ def _refuse_content(path: Path, conn: sqlite3.Connection, user_version: int) -> 
                                               "文件未做任何改动。", name=path.name, set_id=set_id))
 
 
-def holds_forms(path: Path) -> bool:
-    """Whether ``path`` looks like a document with 绩效 forms: a hint for what a start loads early. Never
-    raises and never writes (a read-only look at one table); opening the file still checks it in full."""
+# the parts of a document whose checks have engines of their own, and a table that holds rows when it has one
+_PARTS = {"forms": ("jx_form",), "prose": ("narrative_section", "prior_figure")}
+
+
+def parts_held(path: Path) -> frozenset[str]:
+    """Which of ``forms`` (绩效 forms) and ``prose`` (情况说明 or 上年数) ``path`` seems to hold: a hint for what
+    a start loads early. Never raises and never writes (a read-only look at three tables; anything odd
+    answers "none"); opening the file still checks it in full."""
     try:
         require_document_file(path)
         # timeout 0: a file another process is writing answers "busy" at once (the default would wait 5 s)
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
     except (DocumentError, sqlite3.Error, OSError, ValueError):
-        return False
+        return frozenset()
     try:
-        return conn.execute("SELECT 1 FROM jx_form LIMIT 1").fetchone() is not None
+        return frozenset(part for part, tables in _PARTS.items() if any(
+            conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None for table in tables))
     except sqlite3.Error:
-        return False
+        return frozenset()
     finally:
         conn.close()
 

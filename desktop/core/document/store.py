@@ -20,7 +20,7 @@ from ..i18n import N_, tr
 from ..money import to_plain
 from . import changelog, numbers
 from .changelog import Entry
-from .checked import file_state, kept_with, remember_checked, state_as_left
+from .checked import file_state, kept_with, records_on, remember_checked, state_as_left
 from .errors import DocumentError
 from .lock import LockDamaged, LockedByOther, LockInfo, acquire, release
 from .migrations import migrate, schema_version
@@ -252,24 +252,30 @@ class Document:
             self._kept = kept_with(self.path, self._state_as_left)
         return self._kept
 
+    def _results_to_keep(self, keep: Callable[[], bytes | None] | None) -> bytes:
+        try:
+            fresh = keep() if keep is not None else None
+        except Exception:  # noqa: BLE001 - results are an optimisation: a failure keeps none, never stops a close
+            return b""
+        if fresh is not None:
+            return fresh
+        return (self.kept_results or b"") if self.unchanged_since_open() else b""
+
     def unchanged_since_open(self) -> bool:
         """Whether the file was opened exactly as this program left it and nothing has been written since."""
         return self._state_as_left is not None and file_state(self.path) == self._state_as_left
 
     def close(self, keep: Callable[[], bytes | None] | None = None) -> None:
-        """Close the file. ``keep()`` gives the results to keep with its state for the next open (asked only
-        when a record is kept); when it gives None, a close that wrote nothing keeps what was kept before."""
-        self._conn.close()
-        if self._identity is not None and FileIdentity.of(self.path) == self._identity:
-            unchanged = self.unchanged_since_open()
-
-            def results() -> bytes:
-                fresh = keep() if keep is not None else None
-                if fresh is not None:
-                    return fresh
-                return (self.kept_results or b"") if unchanged else b""
-
-            remember_checked(self.path, results)  # as this program wrote it: the next open need not scan it
+        """Close the file. ``keep()`` gives the results to keep with its state for the next open (asked, before
+        the connection closes, only when a record is kept); when it gives None, a close that wrote nothing
+        keeps what was kept before."""
+        recording = self._identity is not None and FileIdentity.of(self.path) == self._identity and records_on()
+        try:
+            kept = self._results_to_keep(keep) if recording else b""
+        finally:
+            self._conn.close()
+        if recording:
+            remember_checked(self.path, lambda: kept)  # as this program wrote it: the next open need not scan it
         release(self._lock_file)
         self._lock_file = None
 
