@@ -9,8 +9,9 @@ severities; an 出错说明 is stored by finding key like any other.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from ..i18n import N_, tr
 from ..rules.findings import Finding
@@ -34,8 +35,7 @@ if TYPE_CHECKING:
 _PART_HEAD = {"gaikuang": ("一", "二三四五"), "mingci": ("四", "五六七")}
 
 
-@dataclass(frozen=True)
-class ImportResult:
+class ImportResult(Struct, frozen=True):
     sections: int
     parts: dict[str, int]  # part → sections stored
 

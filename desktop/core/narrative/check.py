@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from ..i18n import tr
 from ..money import format_amount
@@ -33,8 +34,7 @@ TABLE = "narrative"
 Spot = tuple[str, int, int]
 
 
-@dataclass
-class Part:
+class Part(Struct):
     """One section or sub-section of the prose with its figures and the section data that applies."""
 
     name: str

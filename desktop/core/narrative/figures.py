@@ -8,9 +8,10 @@ amounts after 增加/减少 and percentages after 增长/下降, the direction o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+
+from msgspec import Struct
 
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(万元|元|%|个|辆|人次|批次|台（套）|台|家|人|分)")
 _DELIMS = "，。；：、！？"
@@ -31,8 +32,7 @@ _YEAR = re.compile(r"(\d{4})年(?:度)?")
 _COMPARE = re.compile(r"(?:与|和)?(?:上年|\d{4}年(?:决算|预算)?|上年度|上年预算数?)(?:相比|比较)?$|^(?:比|较|与)")
 
 
-@dataclass
-class Figure:
+class Figure(Struct):
     """One number in the text; ``value`` is in the figure's own unit (元, 万元, %, or a count)."""
 
     start: int

@@ -9,15 +9,15 @@ checked). An item followed by its own marker opens an inner list that ends at �
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from .figures import Figure
 
 _MARKER = re.compile(r"其中[：，]?|主要包括[：]?|主要用于以下方面[：]?|包括[：]?")
 
 
-@dataclass
-class Listing:
+class Listing(Struct):
     """A stated total and the amounts listed under it; ``exhaustive``: 其中 with several items."""
 
     head: Figure

@@ -8,11 +8,12 @@ Values are stored in hundredths of this document's money unit with their source.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from ..document import DocumentError
 from ..i18n import tr
@@ -31,8 +32,7 @@ class PriorError(ValueError):
     """A 上年数 that was refused (wrong year or unit, a bad amount); ``str()`` is the Chinese reason."""
 
 
-@dataclass(frozen=True)
-class LinkResult:
+class LinkResult(Struct, frozen=True):
     copied: list[tuple[str, int]]  # (label, hundredths of this document's unit)
     missing: list[str]  # labels last year's document does not hold
     source: str

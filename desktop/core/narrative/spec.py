@@ -7,10 +7,11 @@ expression syntax of the tables (:mod:`desktop.core.rules.expr`), parsed, never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..i18n import tr
 from ..paths import resources_dir
@@ -21,8 +22,7 @@ class NarrativeSpecError(ValueError):
     """A narrative data file that is malformed (a definition error)."""
 
 
-@dataclass(frozen=True)
-class Tie:
+class Tie(Struct, frozen=True):
     """Figures labelled with one of ``labels`` must equal ``value`` (and, for 预算 measures, ``budget``)."""
 
     labels: tuple[str, ...]
@@ -30,8 +30,7 @@ class Tie:
     budget: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class RowTie:
+class RowTie(Struct, frozen=True):
     """Figures labelled with a row's printed name (a 功能分类 类/款/项 or 经济分类 科目) tie to that row."""
 
     table: str
@@ -40,16 +39,14 @@ class RowTie:
     selector: str = "*"
 
 
-@dataclass(frozen=True)
-class Absence:
+class Absence(Struct, frozen=True):
     """A phrase saying there is nothing (本年度无此项支出) while ``value`` is not zero is a contradiction."""
 
     phrases: tuple[str, ...]
     value: str
 
 
-@dataclass(frozen=True)
-class SectionSpec:
+class SectionSpec(Struct, frozen=True):
     id: str
     title: str
     match: tuple[str, ...]
@@ -60,8 +57,7 @@ class SectionSpec:
     heading: str = ""  # the draft's heading lines, when not "<number>、<title>"
 
 
-@dataclass(frozen=True)
-class PriorItem:
+class PriorItem(Struct, frozen=True):
     """A 上年数: ``value`` read from last year's document (or typed); the prose calls it one of ``labels``;
     ``opening``, when given, is this year's cell that must equal it (年初结转和结余 = 上年年末)."""
 
@@ -72,8 +68,7 @@ class PriorItem:
     opening: str = ""
 
 
-@dataclass(frozen=True)
-class NarrativeSpec:
+class NarrativeSpec(Struct, frozen=True):
     set_id: str
     kind: str
     sections: tuple[SectionSpec, ...]

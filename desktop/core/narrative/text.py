@@ -8,8 +8,9 @@ sees ``，。；：（）"`` only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 PART_START = re.compile(r"第三部分\s*(?:第三部分)?\s*[^\n]{0,30}?(?:情况说明|说明)")
 PART_END = re.compile(r"第[四五六]部分")
@@ -24,8 +25,7 @@ class NarrativeTextError(ValueError):
     """The text has no 情况说明 part, or the file cannot be read; ``str()`` is the Chinese reason."""
 
 
-@dataclass
-class Section:
+class Section(Struct):
     """One numbered section (一、…) with its body text, lines joined; ``subs`` are its （一）… parts."""
 
     number: str

@@ -9,10 +9,11 @@ inside the rounding intervals is 尾数误差; anything else is an error.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from ..rules.expr import parse
 from ..rules.instances import Cell
@@ -23,8 +24,7 @@ if TYPE_CHECKING:
     from ..session import Session
 
 
-@dataclass(frozen=True)
-class TableValue:
+class TableValue(Struct, frozen=True):
     """The sum an expression names: hundredths of the document unit, the cells read, how many were filled."""
 
     value: int
