@@ -15,7 +15,7 @@ import pytest
 from conftest import seed_path
 
 from desktop.core import kept_findings
-from desktop.core.document.checked import kept_with, remember_checked, state_as_left
+from desktop.core.document.checked import remember_checked, state_as_left
 from desktop.core.formats.dump import load_dump
 from desktop.core.formats.published import convert_published
 from desktop.core.jixiao import book as forms_engine
@@ -179,22 +179,24 @@ def test_findings_another_program_language_or_damage_may_have_made_are_not_shown
     assert found == _full_check(seed001, tmp_path)
 
 
-def test_a_close_keeps_them_only_while_they_still_hold(seed001, engine_built):
-    session = Session.open(seed001, who=WHO)
+def test_a_close_keeps_them_without_loading_an_engine_while_no_change_touched_them(with_text, tmp_path,
+                                                                                   engine_built, checker_built):
+    session = Session.open(with_text, who=WHO)
     session.findings()
     session.close()  # nothing written: what was kept still holds, and is kept again
-    _reopened_without_engine = Session.open(seed001, who=WHO)
-    _reopened_without_engine.findings()
-    assert engine_built == []
-    # a write that never passed the forms' engine (a 批注): the close cannot vouch for them, keeps none
-    _reopened_without_engine.review.comment("zhichu", "请核对项目支出", who=WHO)
-    _reopened_without_engine.close()
-    state = state_as_left(seed001)
-    assert state is not None and kept_with(seed001, state) == b""
-    assert engines_needed(seed001) == {"forms"}
-    _as_left_by_a_window(seed001)  # the full check's close keeps them again
-    assert engine_built == [1]
-    assert engines_needed(seed001) == set()
+    session = Session.open(with_text, who=WHO)
+    session.findings()
+    session.review.comment("zhichu", "请核对项目支出", who=WHO)  # a 批注: no finding moves
+    cell = ("xinxi_tongji", "car_8", "value")  # a figure neither the forms nor the text read
+    session.set_values({cell: session.engine.values[cell] + 100}, who=WHO)
+    session.close()  # keeps the findings as told: no change touched what their checks read
+    assert checker_built == [] and engine_built == [1]  # the table edit re-checked the forms across tables
+    assert engines_needed(with_text) == set()
+    session = Session.open(with_text, who=WHO)
+    found = session.findings()
+    session.close()
+    assert checker_built == [] and engine_built == [1]
+    assert found == _full_check(with_text, tmp_path)
 
 
 def test_a_start_loads_the_forms_engine_only_without_kept_findings(seed001, tmp_path):

@@ -215,17 +215,27 @@ class Session:
 
     def _findings_to_keep(self) -> bytes | None:
         """The 绩效 and 情况说明 findings to keep with the file as this close leaves it (see kept_findings.py):
-        None when nobody looked at findings, or when those kept at the open were shown and no engine was
-        loaded since (the document keeps them if nothing was written); else what the engines find now."""
-        if self._told_forms is None or (self._kept_used and self._forms is None and self._narrative is None):
+        None when nobody looked at findings, or when those kept at the open still hold (nothing written
+        since: the document keeps them); else the findings as told now. A part whose engine never had to load
+        since the kept findings were shown is kept as told: no change since touched what its checks read."""
+        if self._told_forms is None or (self._kept_used and self.doc.unchanged_since_open()):
             return None
-        forms = self.forms if self.has_forms() else None
-        prose = self._narrative_active()
-        if forms is None and not prose:
-            return b""  # nothing to keep: the next open checks the tables only
-        return encode_kept([(form.id, forms.form_findings(form.id)) for form in forms.forms()] if forms else [],
-                           forms.cross_findings() if forms else [], self.narrative.findings() if prose else [],
-                           (self.narrative.reads or ()) if prose else ())
+        as_told = self._kept_used
+        if self._forms is None and (as_told or not self.has_forms()):
+            forms = [(fid, list(found.values())) for fid, found in (self._told_forms or {}).items()]
+            cross = list(self._told_cross.values())
+        else:
+            book = self.forms
+            forms, cross = [(form.id, book.form_findings(form.id)) for form in book.forms()], book.cross_findings()
+        if self._narrative is None and as_told:
+            prose, reads = list((self._told_narrative or {}).values()), self._kept_prose_reads or set()
+        elif self._narrative_active():
+            prose, reads = self.narrative.findings(), self.narrative.reads or set()
+        else:
+            prose, reads = [], set()
+        if not forms and not self._holds_prose():
+            return b""  # nothing costly to check: the next open checks the tables only
+        return encode_kept(forms, cross, prose, reads)
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False, who: str = "", review: bool = False) -> Session:
