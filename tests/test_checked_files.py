@@ -96,3 +96,15 @@ def test_only_the_records_of_the_files_closed_last_are_kept(scans, tmp_path, mon
             pass
     assert [checked.already_checked(path) for path in paths] == [False, False, True, True]
     assert len(list((tmp_path / "cache" / "gongkai" / "checked").iterdir())) == 2
+
+
+def test_the_records_kept_stay_within_their_size(scans, tmp_path, monkeypatch):
+    from desktop.core.document import checked
+
+    monkeypatch.setattr(checked, "KEEP_BYTES", 2500)
+    paths = [build_demo(tmp_path / f"demo{n}.gkb", who="测试") for n in range(3)]
+    for path in paths:  # each record keeps 1,000 bytes of results with its state
+        with Document.open(path) as doc:
+            assert not doc.readonly
+        checked.remember_checked(path, lambda: b"x" * 1000)
+    assert [checked.already_checked(path) for path in paths] == [False, True, True]

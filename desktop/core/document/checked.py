@@ -34,6 +34,7 @@ from ..digest import sha256
 
 HEADER_BYTES = 100  # SQLite's file header; bytes 24..28 are the file change counter
 KEEP_RECORDS = 500  # records kept in the cache folder (the files this user worked on last)
+KEEP_BYTES = 64 * 1024 * 1024  # and their size in all (a record keeping many findings may be a megabyte)
 
 
 def _random_below(limit: int) -> int:
@@ -131,14 +132,17 @@ def remember_checked(path: Path, results: Callable[[], bytes] | None = None) -> 
 
 
 def _prune(folder: Path) -> None:
-    """Keep the :data:`KEEP_RECORDS` records written last: one per file ever closed would grow without end
-    (a forgotten file is simply checked in full again)."""
+    """Keep the records written last, at most :data:`KEEP_RECORDS` of them and :data:`KEEP_BYTES` in all: one
+    per file ever closed would grow without end (a forgotten file is simply checked in full again)."""
     with os.scandir(folder) as entries:
-        records = [(entry.stat().st_mtime_ns, entry.path) for entry in entries if entry.is_file()]
-    if len(records) > KEEP_RECORDS:
-        for _, old in sorted(records)[: len(records) - KEEP_RECORDS]:
+        records = sorted(((st.st_mtime_ns, st.st_size, entry.path) for entry in entries
+                          if entry.is_file() and (st := entry.stat())), reverse=True)
+    kept_bytes = 0
+    for n, (_, size, path) in enumerate(records):
+        kept_bytes += size
+        if n >= KEEP_RECORDS or (n > 0 and kept_bytes > KEEP_BYTES):  # the newest stays, whatever its size
             with contextlib.suppress(OSError):
-                os.unlink(old)
+                os.unlink(path)
 
 
 def forget_checked(path: Path) -> None:
