@@ -147,11 +147,8 @@ class Session:
     def _narrative_active(self) -> bool:
         """Whether the document holds a 情况说明 or 上年数 to check (asked of the store first, so a document
         without them never loads the narrative checker)."""
-        if self._narrative is None:
-            from .narrative.store import has_text, read_prior
-
-            if not has_text(self.doc) and not read_prior(self.doc):
-                return False
+        if self._narrative is None and not self._holds_prose():
+            return False
         return self.narrative.active()
 
     def narrative_edited(self) -> Change:
