@@ -106,5 +106,5 @@ def test_the_records_kept_stay_within_their_size(scans, tmp_path, monkeypatch):
     for path in paths:  # each record keeps 1,000 bytes of results with its state
         with Document.open(path) as doc:
             assert not doc.readonly
-        checked.remember_checked(path, lambda: b"x" * 1000)
+        checked.remember_checked(path, b"x" * 1000)
     assert [checked.already_checked(path) for path in paths] == [False, True, True]

@@ -182,7 +182,7 @@ def test_findings_another_program_language_or_damage_may_have_made_are_not_shown
         kept_findings._files_stamp.cache_clear()
         monkeypatch.setattr(kept_findings, "_files_stamp", lambda modules: "another build")
     else:
-        remember_checked(seed001, lambda: b"\x93not the kept layout")
+        remember_checked(seed001, b"\x93not the kept layout")
     assert state_as_left(seed001) is not None  # the file itself is still as this program left it
     session = Session.open(seed001, who=WHO)
     found = session.findings()

@@ -17,7 +17,7 @@ program). The schema check (planted triggers and views) still runs on every open
 turns the record off.
 
 The record may carry results computed from exactly that state (:mod:`desktop.core.kept_findings`: the 绩效
-forms' findings), after the state on a line of its own: :func:`kept_with` hands them back for that state
+and 情况说明 findings), after the state on a line of its own: :func:`kept_with` hands them back for that state
 only, and :func:`state_as_left` tells whether the file is still in it, under the same conditions as the
 skipped scan.
 """
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from ..compiled_cache import cache_base, files_fingerprint, replace_cache_file
@@ -103,10 +102,9 @@ def already_checked(path: Path) -> bool:
     return state_as_left(path) is not None
 
 
-def remember_checked(path: Path, results: Callable[[], bytes] | None = None) -> None:
-    """Record the file's present state as checked: called on closing a document this program opened (after
-    the full check, or after a check skipped by this record) and wrote. ``results`` gives what to keep with
-    the state (asked only when a record is written; an exception keeps none)."""
+def remember_checked(path: Path, results: bytes = b"") -> None:
+    """Record the file's present state as checked, with ``results`` computed from it: called on closing a
+    document this program opened (after the full check, or after a check skipped by this record) and wrote."""
     if not records_on() or _journal_beside(path):
         return
     try:
@@ -118,16 +116,10 @@ def remember_checked(path: Path, results: Callable[[], bytes] | None = None) -> 
     state = file_state(path)
     if state is None:
         return
-    kept = b""
-    if results is not None:
-        try:
-            kept = results()
-        except Exception:  # noqa: BLE001 - results are an optimisation: a failure keeps none, never stops a close
-            kept = b""
     target = _record_path(path)
     with contextlib.suppress(OSError):
         target.parent.mkdir(parents=True, exist_ok=True)
-        replace_cache_file(target, state.encode("ascii") + (b"\n" + kept if kept else b""))
+        replace_cache_file(target, state.encode("ascii") + (b"\n" + results if results else b""))
         _prune(target.parent)
 
 

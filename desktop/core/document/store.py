@@ -275,7 +275,7 @@ class Document:
         finally:
             self._conn.close()
         if recording:
-            remember_checked(self.path, lambda: kept)  # as this program wrote it: the next open need not scan it
+            remember_checked(self.path, kept)  # as this program wrote it: the next open need not scan it
         release(self._lock_file)
         self._lock_file = None
 
