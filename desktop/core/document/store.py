@@ -253,6 +253,7 @@ class Document:
         return self._kept
 
     def _results_to_keep(self, keep: Callable[[], bytes | None] | None) -> bytes:
+        """What ``keep`` gives; else what was kept, while nothing was written since the open; else nothing."""
         try:
             fresh = keep() if keep is not None else None
         except Exception:  # noqa: BLE001 - results are an optimisation: a failure keeps none, never stops a close
