@@ -201,10 +201,12 @@ class Session:
     def _kept_findings(self) -> KeptFindings | None:
         """The 绩效 and 情况说明 findings kept with the file by this program's last close, while they still hold:
         neither engine loaded yet, the file as that close left it, nothing written since, the same forms."""
-        if self._forms is not None or self._narrative is not None or not self.doc.unchanged_since_open():
+        if self._forms is not None or self._narrative is not None:
             return None
         if not self.has_forms() and not self._holds_prose():
             return None  # nothing costly to check: the kept findings would save nothing
+        if not self.doc.unchanged_since_open():
+            return None
         kept = decode_kept(self.doc.kept_results)
         if kept is None or [fid for fid, _ in kept.forms] != [fid for fid, _ in form_titles(self.doc)]:
             return None
